@@ -1,0 +1,78 @@
+package org.roamstore.directory.messaging;
+
+import jakarta.annotation.Resource;
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.MessageDriven;
+import jakarta.inject.Inject;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.Destination;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageListener;
+import jakarta.jms.TextMessage;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Answers requests that other systems send to the directory's request queue, replying to their
+ * JMSReplyTo with the request's message id as correlation id. Requests are JSON objects with an
+ * {@code op}; the reply is JSON with {@code ok} and either a result or an error.
+ */
+@MessageDriven(
+    activationConfig = {
+      @ActivationConfigProperty(
+          propertyName = "destinationType",
+          propertyValue = "jakarta.jms.Queue"),
+      @ActivationConfigProperty(
+          propertyName = "destination",
+          propertyValue = DirectoryQueues.REQUESTS),
+      // Payara binds an MDB to the adapter named here instead of its built-in broker.
+      @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "artemis-rar")
+    })
+public class DirectoryRequestConsumer implements MessageListener {
+  private static final Logger LOG = Logger.getLogger(DirectoryRequestConsumer.class.getName());
+
+  @Resource(lookup = DirectoryQueues.CONNECTION_FACTORY)
+  private ConnectionFactory connectionFactory;
+
+  @Inject private DirectoryRequests requests;
+
+  @Override
+  public void onMessage(Message message) {
+    JsonObject reply;
+    try {
+      reply = requests.handle(parse(message));
+    } catch (RuntimeException | JMSException e) {
+      reply = DirectoryRequests.error("BAD_REQUEST", e.getMessage());
+    }
+    try {
+      Destination replyTo = message.getJMSReplyTo();
+      if (replyTo == null) {
+        LOG.warning("request " + message.getJMSMessageID() + " has no JMSReplyTo; answer dropped");
+        return;
+      }
+      try (JMSContext context = connectionFactory.createContext()) {
+        context
+            .createProducer()
+            .setJMSCorrelationID(message.getJMSMessageID())
+            .send(replyTo, reply.toString());
+      }
+    } catch (JMSException e) {
+      LOG.log(Level.WARNING, "could not answer a directory request", e);
+    }
+  }
+
+  private static JsonObject parse(Message message) throws JMSException {
+    if (!(message instanceof TextMessage text)) {
+      throw new IllegalArgumentException("requests are JSON text messages");
+    }
+    try (JsonReader reader = Json.createReader(new StringReader(text.getText()))) {
+      return reader.readObject();
+    }
+  }
+}

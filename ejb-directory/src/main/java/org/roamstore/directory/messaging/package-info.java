@@ -1,0 +1,5 @@
+/**
+ * Jakarta Messaging at the directory: the request queue other systems send to (answers go to their
+ * JMSReplyTo) and, later, the events topic.
+ */
+package org.roamstore.directory.messaging;

@@ -1,0 +1,64 @@
+package org.roamstore.broker;
+
+import java.nio.file.Path;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+
+/** An embedded Artemis broker with its journal, bindings and paging under one directory. */
+public final class SiteBroker implements AutoCloseable {
+  private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+
+  private SiteBroker() {}
+
+  /** Starts a persistent broker listening on host:port; returns once it accepts connections. */
+  public static SiteBroker start(Path dataDirectory, String host, int port) throws Exception {
+    SiteBroker broker = new SiteBroker();
+    broker.embedded.setConfiguration(configuration(dataDirectory.toAbsolutePath(), host, port));
+    broker.embedded.start();
+    return broker;
+  }
+
+  static Configuration configuration(Path data, String host, int port) {
+    Configuration config = new ConfigurationImpl();
+    config.setName("roamstore-" + host + "-" + port);
+    config.setPersistenceEnabled(true);
+    // NIO needs no native library; ASYNCIO would need -Djava.library.path to Artemis's .so.
+    config.setJournalType(JournalType.NIO);
+    config.setJournalDirectory(data.resolve("journal").toString());
+    config.setBindingsDirectory(data.resolve("bindings").toString());
+    config.setPagingDirectory(data.resolve("paging").toString());
+    config.setLargeMessagesDirectory(data.resolve("large-messages").toString());
+    config.setNodeManagerLockDirectory(data.toString());
+    // Loopback only, no users: a site's broker is reached by its own servers (and bridges later).
+    config.setSecurityEnabled(false);
+    config.addAcceptorConfiguration(
+        new TransportConfiguration(
+            NettyAcceptorFactory.class.getName(),
+            java.util.Map.of(
+                TransportConstants.HOST_PROP_NAME, host, TransportConstants.PORT_PROP_NAME, port),
+            "core"));
+    // Queues named by the applications come into being on first use; nothing is ever dropped.
+    config.addAddressSetting(
+        "#",
+        new AddressSettings()
+            .setAutoCreateQueues(true)
+            .setAutoCreateAddresses(true)
+            .setAutoDeleteQueues(false)
+            .setAutoDeleteAddresses(false)
+            .setDeadLetterAddress(org.apache.activemq.artemis.api.core.SimpleString.of("DLQ"))
+            .setMaxDeliveryAttempts(10)
+            .setRedeliveryDelay(200));
+    return config;
+  }
+
+  @Override
+  public void close() throws Exception {
+    embedded.stop();
+  }
+}

@@ -1,0 +1,125 @@
+package org.roamstore.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs Roamstore the way README's run command does, stops it, and runs it again on its data. */
+class RunCommandIT {
+  private static final Pattern URL = Pattern.compile("Roamstore is running: (http://\\S+)");
+  private static final Pattern INSTALLATION = Pattern.compile("\"installation\":\"([^\"]+)\"");
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Process running;
+
+  @AfterEach
+  void stopWhateverRuns() throws Exception {
+    if (running != null && running.isAlive()) {
+      running.destroy();
+      running.waitFor(60, TimeUnit.SECONDS);
+      running.destroyForcibly();
+    }
+  }
+
+  @Test
+  void theRunCommandServesTheGatewayAndARestartKeepsTheData() throws Exception {
+    Path data = Path.of(System.getProperty("it.data") + "-run");
+    int httpPort = freePort();
+    int brokerPort = freePort();
+
+    String url = start(data, httpPort, brokerPort, 1);
+    HttpResponse<String> home = get(url);
+    assertEquals(200, home.statusCode());
+    assertTrue(home.body().contains("Roamstore"), home.body());
+    assertTrue(home.body().contains("San Francisco"), "the demo sites are listed");
+    String firstInstallation = installation(url);
+    stop(httpPort, brokerPort);
+
+    String again = start(data, httpPort, brokerPort, 2);
+    assertEquals(
+        firstInstallation, installation(again), "the same directory is found after the restart");
+    assertTrue(get(again + "api/sites").body().contains("\"portland\""));
+    stop(httpPort, brokerPort);
+  }
+
+  private String start(Path data, int httpPort, int brokerPort, int round) throws Exception {
+    Path log = Files.createDirectories(data).resolve("run-command-" + round + ".out");
+    running =
+        new ProcessBuilder(
+                "bash",
+                System.getProperty("roamstore.launcher"),
+                "run",
+                "--data",
+                data.toString(),
+                "--port",
+                String.valueOf(httpPort),
+                "--broker-port",
+                String.valueOf(brokerPort),
+                "--nbd-port",
+                String.valueOf(Integer.getInteger("it.nbd.port") + 10))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (System.nanoTime() < deadline) {
+      Matcher m = URL.matcher(Files.readString(log));
+      if (m.find()) {
+        return m.group(1);
+      }
+      assertTrue(running.isAlive(), "the run command exited early:\n" + Files.readString(log));
+      Thread.sleep(500); // polling a log file the launcher writes; there is no event to wait on
+    }
+    throw new AssertionError("no gateway URL printed within 300 s:\n" + Files.readString(log));
+  }
+
+  private void stop(int httpPort, int brokerPort) throws Exception {
+    running.destroy(); // SIGTERM, as Ctrl-C's INT would: the launcher stops Payara and the broker
+    assertTrue(running.waitFor(90, TimeUnit.SECONDS), "the run command stops within 90 s");
+    assertFalse(listening(httpPort), "the gateway port is closed after the stop");
+    assertFalse(listening(brokerPort), "the broker port is closed after the stop");
+  }
+
+  private String installation(String url) throws Exception {
+    HttpResponse<String> info = get(url + "api/info");
+    assertEquals(200, info.statusCode(), info.body());
+    Matcher m = INSTALLATION.matcher(info.body().replace(" ", ""));
+    assertTrue(m.find(), info.body());
+    return m.group(1);
+  }
+
+  private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static boolean listening(int port) {
+    try (Socket ignored = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package org.roamstore.storage.api;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Copy volume group information (reference text, Fig. 3), as every storage control unit holding a
+ * member keeps it. The epoch changes at every change of primary; storage writes carry it, so a
+ * demoted primary can refuse writes issued to it before the switch.
+ */
+public record CopyVolumeGroupInfo(
+    String groupId, TransferType transferType, long epoch, List<CopyGroupMember> members) {
+
+  public CopyVolumeGroupInfo {
+    Names.require("copy group id", groupId);
+    Objects.requireNonNull(transferType, "transfer type");
+    if (epoch < 1) {
+      throw new StorageException(
+          StorageException.Reason.INVALID_ARGUMENT, "epoch must be at least 1, got " + epoch);
+    }
+    members = List.copyOf(members);
+    long primaries = members.stream().filter(CopyGroupMember::primary).count();
+    if (primaries != 1) {
+      throw new StorageException(
+          StorageException.Reason.INVALID_ARGUMENT,
+          "a copy group has exactly one primary, got " + primaries + " in " + groupId);
+    }
+    if (members.stream().map(m -> m.address().storageSystem()).distinct().count()
+        != members.size()) {
+      throw new StorageException(
+          StorageException.Reason.INVALID_ARGUMENT,
+          "a copy group holds at most one real volume per storage system: " + members);
+    }
+  }
+
+  public CopyGroupMember primary() {
+    return members.stream().filter(CopyGroupMember::primary).findFirst().orElseThrow();
+  }
+
+  public List<CopyGroupMember> secondaries() {
+    return members.stream().filter(m -> !m.primary()).toList();
+  }
+
+  /** The member held by the given storage system, if any. */
+  public java.util.Optional<CopyGroupMember> memberAt(String storageSystem) {
+    return members.stream()
+        .filter(m -> m.address().storageSystem().equals(storageSystem))
+        .findFirst();
+  }
+}
