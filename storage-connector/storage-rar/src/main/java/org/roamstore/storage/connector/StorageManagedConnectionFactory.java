@@ -1,0 +1,299 @@
+package org.roamstore.storage.connector;
+
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConfigProperty;
+import jakarta.resource.spi.ConnectionDefinition;
+import jakarta.resource.spi.ConnectionManager;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionFactory;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterAssociation;
+import jakarta.resource.spi.TransactionSupport;
+import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+import javax.security.auth.Subject;
+import org.roamstore.storage.api.Names;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.StorageConnectionFactory;
+import org.roamstore.storage.engine.StorageControlUnitConfig;
+
+/**
+ * One storage control unit as the container sees it: the properties of a connector connection pool
+ * name the storage system and how to open it. Pools with the same {@code StorageSystem} share the
+ * adapter's one open control unit.
+ *
+ * <p>Transactions: none. A write lands in the control unit's cache (and, for SYNC copy groups, at
+ * every secondary) the moment it is issued; there is nothing to prepare and no way to undo it, so
+ * taking part in a JTA transaction would promise an atomicity storage cannot keep. Consistency
+ * across sites comes from copy group epochs instead, which the directory moves inside its own
+ * transaction.
+ */
+@ConnectionDefinition(
+    connectionFactory = StorageConnectionFactory.class,
+    connectionFactoryImpl = StorageConnectionFactoryImpl.class,
+    connection = StorageConnection.class,
+    connectionImpl = StorageConnectionHandle.class)
+public class StorageManagedConnectionFactory
+    implements ManagedConnectionFactory, ResourceAdapterAssociation, TransactionSupport {
+  private static final long serialVersionUID = 1L;
+
+  static final String DEFAULT_STORAGE_SYSTEM = "site1";
+  static final String DEFAULT_DATA_ROOT = "data/storage";
+  static final int DEFAULT_CACHE_SIZE_MIB = 256;
+  static final String DEFAULT_NBD_HOST = "127.0.0.1";
+  static final int DEFAULT_NBD_PORT = 10809;
+
+  private String storageSystem = DEFAULT_STORAGE_SYSTEM;
+  private String dataDirectory = "";
+  private Integer cacheSizeMiB = DEFAULT_CACHE_SIZE_MIB;
+  private String nbdHost = DEFAULT_NBD_HOST;
+  private Integer nbdPort = DEFAULT_NBD_PORT;
+
+  private transient StorageResourceAdapter resourceAdapter;
+  private transient PrintWriter logWriter;
+
+  public String getStorageSystem() {
+    return storageSystem;
+  }
+
+  @ConfigProperty(
+      type = String.class,
+      defaultValue = DEFAULT_STORAGE_SYSTEM,
+      description =
+          "Id of the storage system (one per data center) this pool reaches; letters, digits, '.',"
+              + " '_' and '-'. Pools with the same id share one control unit.")
+  public void setStorageSystem(String storageSystem) {
+    this.storageSystem = storageSystem;
+  }
+
+  public String getDataDirectory() {
+    return dataDirectory;
+  }
+
+  @ConfigProperty(
+      type = String.class,
+      defaultValue = "",
+      description =
+          "Directory of the volume files and copy group information. Empty means"
+              + " data/storage/<StorageSystem>; a relative path is resolved against the server's"
+              + " working directory.")
+  public void setDataDirectory(String dataDirectory) {
+    this.dataDirectory = dataDirectory;
+  }
+
+  public Integer getCacheSizeMiB() {
+    return cacheSizeMiB;
+  }
+
+  @ConfigProperty(
+      type = Integer.class,
+      defaultValue = "" + DEFAULT_CACHE_SIZE_MIB,
+      description = "Size of the control unit's write-back cache memory in MiB (at least 1).")
+  public void setCacheSizeMiB(Integer cacheSizeMiB) {
+    this.cacheSizeMiB = cacheSizeMiB;
+  }
+
+  public String getNbdHost() {
+    return nbdHost;
+  }
+
+  @ConfigProperty(
+      type = String.class,
+      defaultValue = DEFAULT_NBD_HOST,
+      description = "Address the NBD front end listens on; 0.0.0.0 for every interface.")
+  public void setNbdHost(String nbdHost) {
+    this.nbdHost = nbdHost;
+  }
+
+  public Integer getNbdPort() {
+    return nbdPort;
+  }
+
+  @ConfigProperty(
+      type = Integer.class,
+      defaultValue = "" + DEFAULT_NBD_PORT,
+      description =
+          "TCP port of the NBD front end; 0 picks a free port, -1 turns the front end off. Give"
+              + " every storage system of one server its own port.")
+  public void setNbdPort(Integer nbdPort) {
+    this.nbdPort = nbdPort;
+  }
+
+  /**
+   * The engine's configuration from these properties, checked here at the boundary so that a bad
+   * pool property fails with a message naming the property.
+   */
+  StorageControlUnitConfig config() throws InvalidPropertyException {
+    if (!Names.isValid(storageSystem)) {
+      throw invalid(
+          "StorageSystem",
+          "must be 1-128 letters, digits, '.', '_' or '-', got '" + storageSystem + "'");
+    }
+    Path directory;
+    try {
+      directory =
+          (dataDirectory == null || dataDirectory.isBlank()
+                  ? Path.of(DEFAULT_DATA_ROOT, storageSystem)
+                  : Path.of(dataDirectory.strip()))
+              .toAbsolutePath()
+              .normalize();
+    } catch (InvalidPathException e) {
+      throw invalid("DataDirectory", "is not a path: " + e.getMessage());
+    }
+    if (cacheSizeMiB == null || cacheSizeMiB < 1) {
+      throw invalid("CacheSizeMiB", "must be at least 1, got " + cacheSizeMiB);
+    }
+    if (nbdHost == null || nbdHost.isBlank()) {
+      throw invalid("NbdHost", "must name an address, e.g. 127.0.0.1");
+    }
+    if (nbdPort == null || nbdPort < -1 || nbdPort > 65535) {
+      throw invalid("NbdPort", "must be -1 (off), 0 (any free port) or 1-65535, got " + nbdPort);
+    }
+    return new StorageControlUnitConfig(
+        storageSystem, directory, cacheSizeMiB * 1024L * 1024L, nbdHost.strip(), nbdPort);
+  }
+
+  private static InvalidPropertyException invalid(String property, String problem) {
+    return new InvalidPropertyException("storage connector property " + property + " " + problem);
+  }
+
+  @Override
+  public Object createConnectionFactory(ConnectionManager connectionManager)
+      throws ResourceException {
+    config(); // refuse a bad pool when it is created, not at its first use
+    return new StorageConnectionFactoryImpl(this, connectionManager);
+  }
+
+  /**
+   * Refused: outside a container, the engine's own {@link StorageConnectionFactory} does the same
+   * job without a connector, and a control unit opened here would live outside the adapter's
+   * lifecycle and threads.
+   */
+  @Override
+  public Object createConnectionFactory() throws ResourceException {
+    throw new NotSupportedException(
+        "the storage connector runs only under a container's connection manager; outside a"
+            + " container use the storage engine's StorageControlUnit directly");
+  }
+
+  /**
+   * Opens (or joins) the control unit and a connection to it. The storage has no users of its own,
+   * so a container-provided subject is not used: access is granted by the directory per volume and
+   * epoch.
+   */
+  @Override
+  public ManagedConnection createManagedConnection(
+      Subject subject, ConnectionRequestInfo requestInfo) throws ResourceException {
+    StorageConnectionRequestInfo info = requestInfo(requestInfo);
+    StorageControlUnitConfig config = config();
+    if (info != null && !info.storageSystem().equals(config.storageSystem())) {
+      throw new ResourceException(
+          "a pool of storage system "
+              + config.storageSystem()
+              + " cannot connect to "
+              + info.storageSystem());
+    }
+    return new StorageManagedConnection(this, adapter().controlUnit(config), info);
+  }
+
+  @Override
+  @SuppressWarnings("rawtypes")
+  public ManagedConnection matchManagedConnections(
+      Set connectionSet, Subject subject, ConnectionRequestInfo requestInfo)
+      throws ResourceException {
+    StorageConnectionRequestInfo info = requestInfo(requestInfo);
+    for (Object candidate : connectionSet) {
+      if (candidate instanceof StorageManagedConnection connection
+          && connection.matches(this, info)) {
+        return connection;
+      }
+    }
+    return null;
+  }
+
+  private static StorageConnectionRequestInfo requestInfo(ConnectionRequestInfo requestInfo)
+      throws ResourceException {
+    if (requestInfo == null || requestInfo instanceof StorageConnectionRequestInfo) {
+      return (StorageConnectionRequestInfo) requestInfo;
+    }
+    throw new NotSupportedException(
+        "not a storage connection request: " + requestInfo.getClass().getName());
+  }
+
+  StorageConnectionRequestInfo defaultRequestInfo() {
+    return new StorageConnectionRequestInfo(storageSystem);
+  }
+
+  private StorageResourceAdapter adapter() throws ResourceException {
+    StorageResourceAdapter adapter = resourceAdapter;
+    if (adapter == null) {
+      throw new ResourceException(
+          "storage connection factory "
+              + storageSystem
+              + " is not associated with the storage resource adapter");
+    }
+    return adapter;
+  }
+
+  @Override
+  public ResourceAdapter getResourceAdapter() {
+    return resourceAdapter;
+  }
+
+  /** Called once by the container; the association must not change afterwards (JCA 5.3.2). */
+  @Override
+  public void setResourceAdapter(ResourceAdapter adapter) throws ResourceException {
+    if (!(adapter instanceof StorageResourceAdapter storageAdapter)) {
+      throw new ResourceException(
+          "a storage connection factory needs the storage resource adapter, got " + adapter);
+    }
+    if (resourceAdapter != null && resourceAdapter != storageAdapter) {
+      throw new jakarta.resource.spi.IllegalStateException(
+          "storage connection factory " + storageSystem + " is already associated");
+    }
+    resourceAdapter = storageAdapter;
+  }
+
+  @Override
+  public TransactionSupportLevel getTransactionSupport() {
+    return TransactionSupportLevel.NoTransaction;
+  }
+
+  @Override
+  public PrintWriter getLogWriter() {
+    return logWriter;
+  }
+
+  @Override
+  public void setLogWriter(PrintWriter logWriter) {
+    this.logWriter = logWriter;
+  }
+
+  // JCA asks for equality over the configuration; the container uses it to tell pools apart.
+  @Override
+  public boolean equals(Object other) {
+    return this == other
+        || other instanceof StorageManagedConnectionFactory that
+            && Objects.equals(storageSystem, that.storageSystem)
+            && Objects.equals(dataDirectory, that.dataDirectory)
+            && Objects.equals(cacheSizeMiB, that.cacheSizeMiB)
+            && Objects.equals(nbdHost, that.nbdHost)
+            && Objects.equals(nbdPort, that.nbdPort);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(storageSystem, dataDirectory, cacheSizeMiB, nbdHost, nbdPort);
+  }
+
+  @Override
+  public String toString() {
+    return "StorageManagedConnectionFactory[" + storageSystem + "]";
+  }
+}
