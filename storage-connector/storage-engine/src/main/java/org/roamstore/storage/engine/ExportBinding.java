@@ -1,0 +1,83 @@
+package org.roamstore.storage.engine;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import org.roamstore.storage.api.StorageException;
+import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.nbd.NbdExport;
+
+/**
+ * An export name bound to a volume at one epoch: what an NBD client reaches. Every request goes
+ * through the read and write request executions with the bound epoch, so the export stops working
+ * as soon as the epoch moves on, and at once when it is revoked.
+ */
+final class ExportBinding implements NbdExport {
+  final String name;
+  final HostedVolume volume;
+  final long epoch;
+  private final WriteRequestExecution writes;
+  private volatile boolean revoked;
+
+  ExportBinding(String name, HostedVolume volume, long epoch, WriteRequestExecution writes) {
+    this.name = name;
+    this.volume = volume;
+    this.epoch = epoch;
+    this.writes = writes;
+  }
+
+  void revoke() {
+    revoked = true;
+  }
+
+  @Override
+  public long sizeBytes() {
+    return volume.file.sizeBytes();
+  }
+
+  @Override
+  public void checkUsable() {
+    checkNotRevoked();
+    volume.groupLock.readLock().lock();
+    try {
+      volume.checkServes(epoch);
+    } finally {
+      volume.groupLock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void read(long offset, ByteBuffer dst) {
+    checkNotRevoked();
+    ReadRequestExecution.read(volume, epoch, offset, dst);
+  }
+
+  @Override
+  public CompletableFuture<Void> write(long offset, ByteBuffer src) {
+    checkNotRevoked();
+    return writes.write(volume, epoch, offset, src);
+  }
+
+  @Override
+  public CompletableFuture<Void> writeZeroes(long offset, long length) {
+    checkNotRevoked();
+    return writes.writeZeroes(volume, epoch, offset, length);
+  }
+
+  @Override
+  public void trim(long offset, long length) {
+    checkUsable();
+    volume.cache.checkRange(offset, length);
+  }
+
+  @Override
+  public void flush() {
+    checkUsable();
+    volume.cache.flush();
+  }
+
+  private void checkNotRevoked() {
+    if (revoked) {
+      throw new StorageException(Reason.UNKNOWN_EXPORT, "export " + name + " was revoked");
+    }
+  }
+}

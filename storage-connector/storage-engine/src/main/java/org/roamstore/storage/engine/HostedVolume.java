@@ -1,0 +1,77 @@
+package org.roamstore.storage.engine;
+
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.RealVolumeAddress;
+import org.roamstore.storage.api.StorageException;
+import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.api.VolumeInfo;
+import org.roamstore.storage.cache.CachedVolume;
+import org.roamstore.storage.volume.RealVolume;
+
+/** A real volume held by this control unit: its file, its cache view and its copy group. */
+final class HostedVolume {
+  final RealVolumeAddress address;
+  final RealVolume file;
+  final CachedVolume cache;
+
+  /**
+   * Reads and writes hold the read side from their epoch check until their data is in the cache
+   * (and handed to the sender); a change of copy group holds the write side. So no write checked
+   * against an old epoch lands after the switch.
+   */
+  final ReentrantReadWriteLock groupLock = new ReentrantReadWriteLock();
+
+  volatile CopyVolumeGroupInfo group;
+  final AtomicLong writeSequence = new AtomicLong();
+
+  HostedVolume(RealVolumeAddress address, RealVolume file, CachedVolume cache) {
+    this.address = address;
+    this.file = file;
+    this.cache = cache;
+  }
+
+  String id() {
+    return address.volumeId();
+  }
+
+  VolumeInfo info() {
+    return new VolumeInfo(address, file.sizeBytes(), Optional.ofNullable(group));
+  }
+
+  /**
+   * The group, if this unit holds its primary and the caller presents its current epoch; called
+   * with the group lock held.
+   */
+  CopyVolumeGroupInfo checkServes(long epoch) {
+    CopyVolumeGroupInfo current = group;
+    if (current == null) {
+      throw new StorageException(
+          Reason.NO_COPY_GROUP, "volume " + address + " belongs to no copy group");
+    }
+    if (!current.primary().address().equals(address)) {
+      throw new StorageException(
+          Reason.NOT_PRIMARY,
+          "volume "
+              + address
+              + " is not the primary of copy group "
+              + current.groupId()
+              + " (the primary is "
+              + current.primary().address()
+              + ")");
+    }
+    if (epoch != current.epoch()) {
+      throw new StorageException(
+          Reason.STALE_EPOCH,
+          "epoch "
+              + epoch
+              + " is not the current epoch "
+              + current.epoch()
+              + " of copy group "
+              + current.groupId());
+    }
+    return current;
+  }
+}

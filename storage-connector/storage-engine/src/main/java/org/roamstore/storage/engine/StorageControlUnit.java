@@ -1,0 +1,434 @@
+package org.roamstore.storage.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.Names;
+import org.roamstore.storage.api.RealVolumeAddress;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.StorageException;
+import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.api.StorageStatus;
+import org.roamstore.storage.api.VolumeInfo;
+import org.roamstore.storage.cache.CacheMemory;
+import org.roamstore.storage.copygroup.CopyGroupStore;
+import org.roamstore.storage.nbd.NbdServer;
+import org.roamstore.storage.replication.NoRemoteCopy;
+import org.roamstore.storage.replication.WriteDataSender;
+import org.roamstore.storage.volume.RealVolume;
+import org.roamstore.storage.volume.VolumeFiles;
+
+/**
+ * One storage control unit (reference text, 115) over one data directory:
+ *
+ * <pre>
+ * dataDirectory/
+ *   volumes/&lt;volumeId&gt;.vol        sparse file, its length is the volume size
+ *   copygroups/&lt;groupId&gt;.group    copy volume group information (Fig. 3)
+ *   exports.properties             NBD export names (access tokens)
+ *   lock                           held while a control unit runs here
+ * </pre>
+ *
+ * Long-lived threads (destager, NBD accept loop, NBD workers, one per NBD connection) all come from
+ * the executor given to {@link #open}; it must be able to run that many tasks at once.
+ */
+public final class StorageControlUnit implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(StorageControlUnit.class.getName());
+
+  /** Reads through the control path are copied into one array; larger ones are refused. */
+  public static final int MAX_CONTROL_READ_BYTES = 64 << 20;
+
+  private final StorageControlUnitConfig config;
+  private final FileChannel lockFile;
+  private final VolumeFiles volumeFiles;
+  private final CopyGroupStore groupStore;
+  private final ExportRegistry exports;
+  private final CacheMemory cache;
+  private final WriteDataSender sender;
+  private final WriteRequestExecution writes;
+  private final Map<String, HostedVolume> volumes = new ConcurrentHashMap<>();
+  private final Object admin = new Object(); // serializes changes of volumes, groups, exports
+  private NbdServer nbd;
+  private volatile boolean closed;
+
+  private StorageControlUnit(
+      StorageControlUnitConfig config, FileChannel lockFile, WriteDataSender sender)
+      throws IOException {
+    this.config = config;
+    this.lockFile = lockFile;
+    Path dir = config.dataDirectory();
+    this.volumeFiles = new VolumeFiles(dir.resolve("volumes"));
+    this.groupStore = new CopyGroupStore(dir.resolve("copygroups"));
+    this.exports = new ExportRegistry(dir.resolve("exports.properties"));
+    this.cache = new CacheMemory(config.cacheBytes());
+    this.sender = sender;
+    this.writes = new WriteRequestExecution(sender);
+  }
+
+  /** Opens a control unit without remote copy. */
+  public static StorageControlUnit open(StorageControlUnitConfig config, Executor executor) {
+    return open(config, executor, new NoRemoteCopy());
+  }
+
+  /**
+   * Opens the data directory (creating it if needed), loads volumes, copy groups and exports,
+   * starts the destager and, unless the port is -1, the NBD server. {@code sender} is where write
+   * data goes after it is in the cache: the plug for remote copy.
+   */
+  public static StorageControlUnit open(
+      StorageControlUnitConfig config, Executor executor, WriteDataSender sender) {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(executor, "executor");
+    Objects.requireNonNull(sender, "sender");
+    FileChannel lockFile = lockDataDirectory(config.dataDirectory());
+    StorageControlUnit unit = null;
+    try {
+      unit = new StorageControlUnit(config, lockFile, sender);
+      unit.load();
+      unit.cache.start(executor);
+      if (config.nbdPort() != StorageControlUnitConfig.NBD_OFF) {
+        unit.nbd =
+            NbdServer.start(config.nbdHost(), config.nbdPort(), unit.exports::find, executor);
+      }
+      return unit;
+    } catch (IOException | RuntimeException e) {
+      if (unit != null) {
+        unit.close();
+      } else {
+        closeQuietly(lockFile);
+      }
+      if (e instanceof StorageException se) {
+        throw se;
+      }
+      throw new StorageException(
+          Reason.IO_ERROR, "cannot open storage control unit: " + e.getMessage(), e);
+    }
+  }
+
+  private static FileChannel lockDataDirectory(Path dir) {
+    FileChannel channel = null;
+    try {
+      Files.createDirectories(dir);
+      channel =
+          FileChannel.open(
+              dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        throw new OverlappingFileLockException();
+      }
+      return channel;
+    } catch (OverlappingFileLockException e) {
+      closeQuietly(channel);
+      throw new StorageException(
+          Reason.INVALID_ARGUMENT, "another storage control unit is running on " + dir);
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new StorageException(
+          Reason.IO_ERROR, "cannot use data directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void load() throws IOException {
+    for (RealVolume file : volumeFiles.openAll()) {
+      RealVolumeAddress address = new RealVolumeAddress(config.storageSystem(), file.volumeId());
+      volumes.put(file.volumeId(), new HostedVolume(address, file, cache.attach(file)));
+    }
+    for (CopyVolumeGroupInfo group : groupStore.loadAll()) {
+      Optional<CopyGroupMember> member = group.memberAt(config.storageSystem());
+      HostedVolume volume = member.map(m -> volumes.get(m.address().volumeId())).orElse(null);
+      if (volume == null) {
+        LOG.warning("copy group " + group.groupId() + " has no volume here; ignored");
+        continue;
+      }
+      volume.group = group;
+    }
+    exports.load(volumes::get, writes);
+  }
+
+  /** A new handle on this control unit; cheap, and dead after its own or the unit's close. */
+  public StorageConnection connect() {
+    checkOpen();
+    return new LocalStorageConnection(this);
+  }
+
+  public String storageSystem() {
+    return config.storageSystem();
+  }
+
+  public StorageControlUnitConfig config() {
+    return config;
+  }
+
+  /** The port the NBD server listens on, or -1 if it is off. */
+  public int nbdPort() {
+    return nbd == null ? StorageControlUnitConfig.NBD_OFF : nbd.port();
+  }
+
+  public StorageStatus status() {
+    return new StorageStatus(
+        config.storageSystem(),
+        config.nbdHost(),
+        nbdPort(),
+        volumes.size(),
+        cache.capacityBytes(),
+        cache.dirtyBytes());
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Stops the NBD server, writes every dirty page and forces it, closes the volume files. */
+  @Override
+  public void close() {
+    synchronized (admin) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    StorageException failure = null;
+    if (nbd != null) {
+      nbd.close();
+    }
+    try {
+      cache.close();
+    } catch (StorageException e) {
+      failure = e;
+    }
+    for (HostedVolume volume : volumes.values()) {
+      closeQuietly(volume.file);
+    }
+    closeQuietly(lockFile);
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  // ---- the control path, called through LocalStorageConnection ----
+
+  void checkOpen() {
+    if (closed) {
+      throw new StorageException(Reason.CLOSED, "storage control unit is closed");
+    }
+  }
+
+  VolumeInfo createVolume(String volumeId, long sizeBytes) {
+    Names.require("volume id", volumeId);
+    if (sizeBytes <= 0) {
+      throw new StorageException(
+          Reason.INVALID_ARGUMENT, "volume size must be positive, got " + sizeBytes);
+    }
+    synchronized (admin) {
+      checkOpen();
+      if (volumes.containsKey(volumeId) || volumeFiles.exists(volumeId)) {
+        throw new StorageException(Reason.VOLUME_EXISTS, "volume " + volumeId + " exists");
+      }
+      RealVolume file;
+      try {
+        file = volumeFiles.create(volumeId, sizeBytes);
+      } catch (IOException e) {
+        throw new StorageException(
+            Reason.IO_ERROR, "cannot create volume " + volumeId + ": " + e.getMessage(), e);
+      }
+      RealVolumeAddress address = new RealVolumeAddress(config.storageSystem(), volumeId);
+      HostedVolume volume = new HostedVolume(address, file, cache.attach(file));
+      volumes.put(volumeId, volume);
+      return volume.info();
+    }
+  }
+
+  void deleteVolume(String volumeId) {
+    synchronized (admin) {
+      checkOpen();
+      HostedVolume volume = require(volumeId);
+      volume.groupLock.writeLock().lock();
+      try {
+        exports.dropFor(volume, Long.MIN_VALUE);
+        volumes.remove(volumeId);
+        cache.detach(volume.cache, true);
+        closeQuietly(volume.file);
+        volumeFiles.delete(volumeId);
+        if (volume.group != null) {
+          groupStore.delete(volume.group.groupId());
+        }
+      } catch (IOException e) {
+        throw new StorageException(
+            Reason.IO_ERROR, "cannot delete volume " + volumeId + ": " + e.getMessage(), e);
+      } finally {
+        volume.groupLock.writeLock().unlock();
+      }
+    }
+  }
+
+  Optional<VolumeInfo> volume(String volumeId) {
+    checkOpen();
+    return Optional.ofNullable(volumes.get(volumeId)).map(HostedVolume::info);
+  }
+
+  List<VolumeInfo> volumes() {
+    checkOpen();
+    List<VolumeInfo> all = new ArrayList<>();
+    for (HostedVolume v : volumes.values()) {
+      all.add(v.info());
+    }
+    all.sort(Comparator.comparing(v -> v.address().volumeId()));
+    return all;
+  }
+
+  /**
+   * Stores the copy group information of the member held here (Fig. 9, last step at each member).
+   * When this unit stops being the primary, the write data already handed to the sender is drained
+   * first, while no new write can start.
+   */
+  void defineCopyGroup(CopyVolumeGroupInfo group) {
+    if (group == null) {
+      throw new StorageException(Reason.INVALID_ARGUMENT, "copy group information is missing");
+    }
+    CopyGroupMember member =
+        group
+            .memberAt(config.storageSystem())
+            .orElseThrow(
+                () ->
+                    new StorageException(
+                        Reason.INVALID_ARGUMENT,
+                        "copy group "
+                            + group.groupId()
+                            + " has no member on storage system "
+                            + config.storageSystem()));
+    synchronized (admin) {
+      checkOpen();
+      HostedVolume volume = require(member.address().volumeId());
+      for (HostedVolume other : volumes.values()) {
+        if (other != volume
+            && other.group != null
+            && other.group.groupId().equals(group.groupId())) {
+          throw new StorageException(
+              Reason.INVALID_ARGUMENT,
+              "copy group " + group.groupId() + " already has volume " + other.id() + " here");
+        }
+      }
+      volume.groupLock.writeLock().lock();
+      try {
+        CopyVolumeGroupInfo current = volume.group;
+        if (current != null && !current.groupId().equals(group.groupId())) {
+          throw new StorageException(
+              Reason.INVALID_ARGUMENT,
+              "volume " + volume.id() + " belongs to copy group " + current.groupId());
+        }
+        if (current != null && group.epoch() < current.epoch()) {
+          throw new StorageException(
+              Reason.STALE_EPOCH,
+              "epoch "
+                  + group.epoch()
+                  + " is older than the stored epoch "
+                  + current.epoch()
+                  + " of copy group "
+                  + group.groupId());
+        }
+        if (current != null
+            && current.primary().address().equals(volume.address)
+            && !member.primary()) {
+          sender.drain(current);
+        }
+        try {
+          groupStore.save(group);
+        } catch (IOException e) {
+          throw new StorageException(
+              Reason.IO_ERROR, "cannot store copy group " + group.groupId() + ": " + e, e);
+        }
+        volume.group = group;
+      } finally {
+        volume.groupLock.writeLock().unlock();
+      }
+      exports.dropFor(volume, group.epoch());
+    }
+  }
+
+  byte[] read(String volumeId, long epoch, long offset, int length) {
+    checkOpen();
+    HostedVolume volume = require(volumeId);
+    volume.cache.checkRange(offset, length);
+    if (length > MAX_CONTROL_READ_BYTES) {
+      throw new StorageException(
+          Reason.INVALID_ARGUMENT,
+          "at most " + MAX_CONTROL_READ_BYTES + " bytes per read, asked for " + length);
+    }
+    byte[] data = new byte[length];
+    ReadRequestExecution.read(volume, epoch, offset, ByteBuffer.wrap(data));
+    return data;
+  }
+
+  void write(String volumeId, long epoch, long offset, byte[] data, boolean fua) {
+    checkOpen();
+    if (data == null) {
+      throw new StorageException(Reason.INVALID_ARGUMENT, "no data to write");
+    }
+    HostedVolume volume = require(volumeId);
+    WriteRequestExecution.await(writes.write(volume, epoch, offset, ByteBuffer.wrap(data)));
+    if (fua) {
+      volume.cache.flush();
+    }
+  }
+
+  void flush(String volumeId) {
+    checkOpen();
+    require(volumeId).cache.flush();
+  }
+
+  void registerExport(String exportName, String volumeId, long epoch) {
+    ExportRegistry.validName(exportName);
+    synchronized (admin) {
+      checkOpen();
+      HostedVolume volume = require(volumeId);
+      ExportBinding binding = new ExportBinding(exportName, volume, epoch, writes);
+      binding.checkUsable(); // a token for a volume this unit does not serve would never work
+      exports.put(binding);
+    }
+  }
+
+  void revokeExport(String exportName) {
+    synchronized (admin) {
+      checkOpen();
+      exports.remove(exportName);
+    }
+  }
+
+  private HostedVolume require(String volumeId) {
+    HostedVolume volume = volumeId == null ? null : volumes.get(volumeId);
+    if (volume == null) {
+      throw new StorageException(
+          Reason.UNKNOWN_VOLUME,
+          "no volume " + volumeId + " on storage system " + config.storageSystem());
+    }
+    return volume;
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "closing " + c, e);
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package org.roamstore.storage.engine;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.Lock;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.StorageException;
+import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.replication.WriteData;
+import org.roamstore.storage.replication.WriteDataSender;
+
+/**
+ * The write request execution (reference text, 133; Fig. 10): check that this unit is the primary
+ * at the caller's epoch, store the data in the cache, hand it to the write data sender. The
+ * returned future completes when the write may be acknowledged: at once for ASYNC groups, when
+ * every secondary has it for SYNC groups.
+ */
+final class WriteRequestExecution {
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  private final WriteDataSender sender;
+
+  WriteRequestExecution(WriteDataSender sender) {
+    this.sender = sender;
+  }
+
+  CompletableFuture<Void> write(HostedVolume volume, long epoch, long offset, ByteBuffer data) {
+    return execute(volume, epoch, offset, data.remaining(), data);
+  }
+
+  CompletableFuture<Void> writeZeroes(HostedVolume volume, long epoch, long offset, long length) {
+    return execute(volume, epoch, offset, length, null);
+  }
+
+  private CompletableFuture<Void> execute(
+      HostedVolume volume, long epoch, long offset, long length, ByteBuffer data) {
+    CopyVolumeGroupInfo group;
+    CompletionStage<Void> sent;
+    Lock lock = volume.groupLock.readLock();
+    lock.lock();
+    try {
+      group = volume.checkServes(epoch);
+      volume.cache.checkRange(offset, length);
+      ByteBuffer forSender = null;
+      if (data != null) {
+        forSender = data.asReadOnlyBuffer();
+        volume.cache.write(offset, data);
+      } else {
+        volume.cache.writeZeroes(offset, length);
+      }
+      long sequence = volume.writeSequence.incrementAndGet();
+      sent = sender.send(new WriteData(group, volume.id(), sequence, offset, length, forSender));
+    } finally {
+      lock.unlock();
+    }
+    return group.transferType() == TransferType.SYNC ? sent.toCompletableFuture() : DONE;
+  }
+
+  /** Waits for a write to be acknowledgeable, turning a remote copy failure into a refusal. */
+  static void await(CompletableFuture<Void> written) {
+    try {
+      written.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof StorageException se) {
+        throw se;
+      }
+      throw new StorageException(
+          Reason.IO_ERROR, "remote copy of the write failed: " + e.getCause(), e.getCause());
+    }
+  }
+}

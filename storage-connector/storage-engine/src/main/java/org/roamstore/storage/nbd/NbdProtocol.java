@@ -1,0 +1,90 @@
+package org.roamstore.storage.nbd;
+
+import org.roamstore.storage.api.StorageException;
+
+/** Numbers of the NBD protocol (NetworkBlockDevice/nbd, doc/proto.md) that this server uses. */
+final class NbdProtocol {
+  private NbdProtocol() {}
+
+  static final long NBDMAGIC = 0x4e42444d41474943L;
+  static final long IHAVEOPT = 0x49484156454f5054L;
+  static final long OPTION_REPLY_MAGIC = 0x3e889045565a9L;
+  static final int REQUEST_MAGIC = 0x25609513;
+  static final int SIMPLE_REPLY_MAGIC = 0x67446698;
+
+  static final int FLAG_FIXED_NEWSTYLE = 1;
+  static final int FLAG_NO_ZEROES = 1 << 1;
+
+  static final int OPT_EXPORT_NAME = 1;
+  static final int OPT_ABORT = 2;
+  static final int OPT_LIST = 3;
+  static final int OPT_INFO = 6;
+  static final int OPT_GO = 7;
+
+  static final int REP_ACK = 1;
+  static final int REP_INFO = 3;
+  static final int REP_ERR_UNSUP = 0x80000001;
+  static final int REP_ERR_POLICY = 0x80000002;
+  static final int REP_ERR_INVALID = 0x80000003;
+  static final int REP_ERR_UNKNOWN = 0x80000006;
+
+  static final int INFO_EXPORT = 0;
+  static final int INFO_NAME = 1;
+  static final int INFO_BLOCK_SIZE = 3;
+
+  static final int TFLAG_HAS_FLAGS = 1;
+  static final int TFLAG_SEND_FLUSH = 1 << 2;
+  static final int TFLAG_SEND_FUA = 1 << 3;
+  static final int TFLAG_SEND_TRIM = 1 << 5;
+  static final int TFLAG_SEND_WRITE_ZEROES = 1 << 6;
+  static final int TFLAG_CAN_MULTI_CONN = 1 << 8;
+
+  /**
+   * Flush and FUA cover writes from every connection (one cache per volume), so clients may open
+   * several connections to one export.
+   */
+  static final int TRANSMISSION_FLAGS =
+      TFLAG_HAS_FLAGS
+          | TFLAG_SEND_FLUSH
+          | TFLAG_SEND_FUA
+          | TFLAG_SEND_TRIM
+          | TFLAG_SEND_WRITE_ZEROES
+          | TFLAG_CAN_MULTI_CONN;
+
+  static final int CMD_READ = 0;
+  static final int CMD_WRITE = 1;
+  static final int CMD_DISC = 2;
+  static final int CMD_FLUSH = 3;
+  static final int CMD_TRIM = 4;
+  static final int CMD_WRITE_ZEROES = 6;
+
+  static final int CMD_FLAG_FUA = 1;
+  static final int CMD_FLAG_NO_HOLE = 1 << 1;
+  static final int CMD_FLAG_FAST_ZERO = 1 << 4;
+
+  static final int EPERM = 1;
+  static final int EIO = 5;
+  static final int EINVAL = 22;
+  static final int ENOSPC = 28;
+  static final int ENOTSUP = 95;
+  static final int ESHUTDOWN = 108;
+
+  /** The largest READ or WRITE payload; also announced as the maximum block size. */
+  static final int MAX_PAYLOAD = 32 << 20;
+
+  static final int PREFERRED_BLOCK = 4096;
+
+  static final int REQUEST_HEADER = 28;
+  static final int SIMPLE_REPLY_HEADER = 16;
+
+  /** The NBD error for a refusal; {@code writing} picks ENOSPC over EINVAL past the end. */
+  static int errorFor(StorageException e, boolean writing) {
+    return switch (e.reason()) {
+      case OUT_OF_RANGE -> writing ? ENOSPC : EINVAL;
+      case INVALID_ARGUMENT -> EINVAL;
+      case NOT_PRIMARY, STALE_EPOCH, NO_COPY_GROUP, UNKNOWN_EXPORT, UNKNOWN_VOLUME -> EPERM;
+      case CLOSED -> ESHUTDOWN;
+      default -> EIO;
+    };
+  }
+}

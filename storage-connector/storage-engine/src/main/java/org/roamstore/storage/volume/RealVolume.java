@@ -1,0 +1,85 @@
+package org.roamstore.storage.volume;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** One real volume: a sparse file whose length is the volume's size. */
+public final class RealVolume implements BackingFile, AutoCloseable {
+  private final String volumeId;
+  private final Path file;
+  private final long sizeBytes;
+  private final FileChannel channel;
+
+  RealVolume(String volumeId, Path file) throws IOException {
+    this.volumeId = volumeId;
+    this.file = file;
+    this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    this.sizeBytes = channel.size();
+  }
+
+  public String volumeId() {
+    return volumeId;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public long sizeBytes() {
+    return sizeBytes;
+  }
+
+  @Override
+  public void read(ByteBuffer dst, long position) throws IOException {
+    long pos = position;
+    while (dst.hasRemaining()) {
+      int n = channel.read(dst, pos);
+      if (n < 0) {
+        // The file is never shorter than the volume, but a hole at the end reads as zeros anyway.
+        while (dst.hasRemaining()) {
+          dst.put((byte) 0);
+        }
+        return;
+      }
+      pos += n;
+    }
+  }
+
+  @Override
+  public void write(ByteBuffer[] srcs, long position) throws IOException {
+    if (srcs.length == 1) {
+      ByteBuffer src = srcs[0];
+      long pos = position;
+      while (src.hasRemaining()) {
+        pos += channel.write(src, pos);
+      }
+      return;
+    }
+    // A gathering write needs the channel position; callers serialize writes per volume.
+    synchronized (channel) {
+      channel.position(position);
+      long remaining = 0;
+      for (ByteBuffer b : srcs) {
+        remaining += b.remaining();
+      }
+      while (remaining > 0) {
+        remaining -= channel.write(srcs);
+      }
+    }
+  }
+
+  @Override
+  public void force() throws IOException {
+    // The length never changes after creation, so data and the metadata to reach it suffice.
+    channel.force(false);
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}
