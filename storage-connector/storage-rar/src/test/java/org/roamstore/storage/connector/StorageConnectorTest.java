@@ -12,6 +12,8 @@ import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
 import jakarta.resource.spi.ManagedConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -89,6 +91,22 @@ class StorageConnectorTest {
       assertArrayEquals(data, connection.read("vol1", 1, 4096, data.length));
       assertEquals(1, connection.volumes().size());
     }
+  }
+
+  @Test
+  void theNbdFrontEndRunsOnTheContainersThreads() throws Exception {
+    StorageManagedConnectionFactory mcf = pool("seattle");
+    mcf.setNbdPort(0);
+
+    try (StorageConnection connection =
+            factory(mcf, new TestContainer.TestConnectionManager()).getConnection();
+        Socket client = new Socket()) {
+      int port = connection.status().nbdPort();
+      assertTrue(port > 0, "NBD port " + port);
+      client.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      assertTrue(client.isConnected());
+    }
+    assertTrue(container.worksScheduled.get() > 0, "no work reached the work manager");
   }
 
   @Test
