@@ -152,6 +152,10 @@ final class NbdConnection {
       reply(cookie, EINVAL);
       return true;
     }
+    if (offset < 0) {
+      reply(cookie, ENOSPC); // an unsigned offset of 2^63 or more: far past the end
+      return true;
+    }
     CompletableFuture<Void> stored;
     try {
       stored = export.write(offset, payload);
@@ -170,6 +174,10 @@ final class NbdConnection {
     }
     if ((flags & ~(CMD_FLAG_FUA | CMD_FLAG_NO_HOLE)) != 0) {
       reply(cookie, EINVAL);
+      return;
+    }
+    if (offset < 0) {
+      reply(cookie, ENOSPC);
       return;
     }
     boolean fua = (flags & CMD_FLAG_FUA) != 0;
