@@ -40,6 +40,9 @@ public final class CacheMemory implements AutoCloseable {
   private static final int MAX_RUN_PAGES = 256;
   // Per volume per destager round, so one busy volume cannot starve the others.
   private static final int DESTAGE_BATCH_PAGES = 4096;
+  // Whole-page writes at least this large go straight to the file when none of their pages is
+  // cached: streaming data through the cache would only add a copy and evict useful pages.
+  static final int BYPASS_BYTES = 128 * 1024;
   // Below the high-water mark the destager lingers, so adjacent writes can gather into runs.
   private static final long LINGER_MILLIS = 100;
 
@@ -213,6 +216,9 @@ public final class CacheMemory implements AutoCloseable {
       checkAttached(volume);
       CachePage page = volume.pages.get(index);
       if (page == null) {
+        if (!volume.bypasses.isEmpty() && waitedForBypass(volume, index)) {
+          continue;
+        }
         ByteBuffer buffer = takeBuffer(false);
         if (buffer == null) {
           readAround(volume, index * PAGE_SIZE + inPage, n, dst);
@@ -254,6 +260,9 @@ public final class CacheMemory implements AutoCloseable {
   }
 
   void write(CachedVolume volume, long offset, ByteBuffer src) {
+    if (src.remaining() >= BYPASS_BYTES && writeAround(volume, offset, src)) {
+      return;
+    }
     long pos = offset;
     while (src.hasRemaining()) {
       long index = pos / PAGE_SIZE;
@@ -283,6 +292,63 @@ public final class CacheMemory implements AutoCloseable {
     }
   }
 
+  /**
+   * Writes whole pages straight to the file if none of them is cached; returns false (having done
+   * nothing) otherwise. While the file write runs, no page of the range can be created, so no page
+   * loaded halfway through it can later hide or overwrite its data.
+   */
+  private boolean writeAround(CachedVolume volume, long offset, ByteBuffer src) {
+    long end = offset + src.remaining();
+    if (offset % PAGE_SIZE != 0 || (end % PAGE_SIZE != 0 && end != volume.sizeBytes())) {
+      return false;
+    }
+    long[] range = {offset / PAGE_SIZE, (end - 1) / PAGE_SIZE};
+    lock.lock();
+    try {
+      checkAttached(volume);
+      if (!volume.pages.isEmpty()) {
+        for (long i = range[0]; i <= range[1]; i++) {
+          if (volume.pages.containsKey(i)) {
+            return false;
+          }
+        }
+      }
+      for (long[] other : volume.bypasses) {
+        if (other[0] <= range[1] && range[0] <= other[1]) {
+          return false;
+        }
+      }
+      volume.bypasses.add(range);
+    } finally {
+      lock.unlock();
+    }
+    try {
+      volume.file.write(new ByteBuffer[] {src}, offset);
+    } catch (IOException e) {
+      throw new StorageException(Reason.IO_ERROR, "cannot write volume: " + e.getMessage(), e);
+    } finally {
+      lock.lock();
+      try {
+        volume.bypasses.remove(range);
+        pageLoaded.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+    return true;
+  }
+
+  /** True (after waiting) if the page is inside a write around the cache; look again then. */
+  private boolean waitedForBypass(CachedVolume volume, long index) {
+    for (long[] range : volume.bypasses) {
+      if (range[0] <= index && index <= range[1]) {
+        pageLoaded.awaitUninterruptibly();
+        return true;
+      }
+    }
+    return false;
+  }
+
   private CachePage pageForWrite(CachedVolume volume, long index, boolean wholePage) {
     while (true) {
       checkAttached(volume);
@@ -293,6 +359,9 @@ public final class CacheMemory implements AutoCloseable {
           continue;
         }
         return page;
+      }
+      if (!volume.bypasses.isEmpty() && waitedForBypass(volume, index)) {
+        continue;
       }
       ByteBuffer buffer = takeBuffer(true);
       if (buffer == null) {

@@ -1,7 +1,9 @@
 package org.roamstore.storage.cache;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
@@ -23,6 +25,8 @@ public final class CachedVolume {
   final TreeSet<Long> dirty = new TreeSet<>();
   boolean detached;
   long destageCursor;
+  // Page ranges [first, last] being written around the cache; no page of them may appear meanwhile.
+  final List<long[]> bypasses = new ArrayList<>();
 
   /** Serializes file writes of this volume: the destager's and flushes'. */
   final ReentrantLock destageLock = new ReentrantLock();

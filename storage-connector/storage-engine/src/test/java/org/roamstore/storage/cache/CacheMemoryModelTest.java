@@ -71,6 +71,12 @@ class CacheMemoryModelTest {
       int offset = random.nextInt((int) size);
       int max = (int) size - offset;
       int length = Math.min(max, randomLength(random));
+      if (kind < 6) {
+        // large and page-aligned: may go around the cache, ending at a page or the volume end
+        offset -= offset % PAGE;
+        length = random.nextBoolean() ? (int) size - offset : PAGE * (32 + random.nextInt(33));
+        length = Math.min(length, (int) size - offset);
+      }
       if (kind < 50) {
         byte[] data = new byte[length];
         random.nextBytes(data);
@@ -136,6 +142,45 @@ class CacheMemoryModelTest {
     assertArrayEquals(model, all.array(), "cache content");
     volume.flush();
     assertArrayEquals(model, Files.readAllBytes(file.file()), "file content after flush");
+  }
+
+  @Test
+  void racingWritesAroundAndThroughTheCacheLeaveCacheAndFileAgreeing() throws Exception {
+    long size = 1L << 20;
+    RealVolume file = volume("r", size);
+    CacheMemory cache = cache(64L * PAGE);
+    CachedVolume volume = cache.attach(file);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      Random random = new Random(300 + t);
+      done.add(
+          executor.submit(
+              () -> {
+                for (int i = 0; i < 300; i++) {
+                  int kind = random.nextInt(3);
+                  if (kind == 0) { // large, aligned: goes around the cache when it can
+                    int offset = PAGE * random.nextInt(128);
+                    byte[] data = new byte[PAGE * (32 + random.nextInt(64))];
+                    Arrays.fill(data, (byte) random.nextInt());
+                    volume.write(offset, ByteBuffer.wrap(data));
+                  } else if (kind == 1) {
+                    byte[] data = new byte[1 + random.nextInt(3 * PAGE)];
+                    random.nextBytes(data);
+                    volume.write(random.nextInt((int) size - data.length), ByteBuffer.wrap(data));
+                  } else {
+                    volume.read(random.nextInt((int) size - 9000), ByteBuffer.allocate(9000));
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    volume.flush();
+    ByteBuffer cached = ByteBuffer.allocate((int) size);
+    volume.read(0, cached);
+    assertArrayEquals(Files.readAllBytes(file.file()), cached.array(), "cache and file agree");
   }
 
   @Test
