@@ -36,6 +36,7 @@ public class NetworkInterface {
     this.name = name;
     this.displayName = displayName;
     this.position = position;
+    cidrs.forEach(Cidr::parse); // a bad range is refused when it is made, not at a login
     this.cidrs = new ArrayList<>(cidrs);
   }
 
@@ -53,5 +54,10 @@ public class NetworkInterface {
 
   public List<String> cidrs() {
     return List.copyOf(cidrs);
+  }
+
+  /** Whether a terminal at this address attaches through this interface. */
+  public boolean covers(java.net.InetAddress address) {
+    return cidrs.stream().map(Cidr::parse).anyMatch(c -> c.contains(address));
   }
 }

@@ -1,5 +1,6 @@
 /**
  * The directory's data (reference text, Fig. 2): data centers, the network interfaces users attach
- * through, and later users and virtual volumes with their real volume information.
+ * through, users, and virtual volumes with their real volume information, plus the access grants
+ * and primary switches the login process leaves behind.
  */
 package org.roamstore.directory.model;

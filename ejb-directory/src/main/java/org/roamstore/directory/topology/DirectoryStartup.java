@@ -1,51 +1,49 @@
 package org.roamstore.directory.topology;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.ejb.EJB;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.Installation;
 import org.roamstore.directory.model.NetworkInterface;
+import org.roamstore.directory.provisioning.ProvisioningService;
+import org.roamstore.directory.provisioning.VolumeSpec;
 
 /**
  * Prepares the directory at start: gives a new directory its installation identity and loads the
- * topology file named by the system property {@code roamstore.topology} when the directory has no
- * data centers yet. A directory that already has sites is left alone: what operators changed since
- * must survive a restart.
+ * topology file named by the system property {@code roamstore.topology} into what is still empty.
+ *
+ * <p>No transaction spans the start: the topology commits first, then each demo volume is made in
+ * its own transaction, since making one reaches every site's storage and may fail on its own.
  */
 @Startup
 @Singleton
+@Lock(LockType.READ)
 public class DirectoryStartup {
   public static final String TOPOLOGY_PROPERTY = "roamstore.topology";
   private static final Logger LOG = Logger.getLogger(DirectoryStartup.class.getName());
 
-  @PersistenceContext(unitName = "directory")
-  private EntityManager em;
+  @EJB private TopologyLoader loader;
+  @EJB private ProvisioningService provisioning;
 
   @PostConstruct
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   void prepare() {
-    if (em.find(Installation.class, Installation.THE_ONE) == null) {
-      em.persist(Installation.createNow());
-    }
-    loadTopologyWhenEmpty();
-  }
-
-  private void loadTopologyWhenEmpty() {
     String file = System.getProperty(TOPOLOGY_PROPERTY);
     if (file == null || file.isBlank()) {
       LOG.info("no " + TOPOLOGY_PROPERTY + " given; the directory starts as it is");
-      return;
-    }
-    long sites = em.createQuery("select count(d) from DataCenter d", Long.class).getSingleResult();
-    if (sites > 0) {
-      LOG.info("directory already holds " + sites + " data centers; topology file not loaded");
+      loader.createInstallation();
       return;
     }
     Path path = Path.of(file);
@@ -53,31 +51,32 @@ public class DirectoryStartup {
       throw new IllegalStateException(
           "topology file " + path.toAbsolutePath() + " is not readable");
     }
+    Topology topology;
     try {
-      Topology topology = Topology.read(path);
-      topology.dataCenters().forEach(em::persist);
-      topology.networkInterfaces().forEach(em::persist);
-      LOG.info(
-          "loaded "
-              + topology.dataCenters().size()
-              + " data centers and "
-              + topology.networkInterfaces().size()
-              + " network interfaces from "
-              + path);
+      topology = Topology.read(path);
     } catch (IOException e) {
       throw new IllegalStateException(e.getMessage(), e);
+    }
+    List<VolumeSpec> volumes = loader.load(topology, path.toString());
+    for (VolumeSpec volume : volumes) {
+      try {
+        provisioning.create(volume);
+        LOG.info("created demo volume " + volume.name() + " for " + volume.owner());
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "demo volume " + volume.name() + " was not created", e);
+      }
     }
   }
 
   public Installation installation() {
-    return em.find(Installation.class, Installation.THE_ONE);
+    return loader.installation();
   }
 
   public List<DataCenter> dataCenters() {
-    return em.createNamedQuery(DataCenter.ALL, DataCenter.class).getResultList();
+    return loader.dataCenters();
   }
 
   public List<NetworkInterface> networkInterfaces() {
-    return em.createNamedQuery(NetworkInterface.ALL, NetworkInterface.class).getResultList();
+    return loader.networkInterfaces();
   }
 }

@@ -1,6 +1,7 @@
 package org.roamstore.directory.topology;
 
 import jakarta.json.Json;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
@@ -9,12 +10,25 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.NetworkInterface;
 import org.roamstore.directory.model.Position;
+import org.roamstore.directory.model.TakeoverPolicy;
+import org.roamstore.directory.provisioning.VolumeSpec;
+import org.roamstore.directory.security.NewUser;
+import org.roamstore.storage.api.TransferType;
 
-/** The contents of a topology file (JSON; see payara-config's demo-topology.json). */
-public record Topology(List<DataCenter> dataCenters, List<NetworkInterface> networkInterfaces) {
+/**
+ * The contents of a topology file (JSON; see payara-config's demo-topology.json). {@code users} and
+ * {@code volumes} are optional; users' passwords are given in clear there and hashed when loaded,
+ * which is fine for a demo file and nothing else.
+ */
+public record Topology(
+    List<DataCenter> dataCenters,
+    List<NetworkInterface> networkInterfaces,
+    List<NewUser> users,
+    List<VolumeSpec> volumes) {
 
   public static Topology read(Path file) throws IOException {
     try (Reader reader = Files.newBufferedReader(file);
@@ -45,11 +59,45 @@ public record Topology(List<DataCenter> dataCenters, List<NetworkInterface> netw
                         n.getString("name"),
                         n.getString("displayName"),
                         position(n),
-                        n.getJsonArray("cidrs").getValuesAs(JsonString.class).stream()
-                            .map(JsonString::getString)
-                            .toList()))
+                        strings(n.getJsonArray("cidrs"))))
             .toList();
-    return new Topology(sites, interfaces);
+    List<NewUser> users =
+        optional(root, "users").stream()
+            .map(
+                u ->
+                    new NewUser(
+                        u.getString("name"),
+                        u.getString("password"),
+                        Set.copyOf(
+                            u.containsKey("roles")
+                                ? strings(u.getJsonArray("roles"))
+                                : List.of("user"))))
+            .toList();
+    List<VolumeSpec> volumes =
+        optional(root, "volumes").stream()
+            .map(
+                v ->
+                    new VolumeSpec(
+                        v.getString("name"),
+                        v.getString("owner"),
+                        v.getJsonNumber("sizeBytes").longValueExact(),
+                        TransferType.valueOf(v.getString("transferType", "SYNC")),
+                        strings(v.getJsonArray("sites")),
+                        v.getString("primary", null),
+                        TakeoverPolicy.valueOf(v.getString("takeoverPolicy", "TAKE_OVER")),
+                        v.containsKey("minimumStaySeconds")
+                            ? v.getJsonNumber("minimumStaySeconds").longValueExact()
+                            : null))
+            .toList();
+    return new Topology(sites, interfaces, users, volumes);
+  }
+
+  private static List<JsonObject> optional(JsonObject root, String key) {
+    return root.containsKey(key) ? root.getJsonArray(key).getValuesAs(JsonObject.class) : List.of();
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
   }
 
   private static Position position(JsonObject o) {

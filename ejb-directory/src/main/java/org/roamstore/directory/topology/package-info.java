@@ -1,5 +1,5 @@
 /**
- * The sites and network interfaces a deployment starts with, read from a topology file into an
- * empty directory at start.
+ * What a deployment starts with, read from a topology file into an empty directory at start: the
+ * sites and network interfaces, and demo users and volumes.
  */
 package org.roamstore.directory.topology;

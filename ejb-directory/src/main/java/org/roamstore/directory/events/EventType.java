@@ -1,0 +1,12 @@
+package org.roamstore.directory.events;
+
+/** The {@code type} of a directory event (also the JMS string property {@code type}). */
+public enum EventType {
+  LOGIN,
+  PRIMARY_SWITCHED,
+  FORCED_TAKEOVER,
+  VOLUME_CREATED,
+  VOLUME_DELETED,
+  DATA_CENTER_DOWN,
+  DATA_CENTER_UP
+}

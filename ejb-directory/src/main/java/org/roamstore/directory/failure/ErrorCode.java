@@ -1,0 +1,49 @@
+package org.roamstore.directory.failure;
+
+/** Stable codes of every refusal; clients match on these, never on the message. */
+public enum ErrorCode {
+  VALIDATION_FAILED(Kind.BAD_INPUT),
+  AUTHENTICATION_FAILED(Kind.UNAUTHENTICATED),
+  UNKNOWN_USER(Kind.NOT_FOUND),
+  USER_EXISTS(Kind.CONFLICT),
+  UNKNOWN_VOLUME(Kind.NOT_FOUND),
+  NOT_YOUR_VOLUME(Kind.FORBIDDEN),
+  VOLUME_EXISTS(Kind.CONFLICT),
+  UNKNOWN_DATA_CENTER(Kind.NOT_FOUND),
+  UNKNOWN_NETWORK_INTERFACE(Kind.BAD_INPUT),
+  /** Every site holding a copy of the volume is down. */
+  NO_SITE_AVAILABLE(Kind.UNAVAILABLE),
+  /** A site that must take part is marked down or does not answer. */
+  SITE_UNAVAILABLE(Kind.UNAVAILABLE),
+  /** The current primary cannot be reached; a forced takeover may be asked for. */
+  OLD_PRIMARY_UNREACHABLE(Kind.UNAVAILABLE),
+  /** The copy volume group definition failed at a member; everything made was undone. */
+  SWITCH_FAILED(Kind.STORAGE_FAILED),
+  /** Creating a volume failed at a site; everything made was removed. */
+  PROVISIONING_FAILED(Kind.STORAGE_FAILED),
+  /** Another login or change holds the volume; try again. */
+  VOLUME_BUSY(Kind.CONFLICT),
+  /** Directory and storage disagree in a way the directory cannot repair by itself. */
+  STORAGE_INCONSISTENT(Kind.STORAGE_FAILED);
+
+  /** What kind of refusal it is; the REST layer maps kinds to HTTP statuses. */
+  public enum Kind {
+    BAD_INPUT,
+    UNAUTHENTICATED,
+    FORBIDDEN,
+    NOT_FOUND,
+    CONFLICT,
+    UNAVAILABLE,
+    STORAGE_FAILED
+  }
+
+  private final Kind kind;
+
+  ErrorCode(Kind kind) {
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}

@@ -1,0 +1,27 @@
+package org.roamstore.directory.login;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/**
+ * Step 800 of Fig. 8: who logs in, to which virtual volume, through which network interface. When
+ * the network interface is not named, the client's address picks it (the interface whose ranges
+ * cover it).
+ */
+public record LoginRequest(
+    @NotBlank @Size(max = 64) String user,
+    @NotBlank @Size(max = 200) String password,
+    @NotBlank @Size(max = 128) String volume,
+    @Size(max = 128) String networkInterface,
+    @Size(max = 64) String clientAddress,
+    Boolean force) {
+
+  public boolean forced() {
+    return Boolean.TRUE.equals(force);
+  }
+
+  @Override
+  public String toString() {
+    return "LoginRequest[user=" + user + ", volume=" + volume + ", via=" + networkInterface + "]";
+  }
+}

@@ -1,0 +1,477 @@
+package org.roamstore.directory.login;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.LockTimeoutException;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PessimisticLockException;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.roamstore.directory.copygroup.AsyncWriteDrain;
+import org.roamstore.directory.copygroup.CopyGroupDefinition;
+import org.roamstore.directory.copygroup.StorageSites;
+import org.roamstore.directory.events.DirectoryEvents;
+import org.roamstore.directory.events.EventType;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.login.LoginPolicy.Decision;
+import org.roamstore.directory.login.LoginPolicy.Outcome;
+import org.roamstore.directory.model.AccessGrant;
+import org.roamstore.directory.model.DataCenter;
+import org.roamstore.directory.model.DirectoryUser;
+import org.roamstore.directory.model.NetworkInterface;
+import org.roamstore.directory.model.PrimarySwitch;
+import org.roamstore.directory.model.RealVolumeInfo;
+import org.roamstore.directory.model.VirtualVolume;
+import org.roamstore.directory.security.AccessTokens;
+import org.roamstore.directory.security.UserDirectory;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.StorageStatus;
+import org.roamstore.storage.api.TransferType;
+
+/**
+ * The log in process (Fig. 8) in one JTA transaction of the directory.
+ *
+ * <p>The virtual volume's row is locked (pessimistic write) before anything is decided, so two
+ * logins for the same volume run one after the other and the second sees the first's primary: there
+ * are never two primaries. Storage control units are not transactional; a switch that the directory
+ * cannot commit is undone at storage (in this method when it fails here, by a transaction
+ * synchronization when the commit itself fails).
+ */
+@Stateless
+public class LoginService {
+  private static final Logger LOG = Logger.getLogger(LoginService.class.getName());
+
+  /** How long access from one login lasts. */
+  static final Duration GRANT_LIFETIME = Duration.ofHours(12);
+
+  /** How long a login waits for another login or change holding the same volume. */
+  static final int LOCK_TIMEOUT_MS = 10_000;
+
+  @PersistenceContext(unitName = "directory")
+  private EntityManager em;
+
+  @Inject private UserDirectory users;
+  @Inject private StorageSites sites;
+  @Inject private AsyncWriteDrain drain;
+  @Inject private DirectoryEvents events;
+
+  @Resource private TransactionSynchronizationRegistry transactions;
+
+  private CopyGroupDefinition definition;
+
+  @PostConstruct
+  void init() {
+    definition = new CopyGroupDefinition(sites, drain);
+  }
+
+  public LoginResult login(@NotNull @Valid LoginRequest request) {
+    DirectoryUser user = users.authenticate(request.user(), request.password());
+    NetworkInterface via = networkInterface(request);
+    VirtualVolume volume = lockVolume(request.volume());
+    if (!volume.isOwnedBy(user.name())) {
+      throw new DirectoryException(
+          ErrorCode.NOT_YOUR_VOLUME, "volume '" + volume.name() + "' belongs to another user");
+    }
+    Instant now = Instant.now();
+
+    List<NearestSite.Site> candidates =
+        volume.realVolumes().stream()
+            .map(r -> r.dataCenter())
+            .map(d -> new NearestSite.Site(d.name(), d.position(), d.isUp()))
+            .toList();
+    NearestSite.Choice nearest =
+        NearestSite.choose(via.position(), candidates)
+            .orElseThrow(
+                () ->
+                    new DirectoryException(
+                        ErrorCode.NO_SITE_AVAILABLE,
+                        "every data center holding volume '"
+                            + volume.name()
+                            + "' is down: "
+                            + candidates.stream()
+                                .map(NearestSite.Site::name)
+                                .collect(Collectors.joining(", "))));
+    RealVolumeInfo primary = volume.primary();
+    List<AccessGrant> active =
+        em.createNamedQuery(AccessGrant.ACTIVE_FOR_VOLUME, AccessGrant.class)
+            .setParameter("volume", volume)
+            .setParameter("now", now)
+            .getResultList();
+    String nearestName = nearest.site().name();
+    Decision decision =
+        LoginPolicy.decide(
+            new LoginPolicy.Facts(
+                nearestName,
+                primary.dataCenter().name(),
+                primary.dataCenter().isUp(),
+                volume.lastSwitchAt(),
+                volume.minimumStay(),
+                volume.takeoverPolicy(),
+                (int)
+                    active.stream().filter(g -> !g.dataCenter().name().equals(nearestName)).count(),
+                request.forced(),
+                now));
+
+    if (!decision.switches()) {
+      RealVolumeInfo at = primary;
+      long storageEpoch = definition.epochAtPrimary(volume.copyGroup());
+      volume.catchUpEpoch(storageEpoch);
+      Issued issued = issue(volume, at, user, via, storageEpoch, now);
+      double km = via.position().kilometersTo(at.dataCenter().position());
+      publishLogin(volume, user, via, at, decision, storageEpoch, null);
+      em.flush();
+      return result(volume, user, via, at, km, issued, decision, null, 0, Map.of(), null);
+    }
+
+    RealVolumeInfo target = volume.realVolumeAt(nearestName).orElseThrow();
+    boolean forced = decision.outcome() == Outcome.FORCED_TAKEOVER;
+    CopyGroupDefinition.Switch done =
+        definition.switchPrimary(
+            new CopyGroupDefinition.Request(
+                volume.copyGroup(),
+                target.dataCenter().storageSystem(),
+                downStorageSystems(volume),
+                request.forced(),
+                active.stream()
+                    .filter(g -> g.dataCenter().equals(primary.dataCenter()))
+                    .map(AccessGrant::exportName)
+                    .toList()));
+    // The switch may have had to skip an unreachable old primary only because it was forced.
+    if (!done.skipped().isEmpty()) {
+      forced = true;
+    }
+    try {
+      String previous = primary.dataCenter().name();
+      int revoked = revokeGrantsElsewhere(active, target.dataCenter(), now);
+      volume.switchPrimary(target, done.epoch(), now);
+      String possibleLoss = forced ? possibleLoss(volume, previous, done.skipped()) : null;
+      em.persist(
+          new PrimarySwitch(
+              volume.name(),
+              previous,
+              target.dataCenter().name(),
+              done.epoch(),
+              user.name(),
+              forced,
+              String.join(",", done.skipped().keySet()),
+              possibleLoss,
+              now));
+      Issued issued = issue(volume, target, user, via, done.epoch(), now);
+      Decision reported =
+          forced ? new Decision(Outcome.FORCED_TAKEOVER, decision.reason()) : decision;
+      publishSwitch(volume, user, previous, target, done, forced, possibleLoss, revoked);
+      publishLogin(volume, user, via, target, reported, done.epoch(), previous);
+      em.flush();
+      undoIfNotCommitted(done, volume.name());
+      return result(
+          volume,
+          user,
+          via,
+          target,
+          nearest.kilometers(),
+          issued,
+          reported,
+          previous,
+          revoked,
+          done.skipped(),
+          possibleLoss);
+    } catch (RuntimeException e) {
+      CopyGroupDefinition.Undo undo = done.undo();
+      if (e instanceof DirectoryException d) {
+        throw new DirectoryException(
+            d.code(), d.getMessage() + "; the switch was undone: " + undo.describe(), d.details());
+      }
+      LOG.log(Level.WARNING, "login switch of " + volume.name() + " failed after storage", e);
+      throw new DirectoryException(
+          ErrorCode.SWITCH_FAILED,
+          "the directory could not record the switch ("
+              + e
+              + "); the switch was undone: "
+              + undo.describe());
+    }
+  }
+
+  private NetworkInterface networkInterface(LoginRequest request) {
+    if (request.networkInterface() != null && !request.networkInterface().isBlank()) {
+      NetworkInterface found = em.find(NetworkInterface.class, request.networkInterface());
+      if (found == null) {
+        throw new DirectoryException(
+            ErrorCode.UNKNOWN_NETWORK_INTERFACE,
+            "no network interface named '" + request.networkInterface() + "'");
+      }
+      return found;
+    }
+    if (request.clientAddress() == null) {
+      throw new DirectoryException(
+          ErrorCode.UNKNOWN_NETWORK_INTERFACE, "name the network interface you attach through");
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(literal(request.clientAddress()));
+    } catch (UnknownHostException | IllegalArgumentException e) {
+      throw new DirectoryException(
+          ErrorCode.UNKNOWN_NETWORK_INTERFACE, "not an IP address: " + request.clientAddress());
+    }
+    return em
+        .createNamedQuery(NetworkInterface.ALL, NetworkInterface.class)
+        .getResultList()
+        .stream()
+        .filter(n -> n.covers(address))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new DirectoryException(
+                    ErrorCode.UNKNOWN_NETWORK_INTERFACE,
+                    "no network interface covers "
+                        + request.clientAddress()
+                        + "; name the one you attach through"));
+  }
+
+  /**
+   * Only literal addresses: resolving a name here would let a caller make the server look up DNS.
+   */
+  private static String literal(String address) {
+    if (!address.matches("[0-9A-Fa-f:.]+")) {
+      throw new IllegalArgumentException(address);
+    }
+    return address;
+  }
+
+  private VirtualVolume lockVolume(String name) {
+    try {
+      return em.createNamedQuery(VirtualVolume.BY_NAME, VirtualVolume.class)
+          .setParameter("name", name)
+          .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+          .setHint("jakarta.persistence.lock.timeout", LOCK_TIMEOUT_MS)
+          .getResultStream()
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new DirectoryException(
+                      ErrorCode.UNKNOWN_VOLUME, "no virtual volume named '" + name + "'"));
+    } catch (PessimisticLockException | LockTimeoutException e) {
+      throw new DirectoryException(
+          ErrorCode.VOLUME_BUSY, "volume '" + name + "' is busy with another login; try again");
+    }
+  }
+
+  private static Set<String> downStorageSystems(VirtualVolume volume) {
+    return volume.realVolumes().stream()
+        .map(RealVolumeInfo::dataCenter)
+        .filter(d -> !d.isUp())
+        .map(DataCenter::storageSystem)
+        .collect(Collectors.toSet());
+  }
+
+  /** Takeover: access through other sites ends; their exports died with the old epoch anyway. */
+  private int revokeGrantsElsewhere(List<AccessGrant> active, DataCenter keep, Instant now) {
+    int revoked = 0;
+    for (AccessGrant grant : active) {
+      if (grant.dataCenter().equals(keep)) {
+        continue;
+      }
+      grant.revoke(now);
+      revoked++;
+      if (grant.dataCenter().isUp()) {
+        try (StorageConnection storage = sites.connect(grant.dataCenter().storageSystem())) {
+          storage.revokeExport(grant.exportName());
+        } catch (RuntimeException e) {
+          LOG.log(
+              Level.INFO,
+              "export of a revoked grant was not removed at "
+                  + grant.dataCenter().name()
+                  + " (its epoch has moved on, so it is refused anyway): "
+                  + e.getMessage());
+        }
+      }
+    }
+    return revoked;
+  }
+
+  private record Issued(AccessGrant grant, String bearerToken, StorageStatus status) {}
+
+  /** Registers a fresh export at the site's storage, bound to the epoch, and records the grant. */
+  private Issued issue(
+      VirtualVolume volume,
+      RealVolumeInfo at,
+      DirectoryUser user,
+      NetworkInterface via,
+      long epoch,
+      Instant now) {
+    String exportName = AccessTokens.newExportName();
+    String bearer = AccessTokens.newBearerToken();
+    DataCenter site = at.dataCenter();
+    StorageStatus status;
+    try (StorageConnection storage = sites.connect(site.storageSystem())) {
+      storage.registerExport(exportName, at.volumeId(), epoch);
+      status = storage.status();
+    } catch (RuntimeException e) {
+      throw new DirectoryException(
+          ErrorCode.SITE_UNAVAILABLE,
+          "storage at " + site.name() + " did not grant access: " + e.getMessage(),
+          Map.of("site", site.name()));
+    }
+    AccessGrant grant =
+        new AccessGrant(
+            volume,
+            site,
+            user.name(),
+            via.name(),
+            exportName,
+            AccessTokens.hash(bearer),
+            epoch,
+            now,
+            now.plus(GRANT_LIFETIME));
+    em.persist(grant);
+    return new Issued(grant, bearer, status);
+  }
+
+  /**
+   * A forced takeover cannot drain the old primary. SYNC groups lose nothing acknowledged; for
+   * ASYNC the storage API does not report yet which sequence the new primary applied last.
+   */
+  private static String possibleLoss(
+      VirtualVolume volume, String previous, Map<String, String> skipped) {
+    if (skipped.isEmpty()) {
+      return "nothing: every member was reached";
+    }
+    if (volume.transferType() == TransferType.SYNC) {
+      return "nothing acknowledged (SYNC: every acknowledged write is at every member); writes"
+          + " in flight at "
+          + previous
+          + " when it failed may be lost";
+    }
+    return "writes acknowledged at "
+        + previous
+        + " and not yet sent (ASYNC); last sequence known applied at the new primary: unknown"
+        + " (not reported by storage yet)";
+  }
+
+  /** Storage was switched before the commit; if the commit fails, put storage back. */
+  private void undoIfNotCommitted(CopyGroupDefinition.Switch done, String volumeName) {
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status != Status.STATUS_COMMITTED) {
+              CopyGroupDefinition.Undo undo = done.undo();
+              LOG.warning(
+                  "the directory did not commit the switch of "
+                      + volumeName
+                      + "; storage: "
+                      + undo.describe());
+            }
+          }
+        });
+  }
+
+  private void publishLogin(
+      VirtualVolume volume,
+      DirectoryUser user,
+      NetworkInterface via,
+      RealVolumeInfo at,
+      Decision decision,
+      long epoch,
+      String previous) {
+    JsonObjectBuilder event =
+        DirectoryEvents.event(EventType.LOGIN)
+            .add("user", user.name())
+            .add("volume", volume.name())
+            .add("networkInterface", via.name())
+            .add("dataCenter", at.dataCenter().name())
+            .add("epoch", epoch)
+            .add("outcome", decision.outcome().name())
+            .add("reason", decision.reason().name());
+    if (previous != null) {
+      event.add("previousPrimary", previous);
+    }
+    events.publish(event.build());
+  }
+
+  private void publishSwitch(
+      VirtualVolume volume,
+      DirectoryUser user,
+      String previous,
+      RealVolumeInfo target,
+      CopyGroupDefinition.Switch done,
+      boolean forced,
+      String possibleLoss,
+      int revoked) {
+    JsonObjectBuilder event =
+        DirectoryEvents.event(forced ? EventType.FORCED_TAKEOVER : EventType.PRIMARY_SWITCHED)
+            .add("volume", volume.name())
+            .add("user", user.name())
+            .add("from", previous)
+            .add("to", target.dataCenter().name())
+            .add("epoch", done.epoch())
+            .add("revokedGrants", revoked);
+    if (forced) {
+      JsonObjectBuilder skipped = Json.createObjectBuilder();
+      done.skipped().forEach(skipped::add);
+      event.add("skippedMembers", skipped).add("possibleLoss", possibleLoss);
+    }
+    events.publish(event.build());
+  }
+
+  private static LoginResult result(
+      VirtualVolume volume,
+      DirectoryUser user,
+      NetworkInterface via,
+      RealVolumeInfo at,
+      double km,
+      Issued issued,
+      Decision decision,
+      String previous,
+      int revoked,
+      Map<String, String> skipped,
+      String possibleLoss) {
+    DataCenter site = at.dataCenter();
+    return new LoginResult(
+        user.name(),
+        volume.name(),
+        via.name(),
+        site.name(),
+        site.displayName(),
+        Math.round(km * 10) / 10.0,
+        at.address().toString(),
+        site.hostServerAddress(),
+        site.storageSystem(),
+        issued.grant().epoch(),
+        volume.transferType().name(),
+        volume.sizeBytes(),
+        issued.status().nbdHost(),
+        issued.status().nbdPort(),
+        issued.grant().exportName(),
+        issued.bearerToken(),
+        issued.grant().expiresAt(),
+        decision.outcome(),
+        decision.reason(),
+        previous,
+        revoked,
+        skipped,
+        possibleLoss);
+  }
+}

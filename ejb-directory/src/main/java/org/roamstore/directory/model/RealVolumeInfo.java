@@ -1,0 +1,74 @@
+package org.roamstore.directory.model;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import jakarta.persistence.UniqueConstraint;
+import org.roamstore.storage.api.RealVolumeAddress;
+
+/**
+ * Real volume information (Fig. 2, 202): one copy of a virtual volume at one data center. The host
+ * server and storage system addresses (206, 207) are the data center's, not repeated here.
+ */
+@Entity
+@Table(uniqueConstraints = @UniqueConstraint(columnNames = {"virtualVolume", "dataCenter"}))
+public class RealVolumeInfo {
+
+  @Id @GeneratedValue private Long id;
+
+  @ManyToOne(optional = false, fetch = FetchType.LAZY)
+  @JoinColumn(name = "virtualVolume", nullable = false)
+  private VirtualVolume virtualVolume;
+
+  @ManyToOne(optional = false, fetch = FetchType.EAGER)
+  @JoinColumn(name = "dataCenter", nullable = false)
+  private DataCenter dataCenter;
+
+  /** The real volume address (203) inside the data center's storage system. */
+  @Column(nullable = false)
+  private String volumeId;
+
+  /** The primary flag (204). */
+  @Column(nullable = false)
+  private boolean primary;
+
+  protected RealVolumeInfo() {}
+
+  RealVolumeInfo(
+      VirtualVolume virtualVolume, DataCenter dataCenter, String volumeId, boolean primary) {
+    this.virtualVolume = virtualVolume;
+    this.dataCenter = dataCenter;
+    this.volumeId = volumeId;
+    this.primary = primary;
+  }
+
+  public DataCenter dataCenter() {
+    return dataCenter;
+  }
+
+  public String volumeId() {
+    return volumeId;
+  }
+
+  public boolean isPrimary() {
+    return primary;
+  }
+
+  void markPrimary(boolean primary) {
+    this.primary = primary;
+  }
+
+  public RealVolumeAddress address() {
+    return new RealVolumeAddress(dataCenter.storageSystem(), volumeId);
+  }
+
+  @Override
+  public String toString() {
+    return address() + (primary ? " (primary)" : "");
+  }
+}

@@ -1,0 +1,219 @@
+package org.roamstore.directory.model;
+
+import jakarta.persistence.CascadeType;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.OneToMany;
+import jakarta.persistence.OrderBy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.RealVolumeAddress;
+import org.roamstore.storage.api.TransferType;
+
+/**
+ * Virtual volume information (Fig. 2, 120): what a user sees, and the real volumes that hold it,
+ * exactly one of them primary. The storage id names the copy volume group and the real volume at
+ * every site, so it is generated once and never changes even if the volume is renamed.
+ *
+ * <p>There is no {@code @Version}: every change goes through a pessimistic write lock on this row
+ * (see {@link #BY_NAME}), which is what keeps two concurrent logins from making two primaries.
+ */
+@Entity
+@NamedQuery(
+    name = VirtualVolume.BY_NAME,
+    query = "select v from VirtualVolume v where v.name = :name")
+@NamedQuery(name = VirtualVolume.ALL, query = "select v from VirtualVolume v order by v.name")
+@NamedQuery(
+    name = VirtualVolume.WITH_MEMBER_AT,
+    query =
+        "select distinct v from VirtualVolume v join v.realVolumes r"
+            + " where r.dataCenter.name = :dataCenter order by v.name")
+public class VirtualVolume {
+  public static final String BY_NAME = "VirtualVolume.byName";
+  public static final String ALL = "VirtualVolume.all";
+  public static final String WITH_MEMBER_AT = "VirtualVolume.withMemberAt";
+
+  @Id private String storageId;
+
+  @Column(nullable = false, unique = true)
+  private String name;
+
+  @ManyToOne(optional = false, fetch = FetchType.LAZY)
+  private DirectoryUser owner;
+
+  @Column(nullable = false)
+  private long sizeBytes;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private TransferType transferType;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  private TakeoverPolicy takeoverPolicy;
+
+  /** Seconds a new primary stays before another login may move it again (against ping-pong). */
+  @Column(nullable = false)
+  private long minimumStaySeconds;
+
+  /** The epoch of the current primary; storage control units may be ahead (see the login). */
+  @Column(nullable = false)
+  private long epoch;
+
+  /** When the primary last moved; null while it is where provisioning put it. */
+  private Instant lastSwitchAt;
+
+  @Column(nullable = false)
+  private Instant createdAt;
+
+  @OneToMany(
+      mappedBy = "virtualVolume",
+      cascade = CascadeType.ALL,
+      orphanRemoval = true,
+      fetch = FetchType.EAGER)
+  @OrderBy("id")
+  private List<RealVolumeInfo> realVolumes = new ArrayList<>();
+
+  protected VirtualVolume() {}
+
+  public VirtualVolume(
+      String storageId,
+      String name,
+      DirectoryUser owner,
+      long sizeBytes,
+      TransferType transferType,
+      TakeoverPolicy takeoverPolicy,
+      Duration minimumStay) {
+    this.storageId = storageId;
+    this.name = name;
+    this.owner = owner;
+    this.sizeBytes = sizeBytes;
+    this.transferType = transferType;
+    this.takeoverPolicy = takeoverPolicy;
+    this.minimumStaySeconds = minimumStay.toSeconds();
+    this.epoch = 1;
+    this.createdAt = Instant.now();
+  }
+
+  /** Adds a copy at a site; the first one added is the primary. */
+  public RealVolumeInfo addRealVolume(DataCenter dataCenter) {
+    RealVolumeInfo real = new RealVolumeInfo(this, dataCenter, storageId, realVolumes.isEmpty());
+    realVolumes.add(real);
+    return real;
+  }
+
+  public String storageId() {
+    return storageId;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public DirectoryUser owner() {
+    return owner;
+  }
+
+  public boolean isOwnedBy(String userName) {
+    return owner.name().equals(userName);
+  }
+
+  public long sizeBytes() {
+    return sizeBytes;
+  }
+
+  public TransferType transferType() {
+    return transferType;
+  }
+
+  public TakeoverPolicy takeoverPolicy() {
+    return takeoverPolicy;
+  }
+
+  public Duration minimumStay() {
+    return Duration.ofSeconds(minimumStaySeconds);
+  }
+
+  public long epoch() {
+    return epoch;
+  }
+
+  public Optional<Instant> lastSwitchAt() {
+    return Optional.ofNullable(lastSwitchAt);
+  }
+
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  public List<RealVolumeInfo> realVolumes() {
+    return List.copyOf(realVolumes);
+  }
+
+  public RealVolumeInfo primary() {
+    return realVolumes.stream()
+        .filter(RealVolumeInfo::isPrimary)
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("virtual volume " + name + " has no primary"));
+  }
+
+  public Optional<RealVolumeInfo> realVolumeAt(String dataCenterName) {
+    return realVolumes.stream()
+        .filter(r -> r.dataCenter().name().equals(dataCenterName))
+        .findFirst();
+  }
+
+  /** Storage control units may have moved past the directory's epoch (see the login). */
+  public void catchUpEpoch(long storageEpoch) {
+    epoch = Math.max(epoch, storageEpoch);
+  }
+
+  /**
+   * Steps 806-807 of Fig. 8: the old primary's flag off, the new one's on, at the epoch the copy
+   * volume group definition used.
+   */
+  public void switchPrimary(RealVolumeInfo newPrimary, long newEpoch, Instant at) {
+    if (!realVolumes.contains(newPrimary)) {
+      throw new IllegalArgumentException(newPrimary + " is not a real volume of " + name);
+    }
+    if (newEpoch <= epoch) {
+      throw new IllegalArgumentException(
+          "a switch moves the epoch forward: " + newEpoch + " after " + epoch);
+    }
+    realVolumes.forEach(r -> r.markPrimary(r == newPrimary));
+    epoch = newEpoch;
+    lastSwitchAt = at;
+  }
+
+  /** The copy volume group (Fig. 3) as the directory sees it now. */
+  public CopyVolumeGroupInfo copyGroup() {
+    return copyGroup(primary().dataCenter().name(), epoch);
+  }
+
+  /** The copy volume group with the given site's copy as primary, at the given epoch. */
+  public CopyVolumeGroupInfo copyGroup(String primaryDataCenter, long atEpoch) {
+    List<CopyGroupMember> members =
+        realVolumes.stream()
+            .map(
+                r ->
+                    new CopyGroupMember(
+                        r.address(), r.dataCenter().name().equals(primaryDataCenter)))
+            .toList();
+    return new CopyVolumeGroupInfo(storageId, transferType, atEpoch, members);
+  }
+
+  public List<RealVolumeAddress> addresses() {
+    return realVolumes.stream().map(RealVolumeInfo::address).toList();
+  }
+}

@@ -1,0 +1,115 @@
+package org.roamstore.directory.provisioning;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.roamstore.directory.copygroup.StorageSites;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.StorageException;
+
+/**
+ * Creates and deletes the real volumes of a copy volume group at their storage control units.
+ * Storage is not transactional, so creation remembers what it made and removes it again if any step
+ * fails.
+ */
+public final class VolumeProvisioner {
+  private static final Logger LOG = Logger.getLogger(VolumeProvisioner.class.getName());
+
+  private final StorageSites sites;
+
+  public VolumeProvisioner(StorageSites sites) {
+    this.sites = sites;
+  }
+
+  /** Every member's real volume, then the group information at every member; or nothing. */
+  public void create(CopyVolumeGroupInfo group, long sizeBytes) {
+    List<CopyGroupMember> made = new ArrayList<>();
+    String step = "create the real volume";
+    CopyGroupMember at = null;
+    try {
+      for (CopyGroupMember member : group.members()) {
+        at = member;
+        try (StorageConnection storage = sites.connect(member.address().storageSystem())) {
+          storage.createVolume(member.address().volumeId(), sizeBytes);
+        }
+        made.add(member);
+      }
+      step = "define the copy volume group";
+      for (CopyGroupMember member : group.members()) {
+        at = member;
+        try (StorageConnection storage = sites.connect(member.address().storageSystem())) {
+          storage.defineCopyGroup(group);
+        }
+      }
+    } catch (RuntimeException e) {
+      Map<String, String> leftovers = remove(made);
+      String site = at.address().storageSystem();
+      Map<String, String> details = new LinkedHashMap<>();
+      details.put("failedAt", site);
+      details.put("step", step);
+      details.put(
+          "removed",
+          String.join(
+              ",",
+              made.stream()
+                  .map(m -> m.address().storageSystem())
+                  .filter(s -> !leftovers.containsKey(s))
+                  .toList()));
+      if (!leftovers.isEmpty()) {
+        details.put("notRemoved", String.join(",", leftovers.keySet()));
+      }
+      throw new DirectoryException(
+          ErrorCode.PROVISIONING_FAILED,
+          "could not "
+              + step
+              + " at "
+              + site
+              + ": "
+              + e.getMessage()
+              + (made.isEmpty()
+                  ? "; nothing had been made"
+                  : "; removed what was made"
+                      + (leftovers.isEmpty() ? "" : ", except at " + leftovers.keySet())),
+          details);
+    }
+  }
+
+  /**
+   * Deletes every member's real volume. A member that no longer has it counts as deleted, so a
+   * delete that failed part way can simply be repeated. Returns the members where it failed.
+   */
+  public Map<String, String> delete(CopyVolumeGroupInfo group) {
+    return remove(group.members());
+  }
+
+  private Map<String, String> remove(List<CopyGroupMember> members) {
+    Map<String, String> failures = new LinkedHashMap<>();
+    for (CopyGroupMember member : members) {
+      String site = member.address().storageSystem();
+      try (StorageConnection storage = sites.connect(site)) {
+        storage.deleteVolume(member.address().volumeId());
+      } catch (StorageException e) {
+        if (e.reason() != StorageException.Reason.UNKNOWN_VOLUME) {
+          failures.put(site, e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        failures.put(site, String.valueOf(e.getMessage()));
+      }
+    }
+    if (!failures.isEmpty()) {
+      LOG.log(Level.WARNING, "real volumes of " + group(members) + " left behind: " + failures);
+    }
+    return failures;
+  }
+
+  private static String group(List<CopyGroupMember> members) {
+    return members.isEmpty() ? "?" : members.get(0).address().volumeId();
+  }
+}

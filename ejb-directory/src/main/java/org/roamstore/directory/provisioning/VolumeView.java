@@ -1,0 +1,49 @@
+package org.roamstore.directory.provisioning;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A virtual volume as the directory has it and, member by member, as its storage control unit
+ * reports it, so an operator (or a test) can see that both agree.
+ */
+public record VolumeView(
+    String name,
+    String owner,
+    String storageId,
+    long sizeBytes,
+    String transferType,
+    String takeoverPolicy,
+    long minimumStaySeconds,
+    long epoch,
+    Instant lastSwitchAt,
+    int activeGrants,
+    List<Member> members,
+    List<Switch> switches) {
+
+  /**
+   * One real volume.
+   *
+   * @param storagePrimary the storage system the member's control unit holds as primary; null when
+   *     {@code storageError} says why it could not be asked
+   */
+  public record Member(
+      String dataCenter,
+      String address,
+      boolean primary,
+      boolean up,
+      Long storageEpoch,
+      String storagePrimary,
+      String storageError) {}
+
+  /** One change of primary. */
+  public record Switch(
+      String from,
+      String to,
+      long epoch,
+      String user,
+      boolean forced,
+      String skippedMembers,
+      String possibleLoss,
+      Instant at) {}
+}

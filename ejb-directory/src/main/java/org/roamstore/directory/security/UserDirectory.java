@@ -1,0 +1,65 @@
+package org.roamstore.directory.security;
+
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.util.List;
+import java.util.Optional;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.model.DirectoryUser;
+
+/** The directory's users: creating them and checking their passwords. */
+@Stateless
+public class UserDirectory {
+
+  @PersistenceContext(unitName = "directory")
+  private EntityManager em;
+
+  @Inject private PasswordHasher hasher;
+
+  public DirectoryUser create(@NotNull @Valid NewUser user) {
+    if (em.find(DirectoryUser.class, user.name()) != null) {
+      throw new DirectoryException(
+          ErrorCode.USER_EXISTS, "a user named '" + user.name() + "' exists");
+    }
+    DirectoryUser created =
+        new DirectoryUser(user.name(), hasher.hash(user.password()), user.rolesOrDefault());
+    em.persist(created);
+    return created;
+  }
+
+  /**
+   * The user if the password is theirs. Unknown user and wrong password look the same to the
+   * caller, and take the same time, so a login does not tell which user names exist.
+   */
+  public Optional<DirectoryUser> check(String name, String password) {
+    DirectoryUser user = name == null ? null : em.find(DirectoryUser.class, name);
+    if (user == null) {
+      hasher.verifyNobody(password == null ? "" : password);
+      return Optional.empty();
+    }
+    return hasher.verify(password == null ? "" : password, user.passwordHash())
+        ? Optional.of(user)
+        : Optional.empty();
+  }
+
+  public DirectoryUser authenticate(String name, String password) {
+    return check(name, password)
+        .orElseThrow(
+            () ->
+                new DirectoryException(
+                    ErrorCode.AUTHENTICATION_FAILED, "unknown user or wrong password"));
+  }
+
+  public Optional<DirectoryUser> find(String name) {
+    return Optional.ofNullable(em.find(DirectoryUser.class, name));
+  }
+
+  public List<DirectoryUser> all() {
+    return em.createNamedQuery(DirectoryUser.ALL, DirectoryUser.class).getResultList();
+  }
+}

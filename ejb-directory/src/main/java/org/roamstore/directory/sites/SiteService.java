@@ -1,0 +1,98 @@
+package org.roamstore.directory.sites;
+
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.validation.constraints.NotNull;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.roamstore.directory.copygroup.StorageSites;
+import org.roamstore.directory.events.DirectoryEvents;
+import org.roamstore.directory.events.EventType;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.model.DataCenter;
+import org.roamstore.directory.model.VirtualVolume;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.StorageException;
+
+/** Marks data centers down and up. */
+@Stateless
+public class SiteService {
+
+  @PersistenceContext(unitName = "directory")
+  private EntityManager em;
+
+  @Inject private StorageSites sites;
+  @Inject private DirectoryEvents events;
+
+  /**
+   * Down: logins skip the site and switches do not contact it; a primary there can only be taken
+   * over by force.
+   */
+  public DataCenter markDown(@NotNull String name) {
+    DataCenter site = find(name);
+    if (site.isUp()) {
+      site.markUp(false);
+      events.publish(
+          DirectoryEvents.event(EventType.DATA_CENTER_DOWN).add("dataCenter", name).build());
+    }
+    return site;
+  }
+
+  /**
+   * Up again: a forced takeover may have moved primaries while the site was away, and its storage
+   * still holds the old copy group information (perhaps as primary). Every copy group with a member
+   * there is defined anew at the site first; if that fails the site stays down.
+   */
+  public DataCenter markUp(@NotNull String name) {
+    DataCenter site = find(name);
+    if (site.isUp()) {
+      return site;
+    }
+    Map<String, String> failures = new LinkedHashMap<>();
+    for (VirtualVolume volume :
+        em.createNamedQuery(VirtualVolume.WITH_MEMBER_AT, VirtualVolume.class)
+            .setParameter("dataCenter", name)
+            .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+            .getResultList()) {
+      CopyVolumeGroupInfo group = volume.copyGroup();
+      try (StorageConnection storage = sites.connect(site.storageSystem())) {
+        long held =
+            storage
+                .volume(volume.storageId())
+                .flatMap(v -> v.copyGroup())
+                .map(CopyVolumeGroupInfo::epoch)
+                .orElse(0L);
+        if (held < group.epoch()) {
+          storage.defineCopyGroup(group);
+        }
+      } catch (StorageException e) {
+        failures.put(volume.name(), e.getMessage());
+      } catch (RuntimeException e) {
+        failures.put(volume.name(), String.valueOf(e.getMessage()));
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new DirectoryException(
+          ErrorCode.SITE_UNAVAILABLE,
+          "data center " + name + " stays down: its copy groups could not be updated: " + failures,
+          Map.of("site", name));
+    }
+    site.markUp(true);
+    events.publish(DirectoryEvents.event(EventType.DATA_CENTER_UP).add("dataCenter", name).build());
+    return site;
+  }
+
+  private DataCenter find(String name) {
+    DataCenter site = em.find(DataCenter.class, name, LockModeType.PESSIMISTIC_WRITE);
+    if (site == null) {
+      throw new DirectoryException(
+          ErrorCode.UNKNOWN_DATA_CENTER, "no data center named '" + name + "'");
+    }
+    return site;
+  }
+}

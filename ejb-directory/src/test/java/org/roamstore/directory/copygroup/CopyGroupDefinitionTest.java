@@ -1,0 +1,210 @@
+package org.roamstore.directory.copygroup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.RealVolumeAddress;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.TransferType;
+
+class CopyGroupDefinitionTest {
+  private static final String VOL = "v1";
+
+  private final FakeStorage seattle = new FakeStorage("seattle");
+  private final FakeStorage portland = new FakeStorage("portland");
+  private final FakeStorage sf = new FakeStorage("sanfrancisco");
+  private final List<String> drained = new ArrayList<>();
+  private CopyGroupDefinition definition;
+  private CopyVolumeGroupInfo current;
+
+  @BeforeEach
+  void threeSitesPortlandPrimary() {
+    current = group(TransferType.SYNC, "portland", 3);
+    for (FakeStorage unit : List.of(seattle, portland, sf)) {
+      unit.sizes.put(VOL, 1L << 20);
+      unit.groups.put(VOL, current);
+      unit.calls.clear();
+    }
+    portland.exports.put("old-export", 3L);
+    definition =
+        new CopyGroupDefinition(
+            FakeStorage.sites(seattle, portland, sf),
+            (StorageConnection old, CopyVolumeGroupInfo g) -> drained.add(old.storageSystem()));
+  }
+
+  private static CopyVolumeGroupInfo group(TransferType type, String primary, long epoch) {
+    return new CopyVolumeGroupInfo(
+        VOL,
+        type,
+        epoch,
+        List.of("seattle", "portland", "sanfrancisco").stream()
+            .map(s -> new CopyGroupMember(new RealVolumeAddress(s, VOL), s.equals(primary)))
+            .toList());
+  }
+
+  private CopyGroupDefinition.Request toSeattle(boolean force, Set<String> down) {
+    return new CopyGroupDefinition.Request(current, "seattle", down, force, List.of("old-export"));
+  }
+
+  @Test
+  void aSwitchMovesThePrimaryAtEveryMemberUnderTheNextEpoch() {
+    CopyGroupDefinition.Switch done = definition.switchPrimary(toSeattle(false, Set.of()));
+
+    assertEquals(4, done.epoch());
+    for (FakeStorage unit : List.of(seattle, portland, sf)) {
+      assertEquals(4, unit.epoch(VOL), unit.system);
+      assertEquals("seattle", unit.groups.get(VOL).primary().address().storageSystem());
+    }
+    assertFalse(portland.exports.containsKey("old-export"), "the old epoch's export died");
+    assertTrue(done.skipped().isEmpty());
+  }
+
+  @Test
+  void theOldPrimaryIsFencedFirstAndTheNewPrimaryLearnsLast() {
+    assertEquals(
+        List.of("portland", "sanfrancisco", "seattle"),
+        CopyGroupDefinition.fencingOrder(current, "portland", "seattle"));
+  }
+
+  @Test
+  void aFailureAtAMemberUndoesEveryChangeAndKeepsTheOldPrimaryWritable() {
+    sf.failOn(op -> op.equals("defineCopyGroup"));
+
+    DirectoryException e =
+        assertThrows(
+            DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+
+    assertEquals(ErrorCode.SWITCH_FAILED, e.code());
+    assertEquals("sanfrancisco", e.details().get("failedAt"));
+    assertTrue(e.getMessage().contains("portland stays primary"), e.getMessage());
+    // portland was fenced (epoch 4) before sanfrancisco refused; the undo is epoch 5, portland
+    // primary
+    assertTrue(portland.primaryHere(VOL));
+    assertEquals(5, portland.epoch(VOL));
+    assertEquals(5L, portland.exports.get("old-export"), "the old users' export works again");
+    assertFalse(seattle.calls.contains("defineCopyGroup"), "seattle was never told");
+    assertEquals(3, seattle.epoch(VOL));
+    assertEquals(3, sf.epoch(VOL));
+  }
+
+  @Test
+  void aFailureAtTheNewPrimaryDemotesItAgain() {
+    seattle.failOn(op -> op.equals("defineCopyGroup"));
+
+    assertThrows(
+        DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+
+    assertTrue(portland.primaryHere(VOL));
+    assertTrue(sf.groups.get(VOL).primary().address().storageSystem().equals("portland"));
+    assertEquals(5, sf.epoch(VOL));
+  }
+
+  @Test
+  void theNextSwitchAfterAnUndoStartsAboveTheEpochStorageHolds() {
+    sf.failOn(op -> op.equals("defineCopyGroup"));
+    assertThrows(
+        DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+    sf.failOn(op -> false);
+
+    // the directory still says epoch 3; portland holds 5 after the undo
+    CopyGroupDefinition.Switch done = definition.switchPrimary(toSeattle(false, Set.of()));
+
+    assertEquals(6, done.epoch());
+    assertTrue(seattle.primaryHere(VOL) && sf.epoch(VOL) == 6);
+  }
+
+  @Test
+  void aMissingRealVolumeRefusesTheSwitchBeforeAnythingChanges() {
+    sf.sizes.remove(VOL);
+    sf.groups.remove(VOL);
+
+    DirectoryException e =
+        assertThrows(
+            DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+
+    assertEquals(ErrorCode.SWITCH_FAILED, e.code());
+    assertEquals("nothing had changed", e.details().get("undone"));
+    assertEquals(3, portland.epoch(VOL));
+    assertFalse(portland.calls.contains("defineCopyGroup"));
+  }
+
+  @Test
+  void anUnreachableOldPrimaryRefusesUnlessForced() {
+    portland.unreachable = true;
+
+    DirectoryException e =
+        assertThrows(
+            DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+    assertEquals(ErrorCode.OLD_PRIMARY_UNREACHABLE, e.code());
+    assertEquals(3, seattle.epoch(VOL));
+
+    CopyGroupDefinition.Switch forced = definition.switchPrimary(toSeattle(true, Set.of()));
+    assertEquals(4, forced.epoch());
+    assertTrue(forced.skipped().containsKey("portland"));
+    assertTrue(seattle.primaryHere(VOL));
+    assertEquals(4, sf.epoch(VOL));
+    assertEquals(3, portland.epoch(VOL), "the unreachable old primary was not touched");
+  }
+
+  @Test
+  void aSiteMarkedDownIsNotContacted() {
+    DirectoryException e =
+        assertThrows(
+            DirectoryException.class,
+            () -> definition.switchPrimary(toSeattle(false, Set.of("sanfrancisco"))));
+
+    assertEquals(ErrorCode.SITE_UNAVAILABLE, e.code());
+    assertTrue(sf.calls.isEmpty(), "a down site is not asked anything");
+  }
+
+  @Test
+  void anUnreachableNewPrimaryRefusesEvenWhenForced() {
+    seattle.unreachable = true;
+
+    DirectoryException e =
+        assertThrows(
+            DirectoryException.class, () -> definition.switchPrimary(toSeattle(true, Set.of())));
+
+    assertEquals(ErrorCode.SITE_UNAVAILABLE, e.code());
+    assertEquals(3, portland.epoch(VOL));
+  }
+
+  @Test
+  void anAsyncGroupIsDrainedAtTheOldPrimaryBeforeAnythingChanges() {
+    current = group(TransferType.ASYNC, "portland", 3);
+    for (FakeStorage unit : List.of(seattle, portland, sf)) {
+      unit.groups.put(VOL, current);
+    }
+    definition.switchPrimary(toSeattle(false, Set.of()));
+    assertEquals(List.of("portland"), drained);
+
+    drained.clear();
+    definition.switchPrimary(
+        new CopyGroupDefinition.Request(
+            group(TransferType.SYNC, "seattle", 4), "portland", Set.of(), false, List.of()));
+    assertTrue(drained.isEmpty(), "a SYNC group has nothing to drain");
+  }
+
+  @Test
+  void anUndoAfterSuccessPutsTheOldPrimaryBack() {
+    CopyGroupDefinition.Switch done = definition.switchPrimary(toSeattle(false, Set.of()));
+
+    CopyGroupDefinition.Undo undo = done.undo();
+
+    assertTrue(undo.complete());
+    assertEquals(List.of("seattle", "sanfrancisco", "portland"), undo.restored());
+    assertTrue(portland.primaryHere(VOL));
+    assertEquals(5, seattle.epoch(VOL));
+  }
+}

@@ -1,0 +1,165 @@
+package org.roamstore.directory.copygroup;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.RealVolumeAddress;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.StorageException;
+import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.api.StorageStatus;
+import org.roamstore.storage.api.VolumeInfo;
+
+/**
+ * One storage control unit in memory, with the rules of the real engine that the directory relies
+ * on: a definition needs the volume, an older epoch is refused, exports of older epochs die, an
+ * export is only registered where the volume is primary at that epoch. Faults are injected per
+ * operation.
+ */
+public final class FakeStorage implements StorageConnection {
+  final String system;
+  public final Map<String, Long> sizes = new HashMap<>();
+  public final Map<String, CopyVolumeGroupInfo> groups = new HashMap<>();
+  final Map<String, Long> exports = new HashMap<>();
+  final List<String> calls = new ArrayList<>();
+  Predicate<String> failing = op -> false;
+  boolean unreachable;
+
+  public FakeStorage(String system) {
+    this.system = system;
+  }
+
+  /** Makes every operation whose name the predicate accepts fail with IO_ERROR-free refusal. */
+  public FakeStorage failOn(Predicate<String> ops) {
+    failing = ops;
+    return this;
+  }
+
+  private void call(String op) {
+    calls.add(op);
+    if (failing.test(op)) {
+      throw new StorageException(Reason.INVALID_ARGUMENT, op + " refused at " + system);
+    }
+  }
+
+  @Override
+  public String storageSystem() {
+    return system;
+  }
+
+  @Override
+  public VolumeInfo createVolume(String volumeId, long sizeBytes) {
+    call("createVolume");
+    if (sizes.containsKey(volumeId)) {
+      throw new StorageException(Reason.VOLUME_EXISTS, volumeId + " exists");
+    }
+    sizes.put(volumeId, sizeBytes);
+    return volume(volumeId).orElseThrow();
+  }
+
+  @Override
+  public void deleteVolume(String volumeId) {
+    call("deleteVolume");
+    if (sizes.remove(volumeId) == null) {
+      throw new StorageException(Reason.UNKNOWN_VOLUME, "no " + volumeId);
+    }
+    groups.remove(volumeId);
+  }
+
+  @Override
+  public Optional<VolumeInfo> volume(String volumeId) {
+    call("volume");
+    if (!sizes.containsKey(volumeId)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new VolumeInfo(
+            new RealVolumeAddress(system, volumeId),
+            sizes.get(volumeId),
+            Optional.ofNullable(groups.get(volumeId))));
+  }
+
+  @Override
+  public List<VolumeInfo> volumes() {
+    return sizes.keySet().stream().map(v -> volume(v).orElseThrow()).toList();
+  }
+
+  @Override
+  public void defineCopyGroup(CopyVolumeGroupInfo group) {
+    call("defineCopyGroup");
+    String volumeId = group.memberAt(system).orElseThrow().address().volumeId();
+    if (!sizes.containsKey(volumeId)) {
+      throw new StorageException(Reason.UNKNOWN_VOLUME, "no " + volumeId);
+    }
+    CopyVolumeGroupInfo current = groups.get(volumeId);
+    if (current != null && group.epoch() < current.epoch()) {
+      throw new StorageException(Reason.STALE_EPOCH, "older epoch " + group.epoch());
+    }
+    groups.put(volumeId, group);
+    exports.values().removeIf(epoch -> epoch < group.epoch());
+  }
+
+  public boolean primaryHere(String volumeId) {
+    CopyVolumeGroupInfo g = groups.get(volumeId);
+    return g != null && g.primary().address().storageSystem().equals(system);
+  }
+
+  public long epoch(String volumeId) {
+    return groups.get(volumeId).epoch();
+  }
+
+  @Override
+  public byte[] read(String volumeId, long epoch, long offset, int length) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void write(String volumeId, long epoch, long offset, byte[] data, boolean fua) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void flush(String volumeId) {}
+
+  @Override
+  public void registerExport(String exportName, String volumeId, long epoch) {
+    call("registerExport");
+    if (!primaryHere(volumeId) || groups.get(volumeId).epoch() != epoch) {
+      throw new StorageException(Reason.NOT_PRIMARY, volumeId + " is not primary at " + epoch);
+    }
+    exports.put(exportName, epoch);
+  }
+
+  @Override
+  public void revokeExport(String exportName) {
+    call("revokeExport");
+    exports.remove(exportName);
+  }
+
+  @Override
+  public StorageStatus status() {
+    return new StorageStatus(system, "127.0.0.1", 10809, sizes.size(), 1 << 20, 0);
+  }
+
+  @Override
+  public void close() {}
+
+  /** The sites of a test, reachable by storage system name. */
+  public static StorageSites sites(FakeStorage... units) {
+    Map<String, FakeStorage> bySystem = new HashMap<>();
+    for (FakeStorage unit : units) {
+      bySystem.put(unit.system, unit);
+    }
+    return system -> {
+      FakeStorage unit = bySystem.get(system);
+      if (unit == null || unit.unreachable) {
+        throw new SiteUnreachableException(system, system + " does not answer", null);
+      }
+      return unit;
+    };
+  }
+}
