@@ -33,8 +33,8 @@ public class RealVolumeInfo {
   @Column(nullable = false)
   private String volumeId;
 
-  /** The primary flag (204). */
-  @Column(nullable = false)
+  /** The primary flag (204); PRIMARY is reserved in SQL. */
+  @Column(name = "primaryFlag", nullable = false)
   private boolean primary;
 
   protected RealVolumeInfo() {}

@@ -85,8 +85,13 @@ public class ProvisioningService {
       em.persist(volume);
       em.flush();
     } catch (PersistenceException e) {
+      // The name was free a moment ago, so most likely a concurrent creation took it.
       throw new DirectoryException(
-          ErrorCode.VOLUME_EXISTS, "a volume named '" + spec.name() + "' was just created");
+          ErrorCode.VOLUME_EXISTS,
+          "could not record volume '"
+              + spec.name()
+              + "' (created concurrently?): "
+              + e.getMessage());
     }
     provisioner.create(volume.copyGroup(), volume.sizeBytes());
     events.publish(
