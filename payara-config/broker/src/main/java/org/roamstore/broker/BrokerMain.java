@@ -14,6 +14,10 @@ public final class BrokerMain {
     // Artemis audits every send at INFO; that is noise for a storage system's write path.
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.activemq.audit", "off");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    // Start-up and lock messages ("waiting to obtain primary lock") tell an operator what it waits
+    // on.
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.org.apache.activemq.artemis.core.server", "info");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
 
     Path data = Path.of("data/broker");
