@@ -191,8 +191,9 @@ public final class CopyGroupDefinition {
           Map.of("site", first));
     }
 
-    long base = Math.max(current.epoch(), epochs.get(request.newPrimary()));
-    base = Math.max(base, epochs.getOrDefault(oldPrimary, 0L));
+    long base =
+        Math.max(
+            current.epoch(), epochs.values().stream().mapToLong(Long::longValue).max().orElse(0));
     CopyVolumeGroupInfo atOld =
         new CopyVolumeGroupInfo(volumeGroup, current.transferType(), base, current.members());
     CopyVolumeGroupInfo next = withPrimary(current, request.newPrimary(), base + 1);

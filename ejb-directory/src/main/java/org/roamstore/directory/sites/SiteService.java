@@ -57,8 +57,9 @@ public class SiteService {
     for (VirtualVolume volume :
         em.createNamedQuery(VirtualVolume.WITH_MEMBER_AT, VirtualVolume.class)
             .setParameter("dataCenter", name)
-            .setLockMode(LockModeType.PESSIMISTIC_WRITE)
             .getResultList()) {
+      // Locked one by one (H2 refuses FOR UPDATE with DISTINCT), as a login would lock it.
+      em.lock(volume, LockModeType.PESSIMISTIC_WRITE);
       CopyVolumeGroupInfo group = volume.copyGroup();
       try (StorageConnection storage = sites.connect(site.storageSystem())) {
         long held =

@@ -125,6 +125,14 @@ class CopyGroupDefinitionTest {
   }
 
   @Test
+  void aMemberAheadOfTheDirectoryLiftsTheNewEpochAboveIt() {
+    sf.groups.put(VOL, group(TransferType.SYNC, "portland", 9));
+
+    assertEquals(10, definition.switchPrimary(toSeattle(false, Set.of())).epoch());
+    assertEquals(10, sf.epoch(VOL));
+  }
+
+  @Test
   void aMissingRealVolumeRefusesTheSwitchBeforeAnythingChanges() {
     sf.sizes.remove(VOL);
     sf.groups.remove(VOL);
