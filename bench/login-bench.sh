@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Logins per second and latency (p50/p99) over REST, without and with a change of primary.
+#   bench/login-bench.sh                      starts a Roamstore of its own (temporary data, free ports)
+#   bench/login-bench.sh --url http://H:P/    uses a running one (its demo admin must exist)
+# Options: --logins N (per scenario, default 2000), --threads T (default 8).
+# Prints a table; it asserts nothing (figures vary with the machine and its load).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+URL="" LOGINS=2000 THREADS=8
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --url) URL=$2; shift 2 ;;
+    --logins) LOGINS=$2; shift 2 ;;
+    --threads) THREADS=$2; shift 2 ;;
+    *) echo "login-bench: unknown option $1" >&2; exit 1 ;;
+  esac
+done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+RUN_PID="" DATA=""
+cleanup() {
+  if [ -n "$RUN_PID" ]; then
+    kill "$RUN_PID" 2>/dev/null || true
+    wait "$RUN_PID" 2>/dev/null || true
+  fi
+  [ -n "$DATA" ] && rm -rf "$DATA"
+}
+trap cleanup EXIT
+
+if [ -z "$URL" ]; then
+  DATA=$(mktemp -d "${TMPDIR:-/tmp}/roamstore-bench.XXXXXX")
+  PORT=$(free_port)
+  "$ROOT/payara-config/roamstore" run --data "$DATA" --port "$PORT" --broker-port "$(free_port)" \
+    --nbd-port 12809 > "$DATA/run.out" 2>&1 &
+  RUN_PID=$!
+  for _ in $(seq 1 480); do
+    grep -q "Roamstore is running" "$DATA/run.out" 2>/dev/null && break
+    kill -0 "$RUN_PID" 2>/dev/null || { cat "$DATA/run.out"; exit 1; }
+    sleep 0.5
+  done
+  grep -q "Roamstore is running" "$DATA/run.out" || { cat "$DATA/run.out"; exit 1; }
+  URL="http://127.0.0.1:$PORT/"
+fi
+
+python3 - "$URL" "$LOGINS" "$THREADS" <<'PY'
+import base64, http.client, json, statistics, sys, threading, time, urllib.parse, uuid
+
+url, logins, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+u = urllib.parse.urlparse(url)
+ADMIN = "Basic " + base64.b64encode(b"admin:roamstore-admin").decode()
+
+def call(conn, method, path, body=None, auth=None):
+    headers = {"Content-Type": "application/json"}
+    if auth:
+        headers["Authorization"] = auth
+    conn.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+    r = conn.getresponse()
+    data = r.read()
+    return r.status, data
+
+admin = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+user = "bench-" + uuid.uuid4().hex[:6]
+status, body = call(admin, "POST", "/api/admin/users", {"name": user, "password": "bench-password"}, ADMIN)
+assert status == 201, body
+
+def volume(min_stay):
+    name = "bench-" + uuid.uuid4().hex[:8]
+    status, body = call(admin, "POST", "/api/admin/volumes", {
+        "name": name, "owner": user, "sizeBytes": 16 << 20, "transferType": "SYNC",
+        "sites": ["seattle", "portland", "sanfrancisco"], "minimumStaySeconds": min_stay}, ADMIN)
+    assert status == 201, body
+    return name
+
+def scenario(title, interfaces, expect):
+    # One volume per thread: logins for different volumes never wait for each other's row lock.
+    vols = [volume(0) for _ in range(threads)]
+    per_thread = logins // threads
+    latencies, errors = [], []
+    lock = threading.Lock()
+
+    def worker(i):
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+        mine = []
+        for n in range(per_thread):
+            via = interfaces[n % len(interfaces)]
+            t0 = time.perf_counter()
+            status, body = call(conn, "POST", "/api/login", {
+                "user": user, "password": "bench-password", "volume": vols[i], "networkInterface": via})
+            mine.append(time.perf_counter() - t0)
+            if status != 200 or json.loads(body)["outcome"] not in expect:
+                errors.append(body[:200])
+        with lock:
+            latencies.extend(mine)
+
+    # warm-up, not measured
+    for v in vols[:1]:
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+        for n in range(20):
+            call(c, "POST", "/api/login", {"user": user, "password": "bench-password",
+                                            "volume": v, "networkInterface": interfaces[n % len(interfaces)]})
+    start = time.perf_counter()
+    ts = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    wall = time.perf_counter() - start
+    latencies.sort()
+    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
+    print(f"| {title:<34} | {len(latencies):>6} | {len(latencies)/wall:>9.0f} | {p(0.50):>7.1f} | {p(0.99):>7.1f} | {len(errors):>6} |")
+    if errors:
+        print("  first error:", errors[0])
+
+print(f"Roamstore login benchmark: {url}, {threads} threads, {logins} logins per scenario")
+print("| scenario                           | logins | logins/s  | p50 ms  | p99 ms  | errors |")
+print("|------------------------------------|--------|-----------|---------|---------|--------|")
+scenario("no switch (nearest is primary)", ["seattle"], {"AT_PRIMARY"})
+scenario("switch every login (sea <-> pdx)", ["eugene", "seattle"], {"SWITCH"})
+PY
