@@ -43,16 +43,23 @@ class EarOnPayaraServerIT {
     broker = SiteBroker.start(it.resolve("broker"), "127.0.0.1", brokerPort);
 
     asadmin(
-        "create-domain", "--nopassword", "--portbase", String.valueOf(portBase),
-        "--domaindir", domains.toString(), DOMAIN);
+        "create-domain",
+        "--nopassword",
+        "--portbase",
+        String.valueOf(portBase),
+        "--domaindir",
+        domains.toString(),
+        DOMAIN);
     asadmin("start-domain", "--domaindir", domains.toString(), DOMAIN);
 
+    // multimode reads its file through one more level of unescaping than Payara Micro's
+    // command files, so property values escape ':' and '=' with two backslashes here.
     Path commands = it.resolve("ear-resources.asadmin");
     Files.writeString(
         commands,
         String.join(
             "\n",
-            "create-resource-adapter-config --property ConnectionParameters=host\\=127.0.0.1;port\\="
+            "create-resource-adapter-config --property ConnectionParameters=host\\\\=127.0.0.1;port\\\\="
                 + brokerPort
                 + " artemis-rar",
             "deploy --name artemis-rar --type rar " + System.getProperty("artemis.rar"),
@@ -61,7 +68,7 @@ class EarOnPayaraServerIT {
                 + " jms-roamstore-pool",
             "create-connector-resource --poolname jms-roamstore-pool jms/roamstore",
             "create-jdbc-connection-pool --datasourceclassname org.h2.jdbcx.JdbcDataSource"
-                + " --restype javax.sql.DataSource --property url=jdbc\\:h2\\:file\\:"
+                + " --restype javax.sql.DataSource --property url=jdbc\\\\:h2\\\\:file\\\\:"
                 + it.resolve("directory/roamstore")
                 + " directory-pool",
             "create-jdbc-resource --connectionpoolid directory-pool jdbc/roamstore",
@@ -104,14 +111,18 @@ class EarOnPayaraServerIT {
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                Path.of(System.getProperty("it.dir"), "asadmin.log").toFile()))
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(
+                    Path.of(System.getProperty("it.dir"), "asadmin.log").toFile()))
             .start();
     assertTrue(process.waitFor(300, TimeUnit.SECONDS), "asadmin " + args[0] + " finishes");
     assertEquals(
         0,
         process.exitValue(),
-        "asadmin " + String.join(" ", args) + " failed; see " + System.getProperty("it.dir")
+        "asadmin "
+            + String.join(" ", args)
+            + " failed; see "
+            + System.getProperty("it.dir")
             + "/asadmin.log");
   }
 
