@@ -45,8 +45,7 @@ class NbdOnPayaraIT {
   private StorageConnectionFactory portland;
 
   @Test
-  void qemuIoWritesThroughTheConnectorsNbdFrontEndAndTheControlPathReadsItBack()
-      throws Exception {
+  void qemuIoWritesThroughTheConnectorsNbdFrontEndAndTheControlPathReadsItBack() throws Exception {
     String volume = "nbd-it-" + UUID.randomUUID().toString().substring(0, 8);
     String export = "token-" + UUID.randomUUID();
     try (StorageConnection storage = portland.getConnection()) {
@@ -61,18 +60,18 @@ class NbdOnPayaraIT {
       String uri = "nbd://127.0.0.1:" + storage.status().nbdPort() + "/" + export;
 
       // Unaligned on purpose: 3 bytes past a sector boundary, across a 4 KiB page.
-      Result written =
-          qemuIo(uri, "write -P 0x5a 4099 65536", "flush", "read -P 0x5a 4099 65536");
+      Result written = qemuIo(uri, "write -P 0x5a 4099 65536", "flush", "read -P 0x5a 4099 65536");
       assertEquals(0, written.exit, written.output);
       assertTrue(!written.output.contains("verification failed"), written.output);
 
       byte[] expected = new byte[65536];
       Arrays.fill(expected, (byte) 0x5a);
       assertArrayEquals(expected, storage.read(volume, 1, 4099, 65536));
-      assertEquals(0, storage.read(volume, 1, 4098, 1)[0], "the byte before the write is untouched");
+      assertEquals(
+          0, storage.read(volume, 1, 4098, 1)[0], "the byte before the write is untouched");
 
-      Result refused = qemuIo("nbd://127.0.0.1:" + storage.status().nbdPort() + "/no-such-token",
-          "read 0 512");
+      Result refused =
+          qemuIo("nbd://127.0.0.1:" + storage.status().nbdPort() + "/no-such-token", "read 0 512");
       assertNotEquals(0, refused.exit, "an unknown export name is refused: " + refused.output);
     }
   }

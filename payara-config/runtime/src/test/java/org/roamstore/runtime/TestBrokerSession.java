@@ -6,8 +6,8 @@ import org.junit.platform.launcher.LauncherSessionListener;
 import org.roamstore.broker.SiteBroker;
 
 /**
- * Starts the broker the in-container tests' Payara Micro talks to, once per test JVM and before
- * any container starts; it stops when the test JVM's session closes.
+ * Starts the broker the in-container tests' Payara Micro talks to, once per test JVM and before any
+ * container starts; it stops when the test JVM's session closes.
  */
 public class TestBrokerSession implements LauncherSessionListener {
   private SiteBroker broker;
@@ -23,7 +23,9 @@ public class TestBrokerSession implements LauncherSessionListener {
     try {
       broker =
           SiteBroker.start(
-              Path.of(System.getProperty("it.data"), "broker"), "127.0.0.1", Integer.parseInt(port));
+              Path.of(System.getProperty("it.data"), "broker"),
+              "127.0.0.1",
+              Integer.parseInt(port));
     } catch (Exception e) {
       throw new IllegalStateException("the test broker did not start on port " + port, e);
     }
