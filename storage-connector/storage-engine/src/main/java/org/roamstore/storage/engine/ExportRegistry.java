@@ -1,14 +1,14 @@
 package org.roamstore.storage.engine;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -17,38 +17,77 @@ import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.copygroup.AtomicFile;
 
 /**
- * Export names (access tokens) and what they reach, kept in {@code exports.properties} so that a
- * user's token survives a restart of the control unit. Changes are serialized by the caller.
+ * Export names (access tokens) and what they reach, kept in an append-only log so that a user's
+ * token survives a restart of the control unit.
+ *
+ * <p>Every login registers a token, so this sits on the login path. Rewriting a file of all tokens
+ * per login cost time that grew with the number of tokens, under the unit's lock. Instead a change
+ * is one appended line ({@code + name volume epoch} or {@code - name}); callers make it durable
+ * with {@link #awaitDurable}, where concurrent callers share one fsync (group commit). The log is
+ * rewritten with only the live names when it has grown well past them, and at start.
+ *
+ * <p>Changes are appended and applied under the caller's lock; {@link #awaitDurable} is meant to be
+ * called after releasing it.
  */
-final class ExportRegistry {
+final class ExportRegistry implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(ExportRegistry.class.getName());
   private static final int MAX_NAME_BYTES = 4096; // the NBD limit for names
+  private static final int MIN_RECORDS_BEFORE_COMPACTION = 1024;
 
   private final Path file;
   private final Map<String, ExportBinding> bindings = new ConcurrentHashMap<>();
+
+  // Lock order: durability, then io.
+  private final Object durability = new Object();
+  private final Object io = new Object();
+  private FileChannel log; // guarded by io
+  private long appended; // records written to the log, guarded by io
+  private long recordsInLog; // guarded by io
+  private long durable; // records known to be on disk, guarded by durability
+  private volatile boolean compactLater;
 
   ExportRegistry(Path file) {
     this.file = file;
   }
 
-  /** Reads the file; names whose volume is gone are dropped. */
+  /** Replays the log; names whose volume is gone are dropped. Then starts a compact log. */
   void load(Function<String, HostedVolume> volumes, WriteRequestExecution writes)
       throws IOException {
-    if (!Files.exists(file)) {
-      return;
-    }
-    Properties p = new Properties();
-    p.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
-    for (String name : p.stringPropertyNames()) {
-      String value = p.getProperty(name);
-      int colon = value.lastIndexOf(':');
-      HostedVolume volume = colon < 0 ? null : volumes.apply(value.substring(0, colon));
-      if (volume == null) {
-        LOG.warning("export " + name + " names a missing volume; dropped");
-        continue;
+    if (Files.exists(file)) {
+      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        replay(lines.get(i), i == lines.size() - 1, volumes, writes);
       }
-      long epoch = Long.parseLong(value.substring(colon + 1));
-      bindings.put(name, new ExportBinding(name, volume, epoch, writes));
+    }
+    synchronized (durability) {
+      synchronized (io) {
+        rewriteLog();
+      }
+    }
+  }
+
+  private void replay(
+      String line,
+      boolean last,
+      Function<String, HostedVolume> volumes,
+      WriteRequestExecution writes) {
+    String[] f = line.split(" ");
+    if (f.length == 2 && f[0].equals("-")) {
+      bindings.remove(f[1]);
+    } else if (f.length == 4 && f[0].equals("+")) {
+      HostedVolume volume = volumes.apply(f[2]);
+      if (volume == null) {
+        LOG.warning("export " + f[1] + " names a missing volume " + f[2] + "; dropped");
+        return;
+      }
+      bindings.put(f[1], new ExportBinding(f[1], volume, Long.parseLong(f[3]), writes));
+    } else if (!line.isEmpty()) {
+      // A crash can cut the last append short; anything else is damage worth a louder word.
+      if (last) {
+        LOG.info("ignoring an incomplete last export record (cut short by a crash)");
+      } else {
+        LOG.warning("ignoring an unreadable export record: " + line);
+      }
     }
   }
 
@@ -56,48 +95,147 @@ final class ExportRegistry {
     return bindings.get(name);
   }
 
-  // Each change is saved before it is applied, so a failed save changes nothing.
-
-  void put(ExportBinding binding) {
-    Map<String, ExportBinding> next = new HashMap<>(bindings);
-    next.put(binding.name, binding);
-    save(next);
+  /** Binds a name; returns the position to pass to {@link #awaitDurable}. */
+  long put(ExportBinding binding) {
+    long position = append("+ " + binding.name + " " + binding.volume.id() + " " + binding.epoch);
     ExportBinding old = bindings.put(binding.name, binding);
     if (old != null) {
       old.revoke();
     }
+    return position;
   }
 
-  void remove(String name) {
+  /** Unbinds a name; returns the position to pass to {@link #awaitDurable}. */
+  long remove(String name) {
     if (!bindings.containsKey(name)) {
       throw new StorageException(Reason.UNKNOWN_EXPORT, "no export named " + name);
     }
-    Map<String, ExportBinding> next = new HashMap<>(bindings);
-    next.remove(name);
-    save(next);
+    long position = append("- " + name);
     ExportBinding old = bindings.remove(name);
     if (old != null) {
       old.revoke();
     }
+    return position;
   }
 
-  /** Drops the exports of a volume that no longer work: those of other epochs than the given. */
-  void dropFor(HostedVolume volume, long keepEpoch) {
-    Map<String, ExportBinding> next = new HashMap<>(bindings);
-    if (!next.values().removeIf(b -> b.volume == volume && b.epoch != keepEpoch)) {
+  /**
+   * Drops the exports of a volume that no longer work: those of other epochs than the given.
+   * Returns the position to pass to {@link #awaitDurable}, or 0 when nothing changed.
+   */
+  long dropFor(HostedVolume volume, long keepEpoch) {
+    long position = 0;
+    for (ExportBinding b : List.copyOf(bindings.values())) {
+      if (b.volume == volume && b.epoch != keepEpoch) {
+        position = append("- " + b.name);
+        bindings.remove(b.name);
+        b.revoke();
+      }
+    }
+    return position;
+  }
+
+  /**
+   * Returns once every change up to {@code position} is on disk. Callers arriving while another
+   * forces the log wait for it and are usually covered by the next force: one fsync for many.
+   */
+  void awaitDurable(long position) {
+    synchronized (durability) {
+      if (durable >= position) {
+        return;
+      }
+      FileChannel channel;
+      long target;
+      synchronized (io) {
+        channel = log;
+        target = appended;
+      }
+      try {
+        channel.force(false);
+      } catch (IOException e) {
+        throw new StorageException(
+            Reason.IO_ERROR, "cannot save the export names: " + e.getMessage(), e);
+      }
+      durable = target;
+    }
+  }
+
+  /** Forgets a binding whose record could not be made durable, so the failure changes nothing. */
+  void discard(ExportBinding binding) {
+    if (bindings.remove(binding.name, binding)) {
+      binding.revoke();
+    }
+  }
+
+  private long append(String record) {
+    synchronized (io) {
+      try {
+        ByteBuffer bytes = ByteBuffer.wrap((record + "\n").getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+          log.write(bytes);
+        }
+      } catch (IOException e) {
+        throw new StorageException(
+            Reason.IO_ERROR, "cannot save the export names: " + e.getMessage(), e);
+      }
+      recordsInLog++;
+      long position = ++appended;
+      if (recordsInLog > Math.max(MIN_RECORDS_BEFORE_COMPACTION, 2L * bindings.size())) {
+        compactLater = true;
+      }
+      return position;
+    }
+  }
+
+  /**
+   * Rewrites the log with only the live names once it has grown well past them. Called by the
+   * control unit outside the hot path's locks; the rewrite is atomic and makes everything durable.
+   */
+  void compactIfGrown() {
+    if (!compactLater) {
       return;
     }
-    save(next);
-    bindings
-        .values()
-        .removeIf(
-            b -> {
-              boolean drop = b.volume == volume && b.epoch != keepEpoch;
-              if (drop) {
-                b.revoke();
-              }
-              return drop;
-            });
+    synchronized (durability) {
+      synchronized (io) {
+        try {
+          rewriteLog();
+        } catch (IOException e) {
+          LOG.warning("could not compact the export log (it keeps growing): " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  // Holds durability and io.
+  private void rewriteLog() throws IOException {
+    StringBuilder live = new StringBuilder();
+    for (ExportBinding b : bindings.values()) {
+      live.append("+ ")
+          .append(b.name)
+          .append(' ')
+          .append(b.volume.id())
+          .append(' ')
+          .append(b.epoch)
+          .append('\n');
+    }
+    AtomicFile.replace(file, live.toString().getBytes(StandardCharsets.UTF_8));
+    if (log != null) {
+      log.close();
+    }
+    log = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    recordsInLog = bindings.size();
+    durable = appended; // the rewritten file holds every change so far, forced
+    compactLater = false;
+  }
+
+  @Override
+  public void close() throws IOException {
+    synchronized (io) {
+      if (log != null) {
+        log.force(false);
+        log.close();
+        log = null;
+      }
+    }
   }
 
   static String validName(String name) {
@@ -110,20 +248,5 @@ final class ExportRegistry {
           "export name must be 1-4096 bytes without spaces or control characters");
     }
     return name;
-  }
-
-  private void save(Map<String, ExportBinding> next) {
-    Properties p = new Properties();
-    for (ExportBinding b : next.values()) {
-      p.setProperty(b.name, b.volume.id() + ":" + b.epoch);
-    }
-    StringWriter out = new StringWriter();
-    try {
-      p.store(out, "NBD export names (access tokens): name=volume:epoch");
-      AtomicFile.replace(file, out.toString().getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new StorageException(
-          Reason.IO_ERROR, "cannot save the export names: " + e.getMessage(), e);
-    }
   }
 }

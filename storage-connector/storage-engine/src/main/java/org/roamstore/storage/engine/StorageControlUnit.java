@@ -42,7 +42,7 @@ import org.roamstore.storage.volume.VolumeFiles;
  * dataDirectory/
  *   volumes/&lt;volumeId&gt;.vol        sparse file, its length is the volume size
  *   copygroups/&lt;groupId&gt;.group    copy volume group information (Fig. 3)
- *   exports.properties             NBD export names (access tokens)
+ *   exports.log                    NBD export names (access tokens), append-only
  *   lock                           held while a control unit runs here
  * </pre>
  *
@@ -76,7 +76,7 @@ public final class StorageControlUnit implements AutoCloseable {
     Path dir = config.dataDirectory();
     this.volumeFiles = new VolumeFiles(dir.resolve("volumes"));
     this.groupStore = new CopyGroupStore(dir.resolve("copygroups"));
-    this.exports = new ExportRegistry(dir.resolve("exports.properties"));
+    this.exports = new ExportRegistry(dir.resolve("exports.log"));
     this.cache = new CacheMemory(config.cacheBytes());
     this.sender = sender;
     this.writes = new WriteRequestExecution(sender);
@@ -216,6 +216,7 @@ public final class StorageControlUnit implements AutoCloseable {
     for (HostedVolume volume : volumes.values()) {
       closeQuietly(volume.file);
     }
+    closeQuietly(exports);
     closeQuietly(lockFile);
     if (failure != null) {
       throw failure;
@@ -261,7 +262,7 @@ public final class StorageControlUnit implements AutoCloseable {
       HostedVolume volume = require(volumeId);
       volume.groupLock.writeLock().lock();
       try {
-        exports.dropFor(volume, Long.MIN_VALUE);
+        exports.awaitDurable(exports.dropFor(volume, Long.MIN_VALUE));
         volumes.remove(volumeId);
         cache.detach(volume.cache, true);
         closeQuietly(volume.file);
@@ -358,7 +359,8 @@ public final class StorageControlUnit implements AutoCloseable {
       } finally {
         volume.groupLock.writeLock().unlock();
       }
-      exports.dropFor(volume, group.epoch());
+      // Switches are rare: keep the simple order of forcing while still holding the unit.
+      exports.awaitDurable(exports.dropFor(volume, group.epoch()));
     }
   }
 
@@ -395,20 +397,33 @@ public final class StorageControlUnit implements AutoCloseable {
 
   void registerExport(String exportName, String volumeId, long epoch) {
     ExportRegistry.validName(exportName);
+    ExportBinding binding;
+    long position;
     synchronized (admin) {
       checkOpen();
       HostedVolume volume = require(volumeId);
-      ExportBinding binding = new ExportBinding(exportName, volume, epoch, writes);
+      binding = new ExportBinding(exportName, volume, epoch, writes);
       binding.checkUsable(); // a token for a volume this unit does not serve would never work
-      exports.put(binding);
+      position = exports.put(binding);
     }
+    // Every login registers a token: wait for the disk outside the unit's lock, so that
+    // concurrent logins share one fsync. A binding whose epoch moved on meanwhile refuses I/O.
+    try {
+      exports.awaitDurable(position);
+    } catch (StorageException e) {
+      exports.discard(binding);
+      throw e;
+    }
+    exports.compactIfGrown();
   }
 
   void revokeExport(String exportName) {
+    long position;
     synchronized (admin) {
       checkOpen();
-      exports.remove(exportName);
+      position = exports.remove(exportName);
     }
+    exports.awaitDurable(position);
   }
 
   private HostedVolume require(String volumeId) {

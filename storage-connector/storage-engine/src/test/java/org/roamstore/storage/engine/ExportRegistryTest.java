@@ -1,0 +1,145 @@
+package org.roamstore.storage.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.StorageException;
+import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.api.TransferType;
+
+/** Export names through the control unit: many at once, revoked, compacted, restarted. */
+class ExportRegistryTest {
+  @TempDir Path dir;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final List<StorageControlUnit> units = new ArrayList<>();
+
+  @AfterEach
+  void tearDown() {
+    units.forEach(StorageControlUnit::close);
+    executor.shutdownNow();
+  }
+
+  private StorageControlUnit open() {
+    StorageControlUnit unit =
+        StorageControlUnit.open(
+            new StorageControlUnitConfig("seattle", dir, 1 << 20, null, -1), executor);
+    units.add(unit);
+    return unit;
+  }
+
+  private static StorageConnection servedVolume(StorageControlUnit unit) {
+    StorageConnection c = unit.connect();
+    c.createVolume("v1", 1 << 20);
+    c.defineCopyGroup(StorageControlUnitTest.group("v1", 1, true, TransferType.ASYNC));
+    return c;
+  }
+
+  private static boolean exists(StorageConnection c, String name) {
+    try {
+      c.revokeExport(name);
+      return true;
+    } catch (StorageException e) {
+      assertEquals(Reason.UNKNOWN_EXPORT, e.reason(), e.getMessage());
+      return false;
+    }
+  }
+
+  @Test
+  void concurrentRegistrationsAndRevocationsAllSurviveARestartOfACompactedLog() throws Exception {
+    StorageControlUnit unit = open();
+    StorageConnection c = servedVolume(unit);
+    int threads = 8;
+    int each = 400; // 3,200 records: several compactions happen on the way
+    List<Future<?>> work = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      work.add(
+          executor.submit(
+              () -> {
+                try (StorageConnection mine = unit.connect()) {
+                  for (int i = 0; i < each; i++) {
+                    mine.registerExport("tok-" + thread + "-" + i, "v1", 1);
+                    if (i % 3 == 0) {
+                      mine.revokeExport("tok-" + thread + "-" + i);
+                    }
+                  }
+                }
+              }));
+    }
+    for (Future<?> f : work) {
+      f.get();
+    }
+    unit.close();
+
+    StorageConnection again = servedVolumeAfterRestart();
+    int live = 0;
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < each; i++) {
+        boolean expected = i % 3 != 0;
+        assertEquals(expected, exists(again, "tok-" + t + "-" + i), "tok-" + t + "-" + i);
+        live += expected ? 1 : 0;
+      }
+    }
+    assertTrue(live > 2000, "most names were kept: " + live);
+  }
+
+  @Test
+  void theLogIsRewrittenWithOnlyTheLiveNamesAtStart() throws Exception {
+    StorageControlUnit unit = open();
+    StorageConnection c = servedVolume(unit);
+    for (int i = 0; i < 50; i++) {
+      c.registerExport("tok-" + i, "v1", 1);
+      c.revokeExport("tok-" + i);
+    }
+    c.registerExport("keep", "v1", 1);
+    unit.close();
+    assertEquals(101, Files.readAllLines(dir.resolve("exports.log")).size());
+
+    open();
+    assertEquals(
+        List.of("+ keep v1 1"),
+        Files.readAllLines(dir.resolve("exports.log")),
+        "a restart compacts the log to the live names");
+  }
+
+  @Test
+  void aRecordCutShortByACrashIsIgnoredAndTheRestKept() throws Exception {
+    StorageControlUnit unit = open();
+    servedVolume(unit).registerExport("whole", "v1", 1);
+    unit.close();
+    Files.writeString(
+        dir.resolve("exports.log"), "+ cut v1", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+
+    StorageConnection again = servedVolumeAfterRestart();
+    assertTrue(exists(again, "whole"));
+    assertTrue(!exists(again, "cut"), "the incomplete record binds nothing");
+  }
+
+  @Test
+  void aRefusedRegistrationWritesNothing() throws Exception {
+    StorageControlUnit unit = open();
+    StorageConnection c = servedVolume(unit);
+    assertThrows(StorageException.class, () -> c.registerExport("stale", "v1", 7));
+    assertThrows(StorageException.class, () -> c.registerExport("bad name", "v1", 1));
+    unit.close();
+    assertEquals(List.of(), Files.readAllLines(dir.resolve("exports.log")));
+  }
+
+  private StorageConnection servedVolumeAfterRestart() {
+    return open().connect();
+  }
+}
