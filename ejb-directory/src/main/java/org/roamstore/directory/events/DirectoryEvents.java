@@ -2,17 +2,27 @@ package org.roamstore.directory.events;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSContext;
+import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
-import org.roamstore.directory.messaging.DirectoryQueues;
 
 /**
- * Publishes directory events. The connection factory is the container's XA one, so a send made in a
- * JTA transaction reaches the topic only if that transaction commits.
+ * Publishes directory events on the topic {@value #TOPIC}, exactly for the transactions that
+ * commit.
+ *
+ * <p>An event is written to the directory's own database in the caller's transaction (an outbox
+ * row, {@link PendingEvent}) and sent by {@link EventPublisher} right after the commit. Sending it
+ * to the broker inside the caller's transaction instead made every login a distributed two-phase
+ * commit between the database and the broker, which dominated the login's time (thread dumps under
+ * bench/login-bench.sh). A rolled-back transaction leaves no row, so nothing is announced; a
+ * committed one is sent at least once, also after a crash.
  *
  * <p>Every event is a JSON object with {@code type} ({@link EventType}), {@code at} (ISO-8601
  * instant) and fields of its type; see the README for the list.
@@ -22,20 +32,32 @@ public class DirectoryEvents {
   /** Address of the topic (a multicast address on the Artemis broker). */
   public static final String TOPIC = "roamstore.events";
 
-  @Resource(lookup = DirectoryQueues.CONNECTION_FACTORY)
-  private ConnectionFactory connectionFactory;
+  @PersistenceContext(unitName = "directory")
+  private EntityManager em;
+
+  @Resource private TransactionSynchronizationRegistry transactions;
+
+  @Inject private EventPublisher publisher;
 
   /** A builder with {@code type} and {@code at} filled in. */
   public static JsonObjectBuilder event(EventType type) {
     return Json.createObjectBuilder().add("type", type.name()).add("at", Instant.now().toString());
   }
 
+  /** Records the event in the current transaction; it is sent once that transaction commits. */
   public void publish(JsonObject event) {
-    try (JMSContext context = connectionFactory.createContext()) {
-      context
-          .createProducer()
-          .setProperty("type", event.getString("type"))
-          .send(context.createTopic(TOPIC), event.toString());
-    }
+    em.persist(new PendingEvent(event.getString("type"), event.toString()));
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              publisher.wake();
+            }
+          }
+        });
   }
 }

@@ -15,17 +15,16 @@ public class TestBrokerSession implements LauncherSessionListener {
   @Override
   public void launcherSessionOpened(LauncherSession session) {
     String port = System.getProperty("it.broker.port");
-    if (port == null) {
-      return; // not run by failsafe with the runtime's settings (for example, an IDE's unit run)
+    String data = System.getProperty("it.data");
+    if (port == null || data == null) {
+      // Not failsafe with the runtime's settings: surefire (which sees -Dit.broker.port given
+      // to Maven, but no it.data), or an IDE's run of a unit test.
+      return;
     }
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.activemq.audit", "off");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     try {
-      broker =
-          SiteBroker.start(
-              Path.of(System.getProperty("it.data"), "broker"),
-              "127.0.0.1",
-              Integer.parseInt(port));
+      broker = SiteBroker.start(Path.of(data, "broker"), "127.0.0.1", Integer.parseInt(port));
     } catch (Exception e) {
       throw new IllegalStateException("the test broker did not start on port " + port, e);
     }
