@@ -6,14 +6,26 @@ import java.util.Objects;
 /**
  * Copy volume group information (reference text, Fig. 3), as every storage control unit holding a
  * member keeps it. The epoch changes at every change of primary; storage writes carry it, so a
- * demoted primary can refuse writes issued to it before the switch.
+ * demoted primary can refuse writes issued to it before the switch. {@code syncFailurePolicy} says
+ * what a SYNC primary does when a secondary stops answering (ignored for ASYNC groups).
  */
 public record CopyVolumeGroupInfo(
-    String groupId, TransferType transferType, long epoch, List<CopyGroupMember> members) {
+    String groupId,
+    TransferType transferType,
+    long epoch,
+    List<CopyGroupMember> members,
+    SyncFailurePolicy syncFailurePolicy) {
+
+  /** A group with the default policy, {@link SyncFailurePolicy#MARK_OUT_OF_SYNC}. */
+  public CopyVolumeGroupInfo(
+      String groupId, TransferType transferType, long epoch, List<CopyGroupMember> members) {
+    this(groupId, transferType, epoch, members, SyncFailurePolicy.MARK_OUT_OF_SYNC);
+  }
 
   public CopyVolumeGroupInfo {
     Names.require("copy group id", groupId);
     Objects.requireNonNull(transferType, "transfer type");
+    Objects.requireNonNull(syncFailurePolicy, "sync failure policy");
     if (epoch < 1) {
       throw new StorageException(
           StorageException.Reason.INVALID_ARGUMENT, "epoch must be at least 1, got " + epoch);

@@ -1,7 +1,9 @@
 package org.roamstore.storage.api;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The control path into one storage control unit (the copy volume group interface, 140, and the
@@ -47,6 +49,25 @@ public interface StorageConnection extends AutoCloseable {
   void revokeExport(String exportName);
 
   StorageStatus status();
+
+  /**
+   * Synchronize cache (reference text, Fig. 9 steps 904 and 912), at the primary of the volume's
+   * copy group: returns once every write accepted before this call is applied, and on disk, at the
+   * named secondaries (every secondary that is not out of sync when the set is empty). Fails with
+   * {@link StorageException.Reason#TIMEOUT}, saying how far each secondary got, if that takes
+   * longer than {@code timeout}; nothing is lost then, the data keeps flowing.
+   */
+  default CacheSynchronization synchronizeCache(
+      String volumeId, Set<String> secondaries, Duration timeout) {
+    throw new StorageException(
+        StorageException.Reason.UNSUPPORTED, "this storage connection has no remote copy");
+  }
+
+  /** How remote copy of the volume's copy group stands at this storage control unit. */
+  default CopyGroupStatus copyGroupStatus(String volumeId) {
+    throw new StorageException(
+        StorageException.Reason.UNSUPPORTED, "this storage connection has no remote copy");
+  }
 
   @Override
   void close();

@@ -18,7 +18,13 @@ public class StorageException extends RuntimeException {
     NO_COPY_GROUP,
     UNKNOWN_EXPORT,
     IO_ERROR,
-    CLOSED
+    CLOSED,
+    /** A wait (remote copy of a SYNC write, a cache synchronization) ran out of time. */
+    TIMEOUT,
+    /**
+     * The control unit does not offer this operation (for example, it runs without remote copy).
+     */
+    UNSUPPORTED
   }
 
   private final Reason reason;

@@ -14,6 +14,7 @@ import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.Names;
 import org.roamstore.storage.api.RealVolumeAddress;
+import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
 
 /**
@@ -60,6 +61,7 @@ public final class CopyGroupStore {
       members.add(m.address() + (m.primary() ? "*" : ""));
     }
     p.setProperty("members", String.join(",", members));
+    p.setProperty("syncFailurePolicy", group.syncFailurePolicy().name());
     StringWriter out = new StringWriter();
     try {
       p.store(out, "copy volume group information");
@@ -83,7 +85,10 @@ public final class CopyGroupStore {
           p.getProperty("groupId"),
           TransferType.valueOf(p.getProperty("transferType")),
           Long.parseLong(p.getProperty("epoch")),
-          members);
+          members,
+          // Files written before the policy existed have none: the default applies.
+          SyncFailurePolicy.valueOf(
+              p.getProperty("syncFailurePolicy", SyncFailurePolicy.MARK_OUT_OF_SYNC.name())));
     } catch (RuntimeException e) {
       throw new IOException("corrupt copy group file " + from + ": " + e.getMessage(), e);
     }

@@ -72,7 +72,7 @@ final class ExportBinding implements NbdExport {
   @Override
   public void flush() {
     checkUsable();
-    volume.cache.flush();
+    writes.flush(volume);
   }
 
   private void checkNotRevoked() {

@@ -1,5 +1,6 @@
 package org.roamstore.storage.engine;
 
+import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -9,10 +10,14 @@ import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.VolumeInfo;
 import org.roamstore.storage.cache.CachedVolume;
+import org.roamstore.storage.replication.ReplicaVolume;
 import org.roamstore.storage.volume.RealVolume;
 
-/** A real volume held by this control unit: its file, its cache view and its copy group. */
-final class HostedVolume {
+/**
+ * A real volume held by this control unit: its file, its cache view and its copy group. Remote copy
+ * sees it as a {@link ReplicaVolume}.
+ */
+final class HostedVolume implements ReplicaVolume {
   final RealVolumeAddress address;
   final RealVolume file;
   final CachedVolume cache;
@@ -23,6 +28,10 @@ final class HostedVolume {
    * against an old epoch lands after the switch.
    */
   final ReentrantReadWriteLock groupLock = new ReentrantReadWriteLock();
+
+  /** Held from a write's store in the cache until it is handed to the sender (remote copy only). */
+  final java.util.concurrent.locks.ReentrantLock writeOrder =
+      new java.util.concurrent.locks.ReentrantLock();
 
   volatile CopyVolumeGroupInfo group;
   final AtomicLong writeSequence = new AtomicLong();
@@ -73,5 +82,57 @@ final class HostedVolume {
               + current.groupId());
     }
     return current;
+  }
+
+  @Override
+  public RealVolumeAddress address() {
+    return address;
+  }
+
+  @Override
+  public CopyVolumeGroupInfo group() {
+    return group;
+  }
+
+  @Override
+  public long sizeBytes() {
+    return file.sizeBytes();
+  }
+
+  @Override
+  public boolean applyAsSecondary(long epoch, Runnable apply) {
+    groupLock.readLock().lock();
+    try {
+      CopyVolumeGroupInfo current = group;
+      if (current != null
+          && current.primary().address().equals(address)
+          && current.epoch() >= epoch) {
+        return false;
+      }
+      apply.run();
+      return true;
+    } finally {
+      groupLock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void write(long offset, ByteBuffer src) {
+    cache.write(offset, src);
+  }
+
+  @Override
+  public void writeZeroes(long offset, long length) {
+    cache.writeZeroes(offset, length);
+  }
+
+  @Override
+  public void read(long offset, ByteBuffer dst) {
+    cache.read(offset, dst);
+  }
+
+  @Override
+  public void flush() {
+    cache.flush();
   }
 }

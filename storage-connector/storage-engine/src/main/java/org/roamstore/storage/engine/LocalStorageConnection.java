@@ -1,7 +1,11 @@
 package org.roamstore.storage.engine;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.roamstore.storage.api.CacheSynchronization;
+import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
@@ -84,6 +88,17 @@ final class LocalStorageConnection implements StorageConnection {
   @Override
   public StorageStatus status() {
     return unit().status();
+  }
+
+  @Override
+  public CacheSynchronization synchronizeCache(
+      String volumeId, Set<String> secondaries, Duration timeout) {
+    return unit().synchronizeCache(volumeId, secondaries, timeout);
+  }
+
+  @Override
+  public CopyGroupStatus copyGroupStatus(String volumeId) {
+    return unit().copyGroupStatus(volumeId);
   }
 
   @Override

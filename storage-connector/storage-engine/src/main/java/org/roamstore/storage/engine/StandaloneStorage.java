@@ -1,6 +1,8 @@
 package org.roamstore.storage.engine;
 
+import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,10 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.TransferType;
 import org.roamstore.storage.api.VolumeInfo;
+import org.roamstore.storage.replication.NoRemoteCopy;
+import org.roamstore.storage.replication.RemoteCopy;
+import org.roamstore.storage.replication.RemoteCopySettings;
+import org.roamstore.storage.replication.WriteDataSender;
 
 /**
  * Runs one storage control unit outside any container, for benchmarks and manual tests.
@@ -21,13 +28,20 @@ import org.roamstore.storage.api.VolumeInfo;
  * <pre>
  * StandaloneStorage STORAGE_SYSTEM DATA_DIR NBD_PORT CACHE_MIB [--host ADDR]
  *                   [--volume NAME:SIZE]... [--export EXPORT[:VOLUME]]...
+ *                   [--broker URL [--sync-timeout-ms N]] [--group ID:SYNC|ASYNC:EPOCH:MEMBERS]...
  * </pre>
  *
- * A {@code --volume} that does not exist is created (SIZE like 1073741824, 512M, 1G) and, if it has
- * no copy group yet, gets a one-member group of the same name with this unit as primary at epoch 1.
- * {@code --export} registers an NBD export name for a volume (by default the volume of the same
- * name) at its current epoch. Prints {@code READY nbd://host:port} once serving; stops cleanly on
- * SIGTERM or Ctrl-C.
+ * {@code --broker} turns remote copy on over the broker at URL (the Jakarta Messaging client on the
+ * class path, Artemis's by default, or the class named by {@code -Droamstore.jms.factory}, must
+ * have a constructor taking the URL). {@code --group} defines a copy group at its member here, e.g.
+ * {@code v1:ASYNC:1:seattle/v1*,portland/v1} ({@code *} marks the primary); it is kept unless the
+ * stored epoch is newer.
+ *
+ * <p>A {@code --volume} that does not exist is created (SIZE like 1073741824, 512M, 1G) and, if it
+ * has no copy group yet, gets a one-member group of the same name with this unit as primary at
+ * epoch 1. {@code --export} registers an NBD export name for a volume (by default the volume of the
+ * same name) at its current epoch. Prints {@code READY nbd://host:port} once serving; stops cleanly
+ * on SIGTERM or Ctrl-C.
  */
 public final class StandaloneStorage {
   private StandaloneStorage() {}
@@ -39,6 +53,9 @@ public final class StandaloneStorage {
     String host = null;
     List<String[]> volumes = new ArrayList<>();
     List<String[]> exports = new ArrayList<>();
+    List<String> groups = new ArrayList<>();
+    String broker = null;
+    long syncTimeoutMillis = RemoteCopySettings.DEFAULTS.syncTimeout().toMillis();
     for (int i = 4; i < args.length; i++) {
       String option = args[i];
       if (i + 1 >= args.length) {
@@ -49,6 +66,9 @@ public final class StandaloneStorage {
         case "--host" -> host = value;
         case "--volume" -> volumes.add(value.split(":", 2));
         case "--export" -> exports.add(value.split(":", 2));
+        case "--broker" -> broker = value;
+        case "--group" -> groups.add(value);
+        case "--sync-timeout-ms" -> syncTimeoutMillis = Long.parseLong(value);
         default -> usage("unknown option " + option);
       }
     }
@@ -74,7 +94,13 @@ public final class StandaloneStorage {
               t.setDaemon(true);
               return t;
             });
-    StorageControlUnit unit = StorageControlUnit.open(config, executor);
+    WriteDataSender sender =
+        broker == null
+            ? new NoRemoteCopy()
+            : new RemoteCopy(
+                connectionFactory(broker),
+                RemoteCopySettings.DEFAULTS.withSyncTimeout(Duration.ofMillis(syncTimeoutMillis)));
+    StorageControlUnit unit = StorageControlUnit.open(config, executor, sender);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -89,6 +115,12 @@ public final class StandaloneStorage {
                 },
                 "roamstore-shutdown"));
     try (StorageConnection storage = unit.connect()) {
+      for (String g : groups) {
+        prepareVolume(storage, volumes, g.split(":", 4).length == 4 ? g : null);
+      }
+      for (String g : groups) {
+        defineGroup(storage, g);
+      }
       for (String[] v : volumes) {
         prepareVolume(storage, v);
       }
@@ -110,6 +142,26 @@ public final class StandaloneStorage {
     stopped.await();
   }
 
+  /** Creates the volume a --group names here before the group is defined on it. */
+  private static void prepareVolume(
+      StorageConnection storage, List<String[]> volumes, String group) {
+    if (group == null) {
+      return;
+    }
+    for (String member : group.split(":", 4)[3].split(",")) {
+      String address = member.endsWith("*") ? member.substring(0, member.length() - 1) : member;
+      RealVolumeAddress a = RealVolumeAddress.parse(address);
+      if (!a.storageSystem().equals(storage.storageSystem())) {
+        continue;
+      }
+      for (String[] v : volumes) {
+        if (v.length == 2 && v[0].equals(a.volumeId()) && storage.volume(v[0]).isEmpty()) {
+          storage.createVolume(v[0], parseSize(v[1]));
+        }
+      }
+    }
+  }
+
   private static void prepareVolume(StorageConnection storage, String[] spec) {
     if (spec.length != 2) {
       throw new IllegalArgumentException("--volume takes NAME:SIZE");
@@ -121,6 +173,52 @@ public final class StandaloneStorage {
       storage.defineCopyGroup(
           new CopyVolumeGroupInfo(
               id, TransferType.SYNC, 1, List.of(new CopyGroupMember(volume.address(), true))));
+    }
+  }
+
+  /** Defines {@code ID:SYNC|ASYNC:EPOCH:storage/volume[*],...} unless a newer epoch is stored. */
+  static void defineGroup(StorageConnection storage, String spec) {
+    String[] parts = spec.split(":", 4);
+    if (parts.length != 4) {
+      throw new IllegalArgumentException("--group takes ID:SYNC|ASYNC:EPOCH:MEMBERS, got " + spec);
+    }
+    List<CopyGroupMember> members = new ArrayList<>();
+    for (String m : parts[3].split(",")) {
+      boolean primary = m.endsWith("*");
+      members.add(
+          new CopyGroupMember(
+              RealVolumeAddress.parse(primary ? m.substring(0, m.length() - 1) : m), primary));
+    }
+    CopyVolumeGroupInfo group =
+        new CopyVolumeGroupInfo(
+            parts[0], TransferType.valueOf(parts[1]), Long.parseLong(parts[2]), members);
+    CopyGroupMember here =
+        group
+            .memberAt(storage.storageSystem())
+            .orElseThrow(
+                () -> new IllegalArgumentException(storage.storageSystem() + " is not in " + spec));
+    long stored =
+        storage
+            .volume(here.address().volumeId())
+            .flatMap(VolumeInfo::copyGroup)
+            .map(CopyVolumeGroupInfo::epoch)
+            .orElse(0L);
+    if (stored <= group.epoch()) {
+      storage.defineCopyGroup(group);
+    }
+  }
+
+  /** A connection factory of the Jakarta Messaging client on the class path, for a broker URL. */
+  static ConnectionFactory connectionFactory(String url) {
+    String type =
+        System.getProperty(
+            "roamstore.jms.factory",
+            "org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory");
+    try {
+      return (ConnectionFactory) Class.forName(type).getConstructor(String.class).newInstance(url);
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalArgumentException(
+          "no Jakarta Messaging client " + type + " on the class path for " + url + ": " + e, e);
     }
   }
 
@@ -145,7 +243,8 @@ public final class StandaloneStorage {
     System.err.println(problem);
     System.err.println(
         "usage: StandaloneStorage STORAGE_SYSTEM DATA_DIR NBD_PORT CACHE_MIB [--host ADDR]"
-            + " [--volume NAME:SIZE]... [--export EXPORT[:VOLUME]]...");
+            + " [--volume NAME:SIZE]... [--export EXPORT[:VOLUME]]..."
+            + " [--broker URL [--sync-timeout-ms N]] [--group ID:SYNC|ASYNC:EPOCH:MEMBERS]...");
     System.exit(2);
   }
 }

@@ -8,17 +8,21 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.Names;
 import org.roamstore.storage.api.RealVolumeAddress;
@@ -31,6 +35,8 @@ import org.roamstore.storage.cache.CacheMemory;
 import org.roamstore.storage.copygroup.CopyGroupStore;
 import org.roamstore.storage.nbd.NbdServer;
 import org.roamstore.storage.replication.NoRemoteCopy;
+import org.roamstore.storage.replication.ReplicaVolume;
+import org.roamstore.storage.replication.ReplicaVolumes;
 import org.roamstore.storage.replication.WriteDataSender;
 import org.roamstore.storage.volume.RealVolume;
 import org.roamstore.storage.volume.VolumeFiles;
@@ -103,6 +109,7 @@ public final class StorageControlUnit implements AutoCloseable {
       unit = new StorageControlUnit(config, lockFile, sender);
       unit.load();
       unit.cache.start(executor);
+      sender.start(unit.new Replicas(), executor);
       if (config.nbdPort() != StorageControlUnitConfig.NBD_OFF) {
         unit.nbd =
             NbdServer.start(config.nbdHost(), config.nbdPort(), unit.exports::find, executor);
@@ -207,6 +214,11 @@ public final class StorageControlUnit implements AutoCloseable {
     StorageException failure = null;
     if (nbd != null) {
       nbd.close();
+    }
+    try {
+      sender.close(); // ships what is queued while the volumes are still open
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "stopping remote copy", e);
     }
     try {
       cache.close();
@@ -386,13 +398,48 @@ public final class StorageControlUnit implements AutoCloseable {
     HostedVolume volume = require(volumeId);
     WriteRequestExecution.await(writes.write(volume, epoch, offset, ByteBuffer.wrap(data)));
     if (fua) {
-      volume.cache.flush();
+      writes.flush(volume);
     }
   }
 
   void flush(String volumeId) {
     checkOpen();
-    require(volumeId).cache.flush();
+    writes.flush(require(volumeId));
+  }
+
+  CacheSynchronization synchronizeCache(
+      String volumeId, Set<String> secondaries, Duration timeout) {
+    checkOpen();
+    if (timeout == null || timeout.isNegative()) {
+      throw new StorageException(Reason.INVALID_ARGUMENT, "a timeout of zero or more is needed");
+    }
+    HostedVolume volume = require(volumeId);
+    CopyVolumeGroupInfo group;
+    volume.groupLock.readLock().lock();
+    try {
+      group = volume.group;
+      if (group == null) {
+        throw new StorageException(
+            Reason.NO_COPY_GROUP, "volume " + volume.address + " belongs to no copy group");
+      }
+      if (!group.primary().address().equals(volume.address)) {
+        throw new StorageException(
+            Reason.NOT_PRIMARY,
+            "synchronize cache runs at the primary of copy group "
+                + group.groupId()
+                + ", which is "
+                + group.primary().address());
+      }
+    } finally {
+      volume.groupLock.readLock().unlock();
+    }
+    return sender.synchronizeCache(
+        group, secondaries == null ? Set.of() : Set.copyOf(secondaries), timeout);
+  }
+
+  CopyGroupStatus copyGroupStatus(String volumeId) {
+    checkOpen();
+    return sender.status(require(volumeId));
   }
 
   void registerExport(String exportName, String volumeId, long epoch) {
@@ -424,6 +471,41 @@ public final class StorageControlUnit implements AutoCloseable {
       position = exports.remove(exportName);
     }
     exports.awaitDurable(position);
+  }
+
+  /** The volumes as remote copy sees them. */
+  private final class Replicas implements ReplicaVolumes {
+    @Override
+    public String storageSystem() {
+      return config.storageSystem();
+    }
+
+    @Override
+    public Path stateDirectory() {
+      return config.dataDirectory().resolve("replication");
+    }
+
+    @Override
+    public Optional<ReplicaVolume> byGroup(String groupId) {
+      for (HostedVolume v : volumes.values()) {
+        CopyVolumeGroupInfo group = v.group;
+        if (group != null && group.groupId().equals(groupId)) {
+          return Optional.of(v);
+        }
+      }
+      return Optional.empty();
+    }
+
+    @Override
+    public List<ReplicaVolume> all() {
+      List<ReplicaVolume> all = new ArrayList<>();
+      for (HostedVolume v : volumes.values()) {
+        if (v.group != null) {
+          all.add(v);
+        }
+      }
+      return all;
+    }
   }
 
   private HostedVolume require(String volumeId) {

@@ -44,19 +44,45 @@ final class WriteRequestExecution {
     try {
       group = volume.checkServes(epoch);
       volume.cache.checkRange(offset, length);
-      ByteBuffer forSender = null;
-      if (data != null) {
-        forSender = data.asReadOnlyBuffer();
-        volume.cache.write(offset, data);
-      } else {
-        volume.cache.writeZeroes(offset, length);
+      // With secondaries, the order in which writes reach the cache must be the order in which
+      // they are sent, or two overlapping writes in flight could end differently at each copy.
+      Lock order = group.members().size() > 1 ? volume.writeOrder : null;
+      if (order != null) {
+        order.lock();
       }
-      long sequence = volume.writeSequence.incrementAndGet();
-      sent = sender.send(new WriteData(group, volume.id(), sequence, offset, length, forSender));
+      try {
+        ByteBuffer forSender = null;
+        if (data != null) {
+          forSender = data.asReadOnlyBuffer();
+          volume.cache.write(offset, data);
+        } else {
+          volume.cache.writeZeroes(offset, length);
+        }
+        long sequence = volume.writeSequence.incrementAndGet();
+        sent = sender.send(new WriteData(group, volume.id(), sequence, offset, length, forSender));
+      } finally {
+        if (order != null) {
+          order.unlock();
+        }
+      }
     } finally {
       lock.unlock();
     }
     return group.transferType() == TransferType.SYNC ? sent.toCompletableFuture() : DONE;
+  }
+
+  /**
+   * FLUSH of a volume: its dirty pages on disk here and, for a copy group with secondaries, every
+   * write handed to the sender durable on its way to them (the broker's journal). Both run at once.
+   */
+  void flush(HostedVolume volume) {
+    CopyVolumeGroupInfo group = volume.group;
+    CompletableFuture<Void> shipped =
+        group == null || group.members().size() < 2
+            ? DONE
+            : sender.flush(group).toCompletableFuture();
+    volume.cache.flush();
+    await(shipped);
   }
 
   /** Waits for a write to be acknowledgeable, turning a remote copy failure into a refusal. */

@@ -1,7 +1,15 @@
 package org.roamstore.storage.replication;
 
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.roamstore.storage.api.CacheSynchronization;
+import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.StorageException;
+import org.roamstore.storage.api.StorageException.Reason;
 
 /**
  * The write data send process (reference text, 134; Fig. 10 and 11). Called by the write request
@@ -11,6 +19,9 @@ import org.roamstore.storage.api.CopyVolumeGroupInfo;
  * which the sender does once every secondary has stored the data (Fig. 10). For an {@code ASYNC}
  * group the write is acknowledged at once and the stage is ignored; the sender queues the data and
  * ships it in sequence order, several batches in flight (Fig. 11). A failed stage fails the write.
+ *
+ * <p>A sender with remote copy also runs the receiving side (Fig. 12) for the volumes this unit
+ * holds as secondaries; {@link #start} hands it those volumes and the threads to run on.
  */
 public interface WriteDataSender {
 
@@ -18,7 +29,33 @@ public interface WriteDataSender {
 
   /**
    * Returns once everything handed over for the group has reached every secondary: the "synchronize
-   * cache" step before a change of primary (Fig. 9).
+   * cache" step before a change of primary (Fig. 9). Fails with {@link Reason#TIMEOUT} rather than
+   * wait forever.
    */
   void drain(CopyVolumeGroupInfo group);
+
+  /** Starts the send and receive processes; called once, after the volumes are loaded. */
+  default void start(ReplicaVolumes volumes, Executor executor) {}
+
+  /**
+   * Part of a FLUSH of a primary volume: completes once every write handed over before is durable
+   * on its way to the secondaries (in the broker's journal), so a FLUSH means durable everywhere.
+   */
+  default CompletionStage<Void> flush(CopyVolumeGroupInfo group) {
+    return CompletableFuture.completedStage(null);
+  }
+
+  /** Synchronize cache on request of the directory or an operator (Fig. 9 steps 904 and 912). */
+  default CacheSynchronization synchronizeCache(
+      CopyVolumeGroupInfo group, Set<String> secondaries, Duration timeout) {
+    throw new StorageException(Reason.UNSUPPORTED, "this storage control unit has no remote copy");
+  }
+
+  /** How remote copy of the group stands here; {@code volume} is the member this unit holds. */
+  default CopyGroupStatus status(ReplicaVolume volume) {
+    throw new StorageException(Reason.UNSUPPORTED, "this storage control unit has no remote copy");
+  }
+
+  /** Ships what is queued (bounded in time), stops the processes; the unit closes right after. */
+  default void close() {}
 }

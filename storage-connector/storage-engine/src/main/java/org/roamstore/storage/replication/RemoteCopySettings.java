@@ -1,0 +1,52 @@
+package org.roamstore.storage.replication;
+
+import java.time.Duration;
+
+/**
+ * The knobs of remote copy.
+ *
+ * @param syncTimeout how long a SYNC write waits for a secondary before its group's {@link
+ *     org.roamstore.storage.api.SyncFailurePolicy} applies; also how long a secondary may stay
+ *     silent while it owes acknowledgements during a resync, and how long a FLUSH waits for the
+ *     broker before the secondaries concerned are marked out of sync
+ * @param drainTimeout how long the synchronize cache before a change of primary may take
+ * @param maxBatchBytes a batch is closed when the next write would take it past this size
+ * @param maxBacklogBytes write data per secondary not yet in the broker; beyond it (broker down or
+ *     too slow) the secondary is marked out of sync rather than memory growing
+ * @param checkpointInterval how often a secondary makes what it applied durable and commits its
+ *     consumption of the batches
+ * @param checkpointBytes ... or after this many bytes applied, whichever comes first
+ */
+public record RemoteCopySettings(
+    Duration syncTimeout,
+    Duration drainTimeout,
+    int maxBatchBytes,
+    long maxBacklogBytes,
+    Duration checkpointInterval,
+    long checkpointBytes) {
+
+  public static final RemoteCopySettings DEFAULTS =
+      new RemoteCopySettings(
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(60),
+          1 << 20,
+          64L << 20,
+          Duration.ofMillis(100),
+          64L << 20);
+
+  public RemoteCopySettings {
+    if (maxBatchBytes < 64 * 1024) {
+      throw new IllegalArgumentException("batches must be allowed at least 64 KiB");
+    }
+  }
+
+  public RemoteCopySettings withSyncTimeout(Duration timeout) {
+    return new RemoteCopySettings(
+        timeout, drainTimeout, maxBatchBytes, maxBacklogBytes, checkpointInterval, checkpointBytes);
+  }
+
+  public RemoteCopySettings withDrainTimeout(Duration timeout) {
+    return new RemoteCopySettings(
+        syncTimeout, timeout, maxBatchBytes, maxBacklogBytes, checkpointInterval, checkpointBytes);
+  }
+}

@@ -1,0 +1,117 @@
+package org.roamstore.storage.replication.batch;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The wire format. A batch is a bytes message whose properties say where it belongs (group, stream,
+ * source, sequence range) and whose body holds its writes one after the other: offset (8 bytes),
+ * length (8), kind (1: 0 = data, 1 = zeros), then the data for kind 0. The n-th entry has sequence
+ * {@code first + n}. An acknowledgement is an empty message with properties only.
+ */
+public final class BatchFormat {
+  public static final String GROUP = "rsGroup";
+  public static final String EPOCH = "rsEpoch";
+  public static final String INCARNATION = "rsIncarnation";
+  public static final String SOURCE = "rsSource";
+  public static final String FIRST = "rsFirst";
+  public static final String LAST = "rsLast";
+  // Acknowledgements.
+  public static final String FROM = "rsFrom";
+  public static final String APPLIED = "rsApplied";
+  public static final String DURABLE = "rsDurable";
+
+  public static final int ENTRY_HEADER_BYTES = 17;
+  private static final byte DATA = 0;
+  private static final byte ZEROES = 1;
+
+  private BatchFormat() {}
+
+  /** Appends one entry to {@code body}, which must have room for it. */
+  public static void putEntry(ByteBuffer body, long offset, long length, ByteBuffer data) {
+    body.putLong(offset).putLong(length).put(data == null ? ZEROES : DATA);
+    if (data != null) {
+      body.put(data.duplicate());
+    }
+  }
+
+  public static int entryBytes(long length, boolean zeroes) {
+    return ENTRY_HEADER_BYTES + (zeroes ? 0 : Math.toIntExact(length));
+  }
+
+  /** The entries of a received body, views into {@code body}. */
+  public static List<BatchEntry> entries(ByteBuffer body) {
+    List<BatchEntry> entries = new ArrayList<>();
+    while (body.hasRemaining()) {
+      long offset = body.getLong();
+      long length = body.getLong();
+      byte kind = body.get();
+      if (offset < 0 || length < 0 || (kind != DATA && kind != ZEROES)) {
+        throw new IllegalArgumentException("malformed batch entry at byte " + body.position());
+      }
+      ByteBuffer data = null;
+      if (kind == DATA) {
+        int n = Math.toIntExact(length);
+        data = body.slice(body.position(), n);
+        body.position(body.position() + n);
+      }
+      entries.add(new BatchEntry(offset, length, data));
+    }
+    return entries;
+  }
+
+  /** The header of a received batch. */
+  public record Header(String groupId, StreamKey stream, String source, long first, long last) {
+
+    public static Header of(Message message) throws JMSException {
+      return new Header(
+          message.getStringProperty(GROUP),
+          new StreamKey(message.getLongProperty(EPOCH), message.getLongProperty(INCARNATION)),
+          message.getStringProperty(SOURCE),
+          message.getLongProperty(FIRST),
+          message.getLongProperty(LAST));
+    }
+
+    public void writeTo(Message message) throws JMSException {
+      message.setStringProperty(GROUP, groupId);
+      message.setLongProperty(EPOCH, stream.epoch());
+      message.setLongProperty(INCARNATION, stream.incarnation());
+      message.setStringProperty(SOURCE, source);
+      message.setLongProperty(FIRST, first);
+      message.setLongProperty(LAST, last);
+    }
+  }
+
+  /** Reads the whole body of a received batch. */
+  public static ByteBuffer body(BytesMessage message) throws JMSException {
+    byte[] bytes = new byte[Math.toIntExact(message.getBodyLength())];
+    message.readBytes(bytes);
+    return ByteBuffer.wrap(bytes);
+  }
+
+  /** An acknowledgement from a secondary: applied to its cache, and durable there. */
+  public record Ack(String groupId, StreamKey stream, String from, long applied, long durable) {
+
+    public static Ack of(Message message) throws JMSException {
+      return new Ack(
+          message.getStringProperty(GROUP),
+          new StreamKey(message.getLongProperty(EPOCH), message.getLongProperty(INCARNATION)),
+          message.getStringProperty(FROM),
+          message.getLongProperty(APPLIED),
+          message.getLongProperty(DURABLE));
+    }
+
+    public void writeTo(Message message) throws JMSException {
+      message.setStringProperty(GROUP, groupId);
+      message.setLongProperty(EPOCH, stream.epoch());
+      message.setLongProperty(INCARNATION, stream.incarnation());
+      message.setStringProperty(FROM, from);
+      message.setLongProperty(APPLIED, applied);
+      message.setLongProperty(DURABLE, durable);
+    }
+  }
+}

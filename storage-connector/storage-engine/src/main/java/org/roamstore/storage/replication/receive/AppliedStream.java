@@ -1,0 +1,60 @@
+package org.roamstore.storage.replication.receive;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.roamstore.storage.copygroup.AtomicFile;
+import org.roamstore.storage.replication.batch.StreamKey;
+
+/**
+ * How far a secondary has applied its primary's stream of one copy group. {@code applied} moves as
+ * batches reach the cache; {@code durable} is what the last checkpoint wrote to disk, together with
+ * the volume's flush, in {@code <group>.applied}. After a crash the broker redelivers everything
+ * after the last checkpoint, and what is at or below the saved sequence is skipped.
+ */
+final class AppliedStream {
+  final String groupId;
+  StreamKey stream;
+  String source;
+  long applied;
+  long durable;
+  boolean changed;
+
+  AppliedStream(String groupId, StreamKey stream, String source, long applied) {
+    this.groupId = groupId;
+    this.stream = stream;
+    this.source = source;
+    this.applied = applied;
+    this.durable = applied;
+  }
+
+  static AppliedStream load(Path file, String groupId) throws IOException {
+    if (!Files.exists(file)) {
+      return null;
+    }
+    Properties p = new Properties();
+    p.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+    return new AppliedStream(
+        groupId,
+        new StreamKey(
+            Long.parseLong(p.getProperty("epoch")), Long.parseLong(p.getProperty("incarnation"))),
+        p.getProperty("source"),
+        Long.parseLong(p.getProperty("applied")));
+  }
+
+  void save(Path file) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("epoch", Long.toString(stream.epoch()));
+    p.setProperty("incarnation", Long.toString(stream.incarnation()));
+    p.setProperty("source", source);
+    p.setProperty("applied", Long.toString(applied));
+    StringWriter out = new StringWriter();
+    p.store(out, "write data of copy group " + groupId + " applied up to this sequence");
+    Files.createDirectories(file.getParent());
+    AtomicFile.replace(file, out.toString().getBytes(StandardCharsets.UTF_8));
+  }
+}

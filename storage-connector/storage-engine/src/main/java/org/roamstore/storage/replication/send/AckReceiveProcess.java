@@ -1,0 +1,52 @@
+package org.roamstore.storage.replication.send;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Session;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.roamstore.storage.replication.MessagingLoop;
+import org.roamstore.storage.replication.batch.BatchFormat;
+import org.roamstore.storage.replication.batch.Queues;
+
+/**
+ * Reads the acknowledgements the secondaries send to this unit (Fig. 11 step 1105) and moves the
+ * streams forward: SYNC writes complete, synchronize-cache requests see their progress.
+ * Acknowledgements are not persistent: a lost one is overtaken by the next, which carries the
+ * secondary's whole progress.
+ */
+public final class AckReceiveProcess extends MessagingLoop {
+  private static final Logger LOG = Logger.getLogger(AckReceiveProcess.class.getName());
+
+  private final String self;
+  private final WriteDataSendProcess sender;
+  private MessageConsumer consumer;
+
+  public AckReceiveProcess(ConnectionFactory factory, String self, WriteDataSendProcess sender) {
+    super(factory, "acknowledgement receiver of " + self);
+    this.self = self;
+    this.sender = sender;
+  }
+
+  @Override
+  protected void open(Connection connection) throws JMSException {
+    Session session = connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
+    consumer = session.createConsumer(session.createQueue(Queues.acks(self)));
+  }
+
+  @Override
+  protected void step() throws JMSException {
+    Message message = consumer.receive(100);
+    while (message != null) {
+      try {
+        sender.acknowledged(BatchFormat.Ack.of(message));
+      } catch (JMSException | RuntimeException e) {
+        LOG.log(Level.WARNING, "ignoring a malformed acknowledgement", e);
+      }
+      message = consumer.receiveNoWait();
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package org.roamstore.storage.replication.send;
+
+import java.util.ArrayDeque;
+import org.roamstore.storage.api.CopyGroupStatus.State;
+import org.roamstore.storage.replication.batch.StreamKey;
+
+/**
+ * One secondary of one copy group as its primary tracks it: the stream of writes numbered for it,
+ * the batches not yet safely in the broker, how far it has acknowledged, and whether it is in sync.
+ * Every field is guarded by the owning {@link GroupStream}'s lock.
+ */
+final class Destination {
+  final String storageSystem;
+  StreamKey stream;
+  long lastAssigned; // the last sequence handed a write in the current stream
+  long committed; // the last sequence in the broker's journal
+  long applied; // the last sequence the secondary has in its cache
+  long durable; // the last sequence on the secondary's disk
+  State state = State.IN_SYNC; // IN_SYNC, OUT_OF_SYNC or RESYNCING; LAGGING is derived
+
+  OutgoingBatch open;
+  final ArrayDeque<OutgoingBatch> ready = new ArrayDeque<>();
+  long uncommittedBytes;
+  final ArrayDeque<SyncWrite.Waiter> waiters = new ArrayDeque<>();
+
+  // Lag in bytes: cumulative payload assigned, and per unacknowledged batch its cumulative mark.
+  long assignedBytes;
+  long appliedBytes;
+  final ArrayDeque<long[]> byteMarks = new ArrayDeque<>(); // {lastSequence, assignedBytes}
+
+  // Since when the secondary owes an acknowledgement (0: it owes none).
+  long owingSinceNanos;
+  // Catch-up rate, bytes per second, smoothed.
+  double rate;
+  long rateSampleNanos;
+  long rateSampleBytes;
+
+  // Resync: the sequence of the last copied region, and the region count at its start.
+  long resyncLastSequence;
+  int resyncTotal;
+  int resyncCursor;
+
+  Destination(String storageSystem, StreamKey stream) {
+    this.storageSystem = storageSystem;
+    this.stream = stream;
+  }
+
+  /** A new stream (new epoch): numbering starts again from 1. */
+  void restart(StreamKey newStream) {
+    stream = newStream;
+    lastAssigned = 0;
+    committed = 0;
+    applied = 0;
+    durable = 0;
+    byteMarks.clear();
+    assignedBytes = 0;
+    appliedBytes = 0;
+    owingSinceNanos = 0;
+    resyncLastSequence = 0;
+  }
+
+  boolean streaming() {
+    return state != State.OUT_OF_SYNC;
+  }
+
+  long lagWrites() {
+    return Math.max(0, lastAssigned - applied);
+  }
+
+  long lagBytes() {
+    return Math.max(0, assignedBytes - appliedBytes);
+  }
+}

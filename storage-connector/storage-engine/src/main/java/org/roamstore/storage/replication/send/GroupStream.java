@@ -1,0 +1,692 @@
+package org.roamstore.storage.replication.send;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.roamstore.storage.api.CacheSynchronization;
+import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyGroupStatus.SecondaryStatus;
+import org.roamstore.storage.api.CopyGroupStatus.State;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.StorageException;
+import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.api.SyncFailurePolicy;
+import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.replication.RemoteCopySettings;
+import org.roamstore.storage.replication.ReplicaVolume;
+import org.roamstore.storage.replication.WriteData;
+import org.roamstore.storage.replication.batch.BatchFormat;
+import org.roamstore.storage.replication.batch.StreamKey;
+
+/**
+ * Remote copy of one copy group at its primary: a stream of numbered writes per secondary. Writers
+ * append under one lock (a page-sized copy per secondary), the send process takes closed batches,
+ * the acknowledgement process moves each secondary forward. Writes that arrive while the send
+ * process is busy gather in the next batch, so concurrent writes share a broker transaction and a
+ * round trip (group commit) without any waiting on purpose.
+ */
+public final class GroupStream {
+  private static final Logger LOG = Logger.getLogger(GroupStream.class.getName());
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final String groupId;
+  private final long incarnation;
+  private final RemoteCopySettings settings;
+  private final OutOfSyncMap outOfSync;
+  private final Runnable wakeSender;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition progress = lock.newCondition();
+  private final Map<String, Destination> destinations = new LinkedHashMap<>();
+  private final List<FlushWaiter> flushWaiters = new ArrayList<>();
+  private long epoch;
+  private TransferType transferType = TransferType.ASYNC;
+  private SyncFailurePolicy policy = SyncFailurePolicy.MARK_OUT_OF_SYNC;
+
+  private record FlushWaiter(
+      Destination destination,
+      StreamKey stream,
+      long sequence,
+      long deadlineNanos,
+      CompletableFuture<Void> done) {}
+
+  /** A batch on its way: taken by the send process, then committed or returned. */
+  public record Shipment(
+      String groupId, String storageSystem, Destination destination, OutgoingBatch batch) {
+    public BatchFormat.Header header(String source) {
+      return new BatchFormat.Header(groupId, batch.stream, source, batch.first, batch.last);
+    }
+
+    public byte[] body() {
+      return batch.bodyArray();
+    }
+
+    public int bodyLength() {
+      return batch.sizeBytes();
+    }
+  }
+
+  GroupStream(
+      String groupId,
+      long incarnation,
+      RemoteCopySettings settings,
+      OutOfSyncMap outOfSync,
+      Runnable wakeSender) {
+    this.groupId = groupId;
+    this.incarnation = incarnation;
+    this.settings = settings;
+    this.outOfSync = outOfSync;
+    this.wakeSender = wakeSender;
+  }
+
+  public String groupId() {
+    return groupId;
+  }
+
+  // ---- the write path (Fig. 10) ----
+
+  /**
+   * Queues a write for every secondary. For a SYNC group the result completes once every in-sync
+   * secondary has it in its cache; otherwise at once.
+   */
+  CompletableFuture<Void> append(WriteData write) {
+    SyncWrite sync = null;
+    lock.lock();
+    try {
+      if (write.group().epoch() != epoch) {
+        changeGroup(write.group());
+      }
+      boolean waits = transferType == TransferType.SYNC;
+      long now = System.nanoTime();
+      for (Destination d : destinations.values()) {
+        if (d.streaming() && d.uncommittedBytes > settings.maxBacklogBytes()) {
+          if (waits && policy == SyncFailurePolicy.FAIL_WRITES) {
+            throw new StorageException(
+                Reason.TIMEOUT,
+                "remote copy to "
+                    + d.storageSystem
+                    + " is "
+                    + d.uncommittedBytes
+                    + " bytes behind the broker; the copy group "
+                    + groupId
+                    + " fails writes until it catches up");
+          }
+          markOutOfSync(d, "more than " + settings.maxBacklogBytes() + " bytes not in the broker");
+        }
+        if (!d.streaming()) {
+          if (outOfSync.mark(d.storageSystem, write.offset(), write.length())) {
+            saveOutOfSyncMap();
+          }
+          continue;
+        }
+        long sequence = assign(d, write.offset(), write.length(), write.data());
+        if (d.owingSinceNanos == 0) {
+          d.owingSinceNanos = now;
+        }
+        if (waits && d.state == State.IN_SYNC) {
+          if (sync == null) {
+            sync = new SyncWrite();
+          }
+          sync.waitFor();
+          d.waiters.add(
+              new SyncWrite.Waiter(
+                  d.stream, sequence, now + settings.syncTimeout().toNanos(), sync));
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    wakeSender.run();
+    return sync == null ? DONE : sync.done;
+  }
+
+  /** Numbers a write for one secondary, cutting it into entries that fit a batch. */
+  private long assign(Destination d, long offset, long length, ByteBuffer data) {
+    if (data == null) {
+      return add(d, offset, length, null);
+    }
+    int maxPiece = settings.maxBatchBytes() - BatchFormat.ENTRY_HEADER_BYTES;
+    ByteBuffer source = data.duplicate();
+    long position = offset;
+    long sequence;
+    do {
+      int n = Math.min(maxPiece, source.remaining());
+      sequence = add(d, position, n, source.slice(source.position(), n));
+      source.position(source.position() + n);
+      position += n;
+    } while (source.hasRemaining());
+    return sequence;
+  }
+
+  private long add(Destination d, long offset, long length, ByteBuffer data) {
+    int entryBytes = BatchFormat.entryBytes(length, data == null);
+    if (d.open != null && !d.open.fits(entryBytes, settings.maxBatchBytes())) {
+      closeOpen(d);
+    }
+    if (d.open == null) {
+      d.open = new OutgoingBatch(d.stream, d.lastAssigned + 1);
+    }
+    long sequence = d.open.add(offset, length, data);
+    d.lastAssigned = sequence;
+    d.uncommittedBytes += entryBytes;
+    d.assignedBytes += length;
+    return sequence;
+  }
+
+  private void closeOpen(Destination d) {
+    if (d.open != null && !d.open.isEmpty()) {
+      d.ready.add(d.open);
+      d.byteMarks.add(new long[] {d.open.last, d.assignedBytes});
+    }
+    d.open = null;
+  }
+
+  /** A new epoch: new streams, maybe other secondaries. Called with the lock held. */
+  private void changeGroup(CopyVolumeGroupInfo group) {
+    epoch = group.epoch();
+    transferType = group.transferType();
+    policy = group.syncFailurePolicy();
+    StreamKey stream = new StreamKey(epoch, incarnation);
+    Set<String> secondaries = new java.util.LinkedHashSet<>();
+    for (CopyGroupMember m : group.secondaries()) {
+      secondaries.add(m.address().storageSystem());
+    }
+    destinations
+        .values()
+        .removeIf(
+            d -> {
+              if (secondaries.contains(d.storageSystem)) {
+                return false;
+              }
+              releaseWaiters(d);
+              return true;
+            });
+    for (String s : secondaries) {
+      Destination d = destinations.get(s);
+      if (d == null) {
+        d = new Destination(s, stream);
+        if (outOfSync.tracks(s)) {
+          d.state = State.OUT_OF_SYNC; // known from before a restart of this unit
+        }
+        destinations.put(s, d);
+      } else {
+        closeOpen(d);
+        d.restart(stream);
+      }
+    }
+  }
+
+  /** Makes the group known before the first write, e.g. to resume a resync after a restart. */
+  public void define(CopyVolumeGroupInfo group) {
+    lock.lock();
+    try {
+      if (group.epoch() != epoch) {
+        changeGroup(group);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- the send process's side ----
+
+  /** Closes the open batches and takes up to {@code max} batches to ship, in stream order. */
+  void takeReady(List<Shipment> into, int max) {
+    lock.lock();
+    try {
+      for (Destination d : destinations.values()) {
+        closeOpen(d);
+        while (!d.ready.isEmpty() && into.size() < max) {
+          into.add(new Shipment(groupId, d.storageSystem, d, d.ready.poll()));
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The broker has these batches in its journal. */
+  void committed(List<Shipment> shipments) {
+    lock.lock();
+    try {
+      for (Shipment s : shipments) {
+        Destination d = s.destination();
+        d.uncommittedBytes -= s.batch().sizeBytes();
+        if (s.batch().stream.equals(d.stream)) {
+          d.committed = Math.max(d.committed, s.batch().last);
+        }
+      }
+      completeFlushWaiters(System.nanoTime());
+      progress.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** These batches may not have reached the broker; they go out again first, in order. */
+  void returned(List<Shipment> shipments) {
+    lock.lock();
+    try {
+      for (int i = shipments.size() - 1; i >= 0; i--) {
+        Shipment s = shipments.get(i);
+        s.destination().ready.addFirst(s.batch());
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean hasUnshipped() {
+    lock.lock();
+    try {
+      for (Destination d : destinations.values()) {
+        if (!d.ready.isEmpty() || (d.open != null && !d.open.isEmpty())) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- acknowledgements (Fig. 11 step 1105) ----
+
+  void acknowledged(BatchFormat.Ack ack) {
+    lock.lock();
+    try {
+      Destination d = destinations.get(ack.from());
+      if (d == null) {
+        return;
+      }
+      long now = System.nanoTime();
+      while (!d.waiters.isEmpty()
+          && d.waiters.peek().stream().equals(ack.stream())
+          && d.waiters.peek().sequence() <= ack.applied()) {
+        d.waiters.poll().write().arrived();
+      }
+      if (!ack.stream().equals(d.stream)) {
+        return;
+      }
+      if (ack.applied() > d.applied) {
+        d.applied = ack.applied();
+        while (!d.byteMarks.isEmpty() && d.byteMarks.peek()[0] <= d.applied) {
+          d.appliedBytes = d.byteMarks.poll()[1];
+        }
+        if (d.applied >= d.lastAssigned) {
+          d.appliedBytes = d.assignedBytes;
+        }
+        d.owingSinceNanos = d.applied >= d.lastAssigned ? 0 : now;
+        sampleRate(d, now);
+      }
+      d.durable = Math.max(d.durable, ack.durable());
+      advance(d);
+      progress.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static void sampleRate(Destination d, long now) {
+    if (d.rateSampleNanos == 0) {
+      d.rateSampleNanos = now;
+      d.rateSampleBytes = d.appliedBytes;
+      return;
+    }
+    long elapsed = now - d.rateSampleNanos;
+    if (elapsed >= TimeUnit.MILLISECONDS.toNanos(200)) {
+      double rate = (d.appliedBytes - d.rateSampleBytes) * 1e9 / elapsed;
+      d.rate = d.rate == 0 ? rate : 0.7 * d.rate + 0.3 * rate;
+      d.rateSampleNanos = now;
+      d.rateSampleBytes = d.appliedBytes;
+    }
+  }
+
+  /** Moves a secondary between out of sync, resyncing and in sync when it has earned it. */
+  private void advance(Destination d) {
+    if (d.state == State.OUT_OF_SYNC && d.applied >= d.lastAssigned) {
+      // It has applied everything sent before it went out of sync: it is back.
+      d.state = State.RESYNCING;
+      d.resyncTotal = outOfSync.count(d.storageSystem);
+      d.resyncCursor = 0;
+      d.resyncLastSequence = d.lastAssigned;
+      d.owingSinceNanos = System.nanoTime();
+      LOG.info(
+          () ->
+              "copy group "
+                  + groupId
+                  + ": "
+                  + d.storageSystem
+                  + " answers again, resynchronising "
+                  + d.resyncTotal
+                  + " region(s)");
+    }
+    if (d.state == State.RESYNCING
+        && outOfSync.count(d.storageSystem) == 0
+        && d.applied >= d.resyncLastSequence) {
+      d.state = State.IN_SYNC;
+      outOfSync.forget(d.storageSystem);
+      saveOutOfSyncMap();
+      LOG.info(() -> "copy group " + groupId + ": " + d.storageSystem + " is in sync again");
+    }
+  }
+
+  // ---- timeouts and resync, driven by the send process ----
+
+  /** Deadlines, state changes and the next regions of a resync. */
+  void tick(ReplicaVolume volume) {
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      long silence = settings.syncTimeout().toNanos();
+      for (Destination d : destinations.values()) {
+        SyncWrite.Waiter head = d.waiters.peek();
+        if (head != null && now - head.deadlineNanos() > 0) {
+          timedOut(d);
+        }
+        if (d.state == State.RESYNCING
+            && d.owingSinceNanos != 0
+            && now - d.owingSinceNanos > silence) {
+          markOutOfSync(d, "no acknowledgement during the resync for " + settings.syncTimeout());
+        }
+        advance(d);
+        if (d.state == State.RESYNCING && volume != null) {
+          copyRegions(d, volume);
+        }
+      }
+      for (FlushWaiter w : flushWaiters) {
+        if (!w.done().isDone() && now - w.deadlineNanos() > 0) {
+          markOutOfSync(
+              w.destination(), "the broker did not take its write data within a flush's time");
+        }
+      }
+      completeFlushWaiters(now);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void timedOut(Destination d) {
+    if (policy == SyncFailurePolicy.FAIL_WRITES) {
+      StorageException e =
+          new StorageException(
+              Reason.TIMEOUT,
+              "secondary "
+                  + d.storageSystem
+                  + " of copy group "
+                  + groupId
+                  + " did not store the write within "
+                  + settings.syncTimeout()
+                  + "; the group's policy fails the write (it is in the primary's cache)");
+      while (!d.waiters.isEmpty()) {
+        d.waiters.poll().write().fail(e);
+      }
+      LOG.warning(e.getMessage());
+    } else {
+      markOutOfSync(d, "no acknowledgement within " + settings.syncTimeout());
+    }
+  }
+
+  /** Copies the next marked regions into the stream, while the batches in flight are few. */
+  private void copyRegions(Destination d, ReplicaVolume volume) {
+    long window = 4L * settings.maxBatchBytes();
+    while (d.uncommittedBytes < window) {
+      int region = outOfSync.next(d.storageSystem, d.resyncCursor);
+      if (region < 0 && d.resyncCursor > 0) {
+        d.resyncCursor = 0;
+        region = outOfSync.next(d.storageSystem, 0);
+      }
+      if (region < 0) {
+        return;
+      }
+      long offset = (long) region * OutOfSyncMap.REGION_BYTES;
+      int length = (int) Math.min(OutOfSyncMap.REGION_BYTES, volume.sizeBytes() - offset);
+      outOfSync.clear(d.storageSystem, region);
+      d.resyncCursor = region + 1;
+      if (length <= 0) {
+        continue;
+      }
+      ByteBuffer data = ByteBuffer.allocate(length);
+      // Under the lock: a write to this region either is in what we read, or comes after it in
+      // the stream, so the secondary ends with the newest bytes either way.
+      volume.read(offset, data);
+      data.flip();
+      d.resyncLastSequence = assign(d, offset, length, data);
+      if (d.owingSinceNanos == 0) {
+        d.owingSinceNanos = System.nanoTime();
+      }
+    }
+  }
+
+  private void markOutOfSync(Destination d, String why) {
+    if (d.state == State.OUT_OF_SYNC) {
+      return;
+    }
+    d.state = State.OUT_OF_SYNC;
+    outOfSync.track(d.storageSystem); // from now on, even before any region is written
+    OutgoingBatch.RangeConsumer mark =
+        (offset, length) -> outOfSync.mark(d.storageSystem, offset, length);
+    // Batches not yet in the broker might never get there: their regions are resent by the resync.
+    for (OutgoingBatch b : d.ready) {
+      b.forEachRange(mark);
+    }
+    if (d.open != null) {
+      d.open.forEachRange(mark);
+    }
+    saveOutOfSyncMap();
+    releaseWaiters(d);
+    LOG.warning(
+        "copy group "
+            + groupId
+            + ": secondary "
+            + d.storageSystem
+            + " is out of sync ("
+            + why
+            + "); writes go on without it and are resynchronised when it answers");
+    completeFlushWaiters(System.nanoTime());
+    progress.signalAll();
+  }
+
+  private static void releaseWaiters(Destination d) {
+    while (!d.waiters.isEmpty()) {
+      d.waiters.poll().write().arrived();
+    }
+  }
+
+  private void saveOutOfSyncMap() {
+    try {
+      outOfSync.save();
+    } catch (IOException e) {
+      LOG.log(Level.SEVERE, "cannot save the out-of-sync regions of copy group " + groupId, e);
+    }
+  }
+
+  // ---- FLUSH and synchronize cache ----
+
+  /** Completes once every write queued so far is in the broker (or its secondary out of sync). */
+  CompletableFuture<Void> flush() {
+    List<CompletableFuture<Void>> waits = new ArrayList<>();
+    lock.lock();
+    try {
+      long deadline = System.nanoTime() + settings.syncTimeout().toNanos();
+      for (Destination d : destinations.values()) {
+        if (d.streaming() && d.committed < d.lastAssigned) {
+          FlushWaiter w =
+              new FlushWaiter(d, d.stream, d.lastAssigned, deadline, new CompletableFuture<>());
+          flushWaiters.add(w);
+          waits.add(w.done());
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (waits.isEmpty()) {
+      return DONE;
+    }
+    wakeSender.run();
+    return CompletableFuture.allOf(waits.toArray(CompletableFuture[]::new));
+  }
+
+  private void completeFlushWaiters(long now) {
+    flushWaiters.removeIf(
+        w -> {
+          Destination d = w.destination();
+          boolean done =
+              !d.streaming()
+                  || !d.stream.equals(w.stream())
+                  || d.committed >= w.sequence()
+                  || !destinations.containsValue(d);
+          if (done) {
+            w.done().complete(null);
+          }
+          return done;
+        });
+  }
+
+  /**
+   * Synchronize cache: waits until every write queued before the call is applied and durable at the
+   * named secondaries (every one not out of sync if none is named).
+   */
+  public CacheSynchronization synchronize(Set<String> secondaries, Duration timeout) {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    Map<Destination, Long> targets = new LinkedHashMap<>();
+    long bytes = 0;
+    lock.lock();
+    try {
+      for (String s : secondaries) {
+        if (!destinations.containsKey(s)) {
+          throw new StorageException(
+              Reason.INVALID_ARGUMENT,
+              s + " is not a secondary of copy group " + groupId + " " + destinations.keySet());
+        }
+      }
+      for (Destination d : destinations.values()) {
+        if (secondaries.isEmpty() ? d.streaming() : secondaries.contains(d.storageSystem)) {
+          // A marker (an empty write) behind everything queued so far, in the broker too: once it
+          // is acknowledged, whatever was sent before it, even by an earlier start of this unit,
+          // has been dealt with by the secondary.
+          targets.put(d, d.streaming() ? add(d, 0, 0, null) : d.lastAssigned);
+          bytes += d.lagBytes();
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    wakeSender.run();
+    lock.lock();
+    try {
+      long nextLog = start + LOG_EVERY_NANOS;
+      while (true) {
+        boolean all = true;
+        for (Map.Entry<Destination, Long> t : targets.entrySet()) {
+          all &= synchronizedTo(t.getKey(), t.getValue());
+        }
+        if (all) {
+          break;
+        }
+        long now = System.nanoTime();
+        if (now - deadline >= 0) {
+          throw new StorageException(
+              Reason.TIMEOUT,
+              "synchronize cache of copy group "
+                  + groupId
+                  + " timed out after "
+                  + timeout
+                  + ": "
+                  + describe(targets)
+                  + ". Nothing is lost; the write data keeps flowing and a later call can wait"
+                  + " again.");
+        }
+        if (now - nextLog >= 0) {
+          LOG.info("synchronize cache of copy group " + groupId + ": " + describe(targets));
+          nextLog = now + LOG_EVERY_NANOS;
+        }
+        progress.awaitNanos(Math.min(deadline - now, TimeUnit.MILLISECONDS.toNanos(100)));
+      }
+      Map<String, Long> reached = new LinkedHashMap<>();
+      targets.forEach((d, seq) -> reached.put(d.storageSystem, seq));
+      return new CacheSynchronization(
+          groupId, reached, bytes, Duration.ofNanos(System.nanoTime() - start));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StorageException(Reason.IO_ERROR, "interrupted while synchronizing the cache");
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static boolean synchronizedTo(Destination d, long target) {
+    return d.state == State.IN_SYNC && d.durable >= Math.min(target, d.lastAssigned);
+  }
+
+  private static String describe(Map<Destination, Long> targets) {
+    List<String> parts = new ArrayList<>();
+    targets.forEach(
+        (d, target) ->
+            parts.add(
+                d.storageSystem
+                    + " has "
+                    + Math.min(d.durable, target)
+                    + " of "
+                    + target
+                    + " writes on disk ("
+                    + d.state
+                    + (d.state == State.IN_SYNC
+                        ? ", " + d.lagBytes() + " bytes to go"
+                        : ", " + outOfSyncRegions(d) + " region(s) to resync")
+                    + ")"));
+    return String.join("; ", parts);
+  }
+
+  private static String outOfSyncRegions(Destination d) {
+    return d.resyncTotal > 0 ? Integer.toString(d.resyncTotal) : "some";
+  }
+
+  // ---- status ----
+
+  public List<SecondaryStatus> statusOf() {
+    lock.lock();
+    try {
+      List<SecondaryStatus> all = new ArrayList<>();
+      for (Destination d : destinations.values()) {
+        long lagBytes = d.lagBytes();
+        State state = d.state == State.IN_SYNC && d.lagWrites() > 0 ? State.LAGGING : d.state;
+        double seconds = lagBytes == 0 ? 0 : d.rate > 0 ? lagBytes / d.rate : -1;
+        int regions = outOfSync.count(d.storageSystem);
+        int percent =
+            switch (d.state) {
+              case OUT_OF_SYNC -> 0;
+              case RESYNCING ->
+                  d.resyncTotal == 0
+                      ? 100
+                      : (int) (100L * (d.resyncTotal - regions) / d.resyncTotal);
+              default -> 100;
+            };
+        all.add(
+            new SecondaryStatus(
+                d.storageSystem,
+                state,
+                d.lagWrites(),
+                lagBytes,
+                seconds,
+                (long) regions * OutOfSyncMap.REGION_BYTES,
+                percent));
+      }
+      return all;
+    } finally {
+      lock.unlock();
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package org.roamstore.storage.replication.send;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.roamstore.storage.replication.batch.BatchFormat;
+import org.roamstore.storage.replication.batch.StreamKey;
+
+/**
+ * A batch being filled or waiting to be shipped to one secondary. Its body starts small and grows,
+ * so that a batch of a few 4 KiB writes does not cost a megabyte. It remembers the ranges it covers
+ * so that, should its secondary go out of sync before it is safely in the broker, they can go into
+ * the out-of-sync map instead.
+ */
+final class OutgoingBatch {
+  private static final int INITIAL_BYTES = 64 * 1024;
+
+  final StreamKey stream;
+  final long first;
+  long last;
+  private ByteBuffer body;
+  private long[] ranges = new long[16];
+  private int rangeCount;
+  long payloadBytes;
+
+  OutgoingBatch(StreamKey stream, long first) {
+    this.stream = stream;
+    this.first = first;
+    this.last = first - 1;
+  }
+
+  boolean isEmpty() {
+    return last < first;
+  }
+
+  int sizeBytes() {
+    return body == null ? 0 : body.position();
+  }
+
+  /**
+   * Whether an entry of {@code entryBytes} fits under {@code maxBytes} (an empty batch takes any).
+   */
+  boolean fits(int entryBytes, int maxBytes) {
+    return isEmpty() || sizeBytes() + entryBytes <= maxBytes;
+  }
+
+  /** Adds the next write of the stream; returns its sequence. */
+  long add(long offset, long length, ByteBuffer data) {
+    int need = BatchFormat.entryBytes(length, data == null);
+    ensureRoom(need);
+    BatchFormat.putEntry(body, offset, length, data);
+    if (rangeCount + 2 > ranges.length) {
+      ranges = Arrays.copyOf(ranges, ranges.length * 2);
+    }
+    ranges[rangeCount++] = offset;
+    ranges[rangeCount++] = length;
+    payloadBytes += length;
+    return ++last;
+  }
+
+  private void ensureRoom(int need) {
+    if (body == null) {
+      body = ByteBuffer.allocate(Math.max(INITIAL_BYTES, need));
+    } else if (body.remaining() < need) {
+      ByteBuffer bigger =
+          ByteBuffer.allocate(Math.max(body.capacity() * 2, body.position() + need));
+      body.flip();
+      bigger.put(body);
+      body = bigger;
+    }
+  }
+
+  byte[] bodyArray() {
+    return body == null ? new byte[0] : body.array();
+  }
+
+  /** Calls {@code range} with every (offset, length) this batch writes. */
+  void forEachRange(RangeConsumer range) {
+    for (int i = 0; i < rangeCount; i += 2) {
+      range.accept(ranges[i], ranges[i + 1]);
+    }
+  }
+
+  interface RangeConsumer {
+    void accept(long offset, long length);
+  }
+}

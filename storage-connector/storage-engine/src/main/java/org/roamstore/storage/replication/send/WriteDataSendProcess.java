@@ -1,0 +1,252 @@
+package org.roamstore.storage.replication.send;
+
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.Session;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.StorageException;
+import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.replication.MessagingLoop;
+import org.roamstore.storage.replication.RemoteCopySettings;
+import org.roamstore.storage.replication.ReplicaVolume;
+import org.roamstore.storage.replication.ReplicaVolumes;
+import org.roamstore.storage.replication.WriteData;
+import org.roamstore.storage.replication.batch.Queues;
+
+/**
+ * The write data send process (reference text, 134; Fig. 11) of one control unit: takes the closed
+ * batches of every copy group it is primary of and puts them into the secondaries' queues, many
+ * persistent messages per broker transaction. Whatever arrived while a commit was running goes out
+ * in the next one. Batches whose commit failed are sent again after a reconnect (a secondary
+ * ignores what it already has).
+ */
+public final class WriteDataSendProcess extends MessagingLoop {
+  private static final Logger LOG = Logger.getLogger(WriteDataSendProcess.class.getName());
+  private static final int MAX_BATCHES_PER_COMMIT = 64;
+  private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  private final String self;
+  private final long incarnation;
+  private final RemoteCopySettings settings;
+  private final ReplicaVolumes volumes;
+  private final Map<String, GroupStream> groups = new ConcurrentHashMap<>();
+  private final ReentrantLock wakeLock = new ReentrantLock();
+  private final Condition wakeUp = wakeLock.newCondition();
+  private volatile boolean idle;
+  private volatile boolean pending;
+
+  private Session session;
+  private MessageProducer producer;
+  private final Map<String, Queue> queues = new HashMap<>();
+  private List<GroupStream.Shipment> inFlight;
+  private long lastTick;
+
+  public WriteDataSendProcess(
+      ConnectionFactory factory,
+      ReplicaVolumes volumes,
+      long incarnation,
+      RemoteCopySettings settings) {
+    super(factory, "write data send process of " + volumes.storageSystem());
+    this.self = volumes.storageSystem();
+    this.incarnation = incarnation;
+    this.settings = settings;
+    this.volumes = volumes;
+  }
+
+  /** Takes up the resyncs that were going on when this unit stopped. */
+  public void resume() {
+    for (ReplicaVolume volume : volumes.all()) {
+      CopyVolumeGroupInfo group = volume.group();
+      if (group != null
+          && group.primary().address().equals(volume.address())
+          && java.nio.file.Files.exists(mapFile(group.groupId()))) {
+        stream(group.groupId()).define(group);
+      }
+    }
+  }
+
+  public CompletableFuture<Void> send(WriteData write) {
+    return stream(write.group().groupId()).append(write);
+  }
+
+  public CompletableFuture<Void> flush(CopyVolumeGroupInfo group) {
+    GroupStream stream = groups.get(group.groupId());
+    return stream == null ? CompletableFuture.completedFuture(null) : stream.flush();
+  }
+
+  /** The group's stream, if this unit has sent anything for it since it started. */
+  public GroupStream existing(String groupId) {
+    return groups.get(groupId);
+  }
+
+  public GroupStream stream(String groupId) {
+    return groups.computeIfAbsent(
+        groupId, id -> new GroupStream(id, incarnation, settings, loadMap(id), this::wake));
+  }
+
+  private OutOfSyncMap loadMap(String groupId) {
+    try {
+      return OutOfSyncMap.load(mapFile(groupId));
+    } catch (IOException e) {
+      throw new StorageException(
+          Reason.IO_ERROR, "cannot read the out-of-sync regions of " + groupId + ": " + e, e);
+    }
+  }
+
+  private Path mapFile(String groupId) {
+    return volumes.stateDirectory().resolve(groupId + ".resync");
+  }
+
+  void acknowledged(org.roamstore.storage.replication.batch.BatchFormat.Ack ack) {
+    GroupStream stream = groups.get(ack.groupId());
+    if (stream != null) {
+      stream.acknowledged(ack);
+    }
+  }
+
+  private void wake() {
+    pending = true;
+    if (idle) {
+      wakeLock.lock();
+      try {
+        wakeUp.signal();
+      } finally {
+        wakeLock.unlock();
+      }
+    }
+  }
+
+  @Override
+  protected void open(Connection connection) throws JMSException {
+    session = connection.createSession(true, Session.SESSION_TRANSACTED);
+    producer = session.createProducer(null);
+    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+    queues.clear();
+  }
+
+  @Override
+  protected void step() throws JMSException {
+    List<GroupStream.Shipment> batches = new ArrayList<>();
+    pending = false;
+    for (GroupStream g : groups.values()) {
+      g.takeReady(batches, MAX_BATCHES_PER_COMMIT);
+    }
+    if (!batches.isEmpty()) {
+      ship(batches);
+    }
+    long now = System.nanoTime();
+    if (batches.isEmpty() || now - lastTick > TICK_NANOS) {
+      lastTick = now;
+      for (GroupStream g : groups.values()) {
+        g.tick(primaryVolume(g.groupId()));
+      }
+    }
+    if (batches.isEmpty()) {
+      awaitWork();
+    }
+  }
+
+  private void ship(List<GroupStream.Shipment> batches) throws JMSException {
+    inFlight = batches;
+    for (GroupStream.Shipment s : batches) {
+      BytesMessage message = session.createBytesMessage();
+      s.header(self).writeTo(message);
+      message.writeBytes(s.body(), 0, s.bodyLength());
+      producer.send(queue(s.storageSystem()), message);
+    }
+    session.commit();
+    inFlight = null;
+    for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(batches).entrySet()) {
+      e.getKey().committed(e.getValue());
+    }
+  }
+
+  private Map<GroupStream, List<GroupStream.Shipment>> byGroup(List<GroupStream.Shipment> all) {
+    Map<GroupStream, List<GroupStream.Shipment>> by = new LinkedHashMap<>();
+    for (GroupStream.Shipment s : all) {
+      by.computeIfAbsent(groups.get(s.groupId()), g -> new ArrayList<>()).add(s);
+    }
+    return by;
+  }
+
+  private Queue queue(String storageSystem) throws JMSException {
+    Queue q = queues.get(storageSystem);
+    if (q == null) {
+      q = session.createQueue(Queues.writeData(storageSystem));
+      queues.put(storageSystem, q);
+    }
+    return q;
+  }
+
+  private ReplicaVolume primaryVolume(String groupId) {
+    return volumes
+        .byGroup(groupId)
+        .filter(v -> v.group() != null && v.group().primary().address().equals(v.address()))
+        .orElse(null);
+  }
+
+  private void awaitWork() {
+    wakeLock.lock();
+    try {
+      idle = true;
+      if (!pending && !stopping()) {
+        wakeUp.await(20, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      idle = false;
+      wakeLock.unlock();
+    }
+  }
+
+  @Override
+  protected void lost() {
+    List<GroupStream.Shipment> unsure = inFlight;
+    inFlight = null;
+    session = null;
+    producer = null;
+    if (unsure != null) {
+      for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(unsure).entrySet()) {
+        e.getKey().returned(e.getValue());
+      }
+    }
+    // Deadlines (SYNC timeouts, flushes) must still be noticed while the broker is away.
+    for (GroupStream g : groups.values()) {
+      try {
+        g.tick(primaryVolume(g.groupId()));
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "tick while disconnected", e);
+      }
+    }
+  }
+
+  @Override
+  protected boolean hasPendingWork() {
+    for (GroupStream g : groups.values()) {
+      if (g.hasUnshipped()) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
