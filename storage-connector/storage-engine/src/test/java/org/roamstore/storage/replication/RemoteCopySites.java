@@ -1,0 +1,165 @@
+package org.roamstore.storage.replication;
+
+import jakarta.jms.ConnectionFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.roamstore.broker.SiteBroker;
+import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.RealVolumeAddress;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.SyncFailurePolicy;
+import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.engine.StorageControlUnit;
+import org.roamstore.storage.engine.StorageControlUnitConfig;
+
+/**
+ * Storage control units with remote copy over a real broker, for the tests: each site has its own
+ * data directory under one root, all talk to one broker (embedded here, or a separate process).
+ */
+final class RemoteCopySites implements AutoCloseable {
+  static final int MIB = 1 << 20;
+
+  static {
+    // Artemis audits every send at INFO.
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.activemq.audit", "off");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+  }
+
+  final Path root;
+  final int brokerPort;
+  final RemoteCopySettings settings;
+  private final SiteBroker broker;
+  private final ExecutorService executor;
+  private final Map<String, StorageControlUnit> units = new LinkedHashMap<>();
+
+  private RemoteCopySites(
+      Path root, int brokerPort, SiteBroker broker, RemoteCopySettings settings) {
+    this.root = root;
+    this.brokerPort = brokerPort;
+    this.broker = broker;
+    this.settings = settings;
+    AtomicInteger n = new AtomicInteger();
+    this.executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "test-storage-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Sites with a broker embedded in the test JVM. */
+  static RemoteCopySites withEmbeddedBroker(Path root, RemoteCopySettings settings)
+      throws Exception {
+    int port = freePort();
+    SiteBroker broker = SiteBroker.start(root.resolve("broker"), "127.0.0.1", port);
+    return new RemoteCopySites(root, port, broker, settings);
+  }
+
+  /** Sites talking to a broker someone else runs on {@code port}. */
+  static RemoteCopySites withBrokerAt(Path root, int port, RemoteCopySettings settings) {
+    return new RemoteCopySites(root, port, null, settings);
+  }
+
+  static String brokerUrl(int port) {
+    // Batches stay ordinary messages (not Artemis "large messages" streamed to files), and a
+    // consumer may buffer a few of them.
+    return "tcp://127.0.0.1:" + port + "?minLargeMessageSize=4194304&consumerWindowSize=8388608";
+  }
+
+  ConnectionFactory connectionFactory() {
+    return new ActiveMQConnectionFactory(brokerUrl(brokerPort));
+  }
+
+  StorageControlUnit open(String site) {
+    StorageControlUnit unit =
+        StorageControlUnit.open(
+            new StorageControlUnitConfig(site, root.resolve(site), 64L * MIB, null, -1),
+            executor,
+            new RemoteCopy(connectionFactory(), settings));
+    units.put(site, unit);
+    return unit;
+  }
+
+  StorageControlUnit unit(String site) {
+    return units.get(site);
+  }
+
+  void close(String site) {
+    StorageControlUnit unit = units.remove(site);
+    if (unit != null) {
+      unit.close();
+    }
+  }
+
+  static CopyVolumeGroupInfo group(
+      String volume, TransferType type, SyncFailurePolicy policy, String primary, String... sites) {
+    List<CopyGroupMember> members = new ArrayList<>();
+    for (String site : sites) {
+      members.add(new CopyGroupMember(new RealVolumeAddress(site, volume), site.equals(primary)));
+    }
+    return new CopyVolumeGroupInfo(volume, type, 1, members, policy);
+  }
+
+  /** Creates the volume at every member that is open and defines the group there. */
+  void create(CopyVolumeGroupInfo group, long sizeBytes) {
+    for (CopyGroupMember m : group.members()) {
+      StorageControlUnit unit = units.get(m.address().storageSystem());
+      if (unit != null) {
+        try (StorageConnection c = unit.connect()) {
+          c.createVolume(m.address().volumeId(), sizeBytes);
+          c.defineCopyGroup(group);
+        }
+      }
+    }
+  }
+
+  Path volumeFile(String site, String volume) {
+    return root.resolve(site).resolve("volumes").resolve(volume + ".vol");
+  }
+
+  String checksum(String site, String volume) throws IOException {
+    try (InputStream in = Files.newInputStream(volumeFile(site, volume))) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (String site : new ArrayList<>(units.keySet())) {
+      close(site);
+    }
+    executor.shutdownNow();
+    if (broker != null) {
+      broker.close();
+    }
+  }
+}
