@@ -54,6 +54,18 @@ public final class SiteBroker implements AutoCloseable {
             .setDeadLetterAddress(org.apache.activemq.artemis.api.core.SimpleString.of("DLQ"))
             .setMaxDeliveryAttempts(10)
             .setRedeliveryDelay(200));
+    // Remote copy: a secondary rolls back batches it cannot apply yet and gets them again after a
+    // crash; write data must never end in a dead letter queue or expire, however often that is.
+    config.addAddressSetting(
+        "roamstore.replication.#",
+        new AddressSettings()
+            .setAutoCreateQueues(true)
+            .setAutoCreateAddresses(true)
+            .setAutoDeleteQueues(false)
+            .setAutoDeleteAddresses(false)
+            .setMaxDeliveryAttempts(-1)
+            .setRedeliveryDelay(100)
+            .setExpiryAddress(org.apache.activemq.artemis.api.core.SimpleString.of("ExpiryQueue")));
     return config;
   }
 

@@ -45,6 +45,16 @@ class SiteBrokerTest {
     }
   }
 
+  @Test
+  void writeDataOfRemoteCopyNeverGoesToADeadLetterQueue(@TempDir Path data) {
+    var settings =
+        SiteBroker.configuration(data, "127.0.0.1", 61616)
+            .getAddressSettings()
+            .get("roamstore.replication.#");
+    assertNotNull(settings, "remote copy has its own address settings");
+    assertEquals(-1, settings.getMaxDeliveryAttempts());
+  }
+
   private static ServerLocator locator(int port) throws Exception {
     return ActiveMQClient.createServerLocator("tcp://127.0.0.1:" + port);
   }
