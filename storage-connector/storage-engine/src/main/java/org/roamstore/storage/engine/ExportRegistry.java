@@ -22,9 +22,10 @@ import org.roamstore.storage.copygroup.AtomicFile;
  *
  * <p>Every login registers a token, so this sits on the login path. Rewriting a file of all tokens
  * per login cost time that grew with the number of tokens, under the unit's lock. Instead a change
- * is one appended line ({@code + name volume epoch} or {@code - name}); callers make it durable
- * with {@link #awaitDurable}, where concurrent callers share one fsync (group commit). The log is
- * rewritten with only the live names when it has grown well past them, and at start.
+ * is one appended line ({@code + name volume epoch} or {@code - name}). Callers that need a change
+ * on disk (revocations) wait for {@link #awaitDurable}, where concurrent callers share one fsync
+ * (group commit). The log is rewritten with only the live names when it has grown well past them,
+ * and at start.
  *
  * <p>Changes are appended and applied under the caller's lock; {@link #awaitDurable} is meant to be
  * called after releasing it.
@@ -156,13 +157,6 @@ final class ExportRegistry implements AutoCloseable {
             Reason.IO_ERROR, "cannot save the export names: " + e.getMessage(), e);
       }
       durable = target;
-    }
-  }
-
-  /** Forgets a binding whose record could not be made durable, so the failure changes nothing. */
-  void discard(ExportBinding binding) {
-    if (bindings.remove(binding.name, binding)) {
-      binding.revoke();
     }
   }
 

@@ -444,22 +444,15 @@ public final class StorageControlUnit implements AutoCloseable {
 
   void registerExport(String exportName, String volumeId, long epoch) {
     ExportRegistry.validName(exportName);
-    ExportBinding binding;
-    long position;
     synchronized (admin) {
       checkOpen();
       HostedVolume volume = require(volumeId);
-      binding = new ExportBinding(exportName, volume, epoch, writes);
+      ExportBinding binding = new ExportBinding(exportName, volume, epoch, writes);
       binding.checkUsable(); // a token for a volume this unit does not serve would never work
-      position = exports.put(binding);
-    }
-    // Every login registers a token: wait for the disk outside the unit's lock, so that
-    // concurrent logins share one fsync. A binding whose epoch moved on meanwhile refuses I/O.
-    try {
-      exports.awaitDurable(position);
-    } catch (StorageException e) {
-      exports.discard(binding);
-      throw e;
+      // Every login registers a token, so no fsync here: the appended record survives a crash of
+      // this process (it is in the OS's cache); only a power loss can lose a new token, and then
+      // its user logs in again. Revocations, which must never come undone, are forced.
+      exports.put(binding);
     }
     exports.compactIfGrown();
   }
