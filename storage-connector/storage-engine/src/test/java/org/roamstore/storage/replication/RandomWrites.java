@@ -28,6 +28,14 @@ final class RandomWrites {
     c.write(volume, epoch, offset, data, false);
   }
 
+  /** A small write: a 4 KiB page or up to 8 KiB anywhere. */
+  static void small(StorageConnection c, String volume, long size, Random r) {
+    byte[] data = new byte[r.nextBoolean() ? 4096 : 1 + r.nextInt(8192)];
+    r.nextBytes(data);
+    long offset = r.nextLong(size - data.length + 1);
+    c.write(volume, 1, data.length == 4096 ? offset & ~4095L : offset, data, false);
+  }
+
   /** {@code writers} threads writing {@code count} times each; returns when all are done. */
   static void run(
       StorageControlUnit unit, String volume, long size, long seed, int writers, int count)

@@ -146,6 +146,21 @@ final class RemoteCopySites implements AutoCloseable {
     }
   }
 
+  /** Where two copies differ, in pages, for a failure message; empty if they do not. */
+  String differences(String site, String other, String volume) throws IOException {
+    byte[] a = Files.readAllBytes(volumeFile(site, volume));
+    byte[] b = Files.readAllBytes(volumeFile(other, volume));
+    List<String> pages = new ArrayList<>();
+    for (int page = 0; page * 4096 < Math.max(a.length, b.length) && pages.size() < 10; page++) {
+      int from = page * 4096;
+      if (!java.util.Arrays.equals(
+          a, from, Math.min(a.length, from + 4096), b, from, Math.min(b.length, from + 4096))) {
+        pages.add(Integer.toString(from));
+      }
+    }
+    return pages.isEmpty() ? "" : other + " differs from " + site + " at offsets " + pages;
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
