@@ -1,10 +1,14 @@
 package org.roamstore.storage.connector;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.roamstore.storage.api.CacheSynchronization;
+import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
@@ -82,6 +86,17 @@ public final class StorageConnectionHandle implements StorageConnection {
   @Override
   public StorageStatus status() {
     return call(StorageConnection::status);
+  }
+
+  @Override
+  public CacheSynchronization synchronizeCache(
+      String volumeId, Set<String> secondaries, Duration timeout) {
+    return call(c -> c.synchronizeCache(volumeId, secondaries, timeout));
+  }
+
+  @Override
+  public CopyGroupStatus copyGroupStatus(String volumeId) {
+    return call(c -> c.copyGroupStatus(volumeId));
   }
 
   /** Gives the connection back to the pool. Closing twice is harmless (try-with-resources). */

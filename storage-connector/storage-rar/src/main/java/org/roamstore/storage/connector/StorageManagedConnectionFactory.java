@@ -15,6 +15,7 @@ import jakarta.resource.spi.TransactionSupport;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import javax.security.auth.Subject;
@@ -22,6 +23,7 @@ import org.roamstore.storage.api.Names;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageConnectionFactory;
 import org.roamstore.storage.engine.StorageControlUnitConfig;
+import org.roamstore.storage.replication.RemoteCopySettings;
 
 /**
  * One storage control unit as the container sees it: the properties of a connector connection pool
@@ -48,12 +50,18 @@ public class StorageManagedConnectionFactory
   static final int DEFAULT_CACHE_SIZE_MIB = 256;
   static final String DEFAULT_NBD_HOST = "127.0.0.1";
   static final int DEFAULT_NBD_PORT = 10809;
+  static final String DEFAULT_BROKER_URL = "tcp://127.0.0.1:61616";
+  static final int DEFAULT_SYNC_TIMEOUT_MILLIS = 5_000;
+  static final int DEFAULT_DRAIN_TIMEOUT_MILLIS = 60_000;
 
   private String storageSystem = DEFAULT_STORAGE_SYSTEM;
   private String dataDirectory = "";
   private Integer cacheSizeMiB = DEFAULT_CACHE_SIZE_MIB;
   private String nbdHost = DEFAULT_NBD_HOST;
   private Integer nbdPort = DEFAULT_NBD_PORT;
+  private String brokerUrl = DEFAULT_BROKER_URL;
+  private Integer syncTimeoutMillis = DEFAULT_SYNC_TIMEOUT_MILLIS;
+  private Integer drainTimeoutMillis = DEFAULT_DRAIN_TIMEOUT_MILLIS;
 
   private transient StorageResourceAdapter resourceAdapter;
   private transient PrintWriter logWriter;
@@ -125,11 +133,78 @@ public class StorageManagedConnectionFactory
     this.nbdPort = nbdPort;
   }
 
+  public String getBrokerUrl() {
+    return brokerUrl;
+  }
+
+  @ConfigProperty(
+      type = String.class,
+      defaultValue = DEFAULT_BROKER_URL,
+      description =
+          "Artemis broker that carries remote copy (write data and acknowledgements) between"
+              + " storage systems, as an Artemis core URL; empty turns remote copy off.")
+  public void setBrokerUrl(String brokerUrl) {
+    this.brokerUrl = brokerUrl;
+  }
+
+  public Integer getSyncTimeoutMillis() {
+    return syncTimeoutMillis;
+  }
+
+  @ConfigProperty(
+      type = Integer.class,
+      defaultValue = "" + DEFAULT_SYNC_TIMEOUT_MILLIS,
+      description =
+          "How long a SYNC write waits for a secondary before the copy group's policy applies"
+              + " (mark it out of sync, or fail the write); at least 1.")
+  public void setSyncTimeoutMillis(Integer syncTimeoutMillis) {
+    this.syncTimeoutMillis = syncTimeoutMillis;
+  }
+
+  public Integer getDrainTimeoutMillis() {
+    return drainTimeoutMillis;
+  }
+
+  @ConfigProperty(
+      type = Integer.class,
+      defaultValue = "" + DEFAULT_DRAIN_TIMEOUT_MILLIS,
+      description =
+          "How long the synchronize cache before a change of primary may take; at least 1.")
+  public void setDrainTimeoutMillis(Integer drainTimeoutMillis) {
+    this.drainTimeoutMillis = drainTimeoutMillis;
+  }
+
+  /** Remote copy as configured, or null when {@code BrokerUrl} is empty. */
+  RemoteCopyConfig remoteCopy() throws InvalidPropertyException {
+    if (brokerUrl == null || brokerUrl.isBlank()) {
+      return null;
+    }
+    if (!brokerUrl.strip().matches("[a-z]+://.+")) {
+      throw invalid(
+          "BrokerUrl", "must be a broker URL like tcp://127.0.0.1:61616, got " + brokerUrl);
+    }
+    if (syncTimeoutMillis == null || syncTimeoutMillis < 1) {
+      throw invalid("SyncTimeoutMillis", "must be at least 1, got " + syncTimeoutMillis);
+    }
+    if (drainTimeoutMillis == null || drainTimeoutMillis < 1) {
+      throw invalid("DrainTimeoutMillis", "must be at least 1, got " + drainTimeoutMillis);
+    }
+    return new RemoteCopyConfig(
+        brokerUrl.strip(),
+        RemoteCopySettings.DEFAULTS
+            .withSyncTimeout(Duration.ofMillis(syncTimeoutMillis))
+            .withDrainTimeout(Duration.ofMillis(drainTimeoutMillis)));
+  }
+
+  /** What remote copy of a control unit is opened with; compared when pools share a unit. */
+  record RemoteCopyConfig(String brokerUrl, RemoteCopySettings settings) {}
+
   /**
    * The engine's configuration from these properties, checked here at the boundary so that a bad
    * pool property fails with a message naming the property.
    */
   StorageControlUnitConfig config() throws InvalidPropertyException {
+    remoteCopy(); // checked with the rest, so a bad pool fails at once
     if (!Names.isValid(storageSystem)) {
       throw invalid(
           "StorageSystem",
@@ -199,7 +274,7 @@ public class StorageManagedConnectionFactory
               + " cannot connect to "
               + info.storageSystem());
     }
-    return new StorageManagedConnection(this, adapter().controlUnit(config), info);
+    return new StorageManagedConnection(this, adapter().controlUnit(config, remoteCopy()), info);
   }
 
   @Override
@@ -284,12 +359,23 @@ public class StorageManagedConnectionFactory
             && Objects.equals(dataDirectory, that.dataDirectory)
             && Objects.equals(cacheSizeMiB, that.cacheSizeMiB)
             && Objects.equals(nbdHost, that.nbdHost)
-            && Objects.equals(nbdPort, that.nbdPort);
+            && Objects.equals(nbdPort, that.nbdPort)
+            && Objects.equals(brokerUrl, that.brokerUrl)
+            && Objects.equals(syncTimeoutMillis, that.syncTimeoutMillis)
+            && Objects.equals(drainTimeoutMillis, that.drainTimeoutMillis);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(storageSystem, dataDirectory, cacheSizeMiB, nbdHost, nbdPort);
+    return Objects.hash(
+        storageSystem,
+        dataDirectory,
+        cacheSizeMiB,
+        nbdHost,
+        nbdPort,
+        brokerUrl,
+        syncTimeoutMillis,
+        drainTimeoutMillis);
   }
 
   @Override

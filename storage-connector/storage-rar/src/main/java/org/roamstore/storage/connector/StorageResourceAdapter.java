@@ -13,12 +13,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
 import org.roamstore.storage.engine.StorageControlUnit;
 import org.roamstore.storage.engine.StorageControlUnitConfig;
+import org.roamstore.storage.replication.NoRemoteCopy;
+import org.roamstore.storage.replication.RemoteCopy;
+import org.roamstore.storage.replication.WriteDataSender;
 
 /**
  * The resource adapter: owns the open storage control units of this server and the container's
@@ -48,7 +52,10 @@ public class StorageResourceAdapter implements ResourceAdapter {
   private BootstrapContext bootstrapContext;
   private Executor executor;
 
-  private record OpenUnit(StorageControlUnitConfig config, StorageControlUnit unit) {}
+  private record OpenUnit(
+      StorageControlUnitConfig config,
+      StorageManagedConnectionFactory.RemoteCopyConfig remoteCopy,
+      StorageControlUnit unit) {}
 
   @Override
   public synchronized void start(BootstrapContext context) throws ResourceAdapterInternalException {
@@ -87,7 +94,8 @@ public class StorageResourceAdapter implements ResourceAdapter {
    * pools that disagree about the data directory or NBD port are a configuration mistake, and
    * silently serving one of them would hide it.
    */
-  synchronized StorageControlUnit controlUnit(StorageControlUnitConfig config)
+  synchronized StorageControlUnit controlUnit(
+      StorageControlUnitConfig config, StorageManagedConnectionFactory.RemoteCopyConfig remoteCopy)
       throws ResourceException {
     if (executor == null) {
       throw new ResourceAdapterInternalException(
@@ -95,33 +103,46 @@ public class StorageResourceAdapter implements ResourceAdapter {
     }
     OpenUnit open = units.get(config.storageSystem());
     if (open != null) {
-      if (!open.config().equals(config)) {
+      if (!open.config().equals(config) || !Objects.equals(open.remoteCopy(), remoteCopy)) {
         throw new ResourceException(
             "storage system "
                 + config.storageSystem()
                 + " is already open as "
                 + open.config()
+                + " with remote copy "
+                + open.remoteCopy()
                 + "; a pool asks for "
                 + config
+                + " with remote copy "
+                + remoteCopy
                 + ". Give every pool of one storage system the same properties.");
       }
       return open.unit();
     }
     StorageControlUnit unit;
     try {
-      unit = StorageControlUnit.open(config, executor);
+      WriteDataSender sender =
+          remoteCopy == null
+              ? new NoRemoteCopy()
+              : new RemoteCopy(
+                  BrokerConnections.connectionFactory(remoteCopy.brokerUrl()),
+                  remoteCopy.settings());
+      unit = StorageControlUnit.open(config, executor, sender);
     } catch (RuntimeException e) {
       throw new ResourceException(
           "cannot open storage control unit " + config.storageSystem() + ": " + e.getMessage(), e);
     }
-    units.put(config.storageSystem(), new OpenUnit(config, unit));
+    units.put(config.storageSystem(), new OpenUnit(config, remoteCopy, unit));
     LOG.info(
         () ->
             "opened storage control unit "
                 + config.storageSystem()
                 + " on "
                 + config.dataDirectory()
-                + (unit.nbdPort() > 0 ? ", NBD on port " + unit.nbdPort() : ", NBD off"));
+                + (unit.nbdPort() > 0 ? ", NBD on port " + unit.nbdPort() : ", NBD off")
+                + (remoteCopy == null
+                    ? ", no remote copy"
+                    : ", remote copy over " + remoteCopy.brokerUrl()));
     return unit;
   }
 

@@ -57,6 +57,7 @@ class StorageConnectorTest {
     mcf.setDataDirectory(dir.resolve(storageSystem).toString());
     mcf.setCacheSizeMiB(4);
     mcf.setNbdPort(-1);
+    mcf.setBrokerUrl(""); // these tests need no remote copy (StorageRemoteCopyTest has it)
     mcf.setResourceAdapter(adapter);
     return mcf;
   }

@@ -65,6 +65,9 @@ class StorageManagedConnectionFactoryTest {
     assertRefused("NbdHost", mcf -> mcf.setNbdHost(""));
     assertRefused("NbdPort", mcf -> mcf.setNbdPort(65536));
     assertRefused("NbdPort", mcf -> mcf.setNbdPort(-2));
+    assertRefused("BrokerUrl", mcf -> mcf.setBrokerUrl("127.0.0.1:61616"));
+    assertRefused("SyncTimeoutMillis", mcf -> mcf.setSyncTimeoutMillis(0));
+    assertRefused("DrainTimeoutMillis", mcf -> mcf.setDrainTimeoutMillis(null));
   }
 
   private static void assertRefused(
@@ -100,7 +103,10 @@ class StorageManagedConnectionFactoryTest {
             mcf -> mcf.setDataDirectory("/srv/storage"),
             mcf -> mcf.setCacheSizeMiB(512),
             mcf -> mcf.setNbdHost("0.0.0.0"),
-            mcf -> mcf.setNbdPort(10810));
+            mcf -> mcf.setNbdPort(10810),
+            mcf -> mcf.setBrokerUrl("tcp://broker:61617"),
+            mcf -> mcf.setSyncTimeoutMillis(100),
+            mcf -> mcf.setDrainTimeoutMillis(100));
     for (Consumer<StorageManagedConnectionFactory> change : changes) {
       StorageManagedConnectionFactory changed = new StorageManagedConnectionFactory();
       change.accept(changed);
