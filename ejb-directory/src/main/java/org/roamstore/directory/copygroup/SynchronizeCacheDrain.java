@@ -1,0 +1,33 @@
+package org.roamstore.directory.copygroup;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Set;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.StorageException;
+
+/**
+ * The drain as a synchronize-cache request to the old primary's storage control unit (Fig. 9 steps
+ * 904-905): it returns once every write the old primary accepted is applied, and on disk, at every
+ * secondary that is in sync, or fails with a timeout that says how far each got (and the switch
+ * stops with nothing changed). A secondary already out of sync is not waited for: the old primary
+ * keeps tracking what it misses.
+ */
+@ApplicationScoped
+public class SynchronizeCacheDrain implements AsyncWriteDrain {
+  // Inside the login's transaction, so well under its timeout; a longer backlog fails the switch.
+  static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  @Override
+  public void drain(StorageConnection oldPrimary, CopyVolumeGroupInfo group) {
+    try {
+      oldPrimary.synchronizeCache(group.primary().address().volumeId(), Set.of(), TIMEOUT);
+    } catch (StorageException e) {
+      if (e.reason() != StorageException.Reason.UNSUPPORTED) {
+        throw e;
+      }
+      // A control unit without remote copy queues nothing for its secondaries.
+    }
+  }
+}
