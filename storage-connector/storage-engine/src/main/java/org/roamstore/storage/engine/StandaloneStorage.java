@@ -139,6 +139,9 @@ public final class StandaloneStorage {
     }
     System.out.println("READY nbd://" + config.nbdHost() + ":" + unit.nbdPort());
     System.out.flush();
+    Thread commands = new Thread(() -> readCommands(unit), "roamstore-commands");
+    commands.setDaemon(true);
+    commands.start();
     stopped.await();
   }
 
@@ -173,6 +176,44 @@ public final class StandaloneStorage {
       storage.defineCopyGroup(
           new CopyVolumeGroupInfo(
               id, TransferType.SYNC, 1, List.of(new CopyGroupMember(volume.address(), true))));
+    }
+  }
+
+  private static void readCommands(StorageControlUnit unit) {
+    java.io.BufferedReader in =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (String line; (line = in.readLine()) != null; ) {
+        String[] words = line.strip().split("\\s+");
+        if (words.length < 2) {
+          continue;
+        }
+        try (StorageConnection c = unit.connect()) {
+          switch (words[0]) {
+            case "sync" -> {
+              long start = System.nanoTime();
+              java.util.Set<String> secondaries =
+                  words.length > 2 ? java.util.Set.of(words[2].split(",")) : java.util.Set.of();
+              var done = c.synchronizeCache(words[1], secondaries, Duration.ofHours(1));
+              System.out.println(
+                  "SYNCED "
+                      + words[1]
+                      + " "
+                      + done.bytes()
+                      + " "
+                      + (System.nanoTime() - start) / 1_000_000);
+            }
+            case "status" -> System.out.println("STATUS " + c.copyGroupStatus(words[1]));
+            default -> System.out.println("FAILED unknown command " + words[0]);
+          }
+        } catch (RuntimeException e) {
+          System.out.println("FAILED " + e.getMessage());
+        }
+        System.out.flush();
+      }
+    } catch (java.io.IOException e) {
+      // no more commands
     }
   }
 
