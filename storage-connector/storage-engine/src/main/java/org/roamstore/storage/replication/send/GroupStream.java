@@ -440,7 +440,7 @@ public final class GroupStream {
 
   /** Copies the next marked regions into the stream, while the batches in flight are few. */
   private void copyRegions(Destination d, ReplicaVolume volume) {
-    long window = 4L * settings.maxBatchBytes();
+    long window = 16L * settings.maxBatchBytes();
     while (d.uncommittedBytes < window) {
       int region = outOfSync.next(d.storageSystem, d.resyncCursor);
       if (region < 0 && d.resyncCursor > 0) {

@@ -42,7 +42,6 @@ import org.roamstore.storage.replication.batch.Queues;
 public final class WriteDataSendProcess extends MessagingLoop {
   private static final Logger LOG = Logger.getLogger(WriteDataSendProcess.class.getName());
   private static final int MAX_BATCHES_PER_COMMIT = 64;
-  private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   private final String self;
   private final long incarnation;
@@ -58,7 +57,6 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private MessageProducer producer;
   private final Map<String, Queue> queues = new HashMap<>();
   private List<GroupStream.Shipment> inFlight;
-  private long lastTick;
 
   public WriteDataSendProcess(
       ConnectionFactory factory,
@@ -153,12 +151,10 @@ public final class WriteDataSendProcess extends MessagingLoop {
     if (!batches.isEmpty()) {
       ship(batches);
     }
-    long now = System.nanoTime();
-    if (batches.isEmpty() || now - lastTick > TICK_NANOS) {
-      lastTick = now;
-      for (GroupStream g : groups.values()) {
-        g.tick(primaryVolume(g.groupId()));
-      }
+    // Every round: besides deadlines, a resync refills its window as soon as the broker took the
+    // previous regions, so its pace is the broker's and not a timer's.
+    for (GroupStream g : groups.values()) {
+      g.tick(primaryVolume(g.groupId()));
     }
     if (batches.isEmpty()) {
       awaitWork();

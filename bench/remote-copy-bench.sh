@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Benchmarks remote copy: fio through NBD on a 3-copy volume (ASYNC and SYNC) side by side with a
+# plain qemu-nbd in the same run, and the drain rate of an ASYNC backlog.
+#   bench/remote-copy-bench.sh     (RUNTIME=10 s per test, SIZE=1G, DRAIN=1G, CACHE_MIB=256)
+# Three StandaloneStorage processes (seattle primary, portland, sanfrancisco) and one site broker
+# (BrokerMain), all on this machine. Needs java, mvn, fio, qemu-nbd, python3.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RUNTIME=${RUNTIME:-10}
+SIZE=${SIZE:-1G}
+DRAIN=${DRAIN:-1G}
+CACHE_MIB=${CACHE_MIB:-256}
+API=$ROOT/storage-connector/storage-api
+ENGINE=$ROOT/storage-connector/storage-engine
+
+for tool in java mvn fio qemu-nbd python3; do
+  command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }
+done
+
+mkdir -p "$ROOT/bench/target"
+WORK=$(mktemp -d "$ROOT/bench/target/rc.XXXXXX")
+echo "building storage-engine and its test class path (broker, Artemis client)..." >&2
+(cd "$ROOT" && mvn -q -pl storage-connector/storage-api,storage-connector/storage-engine install -DskipTests \
+  && mvn -q -pl storage-connector/storage-engine dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$WORK/cp.txt")
+CP="$ENGINE/target/classes:$API/target/classes:$(cat "$WORK/cp.txt")"
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_for() { # FILE TEXT
+  for _ in $(seq 1 600); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "no '$2' in $1:" >&2; tail -n 30 "$1" >&2
+  return 1
+}
+
+JAVA_OPTS=(-Xmx768m -XX:MaxDirectMemorySize=1g
+  -Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+BROKER_PORT=$(free_port)
+java "${JAVA_OPTS[@]}" -cp "$CP" org.roamstore.broker.BrokerMain --data "$WORK/broker" --port "$BROKER_PORT" \
+  >"$WORK/broker.log" 2>&1 &
+PIDS+=($!)
+wait_for "$WORK/broker.log" listening
+BROKER="tcp://127.0.0.1:$BROKER_PORT?minLargeMessageSize=4194304&consumerWindowSize=8388608"
+
+MEMBERS() { echo "seattle/$1*,portland/$1,sanfrancisco/$1"; }
+GROUP_ARGS=(--group "async:ASYNC:1:$(MEMBERS async)" --group "sync:SYNC:1:$(MEMBERS sync)"
+  --group "drain:ASYNC:1:$(MEMBERS drain)")
+VOLUMES=(--volume "async:$SIZE" --volume "sync:$SIZE" --volume "drain:$DRAIN")
+
+# start_site NAME NBD_PORT: a storage control unit; seattle reads commands from a pipe.
+start_site() {
+  local site=$1 port=$2 log=$WORK/$1.log
+  : >"$log"
+  if [[ $site == seattle ]]; then
+    mkfifo "$WORK/seattle.in"
+    java "${JAVA_OPTS[@]}" -cp "$CP" org.roamstore.storage.engine.StandaloneStorage \
+      "$site" "$WORK/$site" "$port" "$CACHE_MIB" "${VOLUMES[@]}" "${GROUP_ARGS[@]}" --broker "$BROKER" \
+      --export async --export sync --export drain <"$WORK/seattle.in" >"$log" 2>&1 &
+    PIDS+=($!)
+    exec 3>"$WORK/seattle.in"
+  else
+    java "${JAVA_OPTS[@]}" -cp "$CP" org.roamstore.storage.engine.StandaloneStorage \
+      "$site" "$WORK/$site" -1 "$CACHE_MIB" "${VOLUMES[@]}" "${GROUP_ARGS[@]}" --broker "$BROKER" \
+      >"$log" 2>&1 &
+    PIDS+=($!)
+    eval "PID_$site=$!"
+  fi
+  wait_for "$log" READY
+}
+
+RS_PORT=$(free_port)
+start_site portland -1
+start_site sanfrancisco -1
+start_site seattle "$RS_PORT"
+
+QN_PORT=$(free_port)
+truncate -s "$SIZE" "$WORK/qemu.img"
+qemu-nbd -f raw --cache=writeback -t -p "$QN_PORT" -b 127.0.0.1 -x bench "$WORK/qemu.img" \
+  >"$WORK/qemu-nbd.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 100); do (exec 4<>"/dev/tcp/127.0.0.1/$QN_PORT") 2>/dev/null && break; sleep 0.1; done
+
+# seattle_command "sync VOLUME [SECONDARIES]" REPLY-PREFIX: prints the reply line.
+seattle_command() {
+  local before
+  before=$(grep -c "^$2" "$WORK/seattle.log" || true)
+  echo "$1" >&3
+  for _ in $(seq 1 36000); do
+    if [[ $(grep -c "^$2\|^FAILED" "$WORK/seattle.log" || true) -gt $before ]]; then
+      grep "^$2\|^FAILED" "$WORK/seattle.log" | tail -n 1
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+run_fio() { # URI RW BS IODEPTH UNIT [SIZE]
+  local json=$WORK/fio.json
+  fio --name=bench --ioengine=nbd --uri="$1" --rw="$2" --bs="$3" --iodepth="$4" \
+    --size="${6:-$SIZE}" --time_based --runtime="$RUNTIME" --ramp_time=2 --randrepeat=1 \
+    --output-format=json --output="$json" >/dev/null
+  python3 -c '
+import json, sys
+job = json.load(open(sys.argv[2]))["jobs"][0]
+side = job["write"] if job["write"]["io_bytes"] > 0 else job["read"]
+if job["error"]:
+    sys.exit("fio error %d" % job["error"])
+print("%.0f" % (side["iops"] if sys.argv[1] == "iops" else side["bw_bytes"] / 1048576))
+' "$5" "$json"
+}
+
+ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
+
+rows=()
+while read -r label rw bs depth unit; do
+  echo "running $label ($RUNTIME s each: qemu-nbd, ASYNC, SYNC)..." >&2
+  qn=$(run_fio "nbd://127.0.0.1:$QN_PORT/bench" "$rw" "$bs" "$depth" "$unit")
+  as=$(run_fio "nbd://127.0.0.1:$RS_PORT/async" "$rw" "$bs" "$depth" "$unit")
+  seattle_command "sync async portland,sanfrancisco" SYNCED >/dev/null # catch up before SYNC
+  sy=$(run_fio "nbd://127.0.0.1:$RS_PORT/sync" "$rw" "$bs" "$depth" "$unit")
+  rows+=("$label|$qn|$as|$(ratio "$as" "$qn")|$sy|$(ratio "$sy" "$qn")")
+done <<'TESTS'
+4k-randwrite-qd16_IOPS randwrite 4k 16 iops
+1M-seqwrite-qd4_MiB/s write 1M 4 bw
+TESTS
+
+echo "drain: stopping the secondaries, writing $DRAIN ASYNC, starting them again..." >&2
+kill "$PID_portland" "$PID_sanfrancisco"
+wait "$PID_portland" "$PID_sanfrancisco" 2>/dev/null || true
+fio --name=backlog --ioengine=nbd --uri="nbd://127.0.0.1:$RS_PORT/drain" --rw=write --bs=1M \
+  --iodepth=4 --size="$DRAIN" --output-format=json --output="$WORK/backlog.json" >/dev/null
+DRAIN_BYTES=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["jobs"][0]["write"]["io_bytes"])' "$WORK/backlog.json")
+start=$(date +%s%N)
+start_site portland -1
+start_site sanfrancisco -1
+reply=$(seattle_command "sync drain portland,sanfrancisco" SYNCED)
+end=$(date +%s%N)
+[[ $reply == SYNCED* ]] || { echo "drain failed: $reply" >&2; exit 1; }
+drain_mib=$(python3 -c "print('%.0f' % ($DRAIN_BYTES / 1048576 / (($end - $start) / 1e9)))")
+
+printf '\n%-24s | %9s | %9s | %5s | %9s | %5s\n' test qemu-nbd ASYNC ratio SYNC ratio
+printf '%-24s-+-%9s-+-%9s-+-%5s-+-%9s-+-%5s\n' ------------------------ --------- --------- ----- --------- -----
+for row in "${rows[@]}"; do
+  IFS='|' read -r label qn as ar sy sr <<<"$row"
+  printf '%-24s | %9s | %9s | %5s | %9s | %5s\n' "${label/_/ }" "$qn" "$as" "$ar" "$sy" "$sr"
+done
+printf '\ndrain of a %s MiB ASYNC backlog to 2 secondaries (from their restart, JVM start included): %s MiB/s per secondary\n' \
+  "$((DRAIN_BYTES / 1048576))" "$drain_mib"
+echo "targets: ASYNC >= 0.70, SYNC >= 0.30 of qemu-nbd; drain >= 100 MiB/s" >&2
