@@ -359,7 +359,7 @@ public final class StorageControlUnit implements AutoCloseable {
         if (current != null
             && current.primary().address().equals(volume.address)
             && !member.primary()) {
-          sender.drain(current);
+          drainBeforeDemotion(current, group);
         }
         try {
           groupStore.save(group);
@@ -373,6 +373,32 @@ public final class StorageControlUnit implements AutoCloseable {
       }
       // Switches are rare: keep the simple order of forcing while still holding the unit.
       exports.awaitDurable(exports.dropFor(volume, group.epoch()));
+    }
+  }
+
+  /**
+   * Ships what this primary still holds before it becomes a secondary. In an orderly switch the
+   * directory has already synchronized the cache, so little is left. After a forced takeover the
+   * other members follow a newer epoch and refuse this unit's write data, so the drain cannot
+   * finish; the demotion must happen all the same, or this unit would remain a second primary. What
+   * it could not ship is what the forced takeover reported as possibly lost.
+   */
+  private void drainBeforeDemotion(CopyVolumeGroupInfo current, CopyVolumeGroupInfo next) {
+    try {
+      sender.drain(current);
+    } catch (StorageException e) {
+      if (e.reason() != Reason.TIMEOUT) {
+        throw e;
+      }
+      LOG.warning(
+          "copy group "
+              + current.groupId()
+              + ": demoted to secondary at epoch "
+              + next.epoch()
+              + " (new primary "
+              + next.primary().address()
+              + ") with write data its secondaries did not take: "
+              + e.getMessage());
     }
   }
 

@@ -107,10 +107,21 @@ public final class RemoteCopy implements WriteDataSender {
     return sender().flush(group);
   }
 
+  /**
+   * Bounded more tightly than an operator's synchronize cache: the directory drains explicitly
+   * before a switch, and after a forced takeover this drain cannot succeed (see the control unit's
+   * demotion), so waiting longer would only hold up the returning site.
+   */
+  static final Duration DEMOTION_DRAIN_BOUND = Duration.ofSeconds(5);
+
   @Override
   public void drain(CopyVolumeGroupInfo group) {
     if (group.members().size() > 1) {
-      synchronizeCache(group, Set.of(), settings.drainTimeout());
+      Duration bound =
+          settings.drainTimeout().compareTo(DEMOTION_DRAIN_BOUND) < 0
+              ? settings.drainTimeout()
+              : DEMOTION_DRAIN_BOUND;
+      synchronizeCache(group, Set.of(), bound);
     }
   }
 

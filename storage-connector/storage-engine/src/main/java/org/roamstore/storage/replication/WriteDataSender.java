@@ -29,8 +29,8 @@ public interface WriteDataSender {
 
   /**
    * Returns once everything handed over for the group has reached every secondary: the "synchronize
-   * cache" step before a change of primary (Fig. 9). Fails with {@link Reason#TIMEOUT} rather than
-   * wait forever.
+   * cache" step before a change of primary (Fig. 9). Fails with {@link Reason#TIMEOUT} after a
+   * short bound rather than wait forever; the control unit demotes itself all the same.
    */
   void drain(CopyVolumeGroupInfo group);
 
