@@ -24,7 +24,19 @@ public enum ErrorCode {
   /** Another login or change holds the volume; try again. */
   VOLUME_BUSY(Kind.CONFLICT),
   /** Directory and storage disagree in a way the directory cannot repair by itself. */
-  STORAGE_INCONSISTENT(Kind.STORAGE_FAILED);
+  STORAGE_INCONSISTENT(Kind.STORAGE_FAILED),
+  /** A bearer token the directory never issued (or whose volume is gone). */
+  TOKEN_INVALID(Kind.UNAUTHENTICATED),
+  /** A bearer token that was revoked: a logout, or another login took the volume over. */
+  TOKEN_REVOKED(Kind.UNAUTHENTICATED),
+  /** A bearer token past its lifetime; log in again. */
+  TOKEN_EXPIRED(Kind.UNAUTHENTICATED),
+  /** The access was granted at an epoch the copy group has left; log in again. */
+  STALE_EPOCH(Kind.CONFLICT),
+  /** A byte range that is empty or reaches past the end of the volume. */
+  RANGE_NOT_SATISFIABLE(Kind.RANGE),
+  /** Too many failed sign-ins for this user; wait (details.retryAfterSeconds) and try again. */
+  TOO_MANY_ATTEMPTS(Kind.THROTTLED);
 
   /** What kind of refusal it is; the REST layer maps kinds to HTTP statuses. */
   public enum Kind {
@@ -34,7 +46,9 @@ public enum ErrorCode {
     NOT_FOUND,
     CONFLICT,
     UNAVAILABLE,
-    STORAGE_FAILED
+    STORAGE_FAILED,
+    RANGE,
+    THROTTLED
   }
 
   private final Kind kind;

@@ -1,5 +1,6 @@
 package org.roamstore.directory.login;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param revokedGrants how many access grants at other sites this login revoked
  * @param skippedMembers for a forced takeover: members not reached, with why
  * @param possibleLoss for a forced takeover: what may have been lost, in words
+ * @param switchTook how long the copy volume group definition took, null when nothing switched
  */
 public record LoginResult(
     String user,
@@ -36,7 +38,8 @@ public record LoginResult(
     String previousPrimary,
     int revokedGrants,
     Map<String, String> skippedMembers,
-    String possibleLoss) {
+    String possibleLoss,
+    Duration switchTook) {
 
   public String nbdUri() {
     return "nbd://" + nbdHost + ":" + nbdPort + "/" + exportName;

@@ -2,6 +2,7 @@ package org.roamstore.directory.login;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -76,6 +77,7 @@ public class LoginService {
   @Inject private DirectoryEvents events;
 
   @Resource private TransactionSynchronizationRegistry transactions;
+  @Resource private SessionContext session;
 
   private CopyGroupDefinition definition;
 
@@ -86,6 +88,35 @@ public class LoginService {
 
   public LoginResult login(@NotNull @Valid LoginRequest request) {
     DirectoryUser user = users.authenticate(request.user(), request.password());
+    return login(user, request);
+  }
+
+  /**
+   * The same login for the caller the container authenticated already (the gateway's signed-in
+   * pages), so the password is not asked for a second time. The user is the EJB caller, never a
+   * name the request gives.
+   */
+  public LoginResult loginAsCaller(@NotNull @Valid CallerLoginRequest request) {
+    String caller = session.getCallerPrincipal().getName();
+    DirectoryUser user =
+        users
+            .find(caller)
+            .orElseThrow(
+                () ->
+                    new DirectoryException(
+                        ErrorCode.AUTHENTICATION_FAILED, "sign in first (caller " + caller + ")"));
+    return login(
+        user,
+        new LoginRequest(
+            user.name(),
+            "(signed in)",
+            request.volume(),
+            request.networkInterface(),
+            request.clientAddress(),
+            request.force()));
+  }
+
+  private LoginResult login(DirectoryUser user, LoginRequest request) {
     NetworkInterface via = networkInterface(request);
     VirtualVolume volume = lockVolume(request.volume());
     if (!volume.isOwnedBy(user.name())) {
@@ -140,11 +171,12 @@ public class LoginService {
       double km = via.position().kilometersTo(at.dataCenter().position());
       publishLogin(volume, user, via, at, decision, storageEpoch, null);
       em.flush();
-      return result(volume, user, via, at, km, issued, decision, null, 0, Map.of(), null);
+      return result(volume, user, via, at, km, issued, decision, null, 0, Map.of(), null, null);
     }
 
     RealVolumeInfo target = volume.realVolumeAt(nearestName).orElseThrow();
     boolean forced = decision.outcome() == Outcome.FORCED_TAKEOVER;
+    long switchStarted = System.nanoTime();
     CopyGroupDefinition.Switch done =
         definition.switchPrimary(
             new CopyGroupDefinition.Request(
@@ -156,6 +188,8 @@ public class LoginService {
                     .filter(g -> g.dataCenter().equals(primary.dataCenter()))
                     .map(AccessGrant::exportName)
                     .toList()));
+    // Reported to the user and to metrics: the time the primary was moving, drain included.
+    Duration switchTook = Duration.ofNanos(System.nanoTime() - switchStarted);
     // The switch may have had to skip an unreachable old primary only because it was forced.
     if (!done.skipped().isEmpty()) {
       forced = true;
@@ -194,7 +228,8 @@ public class LoginService {
           previous,
           revoked,
           done.skipped(),
-          possibleLoss);
+          possibleLoss,
+          switchTook);
     } catch (RuntimeException e) {
       CopyGroupDefinition.Undo undo = done.undo();
       if (e instanceof DirectoryException d) {
@@ -447,7 +482,8 @@ public class LoginService {
       String previous,
       int revoked,
       Map<String, String> skipped,
-      String possibleLoss) {
+      String possibleLoss,
+      Duration switchTook) {
     DataCenter site = at.dataCenter();
     return new LoginResult(
         user.name(),
@@ -472,6 +508,7 @@ public class LoginService {
         previous,
         revoked,
         skipped,
-        possibleLoss);
+        possibleLoss,
+        switchTook);
   }
 }

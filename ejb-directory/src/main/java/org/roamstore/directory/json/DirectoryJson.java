@@ -1,0 +1,132 @@
+package org.roamstore.directory.json;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.util.Map;
+import org.roamstore.directory.login.LoginResult;
+import org.roamstore.directory.provisioning.VolumeView;
+
+/** Renders the directory's results; field names are the public contract (ejb-directory README). */
+public final class DirectoryJson {
+  private DirectoryJson() {}
+
+  /** {@code {"error": {"code", "message", "details"}}}. */
+  public static JsonObject error(String code, String message, Map<String, String> details) {
+    JsonObjectBuilder detail = Json.createObjectBuilder();
+    details.forEach(detail::add);
+    return Json.createObjectBuilder()
+        .add(
+            "error",
+            Json.createObjectBuilder()
+                .add("code", code)
+                .add("message", String.valueOf(message))
+                .add("details", detail))
+        .build();
+  }
+
+  public static JsonObject login(LoginResult r) {
+    JsonObjectBuilder skipped = Json.createObjectBuilder();
+    r.skippedMembers().forEach(skipped::add);
+    JsonObjectBuilder out =
+        Json.createObjectBuilder()
+            .add("user", r.user())
+            .add("volume", r.volume())
+            .add("networkInterface", r.networkInterface())
+            .add("outcome", r.outcome().name())
+            .add("reason", r.reason().name())
+            .add(
+                "dataCenter",
+                Json.createObjectBuilder()
+                    .add("name", r.dataCenter())
+                    .add("displayName", r.dataCenterDisplayName())
+                    .add("distanceKm", r.distanceKm()))
+            .add(
+                "realVolume",
+                Json.createObjectBuilder()
+                    .add("address", r.realVolumeAddress())
+                    .add("primary", true)
+                    .add("hostServer", r.hostServer())
+                    .add("storageSystem", r.storageSystem()))
+            .add("epoch", r.epoch())
+            .add("transferType", r.transferType())
+            .add("sizeBytes", r.sizeBytes())
+            .add(
+                "nbd",
+                Json.createObjectBuilder()
+                    .add("host", r.nbdHost())
+                    .add("port", r.nbdPort())
+                    .add("export", r.exportName())
+                    .add("uri", r.nbdUri()))
+            .add("bearerToken", r.bearerToken())
+            .add("expiresAt", r.expiresAt().toString())
+            .add("revokedGrants", r.revokedGrants())
+            .add("skippedMembers", skipped);
+    if (r.previousPrimary() != null) {
+      out.add("previousPrimary", r.previousPrimary());
+    }
+    if (r.possibleLoss() != null) {
+      out.add("possibleLoss", r.possibleLoss());
+    }
+    if (r.switchTook() != null) {
+      out.add("switchMillis", r.switchTook().toNanos() / 1_000_000.0);
+    }
+    return out.build();
+  }
+
+  public static JsonObject volume(VolumeView v) {
+    JsonArrayBuilder members = Json.createArrayBuilder();
+    for (VolumeView.Member m : v.members()) {
+      JsonObjectBuilder member =
+          Json.createObjectBuilder()
+              .add("dataCenter", m.dataCenter())
+              .add("address", m.address())
+              .add("primary", m.primary())
+              .add("up", m.up());
+      JsonObjectBuilder storage = Json.createObjectBuilder();
+      if (m.storageEpoch() != null) {
+        storage.add("epoch", m.storageEpoch()).add("primary", m.storagePrimary());
+      }
+      if (m.storageError() != null) {
+        storage.add("error", m.storageError());
+      }
+      members.add(member.add("storage", storage));
+    }
+    JsonArrayBuilder switches = Json.createArrayBuilder();
+    for (VolumeView.Switch s : v.switches()) {
+      JsonObjectBuilder sw =
+          Json.createObjectBuilder()
+              .add("from", s.from())
+              .add("to", s.to())
+              .add("epoch", s.epoch())
+              .add("user", s.user())
+              .add("forced", s.forced())
+              .add("at", s.at().toString());
+      if (s.skippedMembers() != null && !s.skippedMembers().isEmpty()) {
+        sw.add("skippedMembers", s.skippedMembers());
+      }
+      if (s.possibleLoss() != null) {
+        sw.add("possibleLoss", s.possibleLoss());
+      }
+      switches.add(sw);
+    }
+    JsonObjectBuilder out =
+        Json.createObjectBuilder()
+            .add("name", v.name())
+            .add("owner", v.owner())
+            .add("storageId", v.storageId())
+            .add("sizeBytes", v.sizeBytes())
+            .add("transferType", v.transferType())
+            .add("takeoverPolicy", v.takeoverPolicy())
+            .add("minimumStaySeconds", v.minimumStaySeconds())
+            .add("epoch", v.epoch())
+            .add("activeGrants", v.activeGrants())
+            .add("members", members)
+            .add("switches", switches);
+    if (v.lastSwitchAt() != null) {
+      out.add("lastSwitchAt", v.lastSwitchAt().toString());
+    }
+    return out.build();
+  }
+}
