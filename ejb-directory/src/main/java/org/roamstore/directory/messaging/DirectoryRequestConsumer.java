@@ -3,6 +3,8 @@ package org.roamstore.directory.messaging;
 import jakarta.annotation.Resource;
 import jakarta.ejb.ActivationConfigProperty;
 import jakarta.ejb.MessageDriven;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.Destination;
@@ -21,7 +23,13 @@ import java.util.logging.Logger;
 /**
  * Answers requests that other systems send to the directory's request queue, replying to their
  * JMSReplyTo with the request's message id as correlation id. Requests are JSON objects with an
- * {@code op}; the reply is JSON with {@code ok} and either a result or an error.
+ * {@code op}; the reply is JSON with {@code ok} and either a result or an error (see {@link
+ * DirectoryRequests}).
+ *
+ * <p>No container transaction: a refused login rolls its own transaction back, and inside the MDB's
+ * transaction that rollback would take the reply and the acknowledgement with it, so the request
+ * would be redelivered and never answered. Each operation runs in the transaction of the EJB it
+ * calls; the reply is sent after it committed (or was refused).
  */
 @MessageDriven(
     activationConfig = {
@@ -34,6 +42,7 @@ import java.util.logging.Logger;
       // Payara binds an MDB to the adapter named here instead of its built-in broker.
       @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "artemis-rar")
     })
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class DirectoryRequestConsumer implements MessageListener {
   private static final Logger LOG = Logger.getLogger(DirectoryRequestConsumer.class.getName());
 
@@ -48,7 +57,7 @@ public class DirectoryRequestConsumer implements MessageListener {
     try {
       reply = requests.handle(parse(message));
     } catch (RuntimeException | JMSException e) {
-      reply = DirectoryRequests.error("BAD_REQUEST", e.getMessage());
+      reply = DirectoryRequests.error("", "MALFORMED_REQUEST", e.getMessage(), java.util.Map.of());
     }
     try {
       Destination replyTo = message.getJMSReplyTo();
@@ -62,8 +71,9 @@ public class DirectoryRequestConsumer implements MessageListener {
             .setJMSCorrelationID(message.getJMSMessageID())
             .send(replyTo, reply.toString());
       }
-    } catch (JMSException e) {
-      LOG.log(Level.WARNING, "could not answer a directory request", e);
+    } catch (JMSException | RuntimeException e) {
+      // The request was handled; throwing would redeliver it and do it again.
+      LOG.log(Level.WARNING, "could not answer a directory request: " + e.getMessage(), e);
     }
   }
 

@@ -1,37 +1,243 @@
 package org.roamstore.directory.messaging;
 
+import jakarta.ejb.EJBException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonException;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbException;
+import jakarta.validation.ConstraintViolationException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.json.DirectoryJson;
+import org.roamstore.directory.login.LoginRequest;
+import org.roamstore.directory.login.LoginService;
+import org.roamstore.directory.model.DirectoryUser;
+import org.roamstore.directory.provisioning.ProvisioningService;
+import org.roamstore.directory.provisioning.VolumeSpec;
+import org.roamstore.directory.security.LoginThrottle;
+import org.roamstore.directory.security.NewUser;
+import org.roamstore.directory.security.UserDirectory;
 import org.roamstore.directory.topology.DirectoryStartup;
 
-/** What a request on the directory's queue can ask; every answer is JSON with {@code ok}. */
+/**
+ * What a request on the directory's queue can ask. Every answer is a JSON object with {@code ok},
+ * the {@code op}, the request's {@code requestId} when it gave one (for clients whose protocol
+ * rewrites message ids, such as AMQP), and either {@code result} or {@code error} ({@code code},
+ * {@code message}, {@code details}: the same codes as the REST API).
+ *
+ * <ul>
+ *   <li>{@code ping}: {@code dataCenters} (how many the directory knows).
+ *   <li>{@code login}: the body of {@code POST /api/login}; {@code networkInterface} is required,
+ *       since a message has no client address. The result is the REST login answer.
+ *   <li>{@code provision}: {@code admin} ({@code user}, {@code password} of a user with role admin)
+ *       and {@code user} (as {@code POST /api/admin/users}) and/or {@code volume} (as {@code POST
+ *       /api/admin/volumes}). A user is made before a volume, each in its own transaction.
+ * </ul>
+ */
 @ApplicationScoped
 public class DirectoryRequests {
+  private static final Logger LOG = Logger.getLogger(DirectoryRequests.class.getName());
+  private static final Jsonb JSONB = JsonbBuilder.create();
 
   @Inject private DirectoryStartup topology;
+  @Inject private LoginService logins;
+  @Inject private ProvisioningService provisioning;
+  @Inject private UserDirectory users;
+  @Inject private LoginThrottle throttle;
 
   public JsonObject handle(JsonObject request) {
-    String op = request.getString("op", "");
-    return switch (op) {
-      case "ping" ->
-          Json.createObjectBuilder()
-              .add("ok", true)
-              .add("op", op)
-              .add("dataCenters", topology.dataCenters().size())
-              .build();
-      case "" -> error("BAD_REQUEST", "a request needs an 'op'");
-      default -> error("UNKNOWN_OP", "unknown op '" + op + "'");
-    };
+    String op = request.get("op") instanceof jakarta.json.JsonString s ? s.getString() : "";
+    String requestId =
+        request.get("requestId") instanceof jakarta.json.JsonString s ? s.getString() : null;
+    JsonObject answer;
+    try {
+      answer =
+          switch (op) {
+            case "ping" ->
+                Json.createObjectBuilder()
+                    .add("ok", true)
+                    .add("op", op)
+                    .add("dataCenters", topology.dataCenters().size())
+                    .build();
+            case "login" -> ok(op, login(request));
+            case "provision" -> ok(op, provision(request));
+            case "" -> error(op, "MALFORMED_REQUEST", "a request needs an 'op'", Map.of());
+            default -> error(op, "UNKNOWN_OP", "unknown op '" + op + "'", Map.of());
+          };
+    } catch (RuntimeException e) {
+      answer = failure(op, e);
+    }
+    if (requestId == null) {
+      return answer;
+    }
+    return Json.createObjectBuilder(answer).add("requestId", requestId).build();
   }
 
-  static JsonObject error(String code, String message) {
-    return Json.createObjectBuilder()
+  private JsonObject login(JsonObject request) {
+    LoginRequest body = JSONB.fromJson(without(request, "op", "requestId"), LoginRequest.class);
+    if (body.user() != null) {
+      throttle.check(body.user());
+    }
+    // A message has no client address: the network interface must be named (the login says so).
+    LoginRequest asked =
+        new LoginRequest(
+            body.user(),
+            body.password(),
+            body.volume(),
+            body.networkInterface(),
+            null,
+            body.force());
+    try {
+      JsonObject result = DirectoryJson.login(logins.login(asked));
+      throttle.succeeded(body.user());
+      return result;
+    } catch (DirectoryException e) {
+      if (e.code() == ErrorCode.AUTHENTICATION_FAILED) {
+        throttle.failed(body.user());
+      }
+      throw e;
+    }
+  }
+
+  private JsonObject provision(JsonObject request) {
+    JsonObject admin = object(request, "admin");
+    if (admin == null) {
+      throw new DirectoryException(
+          ErrorCode.AUTHENTICATION_FAILED, "provisioning needs 'admin': {user, password}");
+    }
+    String name = admin.getString("user", null);
+    if (name != null) {
+      throttle.check(name);
+    }
+    DirectoryUser who =
+        users
+            .check(name, admin.getString("password", null))
+            .orElseThrow(
+                () -> {
+                  throttle.failed(name);
+                  return new DirectoryException(
+                      ErrorCode.AUTHENTICATION_FAILED, "unknown user or wrong password");
+                });
+    throttle.succeeded(name);
+    if (!who.isAdmin()) {
+      throw new Forbidden("provisioning needs the role admin");
+    }
+    JsonObject user = object(request, "user");
+    JsonObject volume = object(request, "volume");
+    if (user == null && volume == null) {
+      throw new DirectoryException(
+          ErrorCode.VALIDATION_FAILED, "provisioning needs a 'user', a 'volume' or both");
+    }
+    JsonObjectBuilder result = Json.createObjectBuilder();
+    if (user != null) {
+      DirectoryUser created = users.create(JSONB.fromJson(user.toString(), NewUser.class));
+      var roles = Json.createArrayBuilder();
+      created.roles().stream().sorted().forEach(roles::add);
+      result.add(
+          "user", Json.createObjectBuilder().add("name", created.name()).add("roles", roles));
+    }
+    if (volume != null) {
+      result.add(
+          "volume",
+          DirectoryJson.volume(
+              provisioning.create(JSONB.fromJson(volume.toString(), VolumeSpec.class))));
+    }
+    return result.build();
+  }
+
+  /** Not a directory refusal (nothing in the directory decides roles for a message). */
+  private static final class Forbidden extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Forbidden(String message) {
+      super(message);
+    }
+  }
+
+  private static JsonObject object(JsonObject request, String key) {
+    JsonValue value = request.get(key);
+    if (value == null || value == JsonValue.NULL) {
+      return null;
+    }
+    if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+      throw new DirectoryException(ErrorCode.VALIDATION_FAILED, "'" + key + "' must be an object");
+    }
+    return value.asJsonObject();
+  }
+
+  private static String without(JsonObject request, String... keys) {
+    JsonObjectBuilder copy = Json.createObjectBuilder(request);
+    for (String k : keys) {
+      copy.remove(k);
+    }
+    return copy.build().toString();
+  }
+
+  private static JsonObject ok(String op, JsonObject result) {
+    return Json.createObjectBuilder().add("ok", true).add("op", op).add("result", result).build();
+  }
+
+  /** The same codes the REST API uses for the same failures. */
+  static JsonObject failure(String op, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DirectoryException d) {
+        return error(op, d.code().name(), d.getMessage(), d.details());
+      }
+      if (t instanceof ConstraintViolationException v) {
+        Map<String, String> details = new TreeMap<>();
+        v.getConstraintViolations()
+            .forEach(
+                c ->
+                    details.merge(
+                        field(c.getPropertyPath().toString()),
+                        c.getMessage(),
+                        (a, b) -> a + "; " + b));
+        return error(
+            op,
+            ErrorCode.VALIDATION_FAILED.name(),
+            "the request is not valid: " + details,
+            details);
+      }
+      if (t instanceof Forbidden) {
+        return error(op, "FORBIDDEN", t.getMessage(), Map.of());
+      }
+      if (t instanceof JsonbException || t instanceof JsonException) {
+        return error(
+            op,
+            "MALFORMED_REQUEST",
+            "the request is not the JSON expected: " + t.getMessage(),
+            Map.of());
+      }
+      if (!(t instanceof EJBException) && t.getCause() == null) {
+        break;
+      }
+    }
+    LOG.log(Level.WARNING, "unexpected failure answering a directory request", e);
+    return error(op, "INTERNAL_ERROR", "unexpected failure: " + e, Map.of());
+  }
+
+  /** "create.arg0.name" becomes "name": senders know their fields, not our method names. */
+  private static String field(String path) {
+    String[] parts = path.split("\\.");
+    return parts.length > 2
+        ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length))
+        : path;
+  }
+
+  static JsonObject error(String op, String code, String message, Map<String, String> details) {
+    return Json.createObjectBuilder(DirectoryJson.error(code, message, details))
         .add("ok", false)
-        .add(
-            "error",
-            Json.createObjectBuilder().add("code", code).add("message", String.valueOf(message)))
+        .add("op", op)
         .build();
   }
 }
