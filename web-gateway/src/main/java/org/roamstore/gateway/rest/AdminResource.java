@@ -4,7 +4,6 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -17,11 +16,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.roamstore.directory.json.DirectoryJson;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.DirectoryUser;
 import org.roamstore.directory.provisioning.ProvisioningService;
 import org.roamstore.directory.provisioning.VolumeSpec;
-import org.roamstore.directory.provisioning.VolumeView;
 import org.roamstore.directory.security.NewUser;
 import org.roamstore.directory.security.UserDirectory;
 import org.roamstore.directory.sites.SiteService;
@@ -61,7 +60,7 @@ public class AdminResource {
   @Path("volumes")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response createVolume(@NotNull @Valid VolumeSpec spec) {
-    return Response.status(201).entity(json(volumes.create(spec))).build();
+    return Response.status(201).entity(DirectoryJson.volume(volumes.create(spec))).build();
   }
 
   @GET
@@ -76,7 +75,7 @@ public class AdminResource {
   @GET
   @Path("volumes/{name}")
   public JsonObject describeVolume(@PathParam("name") String name) {
-    return json(volumes.describe(name, true));
+    return DirectoryJson.volume(volumes.describe(name, true));
   }
 
   @DELETE
@@ -98,60 +97,5 @@ public class AdminResource {
     JsonArrayBuilder roles = Json.createArrayBuilder();
     user.roles().stream().sorted().forEach(roles::add);
     return Json.createObjectBuilder().add("name", user.name()).add("roles", roles).build();
-  }
-
-  static JsonObject json(VolumeView v) {
-    JsonArrayBuilder members = Json.createArrayBuilder();
-    for (VolumeView.Member m : v.members()) {
-      JsonObjectBuilder member =
-          Json.createObjectBuilder()
-              .add("dataCenter", m.dataCenter())
-              .add("address", m.address())
-              .add("primary", m.primary())
-              .add("up", m.up());
-      JsonObjectBuilder storage = Json.createObjectBuilder();
-      if (m.storageEpoch() != null) {
-        storage.add("epoch", m.storageEpoch()).add("primary", m.storagePrimary());
-      }
-      if (m.storageError() != null) {
-        storage.add("error", m.storageError());
-      }
-      members.add(member.add("storage", storage));
-    }
-    JsonArrayBuilder switches = Json.createArrayBuilder();
-    for (VolumeView.Switch s : v.switches()) {
-      JsonObjectBuilder sw =
-          Json.createObjectBuilder()
-              .add("from", s.from())
-              .add("to", s.to())
-              .add("epoch", s.epoch())
-              .add("user", s.user())
-              .add("forced", s.forced())
-              .add("at", s.at().toString());
-      if (s.skippedMembers() != null && !s.skippedMembers().isEmpty()) {
-        sw.add("skippedMembers", s.skippedMembers());
-      }
-      if (s.possibleLoss() != null) {
-        sw.add("possibleLoss", s.possibleLoss());
-      }
-      switches.add(sw);
-    }
-    JsonObjectBuilder out =
-        Json.createObjectBuilder()
-            .add("name", v.name())
-            .add("owner", v.owner())
-            .add("storageId", v.storageId())
-            .add("sizeBytes", v.sizeBytes())
-            .add("transferType", v.transferType())
-            .add("takeoverPolicy", v.takeoverPolicy())
-            .add("minimumStaySeconds", v.minimumStaySeconds())
-            .add("epoch", v.epoch())
-            .add("activeGrants", v.activeGrants())
-            .add("members", members)
-            .add("switches", switches);
-    if (v.lastSwitchAt() != null) {
-      out.add("lastSwitchAt", v.lastSwitchAt().toString());
-    }
-    return out.build();
   }
 }

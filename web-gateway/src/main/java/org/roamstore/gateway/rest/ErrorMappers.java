@@ -23,8 +23,27 @@ final class ErrorMappers {
   private ErrorMappers() {}
 
   static Response directory(DirectoryException e) {
-    return ErrorBody.response(
-        ErrorBody.status(e.code()), e.code().name(), e.getMessage(), e.details());
+    Response plain =
+        ErrorBody.response(
+            ErrorBody.status(e.code()), e.code().name(), e.getMessage(), e.details());
+    // The headers HTTP defines for these refusals, so generic clients understand them too.
+    return switch (e.code()) {
+      case TOO_MANY_ATTEMPTS ->
+          Response.fromResponse(plain)
+              .header("Retry-After", e.details().getOrDefault("retryAfterSeconds", "1"))
+              .build();
+      case RANGE_NOT_SATISFIABLE ->
+          e.details().containsKey("sizeBytes")
+              ? Response.fromResponse(plain)
+                  .header("Content-Range", "bytes */" + e.details().get("sizeBytes"))
+                  .build()
+              : plain;
+      case TOKEN_INVALID, TOKEN_REVOKED, TOKEN_EXPIRED ->
+          Response.fromResponse(plain)
+              .header("WWW-Authenticate", "Bearer realm=\"roamstore\", error=\"invalid_token\"")
+              .build();
+      default -> plain;
+    };
   }
 
   static Response violations(ConstraintViolationException e) {

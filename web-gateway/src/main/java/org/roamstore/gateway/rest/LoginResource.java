@@ -1,9 +1,7 @@
 package org.roamstore.gateway.rest;
 
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -13,9 +11,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.json.DirectoryJson;
 import org.roamstore.directory.login.LoginRequest;
 import org.roamstore.directory.login.LoginResult;
 import org.roamstore.directory.login.LoginService;
+import org.roamstore.directory.security.LoginThrottle;
+import org.roamstore.gateway.metrics.GatewayMetrics;
 
 /**
  * {@code POST /api/login}: the log in process (Fig. 8) for programs. The body names the user,
@@ -26,6 +30,8 @@ import org.roamstore.directory.login.LoginService;
 public class LoginResource {
 
   @Inject private LoginService logins;
+  @Inject private LoginThrottle throttle;
+  @Inject private GatewayMetrics metrics;
 
   @Context private HttpServletRequest http;
 
@@ -33,6 +39,7 @@ public class LoginResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public JsonObject login(@NotNull @Valid LoginRequest body) {
+    throttle.check(body.user());
     // The client's address is what the server saw, never what the body claims.
     LoginRequest request =
         new LoginRequest(
@@ -42,52 +49,18 @@ public class LoginResource {
             body.networkInterface(),
             http.getRemoteAddr(),
             body.force());
-    return json(logins.login(request));
-  }
-
-  static JsonObject json(LoginResult r) {
-    JsonObjectBuilder skipped = Json.createObjectBuilder();
-    r.skippedMembers().forEach(skipped::add);
-    JsonObjectBuilder out =
-        Json.createObjectBuilder()
-            .add("user", r.user())
-            .add("volume", r.volume())
-            .add("networkInterface", r.networkInterface())
-            .add("outcome", r.outcome().name())
-            .add("reason", r.reason().name())
-            .add(
-                "dataCenter",
-                Json.createObjectBuilder()
-                    .add("name", r.dataCenter())
-                    .add("displayName", r.dataCenterDisplayName())
-                    .add("distanceKm", r.distanceKm()))
-            .add(
-                "realVolume",
-                Json.createObjectBuilder()
-                    .add("address", r.realVolumeAddress())
-                    .add("primary", true)
-                    .add("hostServer", r.hostServer())
-                    .add("storageSystem", r.storageSystem()))
-            .add("epoch", r.epoch())
-            .add("transferType", r.transferType())
-            .add("sizeBytes", r.sizeBytes())
-            .add(
-                "nbd",
-                Json.createObjectBuilder()
-                    .add("host", r.nbdHost())
-                    .add("port", r.nbdPort())
-                    .add("export", r.exportName())
-                    .add("uri", r.nbdUri()))
-            .add("bearerToken", r.bearerToken())
-            .add("expiresAt", r.expiresAt().toString())
-            .add("revokedGrants", r.revokedGrants())
-            .add("skippedMembers", skipped);
-    if (r.previousPrimary() != null) {
-      out.add("previousPrimary", r.previousPrimary());
+    long started = System.nanoTime();
+    LoginResult result;
+    try {
+      result = logins.login(request);
+    } catch (DirectoryException e) {
+      if (e.code() == ErrorCode.AUTHENTICATION_FAILED) {
+        throttle.failed(body.user());
+      }
+      throw e;
     }
-    if (r.possibleLoss() != null) {
-      out.add("possibleLoss", r.possibleLoss());
-    }
-    return out.build();
+    throttle.succeeded(body.user());
+    metrics.loggedIn(result, Duration.ofNanos(System.nanoTime() - started));
+    return DirectoryJson.login(result);
   }
 }

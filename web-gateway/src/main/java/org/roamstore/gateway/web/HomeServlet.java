@@ -20,21 +20,15 @@ public class HomeServlet extends HttpServlet {
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    response.setContentType("text/html;charset=UTF-8");
     String base = request.getContextPath();
-    PrintWriter out = response.getWriter();
-    out.println("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
-    out.println("<title>Roamstore</title>");
-    out.println(
-        "<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;"
-            + "padding:0 1rem;color:#222}table{border-collapse:collapse}"
-            + "td,th{padding:.3rem .8rem;border-bottom:1px solid #ddd;text-align:left}</style>");
-    out.println("</head><body>");
+    PrintWriter out = Page.open(request, response, "Roamstore");
     out.println("<h1>Roamstore</h1>");
     out.println(
         "<p>Your block volumes, close to wherever you are. Every data center holds a real copy of"
             + " your volume; when you log in, the one nearest to you becomes the primary, so your"
             + " reads and writes stay local while remote copy keeps the others current.</p>");
+    out.printf(
+        "<p><a href=\"%s/volumes\" id=\"start\">Sign in and choose a volume</a></p>%n", base);
     out.println(
         "<h2>Data centers</h2><table><tr><th>Site</th><th>Storage system</th>"
             + "<th>Position</th><th>State</th></tr>");
@@ -49,8 +43,17 @@ public class HomeServlet extends HttpServlet {
     }
     out.println("</table>");
     out.println("<h2>For programs</h2><ul>");
+    out.println("<li><a href=\"/openapi\">/openapi</a>: the REST API, described (OpenAPI)</li>");
     out.printf("<li><a href=\"%s/api/info\">/api/info</a>: this installation</li>%n", base);
     out.printf("<li><a href=\"%s/api/sites\">/api/sites</a>: data centers</li>%n", base);
-    out.println("</ul></body></html>");
+    out.println(
+        "<li><a href=\"/health/ready\">/health/ready</a>, <a href=\"/metrics\">/metrics</a>:"
+            + " health and metrics (MicroProfile)</li>");
+    out.println(
+        "<li>Jakarta Messaging / AMQP 1.0: requests on the queue"
+            + " <code>roamstore.directory.requests</code>, events on the topic"
+            + " <code>roamstore.events</code></li>");
+    out.println("</ul>");
+    Page.close(out);
   }
 }

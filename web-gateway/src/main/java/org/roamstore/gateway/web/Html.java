@@ -1,10 +1,13 @@
 package org.roamstore.gateway.web;
 
 /** Escaping for text placed into HTML, so names from the directory cannot inject markup. */
-final class Html {
+public final class Html {
   private Html() {}
 
-  static String escape(String text) {
+  public static String escape(String text) {
+    if (text == null) {
+      return "";
+    }
     StringBuilder out = new StringBuilder(text.length());
     for (char c : text.toCharArray()) {
       switch (c) {

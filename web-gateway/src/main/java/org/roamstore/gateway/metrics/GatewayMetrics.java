@@ -1,0 +1,130 @@
+package org.roamstore.gateway.metrics;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+import org.roamstore.directory.copygroup.StorageSites;
+import org.roamstore.directory.login.LoginResult;
+import org.roamstore.directory.model.DataCenter;
+import org.roamstore.directory.topology.DirectoryStartup;
+import org.roamstore.storage.api.StorageConnection;
+
+/**
+ * The gateway's metrics, registered by name rather than by annotations, so one place lists them:
+ *
+ * <ul>
+ *   <li>{@code roamstore.block.operations{op}} and {@code roamstore.block.transferred{op}}: the
+ *       REST block API's reads and writes (NBD traffic goes straight to the storage connector and
+ *       is not counted here);
+ *   <li>{@code roamstore.login{outcome}}: login latency at the gateway, end to end;
+ *   <li>{@code roamstore.switch}: how long copy volume group definitions took;
+ *   <li>{@code roamstore.cache.dirty{site}}: a storage control unit's write-back cache bytes not
+ *       yet on disk (-1 while it does not answer).
+ * </ul>
+ *
+ * Replication lag has no metric yet: the storage API does not report it (see {@code
+ * org.roamstore.directory.access.ReplicationLag}).
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+  private static final Logger LOG = Logger.getLogger(GatewayMetrics.class.getName());
+
+  @Inject private MetricRegistry registry;
+  @Inject private StorageSites sites;
+  @Inject private DirectoryStartup directory;
+
+  private final Set<String> gauges = ConcurrentHashMap.newKeySet();
+
+  /** Registers the cache gauges at start, so a scrape sees them before any request. */
+  void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+    try {
+      directory.dataCenters().forEach(this::watchCache);
+    } catch (RuntimeException e) {
+      LOG.log(Level.INFO, "cache gauges are registered on first use instead: " + e);
+    }
+  }
+
+  public void loggedIn(LoginResult result, Duration took) {
+    registry
+        .timer(
+            Metadata.builder()
+                .withName("roamstore.login")
+                .withDescription("login latency at the gateway, authentication to answer")
+                .build(),
+            new Tag("outcome", result.outcome().name()))
+        .update(took);
+    if (result.switchTook() != null) {
+      registry
+          .timer(
+              Metadata.builder()
+                  .withName("roamstore.switch")
+                  .withDescription("copy volume group definition (primary switch) latency")
+                  .build())
+          .update(result.switchTook());
+    }
+  }
+
+  public void read(long bytes) {
+    io("read", bytes);
+  }
+
+  public void written(long bytes) {
+    io("write", bytes);
+  }
+
+  private void io(String op, long bytes) {
+    Tag tag = new Tag("op", op);
+    registry
+        .counter(
+            Metadata.builder()
+                .withName("roamstore.block.operations")
+                .withDescription("REST block API requests served; IOPS is its rate")
+                .build(),
+            tag)
+        .inc();
+    registry
+        .counter(
+            Metadata.builder()
+                .withName("roamstore.block.transferred")
+                .withDescription("bytes moved by the REST block API")
+                .withUnit(MetricUnits.BYTES)
+                .build(),
+            tag)
+        .inc(bytes);
+  }
+
+  /** Registers the dirty-cache gauge of a data center's storage control unit, once. */
+  public void watchCache(DataCenter site) {
+    String system = site.storageSystem();
+    if (!gauges.add(system)) {
+      return;
+    }
+    registry.gauge(
+        Metadata.builder()
+            .withName("roamstore.cache.dirty")
+            .withDescription(
+                "write-back cache bytes not yet on disk at a storage control unit (-1: no answer)")
+            .withUnit(MetricUnits.BYTES)
+            .build(),
+        () -> dirtyBytes(system),
+        new Tag("site", site.name()));
+  }
+
+  private long dirtyBytes(String storageSystem) {
+    try (StorageConnection storage = sites.connect(storageSystem)) {
+      return storage.status().cacheDirtyBytes();
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+}

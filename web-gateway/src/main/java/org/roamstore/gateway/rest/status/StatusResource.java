@@ -1,0 +1,151 @@
+package org.roamstore.gateway.rest.status;
+
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+import org.roamstore.directory.access.AccessService;
+import org.roamstore.directory.access.ReplicationLag;
+import org.roamstore.directory.access.SystemStatus;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.failure.ErrorCode;
+
+/**
+ * {@code GET /api/status}: every site (up/down, cache) and every copy volume group (primary, epoch,
+ * what each member's storage holds, lag and resync progress per secondary). Role admin. Without
+ * remote copy at a storage unit, {@code lag} has every figure null ({@code lagReported: false}).
+ */
+@Path("status")
+@Produces(MediaType.APPLICATION_JSON)
+public class StatusResource {
+
+  @Inject private AccessService access;
+
+  @GET
+  public JsonObject status() {
+    return json(access.status());
+  }
+
+  @GET
+  @Path("{volume}")
+  public JsonObject copyGroup(@PathParam("volume") String volume) {
+    return access.status().copyGroups().stream()
+        .filter(g -> g.volume().equals(volume))
+        .findFirst()
+        .map(StatusResource::json)
+        .orElseThrow(
+            () ->
+                new DirectoryException(
+                    ErrorCode.UNKNOWN_VOLUME,
+                    "no virtual volume named '" + volume + "'",
+                    Map.of("volume", volume)));
+  }
+
+  private JsonObject json(SystemStatus status) {
+    JsonArrayBuilder sites = Json.createArrayBuilder();
+    for (SystemStatus.Site s : status.sites()) {
+      JsonObjectBuilder site =
+          Json.createObjectBuilder()
+              .add("name", s.name())
+              .add("displayName", s.displayName())
+              .add("storageSystem", s.storageSystem())
+              .add("up", s.up())
+              .add("reachable", s.reachable())
+              .add("volumes", s.volumes())
+              .add("cacheCapacityBytes", s.cacheCapacityBytes())
+              .add("cacheDirtyBytes", s.cacheDirtyBytes());
+      if (s.error() != null) {
+        site.add("error", s.error());
+      }
+      if (s.nbdHost() != null) {
+        site.add("nbd", s.nbdHost() + ":" + s.nbdPort());
+      }
+      sites.add(site);
+    }
+    JsonArrayBuilder groups = Json.createArrayBuilder();
+    status.copyGroups().forEach(g -> groups.add(json(g)));
+    return Json.createObjectBuilder()
+        .add("at", status.at().toString())
+        .add("lagReported", lagReported(status))
+        .add("sites", sites)
+        .add("copyGroups", groups)
+        .build();
+  }
+
+  /** Whether storage reported lag for any secondary; false without remote copy. */
+  private static boolean lagReported(SystemStatus status) {
+    return status.copyGroups().stream()
+        .flatMap(g -> g.members().stream())
+        .map(SystemStatus.Member::lag)
+        .anyMatch(l -> l != null && l.reported());
+  }
+
+  static JsonObject json(SystemStatus.CopyGroup g) {
+    JsonArrayBuilder members = Json.createArrayBuilder();
+    for (SystemStatus.Member m : g.members()) {
+      JsonObjectBuilder member =
+          Json.createObjectBuilder()
+              .add("dataCenter", m.dataCenter())
+              .add("primary", m.primary())
+              .add("up", m.up());
+      JsonObjectBuilder storage = Json.createObjectBuilder();
+      if (m.storageEpoch() != null) {
+        storage.add("epoch", m.storageEpoch()).add("primary", m.storagePrimary());
+      }
+      if (m.error() != null) {
+        storage.add("error", m.error());
+      }
+      member.add("storage", storage);
+      if (m.lag() != null) {
+        member.add("lag", lag(m.lag()));
+      }
+      members.add(member);
+    }
+    JsonObjectBuilder out =
+        Json.createObjectBuilder()
+            .add("volume", g.volume())
+            .add("owner", g.owner())
+            .add("groupId", g.groupId())
+            .add("transferType", g.transferType())
+            .add("epoch", g.epoch())
+            .add("primary", g.primary())
+            .add("activeGrants", g.activeGrants())
+            .add("members", members);
+    if (g.lastSwitchAt() != null) {
+      out.add("lastSwitchAt", g.lastSwitchAt().toString());
+    }
+    return out.build();
+  }
+
+  private static JsonObjectBuilder lag(ReplicationLag.Lag lag) {
+    JsonObjectBuilder out = Json.createObjectBuilder();
+    if (lag.state() == null) {
+      out.addNull("state");
+    } else {
+      out.add("state", lag.state());
+    }
+    addOrNull(out, "pendingBytes", lag.pendingBytes());
+    addOrNull(out, "pendingWrites", lag.pendingWrites());
+    addOrNull(out, "seconds", lag.seconds());
+    addOrNull(out, "outOfSyncBytes", lag.outOfSyncBytes());
+    addOrNull(out, "resyncPercent", lag.resyncPercent());
+    return out;
+  }
+
+  private static void addOrNull(JsonObjectBuilder out, String key, Number value) {
+    if (value == null) {
+      out.addNull(key);
+    } else if (value instanceof Double d) {
+      out.add(key, d);
+    } else {
+      out.add(key, value.longValue());
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// Redraws the status tables from /api/status, every few seconds, without reloading the page.
+(function () {
+  "use strict";
+  const script = document.currentScript;
+  const api = script.dataset.api;
+  const refresh = Number(script.dataset.refresh) || 2000;
+
+  function cell(row, text, cls) {
+    const td = document.createElement("td");
+    td.textContent = text; // never innerHTML: names come from users
+    if (cls) td.className = cls;
+    row.appendChild(td);
+    return td;
+  }
+
+  function bytes(n) {
+    if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1) + " MiB";
+    if (n >= 1 << 10) return (n / (1 << 10)).toFixed(1) + " KiB";
+    return n + " B";
+  }
+
+  function short(text) {
+    return text.length > 80 ? text.slice(0, 77) + "..." : text;
+  }
+
+  function lag(member) {
+    if (member.primary) return "primary";
+    const l = member.lag;
+    if (!l || l.state == null) return "lag: not reported";
+    const parts = [l.state.toLowerCase().replace("_", " ")];
+    if (l.pendingBytes) parts.push(bytes(l.pendingBytes) + " behind");
+    if (l.seconds != null && l.pendingBytes) parts.push("~" + l.seconds.toFixed(1) + " s");
+    if (l.outOfSyncBytes) parts.push(bytes(l.outOfSyncBytes) + " to resync");
+    if (l.resyncPercent != null && l.resyncPercent < 100) parts.push("resync " + l.resyncPercent + "%");
+    return parts.join(", ");
+  }
+
+  function draw(status) {
+    const sites = document.querySelector("#sites tbody");
+    sites.replaceChildren();
+    for (const s of status.sites) {
+      const row = document.createElement("tr");
+      row.id = "site-" + s.name;
+      cell(row, s.displayName + " (" + s.name + ")");
+      const state = !s.up ? "down" : s.reachable ? "up" : "unreachable";
+      cell(row, state, "state " + state);
+      cell(row, s.reachable ? String(s.volumes) : "");
+      cell(row, s.reachable ? bytes(s.cacheDirtyBytes) : "");
+      const detail = cell(row, s.nbd || short(s.error || ""));
+      if (s.error) detail.title = s.error;
+      sites.appendChild(row);
+    }
+    const groups = document.querySelector("#groups tbody");
+    groups.replaceChildren();
+    for (const g of status.copyGroups) {
+      const row = document.createElement("tr");
+      row.id = "group-" + g.volume;
+      cell(row, g.volume);
+      cell(row, g.owner);
+      cell(row, g.transferType);
+      cell(row, g.primary, "primary");
+      cell(row, String(g.epoch));
+      cell(
+        row,
+        g.members
+          .map(
+            (m) =>
+              m.dataCenter +
+              (m.up ? "" : " (down)") +
+              ": " +
+              (m.storage.epoch != null ? "epoch " + m.storage.epoch : m.storage.error || "?") +
+              (lag(m) ? ", " + lag(m) : "")
+          )
+          .join("; ")
+      );
+      cell(row, String(g.activeGrants));
+      groups.appendChild(row);
+    }
+    document.getElementById("updated").textContent = new Date(status.at).toLocaleTimeString();
+    document.getElementById("status-error").textContent = "";
+  }
+
+  async function poll() {
+    try {
+      const answer = await fetch(api, { credentials: "same-origin", cache: "no-store" });
+      if (!answer.ok) throw new Error("HTTP " + answer.status);
+      draw(await answer.json());
+    } catch (e) {
+      document.getElementById("status-error").textContent = "(last refresh failed: " + e.message + ")";
+    } finally {
+      setTimeout(poll, refresh);
+    }
+  }
+  poll();
+})();
