@@ -41,7 +41,13 @@ public final class SiteBroker implements AutoCloseable {
         new TransportConfiguration(
             NettyAcceptorFactory.class.getName(),
             java.util.Map.of(
-                TransportConstants.HOST_PROP_NAME, host, TransportConstants.PORT_PROP_NAME, port),
+                TransportConstants.HOST_PROP_NAME,
+                host,
+                TransportConstants.PORT_PROP_NAME,
+                port,
+                // One port for both: Artemis tells the protocols apart by their first bytes.
+                TransportConstants.PROTOCOLS_PROP_NAME,
+                "CORE,AMQP"),
             "core"));
     // Queues named by the applications come into being on first use; nothing is ever dropped.
     config.addAddressSetting(
