@@ -1,0 +1,424 @@
+package org.roamstore.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.roamstore.runtime.GatewayClient.ADMIN;
+import static org.roamstore.runtime.GatewayClient.PASSWORD;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.File;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The gateway as programs use it, from outside: the REST API (volumes, block I/O, status, the
+ * refusals of bad input), MicroProfile Health, Metrics and OpenAPI as Payara Micro serves them, and
+ * the directory's request queue and events topic over AMQP 1.0 from a Python client.
+ */
+@ExtendWith(ArquillianExtension.class)
+class GatewayApiIT {
+
+  @Deployment(testable = false)
+  static WebArchive gateway() {
+    return ShrinkWrap.createFromZipFile(
+        WebArchive.class, new File(System.getProperty("roamstore.dist"), "web-gateway.war"));
+  }
+
+  @ArquillianResource private URL base;
+
+  private GatewayClient gateway;
+  private String user;
+
+  @BeforeEach
+  void aFreshUser() throws Exception {
+    gateway = new GatewayClient(base);
+    user = gateway.newUser();
+  }
+
+  @Test
+  void myVolumesAreListedForTheirOwnerOnly() throws Exception {
+    String mine = gateway.newVolume(user, "SYNC", "seattle", "portland");
+    String other = gateway.newUser();
+
+    JsonObject list = ok(gateway.send("GET", "api/volumes", user + ":" + PASSWORD, null));
+    JsonObject only = list.getJsonArray("volumes").getJsonObject(0);
+    assertEquals(1, list.getJsonArray("volumes").size(), list.toString());
+    assertEquals(mine, only.getString("name"));
+    assertEquals("seattle", only.getString("primary"));
+    assertEquals(16L << 20, only.getJsonNumber("sizeBytes").longValue());
+    assertEquals(
+        0,
+        ok(gateway.send("GET", "api/volumes", other + ":" + PASSWORD, null))
+            .getJsonArray("volumes")
+            .size());
+    error(401, "AUTHENTICATION_FAILED", gateway.send("GET", "api/volumes", null, null));
+  }
+
+  @Test
+  void blocksAreReadAndWrittenByRangeAndNbdSeesTheSameBytes() throws Exception {
+    String volume = gateway.newVolume(user, "SYNC", "portland", "seattle");
+    JsonObject login = gateway.login(user, volume, "seattle");
+    String bearer = "Bearer " + login.getString("bearerToken");
+    long epoch = login.getJsonNumber("epoch").longValue();
+    byte[] data = pattern(8192, 0x3c);
+
+    HttpResponse<byte[]> written =
+        gateway.blocks(
+            "PUT", "api/blocks/" + volume + "?offset=4096&epoch=" + epoch, bearer, null, data);
+    assertEquals(200, written.statusCode(), text(written));
+    JsonObject answer = GatewayClient.json(text(written));
+    assertEquals("seattle", answer.getString("dataCenter"));
+    assertEquals(8192, answer.getInt("length"));
+
+    HttpResponse<byte[]> read =
+        gateway.blocks("GET", "api/blocks/" + volume, bearer, "bytes=4096-12287", null);
+    assertEquals(206, read.statusCode());
+    assertEquals(
+        "bytes 4096-12287/" + (16 << 20), read.headers().firstValue("Content-Range").orElseThrow());
+    assertArrayEquals(data, read.body());
+
+    HttpResponse<byte[]> suffix =
+        gateway.blocks("GET", "api/blocks/" + volume, bearer, "bytes=-512", null);
+    assertEquals(206, suffix.statusCode());
+    assertArrayEquals(new byte[512], suffix.body(), "the end of the volume is still zero");
+
+    HttpResponse<byte[]> whole = gateway.blocks("GET", "api/blocks/" + volume, bearer, null, null);
+    assertEquals(200, whole.statusCode());
+    assertEquals(16 << 20, whole.body().length);
+    assertArrayEquals(data, Arrays.copyOfRange(whole.body(), 4096, 12288));
+
+    // The NBD export of the same login sees what REST wrote, and REST sees what NBD writes.
+    String nbd = login.getJsonObject("nbd").getString("uri");
+    assertTrue(RealClients.qemuIo(nbd, "read -P 0x3c 4k 8k").contains("read 8192/8192"));
+    assertTrue(RealClients.qemuIo(nbd, "write -P 0x77 1M 4k").contains("wrote 4096/4096"));
+    HttpResponse<byte[]> fromNbd =
+        gateway.blocks("GET", "api/blocks/" + volume, bearer, "bytes=1048576-1052671", null);
+    assertArrayEquals(pattern(4096, 0x77), fromNbd.body());
+
+    assertTrue(metricsText().contains("roamstore_block_operations_total"), "block I/O is counted");
+  }
+
+  @Test
+  void badBlockRequestsAreRefusedWithJsonAndChangeNothing() throws Exception {
+    String volume = gateway.newVolume(user, "SYNC", "seattle", "portland");
+    JsonObject login = gateway.login(user, volume, "seattle");
+    String bearer = "Bearer " + login.getString("bearerToken");
+    long epoch = login.getJsonNumber("epoch").longValue();
+    String size = Long.toString(16L << 20);
+    byte[] block = pattern(4096, 0x11);
+    Supplier<String> put = () -> "api/blocks/" + volume + "?offset=0&epoch=" + epoch;
+
+    error(
+        401,
+        "AUTHENTICATION_FAILED",
+        gateway.blocks("GET", "api/blocks/" + volume, null, null, null));
+    error(
+        401,
+        "TOKEN_INVALID",
+        gateway.blocks("PUT", put.get(), "Bearer not-a-token-of-ours", null, block));
+    HttpResponse<byte[]> pastEnd =
+        gateway.blocks("GET", "api/blocks/" + volume, bearer, "bytes=" + size + "-", null);
+    error(416, "RANGE_NOT_SATISFIABLE", pastEnd);
+    assertEquals("bytes */" + size, pastEnd.headers().firstValue("Content-Range").orElseThrow());
+    error(
+        400,
+        "VALIDATION_FAILED",
+        gateway.blocks("GET", "api/blocks/" + volume, bearer, "bytes=9-1", null));
+    error(
+        416,
+        "RANGE_NOT_SATISFIABLE",
+        gateway.blocks(
+            "PUT",
+            "api/blocks/" + volume + "?offset=" + ((16 << 20) - 2048) + "&epoch=" + epoch,
+            bearer,
+            null,
+            block));
+    error(
+        400,
+        "VALIDATION_FAILED",
+        gateway.blocks("PUT", "api/blocks/" + volume + "?epoch=" + epoch, bearer, null, block));
+    error(
+        400,
+        "VALIDATION_FAILED",
+        gateway.blocks(
+            "PUT", "api/blocks/" + volume + "?offset=-1&epoch=" + epoch, bearer, null, block));
+    error(
+        409,
+        "STALE_EPOCH",
+        gateway.blocks(
+            "PUT", "api/blocks/" + volume + "?offset=0&epoch=" + (epoch + 1), bearer, null, block));
+    String otherVolume = gateway.newVolume(user, "SYNC", "seattle");
+    error(
+        403,
+        "NOT_YOUR_VOLUME",
+        gateway.blocks(
+            "PUT", "api/blocks/" + otherVolume + "?offset=0&epoch=" + epoch, bearer, null, block));
+    assertArrayEquals(
+        new byte[4096], firstBlock(volume, bearer), "none of the refused writes changed a byte");
+
+    // A login elsewhere takes the volume over: the first token is revoked, the new one works.
+    JsonObject takeover = gateway.login(user, volume, "eugene");
+    assertEquals("portland", takeover.getJsonObject("dataCenter").getString("name"));
+    error(401, "TOKEN_REVOKED", gateway.blocks("PUT", put.get(), bearer, null, block));
+    String newBearer = "Bearer " + takeover.getString("bearerToken");
+    long newEpoch = takeover.getJsonNumber("epoch").longValue();
+    error(
+        409,
+        "STALE_EPOCH",
+        gateway.blocks("PUT", put.get(), newBearer, null, block)); // still names the old epoch
+    assertArrayEquals(new byte[4096], firstBlock(volume, newBearer));
+
+    // A program's logout revokes its token.
+    assertEquals(204, gateway.blocks("POST", "api/logout", newBearer, null, null).statusCode());
+    error(
+        401,
+        "TOKEN_REVOKED",
+        gateway.blocks(
+            "PUT", "api/blocks/" + volume + "?offset=0&epoch=" + newEpoch, newBearer, null, block));
+  }
+
+  @Test
+  void badRestInputIsRefusedWithJsonAndChangesNothing() throws Exception {
+    String volume = gateway.newVolume(user, "SYNC", "seattle", "portland");
+    JsonObject before = describe(volume);
+    JsonObject volumesBefore = ok(gateway.send("GET", "api/admin/volumes", ADMIN, null));
+    String me = user + ":" + PASSWORD;
+
+    error(400, "MALFORMED_REQUEST", gateway.send("POST", "api/login", null, "{\"user\": [}"));
+    error(
+        400,
+        "VALIDATION_FAILED",
+        gateway.send("POST", "api/login", null, "{\"user\":\"" + user + "\"}"));
+    error(400, "MALFORMED_REQUEST", gateway.send("POST", "api/admin/volumes", ADMIN, "not json"));
+    JsonObject missing =
+        error(
+            400,
+            "VALIDATION_FAILED",
+            gateway.send("POST", "api/admin/volumes", ADMIN, "{\"name\":\"x-" + volume + "\"}"));
+    assertTrue(missing.getJsonObject("details").containsKey("sites"), missing.toString());
+
+    // Not an admin: every administration endpoint refuses, whatever it would have done.
+    error(403, "FORBIDDEN", gateway.send("GET", "api/admin/users", me, null));
+    error(403, "FORBIDDEN", gateway.send("DELETE", "api/admin/volumes/" + volume, me, null));
+    error(
+        403,
+        "FORBIDDEN",
+        gateway.send(
+            "POST",
+            "api/admin/users",
+            me,
+            "{\"name\":\"sneaky-" + user + "\",\"password\":\"12345678\",\"roles\":[\"admin\"]}"));
+    error(403, "FORBIDDEN", gateway.send("PUT", "api/admin/sites/seattle", me, "{\"up\":false}"));
+    error(403, "FORBIDDEN", gateway.send("GET", "api/status", me, null));
+    error(
+        401,
+        "AUTHENTICATION_FAILED",
+        gateway.send("GET", "api/admin/users", user + ":wrong-password", null));
+
+    // Failed logins slow the user down, with the headers HTTP has for it.
+    for (int i = 0; i < 3; i++) {
+      error(
+          401,
+          "AUTHENTICATION_FAILED",
+          gateway.send(
+              "POST",
+              "api/login",
+              null,
+              "{\"user\":\""
+                  + user
+                  + "\",\"password\":\"wrong-pass\",\"volume\":\""
+                  + volume
+                  + "\",\"networkInterface\":\"seattle\"}"));
+    }
+    HttpResponse<String> throttled =
+        gateway.send(
+            "POST",
+            "api/login",
+            null,
+            "{\"user\":\""
+                + user
+                + "\",\"password\":\""
+                + PASSWORD
+                + "\",\"volume\":\""
+                + volume
+                + "\",\"networkInterface\":\"seattle\"}");
+    JsonObject tooMany = error(429, "TOO_MANY_ATTEMPTS", throttled);
+    assertTrue(throttled.headers().firstValue("Retry-After").isPresent());
+    assertTrue(tooMany.getJsonObject("details").containsKey("retryAfterSeconds"));
+
+    JsonObject after = describe(volume);
+    assertEquals(before.getJsonNumber("epoch"), after.getJsonNumber("epoch"));
+    assertEquals(before.getJsonArray("members"), after.getJsonArray("members"));
+    assertEquals(0, after.getInt("activeGrants"), "no refused login granted anything");
+    assertEquals(volumesBefore, ok(gateway.send("GET", "api/admin/volumes", ADMIN, null)));
+    error(
+        404,
+        "UNKNOWN_USER",
+        gateway.send(
+            "POST",
+            "api/admin/volumes",
+            ADMIN,
+            "{\"name\":\"y-"
+                + volume
+                + "\",\"owner\":\"sneaky-"
+                + user
+                + "\",\"sizeBytes\":4096,\"sites\":[\"seattle\"]}"));
+    assertTrue(
+        ok(gateway.send("GET", "api/sites", null, null)).getJsonArray("dataCenters").stream()
+            .allMatch(d -> d.asJsonObject().getBoolean("up")),
+        "every site is still up");
+  }
+
+  @Test
+  void statusHealthMetricsAndOpenApi() throws Exception {
+    String volume = gateway.newVolume(user, "ASYNC", "portland", "sanfrancisco");
+    JsonObject login = gateway.login(user, volume, "sanjose");
+
+    JsonObject status = ok(gateway.send("GET", "api/status", ADMIN, null));
+    List<String> reachable =
+        status.getJsonArray("sites").stream()
+            .map(JsonValue::asJsonObject)
+            .filter(site -> site.getBoolean("reachable"))
+            .map(site -> site.getString("name"))
+            .toList();
+    assertTrue(
+        reachable.containsAll(List.of("seattle", "portland", "sanfrancisco")), status.toString());
+    JsonObject group = ok(gateway.send("GET", "api/status/" + volume, ADMIN, null));
+    assertEquals("sanfrancisco", group.getString("primary"));
+    assertEquals(login.getJsonNumber("epoch"), group.getJsonNumber("epoch"));
+    assertEquals(1, group.getInt("activeGrants"));
+    for (JsonValue m : group.getJsonArray("members")) {
+      JsonObject member = m.asJsonObject();
+      assertEquals(
+          "sanfrancisco", member.getJsonObject("storage").getString("primary"), member.toString());
+      assertEquals(
+          member.getBoolean("primary"), !member.containsKey("lag"), "lag is per secondary");
+    }
+    error(404, "UNKNOWN_VOLUME", gateway.send("GET", "api/status/no-such-volume", ADMIN, null));
+
+    // Other tests leave data centers without storage in the shared directory (RuntimeIT), which
+    // rightly makes the storage check DOWN; the three demo units must be up either way.
+    HttpResponse<String> ready =
+        gateway.send("GET", gateway.server() + "/health/ready", null, null);
+    assertTrue(List.of(200, 503).contains(ready.statusCode()), ready.body());
+    JsonObject checks = Json.createObjectBuilder().build();
+    for (JsonValue c : GatewayClient.json(ready.body()).getJsonArray("checks")) {
+      checks = Json.createObjectBuilder(checks).add(c.asJsonObject().getString("name"), c).build();
+    }
+    assertEquals("UP", checks.getJsonObject("broker").getString("status"), ready.body());
+    assertEquals("UP", checks.getJsonObject("directory").getString("status"), ready.body());
+    JsonObject units = checks.getJsonObject("storage").getJsonObject("data");
+    for (String site : List.of("seattle", "portland", "sanfrancisco")) {
+      assertTrue(units.getString(site).startsWith("up"), ready.body());
+    }
+    assertEquals(
+        200, gateway.send("GET", gateway.server() + "/health/live", null, null).statusCode());
+
+    String metrics = metricsText();
+    assertTrue(metrics.contains("roamstore_login"), "login latency");
+    assertTrue(metrics.contains("roamstore_switch"), "switch latency");
+    assertTrue(metrics.contains("roamstore_cache_dirty_bytes{"), "cache dirty bytes per site");
+
+    HttpResponse<String> openapi = gateway.send("GET", gateway.server() + "/openapi", null, null);
+    assertEquals(200, openapi.statusCode());
+    for (String path :
+        List.of("/api/login", "/api/blocks/{volume}", "/api/volumes", "/api/status")) {
+      assertTrue(
+          openapi.body().contains(path), "OpenAPI describes " + path + ": " + openapi.body());
+    }
+  }
+
+  @Test
+  void anotherSystemUsesTheDirectoryOverAmqp() throws Exception {
+    Path script =
+        Path.of(System.getProperty("roamstore.launcher"))
+            .getParent()
+            .resolve("runtime/src/test/python/amqp_directory_client.py");
+    String output =
+        RealClients.run(
+            List.of(
+                "/usr/bin/python3",
+                script.toString(),
+                "--url",
+                "amqp://127.0.0.1:" + System.getProperty("it.broker.port")));
+    System.out.println(output);
+    assertTrue(output.contains("11 passed, 0 failed"), output);
+
+    String volume = value(output, "VOLUME=");
+    String nbd = value(output, "NBD_URI=");
+    assertTrue(RealClients.qemuIo(nbd, "write -P 0x42 0 4k").contains("wrote 4096/4096"), nbd);
+    JsonObject view = describe(volume);
+    assertEquals("ASYNC", view.getString("transferType"));
+    for (JsonValue m : view.getJsonArray("members")) {
+      JsonObject member = m.asJsonObject();
+      assertEquals("portland".equals(member.getString("dataCenter")), member.getBoolean("primary"));
+    }
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private JsonObject describe(String volume) throws Exception {
+    return ok(gateway.send("GET", "api/admin/volumes/" + volume, ADMIN, null));
+  }
+
+  private byte[] firstBlock(String volume, String bearer) throws Exception {
+    HttpResponse<byte[]> r =
+        gateway.blocks("GET", "api/blocks/" + volume, bearer, "bytes=0-4095", null);
+    assertEquals(206, r.statusCode(), text(r));
+    return r.body();
+  }
+
+  private String metricsText() throws Exception {
+    HttpResponse<String> metrics = gateway.send("GET", gateway.server() + "/metrics", null, null);
+    assertEquals(200, metrics.statusCode());
+    return metrics.body();
+  }
+
+  private static String value(String output, String prefix) {
+    return output
+        .lines()
+        .filter(l -> l.startsWith(prefix))
+        .map(l -> l.substring(prefix.length()).trim())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + prefix + " in " + output));
+  }
+
+  private static byte[] pattern(int length, int value) {
+    byte[] data = new byte[length];
+    Arrays.fill(data, (byte) value);
+    return data;
+  }
+
+  private static String text(HttpResponse<byte[]> r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  private static JsonObject ok(HttpResponse<String> r) {
+    assertEquals(200, r.statusCode(), r.body());
+    return GatewayClient.json(r.body());
+  }
+
+  private static JsonObject error(int status, String code, HttpResponse<?> r) {
+    String body =
+        r.body() instanceof byte[] bytes
+            ? new String(bytes, StandardCharsets.UTF_8)
+            : (String) r.body();
+    return GatewayClient.assertError(status, code, r.statusCode(), body);
+  }
+}

@@ -1,0 +1,174 @@
+package org.roamstore.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * A black-box client of the gateway for the integration tests: plain HTTP against the deployed WAR,
+ * always at 127.0.0.1 (the demo topology maps loopback to the Seattle network interface; a client
+ * at ::1 would match none).
+ */
+final class GatewayClient {
+  static final String ADMIN = "admin:roamstore-admin"; // from demo-topology.json
+  static final String PASSWORD = "it-password-1";
+
+  private final String root;
+  private final String server;
+  private final HttpClient http =
+      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+  GatewayClient(URL base) {
+    try {
+      URI uri = base.toURI();
+      String path = uri.getPath().endsWith("/") ? uri.getPath() : uri.getPath() + "/";
+      this.server = "http://127.0.0.1:" + uri.getPort();
+      this.root = server + path;
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(base.toString(), e);
+    }
+  }
+
+  /** The application's root URL, ending with '/'. */
+  String root() {
+    return root;
+  }
+
+  /** The server's root, where Payara Micro serves /openapi, /health and /metrics. */
+  String server() {
+    return server;
+  }
+
+  HttpResponse<String> send(String method, String path, String basic, String json)
+      throws Exception {
+    HttpRequest.Builder request = request(method, path, json);
+    if (json != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (basic != null) {
+      request.header("Authorization", basic(basic));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<byte[]> blocks(
+      String method, String path, String authorization, String range, byte[] body)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(root + path))
+            .timeout(Duration.ofSeconds(120))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    if (body != null) {
+      request.header("Content-Type", "application/octet-stream");
+    }
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    if (range != null) {
+      request.header("Range", range);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private HttpRequest.Builder request(String method, String path, String json) {
+    return HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : root + path))
+        .timeout(Duration.ofSeconds(60))
+        .method(
+            method,
+            json == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json));
+  }
+
+  static String basic(String userColonPassword) {
+    return "Basic "
+        + Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A fresh user with role user and {@link #PASSWORD}. */
+  String newUser() throws Exception {
+    String user = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "api/admin/users",
+            ADMIN,
+            "{\"name\":\"" + user + "\",\"password\":\"" + PASSWORD + "\"}");
+    assertEquals(201, created.statusCode(), created.body());
+    return user;
+  }
+
+  /** A fresh 16 MiB volume of the user, the first site primary. */
+  String newVolume(String owner, String transfer, String... sites) throws Exception {
+    String name = "vol-" + UUID.randomUUID().toString().substring(0, 8);
+    JsonArrayBuilder list = Json.createArrayBuilder();
+    for (String s : sites) {
+      list.add(s);
+    }
+    HttpResponse<String> created =
+        send(
+            "POST",
+            "api/admin/volumes",
+            ADMIN,
+            Json.createObjectBuilder()
+                .add("name", name)
+                .add("owner", owner)
+                .add("sizeBytes", 16 * 1024 * 1024)
+                .add("transferType", transfer)
+                .add("minimumStaySeconds", 0)
+                .add("sites", list)
+                .build()
+                .toString());
+    assertEquals(201, created.statusCode(), created.body());
+    return name;
+  }
+
+  JsonObject login(String user, String volume, String via) throws Exception {
+    HttpResponse<String> r =
+        send(
+            "POST",
+            "api/login",
+            null,
+            Json.createObjectBuilder()
+                .add("user", user)
+                .add("password", PASSWORD)
+                .add("volume", volume)
+                .add("networkInterface", via)
+                .build()
+                .toString());
+    assertEquals(200, r.statusCode(), r.body());
+    return json(r.body());
+  }
+
+  static JsonObject json(String text) {
+    try (JsonReader reader = Json.createReader(new StringReader(text))) {
+      return reader.readObject();
+    }
+  }
+
+  /** Asserts a refusal: the status, a JSON body and its stable code. */
+  static JsonObject assertError(int status, String code, int actualStatus, String body) {
+    assertEquals(status, actualStatus, body);
+    JsonObject error = json(body).getJsonObject("error");
+    assertEquals(code, error.getString("code"), body);
+    return error;
+  }
+}

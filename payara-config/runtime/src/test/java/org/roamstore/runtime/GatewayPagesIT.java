@@ -1,0 +1,350 @@
+package org.roamstore.runtime;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The gateway's pages as a person uses them: Debian's chromium, driven by Selenium, signs in, logs
+ * in to a volume and reads the connect commands, which then work with real NBD clients; an operator
+ * watches the status page change without reloading it. Plain HTTP checks what a browser does not
+ * show: CSRF refusals, cookie flags and the delay after failed sign-ins.
+ */
+@ExtendWith(ArquillianExtension.class)
+class GatewayPagesIT {
+  private static final Path SCREENSHOTS =
+      Path.of(System.getProperty("roamstore.dist")).getParent().resolve("screenshots");
+
+  @Deployment(testable = false)
+  static WebArchive gateway() {
+    return ShrinkWrap.createFromZipFile(
+        WebArchive.class, new File(System.getProperty("roamstore.dist"), "web-gateway.war"));
+  }
+
+  @ArquillianResource private URL base;
+
+  private GatewayClient gateway;
+  private WebDriver browser;
+  private Path profile;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    gateway = new GatewayClient(base);
+    Files.createDirectories(SCREENSHOTS);
+  }
+
+  @AfterEach
+  void closeBrowser() throws Exception {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @Test
+  void aPersonSignsInLogsInToAVolumeAndGetsWorkingConnectCommands() throws Exception {
+    String user = gateway.newUser();
+    // Portland holds the primary; the browser is on loopback, which attaches at Seattle.
+    String volume = gateway.newVolume(user, "SYNC", "portland", "seattle");
+
+    WebDriver b = browser();
+    b.get(gateway.root() + "volumes");
+    wait(b).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+    b.findElement(By.id("user")).sendKeys(user);
+    b.findElement(By.id("password")).sendKeys(GatewayClient.PASSWORD);
+    b.findElement(By.id("sign-in-button")).click();
+
+    wait(b).until(ExpectedConditions.visibilityOfElementLocated(By.id("choose")));
+    assertEquals(user, b.findElement(By.id("signed-in-as")).getText());
+    String detected =
+        b.findElement(By.cssSelector("#network-interface option[selected]")).getText();
+    assertTrue(detected.contains("Seattle"), "loopback is detected as Seattle: " + detected);
+    b.findElement(By.id("volume-" + volume)).click();
+    b.findElement(By.id("log-in-to-volume")).click();
+
+    wait(b).until(ExpectedConditions.visibilityOfElementLocated(By.id("nbd-uri")));
+    assertEquals("Seattle", b.findElement(By.id("data-center")).getText());
+    String moved = b.findElement(By.id("primary-moved")).getText();
+    assertTrue(moved.startsWith("moved here from portland; the switch took"), moved);
+    String nbdUri = b.findElement(By.id("nbd-uri")).getText();
+    assertTrue(nbdUri.startsWith("nbd://127.0.0.1:"), nbdUri);
+    screenshot(b, "result-page.png");
+
+    // The commands on the page work as they are, with the real clients.
+    String qemuImg = b.findElement(By.id("cmd-qemu-img")).getText();
+    assertEquals("qemu-img info " + nbdUri, qemuImg);
+    String info = RealClients.run(Arrays.asList(qemuImg.split(" ")));
+    assertTrue(info.contains("virtual size: 16 MiB"), info);
+    Path copy = SCREENSHOTS.getParent().resolve("it-data").resolve(volume + ".img");
+    Files.deleteIfExists(copy);
+    String nbdcopy =
+        b.findElement(By.id("cmd-nbdcopy")).getText().replace(volume + ".img", copy.toString());
+    RealClients.run(Arrays.asList(nbdcopy.split(" ")));
+    assertEquals(16L << 20, Files.size(copy), "nbdcopy copied the whole volume");
+    Files.delete(copy);
+    assertTrue(RealClients.qemuIo(nbdUri, "write -P 0x61 0 4k").contains("wrote 4096/4096"));
+    String token = b.findElement(By.id("bearer-token")).getText();
+    assertEquals(
+        206,
+        gateway
+            .blocks("GET", "api/blocks/" + volume, "Bearer " + token, "bytes=0-4095", null)
+            .statusCode());
+
+    // Signing out revokes the access: the export and the token stop working.
+    b.findElement(By.id("sign-out")).click();
+    wait(b).until(ExpectedConditions.visibilityOfElementLocated(By.id("note")));
+    assertTrue(b.findElement(By.id("note")).getText().contains("signed out"));
+    assertFalse(
+        RealClients.qemuIo(nbdUri, "read 0 4k").contains("read 4096/4096"),
+        "the NBD export is gone");
+    HttpResponse<byte[]> revoked =
+        gateway.blocks("GET", "api/blocks/" + volume, "Bearer " + token, "bytes=0-4095", null);
+    GatewayClient.assertError(
+        401,
+        "TOKEN_REVOKED",
+        revoked.statusCode(),
+        new String(revoked.body(), StandardCharsets.UTF_8));
+    b.get(gateway.root() + "volumes");
+    wait(b).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+  }
+
+  @Test
+  void theStatusPageFollowsASiteGoingDownWithoutReloading() throws Exception {
+    WebDriver b = browser();
+    b.get(gateway.root() + "status");
+    wait(b).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+    b.findElement(By.id("user")).sendKeys("admin");
+    b.findElement(By.id("password")).sendKeys("roamstore-admin");
+    b.findElement(By.id("sign-in-button")).click();
+    wait(b)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#site-sanfrancisco .state"), "up"));
+    ((JavascriptExecutor) b).executeScript("window.sameDocument = 'yes';");
+    try {
+      assertEquals(
+          200,
+          gateway
+              .send("PUT", "api/admin/sites/sanfrancisco", GatewayClient.ADMIN, "{\"up\":false}")
+              .statusCode());
+      wait(b)
+          .until(
+              ExpectedConditions.textToBePresentInElementLocated(
+                  By.cssSelector("#site-sanfrancisco .state"), "down"));
+      assertEquals(
+          "yes",
+          ((JavascriptExecutor) b).executeScript("return window.sameDocument;"),
+          "the page was redrawn in place, not reloaded");
+      assertNotNull(b.findElement(By.cssSelector("#groups tbody tr")), "copy groups are listed");
+      screenshot(b, "status-page.png");
+    } finally {
+      assertEquals(
+          200,
+          gateway
+              .send("PUT", "api/admin/sites/sanfrancisco", GatewayClient.ADMIN, "{\"up\":true}")
+              .statusCode());
+    }
+    wait(b)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("#site-sanfrancisco .state"), "up"));
+  }
+
+  @Test
+  void formsNeedTheirCsrfTokenAndTheSessionCookieIsHttpOnlyAndSameSiteStrict() throws Exception {
+    String user = gateway.newUser();
+    HttpClient client = cookieClient();
+
+    HttpResponse<String> form = get(client, "login");
+    assertEquals(200, form.statusCode());
+    String cookie = form.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(cookie.contains("HttpOnly"), cookie);
+    assertTrue(cookie.toLowerCase(Locale.ROOT).contains("samesite=strict"), cookie);
+    assertEquals(
+        "default-src 'self'",
+        form.headers().firstValue("Content-Security-Policy").orElseThrow().split(";")[0]);
+
+    HttpResponse<String> forged =
+        post(client, "login", "user=" + user + "&password=" + GatewayClient.PASSWORD);
+    assertEquals(403, forged.statusCode(), "no CSRF token, no sign-in");
+    assertEquals(302, get(client, "volumes").statusCode(), "still signed out");
+
+    HttpResponse<String> signedIn =
+        post(
+            client,
+            "login",
+            "user=" + user + "&password=" + GatewayClient.PASSWORD + "&csrf=" + csrf(form.body()));
+    assertEquals(302, signedIn.statusCode(), signedIn.body());
+    assertTrue(signedIn.headers().firstValue("Location").orElseThrow().endsWith("/volumes"));
+    assertTrue(
+        signedIn.headers().firstValue("Set-Cookie").isPresent(),
+        "signing in changes the session id");
+
+    HttpResponse<String> volumes = get(client, "volumes");
+    assertEquals(200, volumes.statusCode());
+    String volume = gateway.newVolume(user, "SYNC", "seattle", "portland");
+    HttpResponse<String> noToken = post(client, "volumes", "volume=" + volume);
+    assertEquals(403, noToken.statusCode(), "a volume login needs the token too");
+    HttpResponse<String> staleToken =
+        post(client, "volumes", "volume=" + volume + "&csrf=" + csrf(form.body()));
+    assertEquals(403, staleToken.statusCode(), "the token from before signing in is dead");
+    JsonViews.assertNoGrants(gateway, volume);
+
+    HttpResponse<String> loggedIn =
+        post(client, "volumes", "volume=" + volume + "&csrf=" + csrf(volumes.body()));
+    assertEquals(302, loggedIn.statusCode(), loggedIn.body());
+    HttpResponse<String> result = get(client, "access?volume=" + volume);
+    assertTrue(result.body().contains("qemu-img info nbd://"), result.body());
+  }
+
+  @Test
+  void repeatedFailedSignInsAreSlowedDown() throws Exception {
+    String user = gateway.newUser();
+    HttpClient client = cookieClient();
+    String token = csrf(get(client, "login").body());
+    for (int i = 0; i < 3; i++) {
+      HttpResponse<String> wrong =
+          post(client, "login", "user=" + user + "&password=wrong-password&csrf=" + token);
+      assertEquals(200, wrong.statusCode());
+      assertTrue(wrong.body().contains("Unknown user or wrong password"), wrong.body());
+    }
+    HttpResponse<String> refused =
+        post(
+            client,
+            "login",
+            "user=" + user + "&password=" + GatewayClient.PASSWORD + "&csrf=" + token);
+    assertEquals(429, refused.statusCode(), "even the right password waits after 3 failures");
+    assertTrue(refused.body().contains("Too many failed sign-ins"), refused.body());
+    assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () ->
+                post(
+                            client,
+                            "login",
+                            "user="
+                                + user
+                                + "&password="
+                                + GatewayClient.PASSWORD
+                                + "&csrf="
+                                + token)
+                        .statusCode()
+                    == 302);
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private WebDriver browser() throws Exception {
+    profile = Files.createTempDirectory("chromium-profile");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    // Without the networking flags chromium reaches for the internet, which this machine refuses.
+    options.addArguments(
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1600",
+        "--user-data-dir=" + profile);
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .build();
+    browser = new ChromeDriver(service, options);
+    return browser;
+  }
+
+  private static WebDriverWait wait(WebDriver b) {
+    return new WebDriverWait(b, Duration.ofSeconds(60));
+  }
+
+  private static void screenshot(WebDriver b, String name) throws Exception {
+    Path shot = SCREENSHOTS.resolve(name);
+    Files.write(shot, ((TakesScreenshot) b).getScreenshotAs(OutputType.BYTES));
+    System.out.println("screenshot: " + shot.toAbsolutePath());
+  }
+
+  private static HttpClient cookieClient() {
+    return HttpClient.newBuilder()
+        .cookieHandler(new CookieManager())
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  private HttpResponse<String> get(HttpClient client, String path) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(gateway.root() + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(HttpClient client, String path, String form) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(gateway.root() + path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String csrf(String html) {
+    Matcher m = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(html);
+    assertTrue(m.find(), "the form carries a CSRF token: " + html);
+    return URLEncoder.encode(m.group(1), StandardCharsets.UTF_8);
+  }
+
+  /** Small checks on the admin view of a volume. */
+  static final class JsonViews {
+    private JsonViews() {}
+
+    static void assertNoGrants(GatewayClient gateway, String volume) throws Exception {
+      HttpResponse<String> view =
+          gateway.send("GET", "api/admin/volumes/" + volume, GatewayClient.ADMIN, null);
+      assertEquals(0, GatewayClient.json(view.body()).getInt("activeGrants"), view.body());
+    }
+  }
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/python3
+"""Another system talking to the Roamstore directory over AMQP 1.0 with Debian's python3-qpid-proton.
+
+It provisions a user and a volume, logs in, is refused for bad requests, and sees the login on the
+events topic. Driven by GatewayApiIT; runs by hand against `roamstore run` too:
+
+    /usr/bin/python3 amqp_directory_client.py --url amqp://127.0.0.1:61616
+
+Prints one line per check and, for the caller, NBD_URI=... and VOLUME=...; exits 0 when every check
+passed, 1 otherwise.
+"""
+import argparse
+import json
+import sys
+import uuid
+
+from proton import Message, symbol
+from proton.reactor import ReceiverOption
+from proton.utils import BlockingConnection
+
+REQUESTS = "roamstore.directory.requests"
+EVENTS = "roamstore.events"
+
+
+class Capability(ReceiverOption):
+    """A source capability: 'topic' gives the receiver its own subscription of a multicast address;
+    'queue' makes Artemis create an anycast queue, which is what a JMS reply-to names."""
+
+    def __init__(self, capability):
+        self.capability = capability
+
+    def apply(self, receiver):
+        receiver.source.capabilities.put_object(symbol(self.capability))
+
+
+class Directory:
+    def __init__(self, connection, timeout):
+        self.timeout = timeout
+        self.reply_address = "amqp.replies." + uuid.uuid4().hex
+        self.replies = connection.create_receiver(self.reply_address, options=Capability("queue"))
+        self.requests = connection.create_sender(REQUESTS)
+
+    def ask(self, body, request_id=None):
+        """Sends one request (a dict, or raw text) and returns the parsed answer."""
+        text = body if isinstance(body, str) else json.dumps(body)
+        self.requests.send(Message(body=text, reply_to=self.reply_address, id=request_id))
+        reply = self.replies.receive(timeout=self.timeout)
+        self.replies.accept()
+        return json.loads(reply.body)
+
+
+failures = []
+
+
+def check(name, condition, detail):
+    print(("ok   " if condition else "FAIL ") + name + ("" if condition else ": " + str(detail)))
+    if not condition:
+        failures.append(name)
+
+
+def code_of(answer):
+    return answer.get("error", {}).get("code")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", default="amqp://127.0.0.1:61616")
+    parser.add_argument("--admin", default="admin:roamstore-admin")
+    parser.add_argument("--timeout", type=float, default=60)
+    args = parser.parse_args()
+    admin_user, admin_password = args.admin.split(":", 1)
+
+    connection = BlockingConnection(args.url, timeout=args.timeout)
+    try:
+        events = connection.create_receiver(EVENTS, options=Capability("topic"))
+        directory = Directory(connection, args.timeout)
+        suffix = uuid.uuid4().hex[:8]
+        user, password, volume = "amqp-" + suffix, "amqp-password-1", "amqp-vol-" + suffix
+        admin = {"user": admin_user, "password": admin_password}
+
+        pong = directory.ask({"op": "ping"})
+        check("ping", pong.get("ok") is True and pong.get("dataCenters", 0) >= 3, pong)
+
+        made = directory.ask(
+            {
+                "op": "provision",
+                "requestId": "provision-" + suffix,
+                "admin": admin,
+                "user": {"name": user, "password": password},
+                "volume": {
+                    "name": volume,
+                    "owner": user,
+                    "sizeBytes": 16 * 1024 * 1024,
+                    "transferType": "ASYNC",
+                    "sites": ["seattle", "portland"],
+                    "minimumStaySeconds": 0,
+                },
+            }
+        )
+        check(
+            "provision a user and a volume",
+            made.get("ok") is True
+            and made.get("requestId") == "provision-" + suffix
+            and made["result"]["user"]["name"] == user
+            and made["result"]["volume"]["name"] == volume,
+            made,
+        )
+
+        not_admin = directory.ask(
+            {"op": "provision", "admin": {"user": user, "password": password},
+             "volume": {"name": volume + "-x", "owner": user, "sizeBytes": 4096, "sites": ["seattle"]}}
+        )
+        check("provision needs the role admin", code_of(not_admin) == "FORBIDDEN", not_admin)
+
+        invalid = directory.ask(
+            {"op": "provision", "admin": admin,
+             "volume": {"name": volume + "/x", "owner": user, "sizeBytes": 1000, "sites": []}}
+        )
+        check("an invalid volume is refused", code_of(invalid) == "VALIDATION_FAILED", invalid)
+
+        login = directory.ask(
+            {"op": "login", "requestId": "login-" + suffix, "user": user, "password": password,
+             "volume": volume, "networkInterface": "eugene"}
+        )
+        result = login.get("result", {})
+        check(
+            "log in through Eugene: the primary moves to Portland",
+            login.get("ok") is True
+            and result.get("dataCenter", {}).get("name") == "portland"
+            and result.get("outcome") == "SWITCH"
+            and result.get("nbd", {}).get("uri", "").startswith("nbd://"),
+            login,
+        )
+
+        wrong = directory.ask(
+            {"op": "login", "user": user, "password": "wrong-password", "volume": volume,
+             "networkInterface": "eugene"}
+        )
+        check("a wrong password is refused", code_of(wrong) == "AUTHENTICATION_FAILED", wrong)
+
+        where = directory.ask(
+            {"op": "login", "user": user, "password": password, "volume": volume}
+        )
+        check(
+            "a login by message must name its network interface",
+            code_of(where) == "UNKNOWN_NETWORK_INTERFACE",
+            where,
+        )
+
+        missing = directory.ask({"op": "login", "user": user})
+        check("missing fields are refused", code_of(missing) == "VALIDATION_FAILED", missing)
+
+        malformed = directory.ask('{"op": "login", "user":')
+        check("malformed JSON is refused", code_of(malformed) == "MALFORMED_REQUEST", malformed)
+
+        unknown = directory.ask({"op": "format-everything"})
+        check("an unknown op is refused", code_of(unknown) == "UNKNOWN_OP", unknown)
+
+        seen = None
+        while seen is None:
+            message = events.receive(timeout=args.timeout)
+            events.accept()
+            event = json.loads(message.body)
+            if event.get("volume") == volume and event.get("type") == "LOGIN":
+                seen = event
+        check(
+            "the login is announced on the events topic",
+            seen.get("dataCenter") == "portland" and seen.get("outcome") == "SWITCH",
+            seen,
+        )
+        print("VOLUME=" + volume)
+        print("NBD_URI=" + result.get("nbd", {}).get("uri", ""))
+    finally:
+        connection.close()
+
+    print("%d passed, %d failed" % (11 - len(failures), len(failures)))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
