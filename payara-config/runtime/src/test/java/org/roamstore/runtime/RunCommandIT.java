@@ -72,7 +72,7 @@ class RunCommandIT {
                 "--broker-port",
                 String.valueOf(brokerPort),
                 "--nbd-port",
-                String.valueOf(Integer.getInteger("it.nbd.port") + 10))
+                "0")
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
