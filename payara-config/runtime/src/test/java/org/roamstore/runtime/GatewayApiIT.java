@@ -303,8 +303,13 @@ class GatewayApiIT {
     assertEquals("sanfrancisco", group.getString("primary"));
     assertEquals(login.getJsonNumber("epoch"), group.getJsonNumber("epoch"));
     assertEquals(1, group.getInt("activeGrants"));
+    assertTrue(status.getBoolean("lagReported"), "storage reports lag (copyGroupStatus)");
     for (JsonValue m : group.getJsonArray("members")) {
       JsonObject member = m.asJsonObject();
+      if (!member.getBoolean("primary")) {
+        String state = member.getJsonObject("lag").getString("state");
+        assertTrue(List.of("IN_SYNC", "LAGGING").contains(state), member.toString());
+      }
       assertEquals(
           "sanfrancisco", member.getJsonObject("storage").getString("primary"), member.toString());
       assertEquals(
@@ -334,6 +339,7 @@ class GatewayApiIT {
     assertTrue(metrics.contains("roamstore_login"), "login latency");
     assertTrue(metrics.contains("roamstore_switch"), "switch latency");
     assertTrue(metrics.contains("roamstore_cache_dirty_bytes{"), "cache dirty bytes per site");
+    assertTrue(metrics.contains("roamstore_replication_lag_bytes"), "replication lag");
 
     HttpResponse<String> openapi = gateway.send("GET", gateway.server() + "/openapi", null, null);
     assertEquals(200, openapi.statusCode());

@@ -219,6 +219,9 @@ class GatewayPagesIT {
 
     HttpResponse<String> volumes = get(client, "volumes");
     assertEquals(200, volumes.statusCode());
+    HttpResponse<String> notAnOperator = get(client, "status");
+    assertEquals(403, notAnOperator.statusCode());
+    assertTrue(notAnOperator.body().contains("This page is for operators"), notAnOperator.body());
     String volume = gateway.newVolume(user, "SYNC", "seattle", "portland");
     HttpResponse<String> noToken = post(client, "volumes", "volume=" + volume);
     assertEquals(403, noToken.statusCode(), "a volume login needs the token too");

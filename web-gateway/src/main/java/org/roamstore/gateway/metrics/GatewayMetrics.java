@@ -13,6 +13,8 @@ import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
+import org.roamstore.directory.access.AccessService;
+import org.roamstore.directory.access.SystemStatus;
 import org.roamstore.directory.copygroup.StorageSites;
 import org.roamstore.directory.login.LoginResult;
 import org.roamstore.directory.model.DataCenter;
@@ -29,11 +31,11 @@ import org.roamstore.storage.api.StorageConnection;
  *   <li>{@code roamstore.login{outcome}}: login latency at the gateway, end to end;
  *   <li>{@code roamstore.switch}: how long copy volume group definitions took;
  *   <li>{@code roamstore.cache.dirty{site}}: a storage control unit's write-back cache bytes not
- *       yet on disk (-1 while it does not answer).
+ *       yet on disk (-1 while it does not answer);
+ *   <li>{@code roamstore.replication.lag}: bytes behind over every copy group, from each primary's
+ *       {@code copyGroupStatus} (see {@code org.roamstore.directory.access.ReplicationLag}; -1
+ *       while storage reports none).
  * </ul>
- *
- * Replication lag has no metric yet: the storage API does not report it (see {@code
- * org.roamstore.directory.access.ReplicationLag}).
  */
 @ApplicationScoped
 public class GatewayMetrics {
@@ -42,15 +44,45 @@ public class GatewayMetrics {
   @Inject private MetricRegistry registry;
   @Inject private StorageSites sites;
   @Inject private DirectoryStartup directory;
+  @Inject private AccessService access;
 
   private final Set<String> gauges = ConcurrentHashMap.newKeySet();
 
-  /** Registers the cache gauges at start, so a scrape sees them before any request. */
+  /** Registers the gauges at start, so a scrape sees them before any request. */
   void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
     try {
       directory.dataCenters().forEach(this::watchCache);
     } catch (RuntimeException e) {
       LOG.log(Level.INFO, "cache gauges are registered on first use instead: " + e);
+    }
+    registry.gauge(
+        Metadata.builder()
+            .withName("roamstore.replication.lag")
+            .withDescription(
+                "write data accepted at primaries and not yet applied at their secondaries, all"
+                    + " copy groups together (-1: storage reports no lag)")
+            .withUnit(MetricUnits.BYTES)
+            .build(),
+        this::lagBytes);
+  }
+
+  /** Asks every primary (as the status page does); scrapes are rare enough for that. */
+  private long lagBytes() {
+    try {
+      SystemStatus status = access.status();
+      long total = 0;
+      boolean reported = false;
+      for (SystemStatus.CopyGroup group : status.copyGroups()) {
+        for (SystemStatus.Member member : group.members()) {
+          if (member.lag() != null && member.lag().pendingBytes() != null) {
+            total += member.lag().pendingBytes();
+            reported = true;
+          }
+        }
+      }
+      return reported ? total : -1;
+    } catch (RuntimeException e) {
+      return -1;
     }
   }
 
