@@ -139,11 +139,62 @@ class RemoteCopyCrashTest {
     }
   }
 
+  @Test
+  void aBrokerKilledUnderSyncWritesLosesNothingOfTheBatchesItHeldInMemory() throws Exception {
+    // SYNC batches are not persistent: the restarted broker has none of them, so the primary must
+    // send again what its secondaries had not reported durable (or resync it).
+    int port = RemoteCopySites.freePort();
+    Path brokerLog = root.resolve("broker.log");
+    String[] brokerArgs = {
+      "--data", root.resolve("broker").toString(), "--host", "127.0.0.1", "--port", "" + port
+    };
+    ChildProcess broker = ChildProcess.start(brokerLog, "listening", BROKER, brokerArgs);
+    RemoteCopySettings settings = SETTINGS.withSyncTimeout(Duration.ofSeconds(2));
+    try (RemoteCopySites sites = RemoteCopySites.withBrokerAt(root, port, settings)) {
+      String[] all = {"seattle", "portland", "sanfrancisco"};
+      for (String s : all) {
+        sites.open(s);
+      }
+      sites.create(
+          RemoteCopySites.group(
+              "v7", TransferType.SYNC, SyncFailurePolicy.MARK_OUT_OF_SYNC, "seattle", all),
+          SIZE);
+      StorageControlUnit seattle = sites.unit("seattle");
+
+      smallWrites(seattle, "v7", 31, 300);
+      CompletableFuture<Void> writing =
+          CompletableFuture.runAsync(() -> smallWrites(seattle, "v7", 32, 600));
+      Thread.sleep(200); // batches in the broker, applied or not, not yet durable
+      broker.kill();
+      assertFalse(broker.isAlive());
+      Thread.sleep(500);
+      broker = ChildProcess.start(brokerLog, "listening", BROKER, brokerArgs);
+      writing.get(120, TimeUnit.SECONDS);
+      smallWrites(seattle, "v7", 33, 200);
+
+      try (StorageConnection c = seattle.connect()) {
+        c.synchronizeCache("v7", Set.of("portland", "sanfrancisco"), Duration.ofSeconds(60));
+        c.flush("v7");
+      }
+      String primary = sites.checksum("seattle", "v7");
+      for (String secondary : List.of("portland", "sanfrancisco")) {
+        assertEquals(
+            primary, sites.checksum(secondary, "v7"), () -> differences(sites, secondary, "v7"));
+      }
+    } finally {
+      broker.close();
+    }
+  }
+
   private static void smallWrites(StorageControlUnit unit, long seed, int count) {
+    smallWrites(unit, "v6", seed, count);
+  }
+
+  private static void smallWrites(StorageControlUnit unit, String volume, long seed, int count) {
     Random random = new Random(seed);
     try (StorageConnection c = unit.connect()) {
       for (int i = 0; i < count; i++) {
-        RandomWrites.small(c, "v6", SIZE, random);
+        RandomWrites.small(c, volume, SIZE, random);
       }
     }
   }

@@ -13,14 +13,16 @@ final class Destination {
   final String storageSystem;
   StreamKey stream;
   long lastAssigned; // the last sequence handed a write in the current stream
-  long committed; // the last sequence in the broker's journal
+  long committed; // the last sequence in the broker's journal (SYNC: on the secondary's disk)
   long applied; // the last sequence the secondary has in its cache
   long durable; // the last sequence on the secondary's disk
   State state = State.IN_SYNC; // IN_SYNC, OUT_OF_SYNC or RESYNCING; LAGGING is derived
 
   OutgoingBatch open;
   final ArrayDeque<OutgoingBatch> ready = new ArrayDeque<>();
-  long uncommittedBytes;
+  long uncommittedBytes; // of batches not yet safe: not in the broker's journal, or retained
+  // SYNC batches the broker has (not persistently) and the secondary has not reported durable.
+  final ArrayDeque<OutgoingBatch> retained = new ArrayDeque<>();
   final ArrayDeque<SyncWrite.Waiter> waiters = new ArrayDeque<>();
 
   // Lag in bytes: cumulative payload assigned, and per unacknowledged batch its cumulative mark.

@@ -75,6 +75,11 @@ public final class GroupStream {
     public int bodyLength() {
       return batch.sizeBytes();
     }
+
+    /** ASYNC batches go into the broker's journal; SYNC ones are retained by the primary. */
+    public boolean persistent() {
+      return !batch.retained;
+    }
   }
 
   GroupStream(
@@ -156,7 +161,8 @@ public final class GroupStream {
     if (data == null) {
       return add(d, offset, length, null);
     }
-    int maxPiece = settings.maxBatchBytes() - BatchFormat.ENTRY_HEADER_BYTES;
+    // A piece of the batch limit fits a batch (see add): no 17-byte tail in a batch of its own.
+    int maxPiece = batchBytes();
     ByteBuffer source = data.duplicate();
     long position = offset;
     long sequence;
@@ -169,13 +175,22 @@ public final class GroupStream {
     return sequence;
   }
 
+  /** SYNC batches stay below the broker's large-message size (see SYNC_BATCH_BYTES). */
+  private int batchBytes() {
+    return transferType == TransferType.SYNC
+        ? Math.min(settings.maxBatchBytes(), RemoteCopySettings.SYNC_BATCH_BYTES)
+        : settings.maxBatchBytes();
+  }
+
   private long add(Destination d, long offset, long length, ByteBuffer data) {
     int entryBytes = BatchFormat.entryBytes(length, data == null);
-    if (d.open != null && !d.open.fits(entryBytes, settings.maxBatchBytes())) {
+    // The limit is on payload: a batch's body may exceed it by one entry header.
+    int maxBody = batchBytes() + BatchFormat.ENTRY_HEADER_BYTES;
+    if (d.open != null && !d.open.fits(entryBytes, maxBody)) {
       closeOpen(d);
     }
     if (d.open == null) {
-      d.open = new OutgoingBatch(d.stream, d.lastAssigned + 1);
+      d.open = new OutgoingBatch(d.stream, d.lastAssigned + 1, transferType == TransferType.SYNC);
     }
     long sequence = d.open.add(offset, length, data);
     d.lastAssigned = sequence;
@@ -222,6 +237,12 @@ public final class GroupStream {
         destinations.put(s, d);
       } else {
         closeOpen(d);
+        if (!d.retained.isEmpty()) {
+          // Acknowledgements of the old stream no longer count, so whether these reached the
+          // secondary's disk will never be known: their regions are resent by a resync.
+          markOutOfSync(d, "the copy group changed before SYNC write data was durable there");
+          dropRetained(d);
+        }
         d.restart(stream);
       }
     }
@@ -262,6 +283,13 @@ public final class GroupStream {
     try {
       for (Shipment s : shipments) {
         Destination d = s.destination();
+        if (s.batch().retained) {
+          // Only in the broker's memory: safe once the secondary reports it durable, which it may
+          // have done already (its acknowledgement can overtake this call).
+          d.retained.add(s.batch());
+          releaseDurable(d);
+          continue;
+        }
         d.uncommittedBytes -= s.batch().sizeBytes();
         if (s.batch().stream.equals(d.stream)) {
           d.committed = Math.max(d.committed, s.batch().last);
@@ -285,6 +313,31 @@ public final class GroupStream {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The connection to the broker broke: it may have lost the retained (non-persistent) batches, so
+   * they go out again first, ahead of everything else. A secondary skips what it already has.
+   */
+  void resendRetained() {
+    lock.lock();
+    try {
+      for (Destination d : destinations.values()) {
+        while (!d.retained.isEmpty()) {
+          d.ready.addFirst(d.retained.pollLast());
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets the retained batches (their ranges are in the out-of-sync map). */
+  private static void dropRetained(Destination d) {
+    for (OutgoingBatch b : d.retained) {
+      d.uncommittedBytes -= b.sizeBytes();
+    }
+    d.retained.clear();
   }
 
   boolean hasUnshipped() {
@@ -331,10 +384,27 @@ public final class GroupStream {
         sampleRate(d, now);
       }
       d.durable = Math.max(d.durable, ack.durable());
+      releaseDurable(d);
       advance(d);
       progress.signalAll();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Retained batches the secondary has on disk are safe: they count as committed now. */
+  private void releaseDurable(Destination d) {
+    boolean released = false;
+    while (!d.retained.isEmpty()
+        && d.retained.peek().stream.equals(d.stream)
+        && d.retained.peek().last <= d.durable) {
+      OutgoingBatch b = d.retained.poll();
+      d.uncommittedBytes -= b.sizeBytes();
+      d.committed = Math.max(d.committed, b.last);
+      released = true;
+    }
+    if (released) {
+      completeFlushWaiters(System.nanoTime());
     }
   }
 
@@ -478,6 +548,9 @@ public final class GroupStream {
     OutgoingBatch.RangeConsumer mark =
         (offset, length) -> outOfSync.mark(d.storageSystem, offset, length);
     // Batches not yet in the broker might never get there: their regions are resent by the resync.
+    for (OutgoingBatch b : d.retained) {
+      b.forEachRange(mark); // in the broker's memory only; a broker restart would lose them
+    }
     for (OutgoingBatch b : d.ready) {
       b.forEachRange(mark);
     }
@@ -514,7 +587,11 @@ public final class GroupStream {
 
   // ---- FLUSH and synchronize cache ----
 
-  /** Completes once every write queued so far is in the broker (or its secondary out of sync). */
+  /**
+   * Completes once every write queued so far is in the broker's journal (ASYNC) or on the
+   * secondary's disk (SYNC, whose batches the broker holds only in memory), or its secondary is out
+   * of sync with the regions recorded.
+   */
   CompletableFuture<Void> flush() {
     List<CompletableFuture<Void>> waits = new ArrayList<>();
     lock.lock();

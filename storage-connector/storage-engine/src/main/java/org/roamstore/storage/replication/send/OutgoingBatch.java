@@ -10,21 +10,28 @@ import org.roamstore.storage.replication.batch.StreamKey;
  * so that a batch of a few 4 KiB writes does not cost a megabyte. It remembers the ranges it covers
  * so that, should its secondary go out of sync before it is safely in the broker, they can go into
  * the out-of-sync map instead.
+ *
+ * <p>A batch of a SYNC stream is <em>retained</em>: it travels as a non-persistent message (no
+ * journal write and disk force at the broker on the SYNC write's path) and the primary keeps it
+ * until the secondary reports it durable, to send it again if the broker lost it (restart) or to
+ * mark its ranges for resync if the secondary goes out of sync meanwhile.
  */
 final class OutgoingBatch {
   private static final int INITIAL_BYTES = 64 * 1024;
 
   final StreamKey stream;
   final long first;
+  final boolean retained;
   long last;
   private ByteBuffer body;
   private long[] ranges = new long[16];
   private int rangeCount;
   long payloadBytes;
 
-  OutgoingBatch(StreamKey stream, long first) {
+  OutgoingBatch(StreamKey stream, long first, boolean retained) {
     this.stream = stream;
     this.first = first;
+    this.retained = retained;
     this.last = first - 1;
   }
 

@@ -5,6 +5,7 @@ import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
@@ -12,9 +13,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -35,9 +38,11 @@ import org.roamstore.storage.replication.batch.Queues;
 /**
  * The write data send process (reference text, 134; Fig. 11) of one control unit: takes the closed
  * batches of every copy group it is primary of and puts them into the secondaries' queues, many
- * persistent messages per broker transaction. Whatever arrived while a commit was running goes out
- * in the next one. Batches whose commit failed are sent again after a reconnect (a secondary
- * ignores what it already has).
+ * messages per broker transaction. Whatever arrived while a commit was running goes out in the next
+ * one. Batches whose commit failed are sent again after a reconnect (a secondary ignores what it
+ * already has). ASYNC batches are persistent; SYNC batches are not (their writer waits for the
+ * secondary, not for the broker's disk) and are retained by their stream until the secondary has
+ * them on disk, so after a reconnect, which may follow a broker restart, they are sent again too.
  */
 public final class WriteDataSendProcess extends MessagingLoop {
   private static final Logger LOG = Logger.getLogger(WriteDataSendProcess.class.getName());
@@ -149,7 +154,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
       g.takeReady(batches, MAX_BATCHES_PER_COMMIT);
     }
     if (!batches.isEmpty()) {
-      ship(batches);
+      shipSyncFirst(batches);
     }
     // Every round: besides deadlines, a resync refills its window as soon as the broker took the
     // previous regions, so its pace is the broker's and not a timer's.
@@ -161,13 +166,47 @@ public final class WriteDataSendProcess extends MessagingLoop {
     }
   }
 
+  /**
+   * SYNC batches (not persistent) go in a commit of their own, which need not wait for the disk
+   * force of the journal that the ASYNC batches' commit costs. Not when one queue gets both (a
+   * group that changed its transfer type): its batches must reach it in stream order.
+   */
+  private void shipSyncFirst(List<GroupStream.Shipment> batches) throws JMSException {
+    List<GroupStream.Shipment> retained = new ArrayList<>();
+    List<GroupStream.Shipment> persistent = new ArrayList<>();
+    Set<String> retainedQueues = new HashSet<>();
+    for (GroupStream.Shipment s : batches) {
+      if (s.persistent()) {
+        persistent.add(s);
+      } else {
+        retained.add(s);
+        retainedQueues.add(s.storageSystem());
+      }
+    }
+    boolean mixed = false;
+    for (GroupStream.Shipment s : persistent) {
+      mixed |= retainedQueues.contains(s.storageSystem());
+    }
+    if (mixed || retained.isEmpty() || persistent.isEmpty()) {
+      ship(batches);
+    } else {
+      ship(retained);
+      ship(persistent);
+    }
+  }
+
   private void ship(List<GroupStream.Shipment> batches) throws JMSException {
     inFlight = batches;
     for (GroupStream.Shipment s : batches) {
       BytesMessage message = session.createBytesMessage();
       s.header(self).writeTo(message);
       message.writeBytes(s.body(), 0, s.bodyLength());
-      producer.send(queue(s.storageSystem()), message);
+      producer.send(
+          queue(s.storageSystem()),
+          message,
+          s.persistent() ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT,
+          Message.DEFAULT_PRIORITY,
+          Message.DEFAULT_TIME_TO_LIVE);
     }
     session.commit();
     inFlight = null;
@@ -225,6 +264,10 @@ public final class WriteDataSendProcess extends MessagingLoop {
       for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(unsure).entrySet()) {
         e.getKey().returned(e.getValue());
       }
+    }
+    // Before the batches just returned: retained ones come earlier in their streams.
+    for (GroupStream g : groups.values()) {
+      g.resendRetained();
     }
     // Deadlines (SYNC timeouts, flushes) must still be noticed while the broker is away.
     for (GroupStream g : groups.values()) {
