@@ -149,10 +149,12 @@ class GatewayApiIT {
             bearer,
             null,
             block));
-    error(
-        400,
-        "VALIDATION_FAILED",
-        gateway.blocks("PUT", "api/blocks/" + volume + "?epoch=" + epoch, bearer, null, block));
+    JsonObject noOffset =
+        error(
+            400,
+            "VALIDATION_FAILED",
+            gateway.blocks("PUT", "api/blocks/" + volume + "?epoch=" + epoch, bearer, null, block));
+    assertTrue(noOffset.getJsonObject("details").containsKey("offset"), noOffset.toString());
     error(
         400,
         "VALIDATION_FAILED",

@@ -1,11 +1,12 @@
 package org.roamstore.gateway.health;
 
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -28,9 +29,6 @@ public class GatewayHealth {
   @Inject private DirectoryStartup directory;
   @Inject private StorageSites sites;
 
-  @Resource(lookup = DirectoryQueues.CONNECTION_FACTORY)
-  private ConnectionFactory jms;
-
   @Produces
   @Liveness
   HealthCheck application() {
@@ -46,13 +44,22 @@ public class GatewayHealth {
   HealthCheck broker() {
     return () -> {
       HealthCheckResponseBuilder check = HealthCheckResponse.named("broker");
-      try (JMSContext context = jms.createContext()) {
+      try (JMSContext context = connectionFactory().createContext()) {
         context.createProducer(); // a pooled connection that the broker accepted
         return check.up().build();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | NamingException e) {
         return check.down().withData("error", String.valueOf(e.getMessage())).build();
       }
     };
+  }
+
+  /**
+   * Looked up when a check runs, not injected: on a full Payara Server the health checks are made
+   * where the WAR's java:comp is not bound, and an injected resource fails the deployment (measured
+   * with the EAR).
+   */
+  private static ConnectionFactory connectionFactory() throws NamingException {
+    return (ConnectionFactory) new InitialContext().lookup(DirectoryQueues.CONNECTION_FACTORY);
   }
 
   @Produces

@@ -57,9 +57,15 @@ final class ErrorMappers {
         400, ErrorCode.VALIDATION_FAILED.name(), "the request is not valid: " + details, details);
   }
 
-  /** "login.body.user" becomes "user": clients know their fields, not our method names. */
+  /**
+   * "login.body.user" becomes "user" and "write.offset" (a query parameter) "offset": clients know
+   * their fields, not our method names.
+   */
   private static String field(String path) {
     String[] parts = path.split("\\.");
+    if (parts.length == 2) {
+      return parts[1];
+    }
     return parts.length > 2
         ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length))
         : path;
