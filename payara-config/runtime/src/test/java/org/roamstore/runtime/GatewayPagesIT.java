@@ -40,6 +40,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -126,6 +127,30 @@ class GatewayPagesIT {
         gateway
             .blocks("GET", "api/blocks/" + volume, "Bearer " + token, "bytes=0-4095", null)
             .statusCode());
+
+    // Travelling: the network interface chosen from the list (Eugene) moves the primary to
+    // Portland, and the data written through Seattle is there.
+    b.findElement(By.linkText("My volumes")).click();
+    wait(b).until(ExpectedConditions.visibilityOfElementLocated(By.id("choose")));
+    new Select(b.findElement(By.id("network-interface"))).selectByValue("eugene");
+    b.findElement(By.id("volume-" + volume)).click();
+    b.findElement(By.id("log-in-to-volume")).click();
+    wait(b).until(ExpectedConditions.textToBe(By.id("data-center"), "Portland"));
+    String movedBack = b.findElement(By.id("primary-moved")).getText();
+    assertTrue(movedBack.startsWith("moved here from seattle; the switch took"), movedBack);
+    String portlandUri = b.findElement(By.id("nbd-uri")).getText();
+    assertTrue(
+        RealClients.qemuIo(portlandUri, "read -P 0x61 0 4k").contains("read 4096/4096"),
+        "SYNC remote copy brought Seattle's write to Portland");
+    HttpResponse<byte[]> takenOver =
+        gateway.blocks("GET", "api/blocks/" + volume, "Bearer " + token, "bytes=0-4095", null);
+    GatewayClient.assertError(
+        401,
+        "TOKEN_REVOKED",
+        takenOver.statusCode(),
+        new String(takenOver.body(), StandardCharsets.UTF_8));
+    token = b.findElement(By.id("bearer-token")).getText();
+    nbdUri = portlandUri;
 
     // Signing out revokes the access: the export and the token stop working.
     b.findElement(By.id("sign-out")).click();
