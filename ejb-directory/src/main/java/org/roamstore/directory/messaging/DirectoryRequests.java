@@ -47,7 +47,6 @@ import org.roamstore.directory.topology.DirectoryStartup;
 @ApplicationScoped
 public class DirectoryRequests {
   private static final Logger LOG = Logger.getLogger(DirectoryRequests.class.getName());
-  private static final Jsonb JSONB = JsonbBuilder.create();
 
   @Inject private DirectoryStartup topology;
   @Inject private LoginService logins;
@@ -84,7 +83,8 @@ public class DirectoryRequests {
   }
 
   private JsonObject login(JsonObject request) {
-    LoginRequest body = JSONB.fromJson(without(request, "op", "requestId"), LoginRequest.class);
+    LoginRequest body =
+        Binding.JSONB.fromJson(without(request, "op", "requestId"), LoginRequest.class);
     if (body.user() != null) {
       throttle.check(body.user());
     }
@@ -140,7 +140,7 @@ public class DirectoryRequests {
     }
     JsonObjectBuilder result = Json.createObjectBuilder();
     if (user != null) {
-      DirectoryUser created = users.create(JSONB.fromJson(user.toString(), NewUser.class));
+      DirectoryUser created = users.create(Binding.JSONB.fromJson(user.toString(), NewUser.class));
       var roles = Json.createArrayBuilder();
       created.roles().stream().sorted().forEach(roles::add);
       result.add(
@@ -150,9 +150,14 @@ public class DirectoryRequests {
       result.add(
           "volume",
           DirectoryJson.volume(
-              provisioning.create(JSONB.fromJson(volume.toString(), VolumeSpec.class))));
+              provisioning.create(Binding.JSONB.fromJson(volume.toString(), VolumeSpec.class))));
     }
     return result.build();
+  }
+
+  /** JSON-B made on first use, so the pure parts of this class need no JSON-B provider. */
+  private static final class Binding {
+    static final Jsonb JSONB = JsonbBuilder.create();
   }
 
   /** Not a directory refusal (nothing in the directory decides roles for a message). */

@@ -1,0 +1,46 @@
+package org.roamstore.directory.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import jakarta.ejb.EJBException;
+import jakarta.json.JsonObject;
+import jakarta.json.bind.JsonbException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.failure.ErrorCode;
+
+/** The answers of the request queue carry the REST API's codes for the same failures. */
+class DirectoryRequestsTest {
+
+  @Test
+  void aDirectoryRefusalKeepsItsCodeAndDetails() {
+    JsonObject answer =
+        DirectoryRequests.failure(
+            "login",
+            new DirectoryException(
+                ErrorCode.OLD_PRIMARY_UNREACHABLE, "seattle is down", Map.of("site", "seattle")));
+    assertFalse(answer.getBoolean("ok"));
+    assertEquals("login", answer.getString("op"));
+    JsonObject error = answer.getJsonObject("error");
+    assertEquals("OLD_PRIMARY_UNREACHABLE", error.getString("code"));
+    assertEquals("seattle", error.getJsonObject("details").getString("site"));
+  }
+
+  @Test
+  void aRefusalWrappedByTheEjbContainerIsUnwrapped() {
+    JsonObject answer =
+        DirectoryRequests.failure(
+            "provision",
+            new EJBException(
+                new DirectoryException(ErrorCode.VOLUME_EXISTS, "a volume named 'x' exists")));
+    assertEquals("VOLUME_EXISTS", answer.getJsonObject("error").getString("code"));
+  }
+
+  @Test
+  void aBodyThatIsNotTheJsonExpectedIsMalformed() {
+    JsonObject answer = DirectoryRequests.failure("login", new JsonbException("unexpected token"));
+    assertEquals("MALFORMED_REQUEST", answer.getJsonObject("error").getString("code"));
+  }
+}
