@@ -11,6 +11,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.LockTimeoutException;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import jakarta.persistence.PessimisticLockException;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -305,9 +306,30 @@ public class LoginService {
                   new DirectoryException(
                       ErrorCode.UNKNOWN_VOLUME, "no virtual volume named '" + name + "'"));
     } catch (PessimisticLockException | LockTimeoutException e) {
-      throw new DirectoryException(
-          ErrorCode.VOLUME_BUSY, "volume '" + name + "' is busy with another login; try again");
+      throw busy(name);
+    } catch (PersistenceException e) {
+      // H2 reports its own lock timeout (SQLState HYT00, after its LOCK_TIMEOUT, not the hint's)
+      // as a plain JDBC failure; it means the same: another login holds the volume.
+      if (isLockTimeout(e)) {
+        throw busy(name);
+      }
+      throw e;
     }
+  }
+
+  private static DirectoryException busy(String name) {
+    return new DirectoryException(
+        ErrorCode.VOLUME_BUSY, "volume '" + name + "' is busy with another login; try again");
+  }
+
+  static boolean isLockTimeout(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException sql
+          && ("HYT00".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Set<String> downStorageSystems(VirtualVolume volume) {
