@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.annotation.Resource;
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -38,7 +34,8 @@ class NbdOnPayaraIT {
   @Deployment
   static WebArchive gateway() {
     File war = new File(System.getProperty("roamstore.dist"), "web-gateway.war");
-    return ShrinkWrap.createFromZipFile(WebArchive.class, war).addClass(NbdOnPayaraIT.class);
+    return ShrinkWrap.createFromZipFile(WebArchive.class, war)
+        .addClasses(NbdOnPayaraIT.class, QemuIo.class);
   }
 
   @Resource(lookup = "roamstore/storage/portland")
@@ -60,9 +57,10 @@ class NbdOnPayaraIT {
       String uri = "nbd://127.0.0.1:" + storage.status().nbdPort() + "/" + export;
 
       // Unaligned on purpose: 3 bytes past a sector boundary, across a 4 KiB page.
-      Result written = qemuIo(uri, "write -P 0x5a 4099 65536", "flush", "read -P 0x5a 4099 65536");
-      assertEquals(0, written.exit, written.output);
-      assertTrue(!written.output.contains("verification failed"), written.output);
+      QemuIo.Result written =
+          QemuIo.run(uri, "write -P 0x5a 4099 65536", "flush", "read -P 0x5a 4099 65536");
+      assertEquals(0, written.exit(), written.output());
+      assertTrue(!written.output().contains("verification failed"), written.output());
 
       byte[] expected = new byte[65536];
       Arrays.fill(expected, (byte) 0x5a);
@@ -70,31 +68,10 @@ class NbdOnPayaraIT {
       assertEquals(
           0, storage.read(volume, 1, 4098, 1)[0], "the byte before the write is untouched");
 
-      Result refused =
-          qemuIo("nbd://127.0.0.1:" + storage.status().nbdPort() + "/no-such-token", "read 0 512");
-      assertNotEquals(0, refused.exit, "an unknown export name is refused: " + refused.output);
+      QemuIo.Result refused =
+          QemuIo.run(
+              "nbd://127.0.0.1:" + storage.status().nbdPort() + "/no-such-token", "read 0 512");
+      assertNotEquals(0, refused.exit(), "an unknown export name is refused: " + refused.output());
     }
-  }
-
-  private record Result(int exit, String output) {}
-
-  private static Result qemuIo(String uri, String... commands)
-      throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
-    for (String c : commands) {
-      command.add("-c");
-      command.add(c);
-    }
-    command.add(uri);
-    Process process;
-    try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new AssertionError("qemu-io is missing: apt-get install qemu-utils", e);
-    }
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "qemu-io finishes");
-    return new Result(
-        process.exitValue(),
-        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 }

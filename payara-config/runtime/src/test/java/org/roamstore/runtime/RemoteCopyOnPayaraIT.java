@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.annotation.Resource;
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -47,7 +44,8 @@ class RemoteCopyOnPayaraIT {
   @Deployment
   static WebArchive gateway() {
     File war = new File(System.getProperty("roamstore.dist"), "web-gateway.war");
-    return ShrinkWrap.createFromZipFile(WebArchive.class, war).addClass(RemoteCopyOnPayaraIT.class);
+    return ShrinkWrap.createFromZipFile(WebArchive.class, war)
+        .addClasses(RemoteCopyOnPayaraIT.class, QemuIo.class);
   }
 
   @Resource(lookup = "roamstore/storage/seattle")
@@ -89,8 +87,8 @@ class RemoteCopyOnPayaraIT {
     try (StorageConnection primary = seattle.getConnection()) {
       primary.registerExport(export, volume, 1);
       String uri = "nbd://127.0.0.1:" + primary.status().nbdPort() + "/" + export;
-      Result written =
-          qemuIo(
+      QemuIo.Result written =
+          QemuIo.run(
               uri,
               "write -P 0x5a 4099 65536", // unaligned, across pages
               "write -P 0xa5 1048576 2097152", // large and aligned: around the cache
@@ -123,27 +121,5 @@ class RemoteCopyOnPayaraIT {
         assertTrue(status.applied().durableSequence() > 0, status.toString());
       }
     }
-  }
-
-  private record Result(int exit, String output) {}
-
-  private static Result qemuIo(String uri, String... commands)
-      throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
-    for (String c : commands) {
-      command.add("-c");
-      command.add(c);
-    }
-    command.add(uri);
-    Process process;
-    try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      throw new AssertionError("qemu-io is missing: apt-get install qemu-utils", e);
-    }
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "qemu-io finishes");
-    return new Result(
-        process.exitValue(),
-        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 }
