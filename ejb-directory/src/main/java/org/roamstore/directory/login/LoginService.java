@@ -308,8 +308,9 @@ public class LoginService {
     } catch (PessimisticLockException | LockTimeoutException e) {
       throw busy(name);
     } catch (PersistenceException e) {
-      // H2 reports its own lock timeout (SQLState HYT00, after its LOCK_TIMEOUT, not the hint's)
-      // as a plain JDBC failure; it means the same: another login holds the volume.
+      // H2 reports its own lock timeout (SQLState HYT00, after its LOCK_TIMEOUT, not the hint's),
+      // PostgreSQL its lock_timeout (55P03) or a deadlock (40P01), as a plain JDBC failure; it
+      // means the same: another login holds the volume.
       if (isLockTimeout(e)) {
         throw busy(name);
       }
@@ -325,7 +326,7 @@ public class LoginService {
   static boolean isLockTimeout(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.sql.SQLException sql
-          && ("HYT00".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+          && Set.of("HYT00", "40001", "55P03", "40P01").contains(sql.getSQLState())) {
         return true;
       }
     }

@@ -22,6 +22,19 @@ class LockTimeoutTest {
   }
 
   @Test
+  void postgreSqlsLockTimeoutAndDeadlockAreLockTimeouts() {
+    assertTrue(
+        LoginService.isLockTimeout(
+            new PersistenceException(
+                "JDBC exception",
+                new SQLException("canceling statement due to lock timeout", "55P03"))));
+    assertTrue(
+        LoginService.isLockTimeout(
+            new PersistenceException(
+                "JDBC exception", new SQLException("deadlock detected", "40P01"))));
+  }
+
+  @Test
   void otherDatabaseFailuresAreNot() {
     assertFalse(
         LoginService.isLockTimeout(
