@@ -28,16 +28,20 @@ public final class RemoteStorageConnection implements StorageConnection {
   private final ControlClient client;
   private final String storageSystem;
   private final Duration timeout;
+  private final Duration drainTimeout;
   private volatile boolean closed;
 
   /**
-   * @param timeout how long a call waits for its answer (a cache synchronization waits its own
-   *     timeout on top)
+   * @param timeout how long a call waits for its answer
+   * @param drainTimeout how long the unit may drain when a new copy group definition demotes it
+   *     (waited on top of {@code timeout}; a cache synchronization waits its own timeout on top)
    */
-  public RemoteStorageConnection(ControlClient client, String storageSystem, Duration timeout) {
+  public RemoteStorageConnection(
+      ControlClient client, String storageSystem, Duration timeout, Duration drainTimeout) {
     this.client = Objects.requireNonNull(client, "client");
     this.storageSystem = storageSystem;
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.drainTimeout = Objects.requireNonNull(drainTimeout, "drain timeout");
   }
 
   @FunctionalInterface
@@ -115,7 +119,11 @@ public final class RemoteStorageConnection implements StorageConnection {
 
   @Override
   public void defineCopyGroup(CopyVolumeGroupInfo group) {
-    call(ControlOp.DEFINE_COPY_GROUP, out -> ControlCodec.writeGroup(out, group));
+    call(
+        ControlOp.DEFINE_COPY_GROUP,
+        timeout.plus(drainTimeout),
+        out -> ControlCodec.writeGroup(out, group),
+        in -> null);
   }
 
   @Override

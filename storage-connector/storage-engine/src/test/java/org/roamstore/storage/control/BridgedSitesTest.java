@@ -71,9 +71,11 @@ class BridgedSitesTest {
       byte[] data = new byte[256 * 1024];
       try {
         StorageConnection atSeattle =
-            new RemoteStorageConnection(client, "seattle", Duration.ofSeconds(20));
+            new RemoteStorageConnection(
+                client, "seattle", Duration.ofSeconds(20), Duration.ofSeconds(30));
         StorageConnection atPortland =
-            new RemoteStorageConnection(client, "portland", Duration.ofSeconds(20));
+            new RemoteStorageConnection(
+                client, "portland", Duration.ofSeconds(20), Duration.ofSeconds(30));
         CopyVolumeGroupInfo group = group("v1", "seattle", "portland");
         for (StorageConnection site : new StorageConnection[] {atSeattle, atPortland}) {
           site.createVolume("v1", 4 * MIB);

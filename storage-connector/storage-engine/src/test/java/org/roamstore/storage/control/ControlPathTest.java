@@ -65,7 +65,9 @@ class ControlPathTest {
     seattle = open("seattle");
     server = ControlServer.start(factory(), seattle.connect(), executor);
     client = new ControlClient(factory(), null);
-    remote = new RemoteStorageConnection(client, "seattle", Duration.ofSeconds(10));
+    remote =
+        new RemoteStorageConnection(
+            client, "seattle", Duration.ofSeconds(10), Duration.ofSeconds(30));
     local = seattle.connect();
   }
 
@@ -155,7 +157,8 @@ class ControlPathTest {
   @Test
   void aUnitThatDoesNotAnswerIsUnreachableAndTheExpiredRequestIsNeverCarriedOut() throws Exception {
     StorageConnection portland =
-        new RemoteStorageConnection(client, "portland", Duration.ofMillis(300));
+        new RemoteStorageConnection(
+            client, "portland", Duration.ofMillis(300), Duration.ofSeconds(30));
     assertReason(Reason.UNREACHABLE, () -> portland.createVolume("late", MIB));
 
     Thread.sleep(400); // the request has expired in the queue
@@ -164,7 +167,8 @@ class ControlPathTest {
       ControlServer answering = ControlServer.start(factory(), unit.connect(), executor);
       try {
         StorageConnection patient =
-            new RemoteStorageConnection(client, "portland", Duration.ofSeconds(10));
+            new RemoteStorageConnection(
+                client, "portland", Duration.ofSeconds(10), Duration.ofSeconds(30));
         assertEquals(0, patient.status().volumes(), "the expired request was not carried out");
         assertTrue(there.volume("late").isEmpty());
       } finally {

@@ -249,11 +249,19 @@ public class StorageManagedConnectionFactory
     if (!site.isEmpty() && !Names.isValid(site)) {
       throw invalid("LocalSite", "must be 1-128 letters, digits, '.', '_' or '-', got " + site);
     }
-    return new ControlPathConfig(broker.brokerUrl(), site, Duration.ofMillis(controlTimeoutMillis));
+    return new ControlPathConfig(
+        broker.brokerUrl(),
+        site,
+        Duration.ofMillis(controlTimeoutMillis),
+        broker.settings().drainTimeout());
   }
 
-  /** Where control requests go and how long they wait. */
-  record ControlPathConfig(String brokerUrl, String localSite, Duration timeout) {}
+  /**
+   * Where control requests go and how long they wait; a copy group definition that demotes the unit
+   * may drain for {@code drainTimeout} on top.
+   */
+  record ControlPathConfig(
+      String brokerUrl, String localSite, Duration timeout, Duration drainTimeout) {}
 
   /** Remote copy as configured, or null when {@code BrokerUrl} is empty. */
   RemoteCopyConfig remoteCopy() throws InvalidPropertyException {
@@ -368,7 +376,8 @@ public class StorageManagedConnectionFactory
               : new RemoteStorageConnection(
                   adapter.controlClient(controlPath.brokerUrl(), controlPath.localSite()),
                   config.storageSystem(),
-                  controlPath.timeout());
+                  controlPath.timeout(),
+                  controlPath.drainTimeout());
     } catch (RuntimeException e) {
       throw new ResourceException(
           "cannot connect to storage control unit " + config.storageSystem(), e);
