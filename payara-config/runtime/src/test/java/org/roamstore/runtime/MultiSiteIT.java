@@ -1,0 +1,262 @@
+package org.roamstore.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The multi-site topology as README's multi command starts it: PostgreSQL, and per data center its
+ * own broker and Payara Micro, the sites joined only by the brokers' bridges. Real clients (qemu-io
+ * over NBD) write and read; a site is killed with SIGKILL mid-stream and comes back.
+ */
+class MultiSiteIT {
+  private static final Pattern RUNNING = Pattern.compile("Roamstore multi-site is running");
+  private static final String[] SITES = {"seattle", "portland", "sanfrancisco"};
+  private static final int CHUNK = 64 * 1024;
+  private static final int CHUNKS_DURING_KILL = 48;
+
+  private final List<Process> started = new ArrayList<>();
+  private Path data;
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    // The restarted site first, then the multi command, which stops the rest and PostgreSQL.
+    for (int i = started.size() - 1; i >= 0; i--) {
+      Process p = started.get(i);
+      if (p.isAlive()) {
+        p.destroy();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+        }
+      }
+    }
+    if (data != null) {
+      for (String site : SITES) {
+        for (String pid : new String[] {"payara.pid", "broker.pid"}) {
+          Path file = data.resolve(site).resolve(pid);
+          if (Files.exists(file)) {
+            ProcessHandle.of(Long.parseLong(Files.readString(file).strip()))
+                .ifPresent(ProcessHandle::destroyForcibly);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void threeSitesOnTheirOwnServersAndBrokersShareOneVolumeAndSurviveAKilledSite() throws Exception {
+    data = Path.of(System.getProperty("it.data") + "-multi");
+    int http = freeRange(3);
+    int broker = freeRange(3);
+    int postgres = freeRange(1);
+    Process multi =
+        launch(
+            data.resolve("multi.out"),
+            "bash",
+            System.getProperty("roamstore.launcher"),
+            "multi",
+            "--data",
+            data.toString(),
+            "--port",
+            String.valueOf(http),
+            "--broker-port",
+            String.valueOf(broker),
+            "--nbd-port",
+            "0",
+            "--pg-port",
+            String.valueOf(postgres));
+    awaitOutput(multi, data.resolve("multi.out"), RUNNING, 900);
+
+    GatewayClient seattle = gateway(http);
+    GatewayClient portland = gateway(http + 1);
+    GatewayClient sanFrancisco = gateway(http + 2);
+    String user = seattle.newUser();
+    String volume = seattle.newVolume(user, "ASYNC", SITES);
+
+    // Seattle: the volume is primary there already; write through its NBD front end.
+    JsonObject atSeattle = seattle.login(user, volume, "seattle");
+    assertEquals("seattle", atSeattle.getJsonObject("dataCenter").getString("name"));
+    String seattleNbd = atSeattle.getJsonObject("nbd").getString("uri");
+    qemuIo(seattleNbd, "write -P 0x5a 0 1M", "write -P 0xa5 1M 64k");
+
+    // San Jose, through San Francisco's own gateway: San Francisco becomes primary (the async data
+    // is drained from Seattle first) and has the same bytes.
+    JsonObject atSanFrancisco = sanFrancisco.login(user, volume, "sanjose");
+    assertEquals("sanfrancisco", atSanFrancisco.getJsonObject("dataCenter").getString("name"));
+    assertEquals("SWITCHED", atSanFrancisco.getString("outcome"), atSanFrancisco.toString());
+    String sfNbd = atSanFrancisco.getJsonObject("nbd").getString("uri");
+    qemuIo(sfNbd, "read -P 0x5a 0 1M", "read -P 0xa5 1M 64k");
+    assertNotEquals(0, QemuIo.run(seattleNbd, "read 0 4k").exit(), "Seattle's old token is dead");
+
+    // Async writes at San Francisco while Portland's server and broker are killed (SIGKILL).
+    Process writes = startQemuIo(sfNbd, chunkWrites());
+    Thread.sleep(300);
+    kill9(data.resolve("portland"));
+    assertTrue(writes.waitFor(120, TimeUnit.SECONDS), "the writes finish without Portland");
+    assertEquals(0, writes.exitValue(), new String(writes.getInputStream().readAllBytes()));
+
+    // The directory notices, says so in its status, and does not pick the dead site: Eugene's
+    // nearest data center is Portland, yet the login stays at San Francisco.
+    awaitSiteUp(seattle, "portland", false);
+    JsonObject fromEugene = seattle.login(user, volume, "eugene");
+    assertEquals("sanfrancisco", fromEugene.getJsonObject("dataCenter").getString("name"));
+
+    // Portland comes back with the command the multi command recorded for it, and catches up.
+    Process restarted =
+        launch(
+            data.resolve("portland-restart.out"),
+            "bash",
+            "-c",
+            Files.readString(data.resolve("portland").resolve("command")).strip());
+    awaitOutput(
+        restarted,
+        data.resolve("portland-restart.out"),
+        Pattern.compile("Roamstore site portland is running"),
+        300);
+    awaitSiteUp(seattle, "portland", true);
+
+    // From Eugene again: Portland becomes primary after draining San Francisco, and holds every
+    // byte written while it was dead.
+    JsonObject atPortland = portland.login(user, volume, "eugene");
+    assertEquals("portland", atPortland.getJsonObject("dataCenter").getString("name"));
+    String portlandNbd = atPortland.getJsonObject("nbd").getString("uri");
+    List<String> reads = new ArrayList<>(List.of("read -P 0xa5 1M 64k"));
+    for (int i = 0; i < CHUNKS_DURING_KILL; i++) {
+      reads.add("read -P " + pattern(i) + " " + (2 * 1024 * 1024 + (long) i * CHUNK) + " 64k");
+    }
+    qemuIo(portlandNbd, reads.toArray(String[]::new));
+  }
+
+  private static String[] chunkWrites() {
+    String[] writes = new String[CHUNKS_DURING_KILL];
+    for (int i = 0; i < writes.length; i++) {
+      writes[i] = "write -P " + pattern(i) + " " + (2 * 1024 * 1024 + (long) i * CHUNK) + " 64k";
+    }
+    return writes;
+  }
+
+  private static String pattern(int i) {
+    return "0x" + Integer.toHexString(0x10 + i);
+  }
+
+  private static void qemuIo(String uri, String... commands) throws Exception {
+    QemuIo.Result result = QemuIo.run(uri, commands);
+    assertEquals(0, result.exit(), result.output());
+    assertFalse(result.output().contains("Pattern verification failed"), result.output());
+  }
+
+  private Process startQemuIo(String uri, String... commands) throws IOException {
+    List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
+    for (String c : commands) {
+      command.add("-c");
+      command.add(c);
+    }
+    command.add(uri);
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    started.add(p);
+    return p;
+  }
+
+  private static void kill9(Path site) throws Exception {
+    for (String pid : new String[] {"payara.pid", "broker.pid"}) {
+      long id = Long.parseLong(Files.readString(site.resolve(pid)).strip());
+      ProcessHandle handle = ProcessHandle.of(id).orElseThrow(() -> new AssertionError(pid));
+      new ProcessBuilder("kill", "-9", Long.toString(id)).start().waitFor();
+      handle.onExit().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Waits until the directory's status reports the site up (or down). */
+  private static void awaitSiteUp(GatewayClient gateway, String site, boolean up) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> status = gateway.send("GET", "api/status", null, null);
+      last = status.body();
+      if (status.statusCode() == 200) {
+        for (JsonValue s : GatewayClient.json(last).getJsonArray("sites")) {
+          JsonObject o = s.asJsonObject();
+          if (o.getString("name").equals(site) && o.getBoolean("up") == up) {
+            return;
+          }
+        }
+      }
+      Thread.sleep(1000); // the directory's site watch runs every few seconds
+    }
+    throw new AssertionError(site + " not reported " + (up ? "up" : "down") + ": " + last);
+  }
+
+  private Process launch(Path log, String... command) throws IOException {
+    Files.createDirectories(log.getParent());
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    started.add(p);
+    return p;
+  }
+
+  private static void awaitOutput(Process p, Path log, Pattern pattern, int seconds)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      Matcher m = pattern.matcher(Files.readString(log));
+      if (m.find()) {
+        return;
+      }
+      assertTrue(p.isAlive(), "the command exited early:\n" + Files.readString(log));
+      Thread.sleep(500); // polling the log the launcher writes
+    }
+    throw new AssertionError("not started within " + seconds + " s:\n" + Files.readString(log));
+  }
+
+  private static GatewayClient gateway(int port) throws Exception {
+    return new GatewayClient(new URL("http://127.0.0.1:" + port + "/"));
+  }
+
+  /** The first of {@code count} consecutive free ports. */
+  private static int freeRange(int count) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int first;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        first = socket.getLocalPort();
+      }
+      if (first + count > 65535) {
+        continue;
+      }
+      boolean free = true;
+      for (int p = first; p < first + count && free; p++) {
+        free = !listening(p);
+      }
+      if (free) {
+        return first;
+      }
+    }
+    throw new IOException("no " + count + " consecutive free ports");
+  }
+
+  private static boolean listening(int port) {
+    try (Socket ignored = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
