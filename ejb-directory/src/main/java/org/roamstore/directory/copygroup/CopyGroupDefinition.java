@@ -358,6 +358,7 @@ public final class CopyGroupDefinition {
 
   static boolean isUnreachable(StorageException e) {
     return e.reason() == StorageException.Reason.IO_ERROR
-        || e.reason() == StorageException.Reason.CLOSED;
+        || e.reason() == StorageException.Reason.CLOSED
+        || e.reason() == StorageException.Reason.UNREACHABLE;
   }
 }

@@ -1,11 +1,14 @@
 package org.roamstore.broker;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a site's broker until the process is stopped: {@code BrokerMain --data DIR [--host H]
- * [--port P]}.
+ * [--port P] [--site NAME --peer SITE=HOST:PORT ...]}. With peers, messages for those sites are
+ * stored here and forwarded to their brokers.
  */
 public final class BrokerMain {
   private BrokerMain() {}
@@ -23,18 +26,28 @@ public final class BrokerMain {
     Path data = Path.of("data/broker");
     String host = "127.0.0.1";
     int port = 61616;
+    String site = null;
+    Map<String, String> peers = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--data" -> data = Path.of(args[++i]);
         case "--host" -> host = args[++i];
         case "--port" -> port = Integer.parseInt(args[++i]);
-        default -> {
-          System.err.println("usage: BrokerMain --data DIR [--host HOST] [--port PORT]");
-          System.exit(2);
+        case "--site" -> site = args[++i];
+        case "--peer" -> {
+          String[] peer = args[++i].split("=", 2);
+          if (peer.length != 2) {
+            usage();
+          }
+          peers.put(peer[0], peer[1]);
         }
+        default -> usage();
       }
     }
-    SiteBroker broker = SiteBroker.start(data, host, port);
+    if (!peers.isEmpty() && site == null) {
+      usage();
+    }
+    SiteBroker broker = SiteBroker.start(data, host, port, site, peers);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -53,7 +66,15 @@ public final class BrokerMain {
             + ":"
             + port
             + ", journal in "
-            + data.toAbsolutePath());
+            + data.toAbsolutePath()
+            + (peers.isEmpty() ? "" : ", site " + site + ", bridges to " + peers));
     stopped.await();
+  }
+
+  private static void usage() {
+    System.err.println(
+        "usage: BrokerMain --data DIR [--host HOST] [--port PORT]"
+            + " [--site NAME --peer SITE=HOST:PORT ...]");
+    System.exit(2);
   }
 }

@@ -1,6 +1,7 @@
 package org.roamstore.broker;
 
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
@@ -18,8 +19,25 @@ public final class SiteBroker implements AutoCloseable {
 
   /** Starts a persistent broker listening on host:port; returns once it accepts connections. */
   public static SiteBroker start(Path dataDirectory, String host, int port) throws Exception {
+    return start(dataDirectory, host, port, null, Map.of());
+  }
+
+  /**
+   * Starts the broker of one site among several: messages for another site wait here and are
+   * forwarded to its broker ({@link SiteBridges}).
+   *
+   * @param peers every other site's name and its broker's "host:port"
+   */
+  public static SiteBroker start(
+      Path dataDirectory, String host, int port, String site, Map<String, String> peers)
+      throws Exception {
+    Configuration config = configuration(dataDirectory.toAbsolutePath(), host, port);
+    if (!peers.isEmpty()) {
+      config.setName("roamstore-" + site);
+      SiteBridges.configure(config, site, peers);
+    }
     SiteBroker broker = new SiteBroker();
-    broker.embedded.setConfiguration(configuration(dataDirectory.toAbsolutePath(), host, port));
+    broker.embedded.setConfiguration(config);
     broker.embedded.start();
     return broker;
   }

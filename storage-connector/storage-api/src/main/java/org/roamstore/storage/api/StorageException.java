@@ -22,6 +22,11 @@ public class StorageException extends RuntimeException {
     /** A wait (remote copy of a SYNC write, a cache synchronization) ran out of time. */
     TIMEOUT,
     /**
+     * The storage system did not answer a control request in time: it is down, or its site (or the
+     * broker between) is cut off. Nothing is known about whether the request was carried out.
+     */
+    UNREACHABLE,
+    /**
      * The control unit does not offer this operation (for example, it runs without remote copy).
      */
     UNSUPPORTED

@@ -21,7 +21,6 @@ import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
-import org.roamstore.storage.engine.StorageControlUnit;
 
 /**
  * The pooled, physical side of a storage connection: one engine connection to the shared control
@@ -41,17 +40,11 @@ final class StorageManagedConnection implements ManagedConnection {
 
   StorageManagedConnection(
       StorageManagedConnectionFactory factory,
-      StorageControlUnit controlUnit,
-      StorageConnectionRequestInfo requestInfo)
-      throws ResourceException {
+      StorageConnection engine,
+      StorageConnectionRequestInfo requestInfo) {
     this.factory = factory;
     this.requestInfo = requestInfo;
-    try {
-      this.engine = controlUnit.connect();
-    } catch (RuntimeException e) {
-      throw new ResourceException(
-          "cannot connect to storage control unit " + factory.getStorageSystem(), e);
-    }
+    this.engine = engine;
   }
 
   /** A new handle; the storage needs no subject (access is granted per volume and epoch). */

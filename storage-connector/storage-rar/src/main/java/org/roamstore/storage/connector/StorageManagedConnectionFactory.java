@@ -22,6 +22,8 @@ import javax.security.auth.Subject;
 import org.roamstore.storage.api.Names;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageConnectionFactory;
+import org.roamstore.storage.control.RemoteStorageConnection;
+import org.roamstore.storage.engine.StorageControlUnit;
 import org.roamstore.storage.engine.StorageControlUnitConfig;
 import org.roamstore.storage.replication.RemoteCopySettings;
 
@@ -53,6 +55,7 @@ public class StorageManagedConnectionFactory
   static final String DEFAULT_BROKER_URL = "tcp://127.0.0.1:61616";
   static final int DEFAULT_SYNC_TIMEOUT_MILLIS = 5_000;
   static final int DEFAULT_DRAIN_TIMEOUT_MILLIS = 60_000;
+  static final int DEFAULT_CONTROL_TIMEOUT_MILLIS = 5_000;
 
   private String storageSystem = DEFAULT_STORAGE_SYSTEM;
   private String dataDirectory = "";
@@ -62,6 +65,9 @@ public class StorageManagedConnectionFactory
   private String brokerUrl = DEFAULT_BROKER_URL;
   private Integer syncTimeoutMillis = DEFAULT_SYNC_TIMEOUT_MILLIS;
   private Integer drainTimeoutMillis = DEFAULT_DRAIN_TIMEOUT_MILLIS;
+  private Boolean hosted = Boolean.TRUE;
+  private String localSite = "";
+  private Integer controlTimeoutMillis = DEFAULT_CONTROL_TIMEOUT_MILLIS;
 
   private transient StorageResourceAdapter resourceAdapter;
   private transient PrintWriter logWriter;
@@ -174,6 +180,81 @@ public class StorageManagedConnectionFactory
     this.drainTimeoutMillis = drainTimeoutMillis;
   }
 
+  public Boolean getHosted() {
+    return hosted;
+  }
+
+  @ConfigProperty(
+      type = Boolean.class,
+      defaultValue = "true",
+      description =
+          "true: this server runs the storage system's control unit (volume files, cache, NBD)."
+              + " false: the unit runs at another site and this pool reaches it through BrokerUrl's"
+              + " broker; the data and NBD properties are then not used.")
+  public void setHosted(Boolean hosted) {
+    this.hosted = hosted;
+  }
+
+  public String getLocalSite() {
+    return localSite;
+  }
+
+  @ConfigProperty(
+      type = String.class,
+      defaultValue = "",
+      description =
+          "The site (data center) of this server, when each site has its own broker: answers to"
+              + " this server's control requests come back over the brokers' bridges to it. Empty"
+              + " when this server's broker serves no other server.")
+  public void setLocalSite(String localSite) {
+    this.localSite = localSite;
+  }
+
+  public Integer getControlTimeoutMillis() {
+    return controlTimeoutMillis;
+  }
+
+  @ConfigProperty(
+      type = Integer.class,
+      defaultValue = "" + DEFAULT_CONTROL_TIMEOUT_MILLIS,
+      description =
+          "How long a call on a connection waits for the control unit's answer before it fails"
+              + " as unreachable (a cache synchronization waits its own timeout on top); at least"
+              + " 1.")
+  public void setControlTimeoutMillis(Integer controlTimeoutMillis) {
+    this.controlTimeoutMillis = controlTimeoutMillis;
+  }
+
+  /** Whether the control unit runs in this server. */
+  boolean hostsControlUnit() {
+    return hosted == null || hosted;
+  }
+
+  /**
+   * How connections reach the control unit: through the broker's control queues, or (no broker)
+   * straight to the unit in this server.
+   */
+  ControlPathConfig controlPath() throws InvalidPropertyException {
+    RemoteCopyConfig broker = remoteCopy();
+    if (broker == null) {
+      if (!hostsControlUnit()) {
+        throw invalid("Hosted", "false needs a BrokerUrl to reach the control unit");
+      }
+      return null;
+    }
+    if (controlTimeoutMillis == null || controlTimeoutMillis < 1) {
+      throw invalid("ControlTimeoutMillis", "must be at least 1, got " + controlTimeoutMillis);
+    }
+    String site = localSite == null ? "" : localSite.strip();
+    if (!site.isEmpty() && !Names.isValid(site)) {
+      throw invalid("LocalSite", "must be 1-128 letters, digits, '.', '_' or '-', got " + site);
+    }
+    return new ControlPathConfig(broker.brokerUrl(), site, Duration.ofMillis(controlTimeoutMillis));
+  }
+
+  /** Where control requests go and how long they wait. */
+  record ControlPathConfig(String brokerUrl, String localSite, Duration timeout) {}
+
   /** Remote copy as configured, or null when {@code BrokerUrl} is empty. */
   RemoteCopyConfig remoteCopy() throws InvalidPropertyException {
     if (brokerUrl == null || brokerUrl.isBlank()) {
@@ -204,7 +285,7 @@ public class StorageManagedConnectionFactory
    * pool property fails with a message naming the property.
    */
   StorageControlUnitConfig config() throws InvalidPropertyException {
-    remoteCopy(); // checked with the rest, so a bad pool fails at once
+    controlPath(); // checked with the rest, so a bad pool fails at once
     if (!Names.isValid(storageSystem)) {
       throw invalid(
           "StorageSystem",
@@ -274,7 +355,25 @@ public class StorageManagedConnectionFactory
               + " cannot connect to "
               + info.storageSystem());
     }
-    return new StorageManagedConnection(this, adapter().controlUnit(config, remoteCopy()), info);
+    StorageResourceAdapter adapter = adapter();
+    StorageControlUnit unit = hostsControlUnit() ? adapter.controlUnit(config, remoteCopy()) : null;
+    ControlPathConfig controlPath = controlPath();
+    StorageConnection engine;
+    try {
+      // With a broker every connection takes the control path, even to a unit in this JVM: one
+      // server for all sites and one server per site then run the same code.
+      engine =
+          controlPath == null
+              ? unit.connect()
+              : new RemoteStorageConnection(
+                  adapter.controlClient(controlPath.brokerUrl(), controlPath.localSite()),
+                  config.storageSystem(),
+                  controlPath.timeout());
+    } catch (RuntimeException e) {
+      throw new ResourceException(
+          "cannot connect to storage control unit " + config.storageSystem(), e);
+    }
+    return new StorageManagedConnection(this, engine, info);
   }
 
   @Override
@@ -362,7 +461,10 @@ public class StorageManagedConnectionFactory
             && Objects.equals(nbdPort, that.nbdPort)
             && Objects.equals(brokerUrl, that.brokerUrl)
             && Objects.equals(syncTimeoutMillis, that.syncTimeoutMillis)
-            && Objects.equals(drainTimeoutMillis, that.drainTimeoutMillis);
+            && Objects.equals(drainTimeoutMillis, that.drainTimeoutMillis)
+            && Objects.equals(hosted, that.hosted)
+            && Objects.equals(localSite, that.localSite)
+            && Objects.equals(controlTimeoutMillis, that.controlTimeoutMillis);
   }
 
   @Override
@@ -375,7 +477,10 @@ public class StorageManagedConnectionFactory
         nbdPort,
         brokerUrl,
         syncTimeoutMillis,
-        drainTimeoutMillis);
+        drainTimeoutMillis,
+        hosted,
+        localSite,
+        controlTimeoutMillis);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.roamstore.storage.connector;
 
+import jakarta.jms.ConnectionFactory;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
@@ -18,6 +19,8 @@ import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.transaction.xa.XAResource;
+import org.roamstore.storage.control.ControlClient;
+import org.roamstore.storage.control.ControlServer;
 import org.roamstore.storage.engine.StorageControlUnit;
 import org.roamstore.storage.engine.StorageControlUnitConfig;
 import org.roamstore.storage.replication.NoRemoteCopy;
@@ -49,13 +52,15 @@ public class StorageResourceAdapter implements ResourceAdapter {
   private static final Logger LOG = Logger.getLogger(StorageResourceAdapter.class.getName());
 
   private final Map<String, OpenUnit> units = new LinkedHashMap<>();
+  private final Map<String, ControlClient> controlClients = new LinkedHashMap<>();
   private BootstrapContext bootstrapContext;
   private Executor executor;
 
   private record OpenUnit(
       StorageControlUnitConfig config,
       StorageManagedConnectionFactory.RemoteCopyConfig remoteCopy,
-      StorageControlUnit unit) {}
+      StorageControlUnit unit,
+      ControlServer control) {}
 
   @Override
   public synchronized void start(BootstrapContext context) throws ResourceAdapterInternalException {
@@ -71,13 +76,20 @@ public class StorageResourceAdapter implements ResourceAdapter {
   @Override
   public void stop() {
     List<OpenUnit> closing;
+    List<ControlClient> clients;
     synchronized (this) {
       closing = new ArrayList<>(units.values());
       units.clear();
+      clients = new ArrayList<>(controlClients.values());
+      controlClients.clear();
       bootstrapContext = null;
       executor = null;
     }
+    clients.forEach(ControlClient::close);
     for (OpenUnit open : closing) {
+      if (open.control() != null) {
+        open.control().stop(0); // no new requests while the unit closes
+      }
       try {
         open.unit().close();
         LOG.info(() -> "closed storage control unit " + open.config().storageSystem());
@@ -120,19 +132,21 @@ public class StorageResourceAdapter implements ResourceAdapter {
       return open.unit();
     }
     StorageControlUnit unit;
+    ControlServer control = null;
     try {
+      ConnectionFactory broker =
+          remoteCopy == null ? null : BrokerConnections.connectionFactory(remoteCopy.brokerUrl());
       WriteDataSender sender =
-          remoteCopy == null
-              ? new NoRemoteCopy()
-              : new RemoteCopy(
-                  BrokerConnections.connectionFactory(remoteCopy.brokerUrl()),
-                  remoteCopy.settings());
+          broker == null ? new NoRemoteCopy() : new RemoteCopy(broker, remoteCopy.settings());
       unit = StorageControlUnit.open(config, executor, sender);
+      if (broker != null) {
+        control = ControlServer.start(broker, unit.connect(), executor);
+      }
     } catch (RuntimeException e) {
       throw new ResourceException(
           "cannot open storage control unit " + config.storageSystem() + ": " + e.getMessage(), e);
     }
-    units.put(config.storageSystem(), new OpenUnit(config, remoteCopy, unit));
+    units.put(config.storageSystem(), new OpenUnit(config, remoteCopy, unit, control));
     LOG.info(
         () ->
             "opened storage control unit "
@@ -144,6 +158,25 @@ public class StorageResourceAdapter implements ResourceAdapter {
                     ? ", no remote copy"
                     : ", remote copy over " + remoteCopy.brokerUrl()));
     return unit;
+  }
+
+  /**
+   * The one control client of this server for a broker and site: every pool that reaches units
+   * through that broker shares it, since two clients on one reply queue would take each other's
+   * answers.
+   */
+  synchronized ControlClient controlClient(String brokerUrl, String localSite)
+      throws ResourceException {
+    if (executor == null) {
+      throw new ResourceAdapterInternalException(
+          "the storage connector is not started (or already stopped)");
+    }
+    return controlClients.computeIfAbsent(
+        brokerUrl + " " + localSite,
+        key ->
+            new ControlClient(
+                BrokerConnections.connectionFactory(brokerUrl),
+                localSite.isEmpty() ? null : localSite));
   }
 
   /** How many control units are open; for tests and status pages. */

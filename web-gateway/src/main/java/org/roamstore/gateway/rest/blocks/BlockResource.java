@@ -173,7 +173,7 @@ public class BlockResource {
               e.getMessage(),
               Map.of("sizeBytes", Long.toString(grant.sizeBytes())));
       case INVALID_ARGUMENT -> new DirectoryException(ErrorCode.VALIDATION_FAILED, e.getMessage());
-      case IO_ERROR, CLOSED ->
+      case IO_ERROR, CLOSED, UNREACHABLE ->
           new DirectoryException(
               ErrorCode.SITE_UNAVAILABLE, e.getMessage(), Map.of("site", grant.dataCenter()));
       default -> new DirectoryException(ErrorCode.STORAGE_INCONSISTENT, e.getMessage());

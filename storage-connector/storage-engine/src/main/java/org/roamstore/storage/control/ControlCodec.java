@@ -1,0 +1,266 @@
+package org.roamstore.storage.control;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.roamstore.storage.api.CacheSynchronization;
+import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyGroupStatus;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.RealVolumeAddress;
+import org.roamstore.storage.api.StorageStatus;
+import org.roamstore.storage.api.SyncFailurePolicy;
+import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.api.VolumeInfo;
+
+/**
+ * The bytes of the storage API's values in control messages. Every count and length read is checked
+ * against a bound before anything is allocated, so a malformed or hostile message fails with an
+ * {@link IOException} instead of exhausting memory; the records' own constructors then validate the
+ * values as they would for a local caller.
+ */
+final class ControlCodec {
+  static final int MAX_STRING_BYTES = 64 * 1024;
+  static final int MAX_ITEMS = 100_000;
+
+  /** Reads and writes through the control path; block I/O at speed goes through NBD instead. */
+  static final int MAX_DATA_BYTES = 64 << 20;
+
+  private ControlCodec() {}
+
+  static void writeString(DataOutput out, String value) throws IOException {
+    if (value == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  static String readString(DataInput in) throws IOException {
+    int length = in.readInt();
+    if (length == -1) {
+      return null;
+    }
+    checkLength("string", length, MAX_STRING_BYTES);
+    byte[] bytes = new byte[length];
+    in.readFully(bytes);
+    return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static void writeBytes(DataOutput out, byte[] data) throws IOException {
+    out.writeInt(data.length);
+    out.write(data);
+  }
+
+  static byte[] readBytes(DataInput in) throws IOException {
+    int length = in.readInt();
+    checkLength("data", length, MAX_DATA_BYTES);
+    byte[] data = new byte[length];
+    in.readFully(data);
+    return data;
+  }
+
+  static int readCount(DataInput in, String what) throws IOException {
+    int count = in.readInt();
+    checkLength(what, count, MAX_ITEMS);
+    return count;
+  }
+
+  static <E extends Enum<E>> E readEnum(DataInput in, Class<E> type) throws IOException {
+    return parse(type, readString(in));
+  }
+
+  static void writeAddress(DataOutput out, RealVolumeAddress address) throws IOException {
+    writeString(out, address.storageSystem());
+    writeString(out, address.volumeId());
+  }
+
+  static RealVolumeAddress readAddress(DataInput in) throws IOException {
+    return new RealVolumeAddress(readString(in), readString(in));
+  }
+
+  static void writeGroup(DataOutput out, CopyVolumeGroupInfo group) throws IOException {
+    writeString(out, group.groupId());
+    writeString(out, group.transferType().name());
+    out.writeLong(group.epoch());
+    out.writeInt(group.members().size());
+    for (CopyGroupMember member : group.members()) {
+      writeAddress(out, member.address());
+      out.writeBoolean(member.primary());
+    }
+    writeString(out, group.syncFailurePolicy().name());
+  }
+
+  static CopyVolumeGroupInfo readGroup(DataInput in) throws IOException {
+    String groupId = readString(in);
+    TransferType transferType = readEnum(in, TransferType.class);
+    long epoch = in.readLong();
+    int count = readCount(in, "members");
+    List<CopyGroupMember> members = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      members.add(new CopyGroupMember(readAddress(in), in.readBoolean()));
+    }
+    SyncFailurePolicy policy = readEnum(in, SyncFailurePolicy.class);
+    return new CopyVolumeGroupInfo(groupId, transferType, epoch, members, policy);
+  }
+
+  static void writeVolume(DataOutput out, VolumeInfo volume) throws IOException {
+    writeAddress(out, volume.address());
+    out.writeLong(volume.sizeBytes());
+    out.writeBoolean(volume.copyGroup().isPresent());
+    if (volume.copyGroup().isPresent()) {
+      writeGroup(out, volume.copyGroup().get());
+    }
+  }
+
+  static VolumeInfo readVolume(DataInput in) throws IOException {
+    RealVolumeAddress address = readAddress(in);
+    long size = in.readLong();
+    Optional<CopyVolumeGroupInfo> group =
+        in.readBoolean() ? Optional.of(readGroup(in)) : Optional.empty();
+    return new VolumeInfo(address, size, group);
+  }
+
+  static void writeVolumes(DataOutput out, List<VolumeInfo> volumes) throws IOException {
+    out.writeInt(volumes.size());
+    for (VolumeInfo volume : volumes) {
+      writeVolume(out, volume);
+    }
+  }
+
+  static List<VolumeInfo> readVolumes(DataInput in) throws IOException {
+    int count = readCount(in, "volumes");
+    List<VolumeInfo> volumes = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      volumes.add(readVolume(in));
+    }
+    return volumes;
+  }
+
+  static void writeStatus(DataOutput out, StorageStatus status) throws IOException {
+    writeString(out, status.storageSystem());
+    writeString(out, status.nbdHost());
+    out.writeInt(status.nbdPort());
+    out.writeInt(status.volumes());
+    out.writeLong(status.cacheCapacityBytes());
+    out.writeLong(status.cacheDirtyBytes());
+  }
+
+  static StorageStatus readStatus(DataInput in) throws IOException {
+    return new StorageStatus(
+        readString(in), readString(in), in.readInt(), in.readInt(), in.readLong(), in.readLong());
+  }
+
+  static void writeStrings(DataOutput out, Set<String> values) throws IOException {
+    out.writeInt(values.size());
+    for (String value : values) {
+      writeString(out, value);
+    }
+  }
+
+  static Set<String> readStrings(DataInput in) throws IOException {
+    int count = readCount(in, "names");
+    Set<String> values = new LinkedHashSet<>();
+    for (int i = 0; i < count; i++) {
+      values.add(readString(in));
+    }
+    return values;
+  }
+
+  static void writeSynchronization(DataOutput out, CacheSynchronization sync) throws IOException {
+    writeString(out, sync.groupId());
+    out.writeInt(sync.sequences().size());
+    for (Map.Entry<String, Long> e : sync.sequences().entrySet()) {
+      writeString(out, e.getKey());
+      out.writeLong(e.getValue());
+    }
+    out.writeLong(sync.bytes());
+    out.writeLong(sync.took().toNanos());
+  }
+
+  static CacheSynchronization readSynchronization(DataInput in) throws IOException {
+    String groupId = readString(in);
+    int count = readCount(in, "secondaries");
+    Map<String, Long> sequences = new LinkedHashMap<>();
+    for (int i = 0; i < count; i++) {
+      sequences.put(readString(in), in.readLong());
+    }
+    return new CacheSynchronization(
+        groupId, sequences, in.readLong(), Duration.ofNanos(in.readLong()));
+  }
+
+  static void writeCopyGroupStatus(DataOutput out, CopyGroupStatus status) throws IOException {
+    writeAddress(out, status.volume());
+    writeString(out, status.groupId());
+    writeString(out, status.role().name());
+    out.writeLong(status.epoch());
+    writeString(out, status.transferType() == null ? null : status.transferType().name());
+    out.writeInt(status.secondaries().size());
+    for (CopyGroupStatus.SecondaryStatus s : status.secondaries()) {
+      writeString(out, s.storageSystem());
+      writeString(out, s.state().name());
+      out.writeLong(s.lagWrites());
+      out.writeLong(s.lagBytes());
+      out.writeDouble(s.estimatedSeconds());
+      out.writeLong(s.outOfSyncBytes());
+      out.writeInt(s.resyncPercent());
+    }
+    out.writeBoolean(status.applied() != null);
+    if (status.applied() != null) {
+      out.writeLong(status.applied().fromEpoch());
+      out.writeLong(status.applied().sequence());
+      out.writeLong(status.applied().durableSequence());
+    }
+  }
+
+  static CopyGroupStatus readCopyGroupStatus(DataInput in) throws IOException {
+    RealVolumeAddress volume = readAddress(in);
+    String groupId = readString(in);
+    CopyGroupStatus.Role role = readEnum(in, CopyGroupStatus.Role.class);
+    long epoch = in.readLong();
+    String transfer = readString(in);
+    TransferType transferType = transfer == null ? null : parse(TransferType.class, transfer);
+    int count = readCount(in, "secondaries");
+    List<CopyGroupStatus.SecondaryStatus> secondaries = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      secondaries.add(
+          new CopyGroupStatus.SecondaryStatus(
+              readString(in),
+              readEnum(in, CopyGroupStatus.State.class),
+              in.readLong(),
+              in.readLong(),
+              in.readDouble(),
+              in.readLong(),
+              in.readInt()));
+    }
+    CopyGroupStatus.Applied applied =
+        in.readBoolean()
+            ? new CopyGroupStatus.Applied(in.readLong(), in.readLong(), in.readLong())
+            : null;
+    return new CopyGroupStatus(volume, groupId, role, epoch, transferType, secondaries, applied);
+  }
+
+  private static <E extends Enum<E>> E parse(Class<E> type, String name) throws IOException {
+    try {
+      return Enum.valueOf(type, name);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IOException("no " + type.getSimpleName() + " named " + name);
+    }
+  }
+
+  private static void checkLength(String what, int length, int max) throws IOException {
+    if (length < 0 || length > max) {
+      throw new IOException(what + " length " + length + " is outside 0.." + max);
+    }
+  }
+}
