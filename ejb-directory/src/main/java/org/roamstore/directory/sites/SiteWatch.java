@@ -32,10 +32,13 @@ import org.roamstore.directory.model.DownReason;
 
 /**
  * Watches every data center's storage control unit: every {@value #PERIOD_SECONDS} s it pings each
- * one ({@code connect} then {@code status}, at most {@link #PING_TIMEOUT} each, all at once), marks
- * a site down after {@value #FAILURES_TO_MARK_DOWN} failed pings in a row and up again at its first
- * answer, by the rules of {@link SiteLiveness}. So a dead site is skipped by logins within about
- * {@value #FAILURES_TO_MARK_DOWN} periods without an operator, and reported down by the API.
+ * one ({@code connect} then {@code status}, all at once, each given up after {@value
+ * #TIMEOUT_PROPERTY} ms, 5000 by default: the storage connector's own control timeout), marks a
+ * site down after {@value #FAILURES_PROPERTY} failed pings in a row (2 by default) and up again at
+ * its first answer, by the rules of {@link SiteLiveness}. So a dead site is skipped by logins and
+ * reported down by the API without an operator: within 2-4 s of its death when pings fail at once
+ * (no connection factory, refused), within about 12 s when they time out. A round that is still
+ * running when the next is due lets that one pass.
  *
  * <p>Several instances on one directory each run a watch; marking a site that is already down (or
  * up) changes nothing, so they agree. The system property {@value #ENABLED_PROPERTY}{@code =false}
@@ -47,9 +50,9 @@ import org.roamstore.directory.model.DownReason;
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN)
 public class SiteWatch {
   public static final String ENABLED_PROPERTY = "roamstore.sites.watch";
+  public static final String TIMEOUT_PROPERTY = "roamstore.sites.watch.timeoutMillis";
+  public static final String FAILURES_PROPERTY = "roamstore.sites.watch.failures";
   static final int PERIOD_SECONDS = 2;
-  static final int FAILURES_TO_MARK_DOWN = 2;
-  static final Duration PING_TIMEOUT = Duration.ofMillis(1500);
 
   private static final Logger LOG = Logger.getLogger(SiteWatch.class.getName());
 
@@ -60,7 +63,8 @@ public class SiteWatch {
   @EJB private SiteService sites;
   @Resource private ManagedExecutorService executor;
 
-  private final SiteLiveness liveness = new SiteLiveness(FAILURES_TO_MARK_DOWN);
+  private final SiteLiveness liveness = new SiteLiveness(Integer.getInteger(FAILURES_PROPERTY, 2));
+  private final Duration pingTimeout = Duration.ofMillis(Long.getLong(TIMEOUT_PROPERTY, 5000));
   private final AtomicBoolean running = new AtomicBoolean();
 
   @Schedule(second = "*/" + PERIOD_SECONDS, minute = "*", hour = "*", persistent = false)
@@ -97,7 +101,7 @@ public class SiteWatch {
             executor.submit(() -> SiteLiveness.ping(storage, site.storageSystem())));
       }
     }
-    long deadline = System.nanoTime() + PING_TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + pingTimeout.toNanos();
     Map<String, String> failed = new HashMap<>();
     pings.forEach(
         (system, ping) -> {
@@ -106,7 +110,7 @@ public class SiteWatch {
             error = ping.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
           } catch (TimeoutException e) {
             ping.cancel(true);
-            error = "no answer within " + PING_TIMEOUT.toMillis() + " ms";
+            error = "no answer within " + pingTimeout.toMillis() + " ms";
           } catch (ExecutionException e) {
             error = String.valueOf(e.getCause());
           } catch (InterruptedException e) {
