@@ -9,14 +9,20 @@ import jakarta.jms.JMSContext;
 import jakarta.jms.JMSProducer;
 import jakarta.jms.Topic;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import java.util.List;
+import org.hibernate.LockOptions;
 import org.roamstore.directory.messaging.DirectoryQueues;
 
 /**
  * Sends one batch of pending events and deletes their rows in the same (XA) transaction: a batch
  * reaches the topic exactly when its rows go, so a crash in between sends it again rather than
  * never.
+ *
+ * <p>Several instances may drain one shared directory at once: a batch's rows are locked ({@code
+ * FOR UPDATE SKIP LOCKED}), so each instance takes rows no other instance holds, and a row another
+ * instance is sending is neither sent twice nor waited for.
  */
 @Stateless
 public class EventBatchSender {
@@ -34,6 +40,8 @@ public class EventBatchSender {
     List<PendingEvent> batch =
         em.createNamedQuery(PendingEvent.OLDEST, PendingEvent.class)
             .setMaxResults(BATCH)
+            .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+            .setHint("jakarta.persistence.lock.timeout", LockOptions.SKIP_LOCKED)
             .getResultList();
     if (batch.isEmpty()) {
       return false;

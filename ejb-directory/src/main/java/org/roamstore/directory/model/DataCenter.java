@@ -3,9 +3,12 @@ package org.roamstore.directory.model;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Version;
+import java.util.Optional;
 
 /**
  * A data center (101): one storage system and the host server in front of it. The storage system
@@ -31,6 +34,11 @@ public class DataCenter {
 
   @Column(nullable = false)
   private boolean up = true;
+
+  /** Why it is down; null while up, and on sites marked down before reasons were recorded. */
+  @Enumerated(EnumType.STRING)
+  @Column(length = 16)
+  private DownReason downReason;
 
   @Version private long version;
 
@@ -73,7 +81,18 @@ public class DataCenter {
     return up;
   }
 
-  public void markUp(boolean up) {
-    this.up = up;
+  /** Why it is down; empty while up or when marked down before reasons were recorded. */
+  public Optional<DownReason> downReason() {
+    return up ? Optional.empty() : Optional.ofNullable(downReason);
+  }
+
+  public void markUp() {
+    up = true;
+    downReason = null;
+  }
+
+  public void markDown(DownReason reason) {
+    up = false;
+    downReason = reason;
   }
 }

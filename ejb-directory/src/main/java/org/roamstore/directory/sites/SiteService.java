@@ -14,12 +14,13 @@ import org.roamstore.directory.events.EventType;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.directory.model.DataCenter;
+import org.roamstore.directory.model.DownReason;
 import org.roamstore.directory.model.VirtualVolume;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 
-/** Marks data centers down and up. */
+/** Marks data centers down and up, for operators and for the site watch ({@link SiteWatch}). */
 @Stateless
 public class SiteService {
 
@@ -30,17 +31,43 @@ public class SiteService {
   @Inject private DirectoryEvents events;
 
   /**
-   * Down: logins skip the site and switches do not contact it; a primary there can only be taken
-   * over by force.
+   * Down by an operator: logins skip the site and switches do not contact it; a primary there can
+   * only be taken over by force. Only an operator brings it back ({@link #markUp}); the site watch
+   * leaves it alone even when its storage answers.
    */
   public DataCenter markDown(@NotNull String name) {
+    return markDown(name, DownReason.MANUAL);
+  }
+
+  /**
+   * Down for a reason. An operator's decision replaces the watch's on a site that is already down
+   * (so the watch will not bring it back); the watch never replaces an operator's.
+   */
+  public DataCenter markDown(@NotNull String name, @NotNull DownReason reason) {
     DataCenter site = find(name);
     if (site.isUp()) {
-      site.markUp(false);
+      site.markDown(reason);
       events.publish(
-          DirectoryEvents.event(EventType.DATA_CENTER_DOWN).add("dataCenter", name).build());
+          DirectoryEvents.event(EventType.DATA_CENTER_DOWN)
+              .add("dataCenter", name)
+              .add("reason", reason.name())
+              .build());
+    } else if (reason == DownReason.MANUAL) {
+      site.markDown(DownReason.MANUAL);
     }
     return site;
+  }
+
+  /**
+   * Up again, for the site watch: only a site the watch itself took down ({@link
+   * DownReason#UNREACHABLE}) and that is still down; anything else is returned unchanged.
+   */
+  public DataCenter markUpIfUnreachable(@NotNull String name) {
+    DataCenter site = find(name);
+    if (site.downReason().orElse(null) != DownReason.UNREACHABLE) {
+      return site;
+    }
+    return bringUp(site);
   }
 
   /**
@@ -53,6 +80,11 @@ public class SiteService {
     if (site.isUp()) {
       return site;
     }
+    return bringUp(site);
+  }
+
+  private DataCenter bringUp(DataCenter site) {
+    String name = site.name();
     Map<String, String> failures = new LinkedHashMap<>();
     for (VirtualVolume volume :
         em.createNamedQuery(VirtualVolume.WITH_MEMBER_AT, VirtualVolume.class)
@@ -83,7 +115,7 @@ public class SiteService {
           "data center " + name + " stays down: its copy groups could not be updated: " + failures,
           Map.of("site", name));
     }
-    site.markUp(true);
+    site.markUp();
     events.publish(DirectoryEvents.event(EventType.DATA_CENTER_UP).add("dataCenter", name).build());
     return site;
   }

@@ -1,6 +1,7 @@
 package org.roamstore.directory.topology;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
 import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
@@ -11,9 +12,13 @@ import jakarta.ejb.TransactionAttributeType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.Installation;
 import org.roamstore.directory.model.NetworkInterface;
@@ -26,6 +31,10 @@ import org.roamstore.directory.provisioning.VolumeSpec;
  *
  * <p>No transaction spans the start: the topology commits first, then each demo volume is made in
  * its own transaction, since making one reaches every site's storage and may fail on its own.
+ *
+ * <p>Several instances may start at once on one shared (PostgreSQL) directory: the whole start runs
+ * under {@link DirectoryLock#STARTUP}, so the first instance makes the installation and loads the
+ * topology and demo volumes, and the others, once it is done, find nothing left to do.
  */
 @Startup
 @Singleton
@@ -34,12 +43,27 @@ public class DirectoryStartup {
   public static final String TOPOLOGY_PROPERTY = "roamstore.topology";
   private static final Logger LOG = Logger.getLogger(DirectoryStartup.class.getName());
 
+  /** Another instance's start, demo volumes included, on a busy machine. */
+  private static final Duration PATIENCE = Duration.ofMinutes(5);
+
   @EJB private TopologyLoader loader;
   @EJB private ProvisioningService provisioning;
+
+  @Resource(lookup = "jdbc/roamstore")
+  private DataSource dataSource;
 
   @PostConstruct
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   void prepare() {
+    try (Connection connection = dataSource.getConnection();
+        DirectoryLock lock = DirectoryLock.acquire(connection, DirectoryLock.STARTUP, PATIENCE)) {
+      prepareLocked();
+    } catch (SQLException e) {
+      throw new IllegalStateException("the directory could not be prepared: " + e.getMessage(), e);
+    }
+  }
+
+  private void prepareLocked() {
     String file = System.getProperty(TOPOLOGY_PROPERTY);
     if (file == null || file.isBlank()) {
       LOG.info("no " + TOPOLOGY_PROPERTY + " given; the directory starts as it is");
