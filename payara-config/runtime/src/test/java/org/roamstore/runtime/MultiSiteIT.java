@@ -91,6 +91,8 @@ class MultiSiteIT {
     GatewayClient sanFrancisco = gateway(http + 2);
     String user = seattle.newUser();
     String volume = seattle.newVolume(user, "ASYNC", SITES);
+    // Copies at Seattle (primary) and Portland only: Eugene's nearest copy is Portland's.
+    String nearby = seattle.newVolume(user, "ASYNC", "seattle", "portland");
 
     // Seattle: the volume is primary there already; write through its NBD front end.
     JsonObject atSeattle = seattle.login(user, volume, "seattle");
@@ -102,7 +104,7 @@ class MultiSiteIT {
     // is drained from Seattle first) and has the same bytes.
     JsonObject atSanFrancisco = sanFrancisco.login(user, volume, "sanjose");
     assertEquals("sanfrancisco", atSanFrancisco.getJsonObject("dataCenter").getString("name"));
-    assertEquals("SWITCHED", atSanFrancisco.getString("outcome"), atSanFrancisco.toString());
+    assertEquals("SWITCH", atSanFrancisco.getString("outcome"), atSanFrancisco.toString());
     String sfNbd = atSanFrancisco.getJsonObject("nbd").getString("uri");
     qemuIo(sfNbd, "read -P 0x5a 0 1M", "read -P 0xa5 1M 64k");
     assertNotEquals(0, QemuIo.run(seattleNbd, "read 0 4k").exit(), "Seattle's old token is dead");
@@ -115,10 +117,11 @@ class MultiSiteIT {
     assertEquals(0, writes.exitValue(), new String(writes.getInputStream().readAllBytes()));
 
     // The directory notices, says so in its status, and does not pick the dead site: Eugene's
-    // nearest data center is Portland, yet the login stays at San Francisco.
+    // nearest copy of the second volume is Portland's, yet the login stays at Seattle.
     awaitSiteUp(seattle, "portland", false);
-    JsonObject fromEugene = seattle.login(user, volume, "eugene");
-    assertEquals("sanfrancisco", fromEugene.getJsonObject("dataCenter").getString("name"));
+    JsonObject fromEugene = sanFrancisco.login(user, nearby, "eugene");
+    assertEquals("seattle", fromEugene.getJsonObject("dataCenter").getString("name"));
+    qemuIo(fromEugene.getJsonObject("nbd").getString("uri"), "write -P 0x77 0 64k");
 
     // Portland comes back with the command the multi command recorded for it, and catches up.
     Process restarted =
@@ -131,7 +134,7 @@ class MultiSiteIT {
         restarted,
         data.resolve("portland-restart.out"),
         Pattern.compile("Roamstore site portland is running"),
-        300);
+        600);
     awaitSiteUp(seattle, "portland", true);
 
     // From Eugene again: Portland becomes primary after draining San Francisco, and holds every
@@ -144,6 +147,11 @@ class MultiSiteIT {
       reads.add("read -P " + pattern(i) + " " + (2 * 1024 * 1024 + (long) i * CHUNK) + " 64k");
     }
     qemuIo(portlandNbd, reads.toArray(String[]::new));
+
+    // The second volume's write made while Portland was dead reached it as well.
+    JsonObject nearbyAtPortland = portland.login(user, nearby, "eugene");
+    assertEquals("portland", nearbyAtPortland.getJsonObject("dataCenter").getString("name"));
+    qemuIo(nearbyAtPortland.getJsonObject("nbd").getString("uri"), "read -P 0x77 0 64k");
   }
 
   private static String[] chunkWrites() {
@@ -190,7 +198,7 @@ class MultiSiteIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     String last = "";
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> status = gateway.send("GET", "api/status", null, null);
+      HttpResponse<String> status = gateway.send("GET", "api/status", GatewayClient.ADMIN, null);
       last = status.body();
       if (status.statusCode() == 200) {
         for (JsonValue s : GatewayClient.json(last).getJsonArray("sites")) {
