@@ -2,18 +2,24 @@
 # Logins per second and latency (p50/p99) over REST, without and with a change of primary.
 #   bench/login-bench.sh                      starts a Roamstore of its own (temporary data, free ports)
 #   bench/login-bench.sh --url http://H:P/    uses a running one (its demo admin must exist)
-# Options: --logins N (per scenario, default 2000), --threads T (default 8).
+# Options: --logins N (per scenario, default 2000), --threads T (default 8),
+#          --only switch|noswitch (one scenario),
+#          --pids P1,P2 (with --url: the server's processes, to report their CPU per login).
+# The CPU column is what the server's processes (Payara Micro and the broker) spent per login: on a
+# machine shared with other work it moves less than logins/s does.
 # Prints a table; it asserts nothing (figures vary with the machine and its load).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
-URL="" LOGINS=2000 THREADS=8
+URL="" LOGINS=2000 THREADS=8 ONLY="" PIDS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --url) URL=$2; shift 2 ;;
     --logins) LOGINS=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --pids) PIDS=$2; shift 2 ;;
     *) echo "login-bench: unknown option $1" >&2; exit 1 ;;
   esac
 done
@@ -34,7 +40,7 @@ if [ -z "$URL" ]; then
   DATA=$(mktemp -d "${TMPDIR:-/tmp}/roamstore-bench.XXXXXX")
   PORT=$(free_port)
   "$ROOT/payara-config/roamstore" run --data "$DATA" --port "$PORT" --broker-port "$(free_port)" \
-    --nbd-port 12809 > "$DATA/run.out" 2>&1 &
+    --nbd-port 0 > "$DATA/run.out" 2>&1 &
   RUN_PID=$!
   for _ in $(seq 1 480); do
     grep -q "Roamstore is running" "$DATA/run.out" 2>/dev/null && break
@@ -43,12 +49,22 @@ if [ -z "$URL" ]; then
   done
   grep -q "Roamstore is running" "$DATA/run.out" || { cat "$DATA/run.out"; exit 1; }
   URL="http://127.0.0.1:$PORT/"
+  PIDS=$(pgrep -d, -P "$RUN_PID" java || true)
 fi
 
-python3 - "$URL" "$LOGINS" "$THREADS" <<'PY'
-import base64, http.client, json, statistics, sys, threading, time, urllib.parse, uuid
+python3 - "$URL" "$LOGINS" "$THREADS" "$ONLY" "$PIDS" <<'PY'
+import base64, http.client, json, os, statistics, sys, threading, time, urllib.parse, uuid
 
-url, logins, threads = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+url, logins, threads, only = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+pids = [p for p in sys.argv[5].split(",") if p]
+
+def server_cpu_seconds():
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
 u = urllib.parse.urlparse(url)
 ADMIN = "Basic " + base64.b64encode(b"admin:roamstore-admin").decode()
 
@@ -61,16 +77,23 @@ def call(conn, method, path, body=None, auth=None):
     data = r.read()
     return r.status, data
 
-admin = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+def admin_call(method, path, body):
+    # A connection per call: a kept-alive one goes stale (the server closes it) during a scenario.
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    try:
+        return call(conn, method, path, body, ADMIN)
+    finally:
+        conn.close()
+
 user = "bench-" + uuid.uuid4().hex[:6]
-status, body = call(admin, "POST", "/api/admin/users", {"name": user, "password": "bench-password"}, ADMIN)
+status, body = admin_call("POST", "/api/admin/users", {"name": user, "password": "bench-password"})
 assert status == 201, body
 
 def volume(min_stay):
     name = "bench-" + uuid.uuid4().hex[:8]
-    status, body = call(admin, "POST", "/api/admin/volumes", {
+    status, body = admin_call("POST", "/api/admin/volumes", {
         "name": name, "owner": user, "sizeBytes": 16 << 20, "transferType": "SYNC",
-        "sites": ["seattle", "portland", "sanfrancisco"], "minimumStaySeconds": min_stay}, ADMIN)
+        "sites": ["seattle", "portland", "sanfrancisco"], "minimumStaySeconds": min_stay})
     assert status == 201, body
     return name
 
@@ -101,20 +124,24 @@ def scenario(title, interfaces, expect):
         for n in range(20):
             call(c, "POST", "/api/login", {"user": user, "password": "bench-password",
                                             "volume": v, "networkInterface": interfaces[n % len(interfaces)]})
+    cpu0 = server_cpu_seconds() if pids else 0
     start = time.perf_counter()
     ts = [threading.Thread(target=worker, args=(i,)) for i in range(threads)]
     [t.start() for t in ts]
     [t.join() for t in ts]
     wall = time.perf_counter() - start
+    cpu = f"{(server_cpu_seconds() - cpu0) * 1000 / len(latencies):.1f}" if pids else "-"
     latencies.sort()
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
-    print(f"| {title:<34} | {len(latencies):>6} | {len(latencies)/wall:>9.0f} | {p(0.50):>7.1f} | {p(0.99):>7.1f} | {len(errors):>6} |")
+    print(f"| {title:<34} | {len(latencies):>6} | {len(latencies)/wall:>9.0f} | {p(0.50):>7.1f} | {p(0.99):>7.1f} | {cpu:>7} | {len(errors):>6} |")
     if errors:
         print("  first error:", errors[0])
 
 print(f"Roamstore login benchmark: {url}, {threads} threads, {logins} logins per scenario")
-print("| scenario                           | logins | logins/s  | p50 ms  | p99 ms  | errors |")
-print("|------------------------------------|--------|-----------|---------|---------|--------|")
-scenario("no switch (nearest is primary)", ["seattle"], {"AT_PRIMARY"})
-scenario("switch every login (sea <-> pdx)", ["eugene", "seattle"], {"SWITCH"})
+print("| scenario                           | logins | logins/s  | p50 ms  | p99 ms  | CPU ms  | errors |")
+print("|------------------------------------|--------|-----------|---------|---------|---------|--------|")
+if only in ("", "noswitch"):
+    scenario("no switch (nearest is primary)", ["seattle"], {"AT_PRIMARY"})
+if only in ("", "switch"):
+    scenario("switch every login (sea <-> pdx)", ["eugene", "seattle"], {"SWITCH"})
 PY

@@ -1,10 +1,15 @@
 package org.roamstore.directory.copygroup;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.directory.failure.DirectoryException;
@@ -22,8 +27,15 @@ import org.roamstore.storage.api.VolumeInfo;
  * class keeps what it changed and can put it back ({@link Switch#undo()}).
  *
  * <p>The order is chosen so that at no moment two members accept writes as primary: the old primary
- * is fenced first, the other secondaries follow, the new primary learns last. An undo goes the
- * other way round.
+ * is fenced first, then the other members learn the new layout, the new primary among them. They
+ * may learn it at the same time (given an executor): nobody can write at the new primary before the
+ * login registers an export at the new epoch, which it does only once every member has it. An undo
+ * goes the other way round (the new primary first, the old primary last).
+ *
+ * <p>Questions to the members (the epochs they hold) go out at once as well, and an ASYNC old
+ * primary starts draining while the others answer; each is a round trip to another site once sites
+ * run in separate JVMs. Without an executor everything runs one after the other on the caller's
+ * thread.
  *
  * <p>Storage control units refuse a definition older than the one they hold, so an undo cannot
  * write the old epoch back: it defines the old layout under the next epoch instead. That leaves the
@@ -35,10 +47,22 @@ public final class CopyGroupDefinition {
 
   private final StorageSites sites;
   private final AsyncWriteDrain drain;
+  private final Executor executor;
 
+  /** Every call to storage one after the other on the caller's thread. */
   public CopyGroupDefinition(StorageSites sites, AsyncWriteDrain drain) {
+    this(sites, drain, Runnable::run);
+  }
+
+  /**
+   * Calls to different members run on the executor at the same time, while the caller waits. The
+   * executor must never queue a task behind one that waits for a switch (a pool that runs a task on
+   * the caller's thread when it is full is fine).
+   */
+  public CopyGroupDefinition(StorageSites sites, AsyncWriteDrain drain, Executor executor) {
     this.sites = sites;
     this.drain = drain;
+    this.executor = executor;
   }
 
   /**
@@ -105,6 +129,14 @@ public final class CopyGroupDefinition {
       return skipped;
     }
 
+    /**
+     * The storage systems that now hold the new layout. Their storage dropped every export of an
+     * older epoch when it learned it (durably), so the directory need not revoke those one by one.
+     */
+    public List<String> changed() {
+      return changed;
+    }
+
     /** Puts the old primary back at every member this switch changed; says what it did. */
     public Undo undo() {
       return CopyGroupDefinition.this.undo(request, changed, group.epoch());
@@ -126,34 +158,80 @@ public final class CopyGroupDefinition {
     }
   }
 
+  /** What one member answered when asked for its epoch: the epoch, or why it cannot be reached. */
+  private record Held(String system, Long epoch, String unreachable, StorageException refused) {}
+
   /** Runs the switch, or refuses with nothing changed, or fails part way and undoes what it did. */
   public Switch switchPrimary(Request request) {
     CopyVolumeGroupInfo current = request.current();
     String volumeGroup = current.groupId();
     String oldPrimary = request.oldPrimary();
+    boolean draining = current.transferType() == TransferType.ASYNC;
 
-    Map<String, String> unreachable = new LinkedHashMap<>();
-    Map<String, Long> epochs = new LinkedHashMap<>();
+    // Steps 901-902 at every member at once; the old primary drains (904-905) right after it
+    // answered, on the same connection, while the others still answer.
+    List<CompletableFuture<Held>> asked = new ArrayList<>();
+    CompletableFuture<RuntimeException> drained = CompletableFuture.completedFuture(null);
     for (CopyGroupMember member : current.members()) {
       String system = member.address().storageSystem();
       if (request.down().contains(system)) {
-        unreachable.put(system, "marked down in the directory");
+        asked.add(
+            CompletableFuture.completedFuture(
+                new Held(system, null, "marked down in the directory", null)));
         continue;
       }
-      try (StorageConnection storage = sites.connect(system)) {
-        epochs.put(system, heldEpoch(storage, member));
-      } catch (SiteUnreachableException e) {
-        unreachable.put(system, e.getMessage());
-      } catch (StorageException e) {
-        if (isUnreachable(e)) {
-          unreachable.put(system, e.getMessage());
-        } else {
-          throw new DirectoryException(
-              ErrorCode.SWITCH_FAILED,
-              "member " + member.address() + " cannot take part: " + e.getMessage(),
-              Map.of("failedAt", system, "undone", "nothing had changed"));
-        }
+      boolean drainHere = draining && system.equals(oldPrimary);
+      CompletableFuture<RuntimeException> drainResult = new CompletableFuture<>();
+      if (drainHere) {
+        drained = drainResult;
       }
+      asked.add(
+          supply(
+              () -> {
+                try (StorageConnection storage = sites.connect(system)) {
+                  Held held = new Held(system, heldEpoch(storage, member), null, null);
+                  if (drainHere) {
+                    drainResult.complete(drainQuietly(storage, current, held.epoch()));
+                  }
+                  return held;
+                } catch (SiteUnreachableException e) {
+                  return new Held(system, null, e.getMessage(), null);
+                } catch (StorageException e) {
+                  return isUnreachable(e)
+                      ? new Held(system, null, e.getMessage(), null)
+                      : new Held(system, null, null, e);
+                } finally {
+                  drainResult.complete(null); // not drained: the switch stops before using it
+                }
+              }));
+    }
+
+    Map<String, String> unreachable = new LinkedHashMap<>();
+    Map<String, Long> epochs = new LinkedHashMap<>();
+    StorageException refusal = null;
+    String refusedAt = null;
+    for (CompletableFuture<Held> answer : asked) {
+      Held held = join(answer);
+      if (held.unreachable() != null) {
+        unreachable.put(held.system(), held.unreachable());
+      } else if (held.refused() != null) {
+        if (refusal == null) {
+          refusal = held.refused();
+          refusedAt = held.system();
+        }
+      } else {
+        epochs.put(held.system(), held.epoch());
+      }
+    }
+    RuntimeException drainFailure = join(drained);
+    if (refusal != null) {
+      throw new DirectoryException(
+          ErrorCode.SWITCH_FAILED,
+          "member "
+              + current.memberAt(refusedAt).map(m -> m.address().toString()).orElse(refusedAt)
+              + " cannot take part: "
+              + refusal.getMessage(),
+          Map.of("failedAt", refusedAt, "undone", "nothing had changed"));
     }
     if (unreachable.containsKey(request.newPrimary())) {
       throw new DirectoryException(
@@ -190,54 +268,136 @@ public final class CopyGroupDefinition {
               + "); a switch must reach every member unless it is forced",
           Map.of("site", first));
     }
+    if (drainFailure != null) {
+      throw new DirectoryException(
+          ErrorCode.SWITCH_FAILED,
+          "the old primary "
+              + oldPrimary
+              + " could not drain its write data: "
+              + drainFailure.getMessage(),
+          Map.of("failedAt", oldPrimary, "undone", "nothing had changed"));
+    }
 
     long base =
         Math.max(
             current.epoch(), epochs.values().stream().mapToLong(Long::longValue).max().orElse(0));
-    CopyVolumeGroupInfo atOld =
-        new CopyVolumeGroupInfo(volumeGroup, current.transferType(), base, current.members());
     CopyVolumeGroupInfo next = withPrimary(current, request.newPrimary(), base + 1);
 
-    if (current.transferType() == TransferType.ASYNC && !unreachable.containsKey(oldPrimary)) {
-      try (StorageConnection storage = sites.connect(oldPrimary)) {
-        drain.drain(storage, atOld);
-      } catch (RuntimeException e) {
-        throw new DirectoryException(
-            ErrorCode.SWITCH_FAILED,
-            "the old primary " + oldPrimary + " could not drain its write data: " + e.getMessage(),
-            Map.of("failedAt", oldPrimary, "undone", "nothing had changed"));
+    // The old primary is fenced first and alone; then every other member learns the new layout.
+    List<String> order = fencingOrder(current, oldPrimary, request.newPrimary());
+    List<String> changed = Collections.synchronizedList(new ArrayList<>());
+    String fence = order.get(0);
+    if (!unreachable.containsKey(fence)) {
+      RuntimeException failed = define(fence, next, changed);
+      if (failed != null) {
+        throw switchFailed(request, next, changed, fence, failed);
       }
     }
+    List<String> rest =
+        order.subList(1, order.size()).stream().filter(s -> !unreachable.containsKey(s)).toList();
+    // One after the other (no executor), a failure stops the rest, as it always did; at the same
+    // time, the others may have changed too, and the undo takes them back.
+    AtomicBoolean failedOnce = new AtomicBoolean();
+    List<CompletableFuture<RuntimeException>> defined = new ArrayList<>();
+    for (String system : rest) {
+      defined.add(
+          supply(
+              () -> {
+                if (failedOnce.get()) {
+                  return null;
+                }
+                RuntimeException failed = define(system, next, changed);
+                if (failed != null) {
+                  failedOnce.set(true);
+                }
+                return failed;
+              }));
+    }
+    String failedAt = null;
+    RuntimeException failure = null;
+    for (int i = 0; i < rest.size(); i++) {
+      RuntimeException failed = join(defined.get(i));
+      if (failed != null && failure == null) {
+        failedAt = rest.get(i);
+        failure = failed;
+      }
+    }
+    if (failure != null) {
+      throw switchFailed(request, next, changed, failedAt, failure);
+    }
+    List<String> inOrder = order.stream().filter(changed::contains).toList();
+    return new Switch(request, next, inOrder, unreachable);
+  }
 
-    List<String> changed = new ArrayList<>();
-    for (String system : fencingOrder(current, oldPrimary, request.newPrimary())) {
-      if (unreachable.containsKey(system)) {
-        continue;
-      }
-      try (StorageConnection storage = sites.connect(system)) {
-        storage.defineCopyGroup(next);
-        changed.add(system);
-      } catch (RuntimeException e) {
-        Undo undo = undo(request, changed, next.epoch());
-        throw new DirectoryException(
-            ErrorCode.SWITCH_FAILED,
-            "switching "
-                + volumeGroup
-                + " to "
-                + request.newPrimary()
-                + " failed at "
-                + system
-                + ": "
-                + e.getMessage()
-                + "; "
-                + oldPrimary
-                + " stays primary ("
-                + undo.describe()
-                + ")",
-            Map.of("failedAt", system, "undone", undo.describe()));
-      }
+  /** Defines the group at one member; returns the failure instead of throwing it. */
+  private RuntimeException define(String system, CopyVolumeGroupInfo next, List<String> changed) {
+    try (StorageConnection storage = sites.connect(system)) {
+      storage.defineCopyGroup(next);
+      changed.add(system);
+      return null;
+    } catch (RuntimeException e) {
+      return e;
     }
-    return new Switch(request, next, changed, unreachable);
+  }
+
+  private DirectoryException switchFailed(
+      Request request,
+      CopyVolumeGroupInfo next,
+      List<String> changed,
+      String system,
+      RuntimeException e) {
+    List<String> inOrder =
+        fencingOrder(request.current(), request.oldPrimary(), request.newPrimary()).stream()
+            .filter(changed::contains)
+            .toList();
+    Undo undo = undo(request, inOrder, next.epoch());
+    return new DirectoryException(
+        ErrorCode.SWITCH_FAILED,
+        "switching "
+            + next.groupId()
+            + " to "
+            + request.newPrimary()
+            + " failed at "
+            + system
+            + ": "
+            + e.getMessage()
+            + "; "
+            + request.oldPrimary()
+            + " stays primary ("
+            + undo.describe()
+            + ")",
+        Map.of("failedAt", system, "undone", undo.describe()));
+  }
+
+  private RuntimeException drainQuietly(
+      StorageConnection oldPrimary, CopyVolumeGroupInfo current, long heldEpoch) {
+    try {
+      drain.drain(
+          oldPrimary,
+          new CopyVolumeGroupInfo(
+              current.groupId(),
+              current.transferType(),
+              Math.max(current.epoch(), heldEpoch),
+              current.members()));
+      return null;
+    } catch (RuntimeException e) {
+      return e;
+    }
+  }
+
+  private <T> CompletableFuture<T> supply(java.util.function.Supplier<T> task) {
+    return CompletableFuture.supplyAsync(task, executor);
+  }
+
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
   }
 
   /** The epoch a member's storage control unit holds for the group (steps 901-902). */
@@ -266,9 +426,20 @@ public final class CopyGroupDefinition {
    * Used by a login that does not switch, to bind its access to the epoch storage enforces.
    */
   public long epochAtPrimary(CopyVolumeGroupInfo group) {
+    String system = group.primary().address().storageSystem();
+    try (StorageConnection storage = sites.connect(system)) {
+      return epochAtPrimary(storage, group);
+    } catch (SiteUnreachableException e) {
+      throw new DirectoryException(
+          ErrorCode.SITE_UNAVAILABLE, e.getMessage(), Map.of("site", system));
+    }
+  }
+
+  /** The same on a connection the caller holds to the primary's storage control unit. */
+  public static long epochAtPrimary(StorageConnection storage, CopyVolumeGroupInfo group) {
     CopyGroupMember primary = group.primary();
     String system = primary.address().storageSystem();
-    try (StorageConnection storage = sites.connect(system)) {
+    try {
       VolumeInfo volume =
           storage
               .volume(primary.address().volumeId())
@@ -287,9 +458,6 @@ public final class CopyGroupDefinition {
                 + ")");
       }
       return volume.copyGroup().orElseThrow().epoch();
-    } catch (SiteUnreachableException e) {
-      throw new DirectoryException(
-          ErrorCode.SITE_UNAVAILABLE, e.getMessage(), Map.of("site", system));
     } catch (StorageException e) {
       throw new DirectoryException(
           isUnreachable(e) ? ErrorCode.SITE_UNAVAILABLE : ErrorCode.STORAGE_INCONSISTENT,
@@ -307,7 +475,7 @@ public final class CopyGroupDefinition {
     }
     CopyVolumeGroupInfo back = withPrimary(request.current(), request.oldPrimary(), epoch);
     List<String> reverse = new ArrayList<>(changed);
-    java.util.Collections.reverse(reverse);
+    Collections.reverse(reverse);
     for (String system : reverse) {
       try (StorageConnection storage = sites.connect(system)) {
         storage.defineCopyGroup(back);
@@ -356,7 +524,7 @@ public final class CopyGroupDefinition {
             .toList());
   }
 
-  static boolean isUnreachable(StorageException e) {
+  public static boolean isUnreachable(StorageException e) {
     return e.reason() == StorageException.Reason.IO_ERROR
         || e.reason() == StorageException.Reason.CLOSED
         || e.reason() == StorageException.Reason.UNREACHABLE;

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.roamstore.directory.failure.DirectoryException;
@@ -24,7 +27,7 @@ class CopyGroupDefinitionTest {
   private final FakeStorage seattle = new FakeStorage("seattle");
   private final FakeStorage portland = new FakeStorage("portland");
   private final FakeStorage sf = new FakeStorage("sanfrancisco");
-  private final List<String> drained = new ArrayList<>();
+  private final List<String> drained = Collections.synchronizedList(new ArrayList<>());
   private CopyGroupDefinition definition;
   private CopyVolumeGroupInfo current;
 
@@ -214,5 +217,68 @@ class CopyGroupDefinitionTest {
     assertEquals(List.of("seattle", "sanfrancisco", "portland"), undo.restored());
     assertTrue(portland.primaryHere(VOL));
     assertEquals(5, seattle.epoch(VOL));
+  }
+
+  @Test
+  void withAnExecutorTheMembersAfterTheOldPrimaryLearnAtOnceAndAFailureIsUndoneEverywhere()
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      CopyGroupDefinition parallel =
+          new CopyGroupDefinition(
+              FakeStorage.sites(seattle, portland, sf),
+              (StorageConnection old, CopyVolumeGroupInfo g) -> drained.add(old.storageSystem()),
+              pool);
+      sf.failOn(op -> op.equals("defineCopyGroup"));
+
+      DirectoryException e =
+          assertThrows(
+              DirectoryException.class, () -> parallel.switchPrimary(toSeattle(false, Set.of())));
+
+      assertEquals(ErrorCode.SWITCH_FAILED, e.code());
+      assertEquals("sanfrancisco", e.details().get("failedAt"));
+      assertTrue(portland.primaryHere(VOL), "the old primary is primary again");
+      assertEquals(5, portland.epoch(VOL));
+      assertEquals(5L, portland.exports.get("old-export"), "the old users' export works again");
+      assertFalse(seattle.primaryHere(VOL), "the new primary, if it learned, was demoted");
+      assertEquals(3, sf.epoch(VOL));
+
+      sf.failOn(op -> false);
+      CopyGroupDefinition.Switch done = parallel.switchPrimary(toSeattle(false, Set.of()));
+
+      assertEquals(6, done.epoch());
+      assertEquals(List.of("portland", "sanfrancisco", "seattle"), done.changed());
+      for (FakeStorage unit : List.of(seattle, portland, sf)) {
+        assertEquals(6, unit.epoch(VOL), unit.system);
+        assertEquals("seattle", unit.groups.get(VOL).primary().address().storageSystem());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void anAsyncOldPrimaryThatCannotDrainStopsTheSwitchBeforeAnythingChanges() {
+    current = group(TransferType.ASYNC, "portland", 3);
+    for (FakeStorage unit : List.of(seattle, portland, sf)) {
+      unit.groups.put(VOL, current);
+    }
+    CopyGroupDefinition failing =
+        new CopyGroupDefinition(
+            FakeStorage.sites(seattle, portland, sf),
+            (StorageConnection old, CopyVolumeGroupInfo g) -> {
+              throw new IllegalStateException("drain timed out");
+            });
+
+    DirectoryException e =
+        assertThrows(
+            DirectoryException.class, () -> failing.switchPrimary(toSeattle(false, Set.of())));
+
+    assertEquals(ErrorCode.SWITCH_FAILED, e.code());
+    assertEquals("portland", e.details().get("failedAt"));
+    assertEquals("nothing had changed", e.details().get("undone"));
+    for (FakeStorage unit : List.of(seattle, portland, sf)) {
+      assertFalse(unit.calls.contains("defineCopyGroup"), unit.system);
+    }
   }
 }

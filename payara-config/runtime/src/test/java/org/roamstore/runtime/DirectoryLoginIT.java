@@ -135,6 +135,58 @@ class DirectoryLoginIT {
   }
 
   @Test
+  void asyncDataWrittenAtTheOldSiteIsReadableAtTheNewSiteRightAfterTheSwitchingLogin()
+      throws Exception {
+    String volume = volume("ASYNC", "TAKE_OVER", 0, "seattle", "portland", "sanfrancisco");
+    JsonObject atSeattle = ok(login(volume, "seattle", false));
+    assertEquals("AT_PRIMARY", atSeattle.getString("outcome"));
+    // ASYNC: each write is acknowledged once it is in seattle's cache; the copies follow. 4 MiB in
+    // 1 MiB patterns and, after them, an unaligned write across a page boundary (4 MiB + 4095);
+    // then no flush, no wait.
+    List<String> writes = new ArrayList<>();
+    List<String> reads = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      writes.add("write -P " + (0x61 + i) + " " + i + "M 1M");
+      reads.add("read -P " + (0x61 + i) + " " + i + "M 1M");
+    }
+    writes.add("write -P 126 4198399 3000");
+    reads.add("read -P 126 4198399 3000");
+    QemuIo.Result written =
+        QemuIo.run(atSeattle.getJsonObject("nbd").getString("uri"), writes.toArray(String[]::new));
+    assertEquals(0, written.exit(), written.output());
+    assertEquals(5, count(written.output(), "wrote "), written.output());
+
+    // The switching login drains seattle (synchronize cache) before portland becomes primary.
+    JsonObject atPortland = ok(login(volume, "eugene", false));
+    assertEquals("SWITCH", atPortland.getString("outcome"));
+    assertEquals("seattle", atPortland.getString("previousPrimary"));
+    assertReadsBack(atPortland, reads);
+
+    // And on to the third copy, which also had it: San Francisco from San Jose.
+    JsonObject atSanFrancisco = ok(login(volume, "sanjose", false));
+    assertEquals("SWITCH", atSanFrancisco.getString("outcome"));
+    assertEquals("portland", atSanFrancisco.getString("previousPrimary"));
+    assertReadsBack(atSanFrancisco, reads);
+  }
+
+  private static void assertReadsBack(JsonObject login, List<String> reads) throws Exception {
+    String site = login.getJsonObject("dataCenter").getString("name");
+    QemuIo.Result read =
+        QemuIo.run(login.getJsonObject("nbd").getString("uri"), reads.toArray(String[]::new));
+    assertEquals(0, read.exit(), site + ": " + read.output());
+    assertFalse(read.output().contains("Pattern verification failed"), site + ": " + read.output());
+    assertEquals(reads.size(), count(read.output(), "read "), site + ": " + read.output());
+  }
+
+  private static int count(String text, String word) {
+    int n = 0;
+    for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
   void concurrentLoginsFromTwoSitesNeverLeaveTwoPrimaries() throws Exception {
     String volume = volume("SYNC", "TAKE_OVER", 0, "seattle", "portland", "sanfrancisco");
     ExecutorService pool = Executors.newFixedThreadPool(2);

@@ -1,5 +1,6 @@
 package org.roamstore.gateway.rest;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,7 +26,11 @@ import org.roamstore.gateway.metrics.GatewayMetrics;
  * {@code POST /api/login}: the log in process (Fig. 8) for programs. The body names the user,
  * password, volume and, optionally, the network interface; without one, the address the request
  * came from picks it. The answer is the real volume information and the access to it.
+ *
+ * <p>One instance for the application: it holds no state of a request, and a resource made per
+ * request (JAX-RS's default) costs an instance, its injection and a new EJB proxy on every login.
  */
+@ApplicationScoped
 @Path("login")
 public class LoginResource {
 
@@ -33,12 +38,10 @@ public class LoginResource {
   @Inject private LoginThrottle throttle;
   @Inject private GatewayMetrics metrics;
 
-  @Context private HttpServletRequest http;
-
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  public JsonObject login(@NotNull @Valid LoginRequest body) {
+  public JsonObject login(@NotNull @Valid LoginRequest body, @Context HttpServletRequest http) {
     throttle.check(body.user());
     // The client's address is what the server saw, never what the body claims.
     LoginRequest request =

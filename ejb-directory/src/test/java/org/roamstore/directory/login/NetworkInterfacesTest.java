@@ -1,0 +1,56 @@
+package org.roamstore.directory.login;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.roamstore.directory.model.NetworkInterface;
+import org.roamstore.directory.model.Position;
+
+class NetworkInterfacesTest {
+  private final AtomicLong now = new AtomicLong();
+  private final List<NetworkInterface> table = new ArrayList<>();
+  private int reads;
+
+  private final NetworkInterfaces interfaces =
+      new NetworkInterfaces(now::get) {
+        @Override
+        List<NetworkInterface> read() {
+          reads++;
+          return List.copyOf(table);
+        }
+      };
+
+  private static NetworkInterface iface(String name, String cidr) {
+    return new NetworkInterface(name, name, new Position(47.6, -122.3), List.of(cidr));
+  }
+
+  @Test
+  void theTableIsReadOnceAndThenAgainOnlyWhenOldOrAskedForANameItLacks() throws Exception {
+    table.add(iface("seattle", "10.1.0.0/16"));
+    table.add(iface("tacoma", "10.2.0.0/16"));
+
+    assertEquals("seattle", interfaces.named("seattle").orElseThrow().name());
+    assertEquals(
+        "tacoma", interfaces.covering(InetAddress.getByName("10.2.3.4")).orElseThrow().name());
+    assertEquals(1, reads);
+
+    table.add(iface("eugene", "10.3.0.0/16"));
+    assertEquals("eugene", interfaces.named("eugene").orElseThrow().name(), "a new name is found");
+    assertEquals(2, reads);
+    assertTrue(interfaces.named("atlantis").isEmpty());
+    assertEquals(3, reads, "an unknown name is looked for once more, then refused");
+
+    table.clear();
+    table.add(iface("seattle", "10.9.0.0/16"));
+    now.addAndGet(NetworkInterfaces.MAX_AGE.toNanos() + 1);
+    assertTrue(
+        interfaces.covering(InetAddress.getByName("10.9.0.1")).isPresent(),
+        "after the maximum age the table is read again");
+    assertEquals(4, reads);
+  }
+}
