@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.naming.NamingException;
+import org.roamstore.directory.copygroup.SiteUnreachableException;
 import org.roamstore.directory.copygroup.StorageSites;
 import org.roamstore.directory.model.DownReason;
 import org.roamstore.storage.api.StorageConnection;
@@ -30,6 +32,19 @@ public final class SiteLiveness {
   /** What the watch asks the directory to do: mark the site up or down, and why. */
   public record Change(String site, boolean up, String why) {}
 
+  /**
+   * What one ping found: {@code error} null when the unit answered; {@code configuredHere} false
+   * when this server has no connection factory for the storage system at all, which says nothing
+   * about the site (another server sharing the directory may reach it) and so does not count.
+   */
+  public record Ping(String error, boolean configuredHere) {
+    static final Ping ANSWERED = new Ping(null, true);
+
+    public boolean answered() {
+      return error == null;
+    }
+  }
+
   private final int failuresToMarkDown;
   private final Map<String, Integer> failures = new HashMap<>();
 
@@ -40,24 +55,23 @@ public final class SiteLiveness {
     this.failuresToMarkDown = failuresToMarkDown;
   }
 
-  /**
-   * Pings one storage control unit: connects and asks for its status.
-   *
-   * @return null when it answered, else why not
-   */
-  public static String ping(StorageSites storage, String storageSystem) {
+  /** Pings one storage control unit: connects and asks for its status. */
+  public static Ping ping(StorageSites storage, String storageSystem) {
     try (StorageConnection connection = storage.connect(storageSystem)) {
       connection.status();
-      return null;
+      return Ping.ANSWERED;
     } catch (RuntimeException e) {
-      return e.getMessage() != null ? e.getMessage() : e.toString();
+      return new Ping(
+          e.getMessage() != null ? e.getMessage() : e.toString(),
+          !(e instanceof SiteUnreachableException && e.getCause() instanceof NamingException));
     }
   }
 
   /**
    * Takes one round of pings and returns the changes it calls for.
    *
-   * @param sites every data center, as the directory has it now
+   * @param sites the data centers to judge, as the directory has them now (those this server has no
+   *     connection factory for left out)
    * @param failed storage system -> why it did not answer, for the watched sites that failed; a
    *     watched site not named here answered
    */

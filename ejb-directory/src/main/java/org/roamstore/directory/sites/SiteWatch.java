@@ -33,12 +33,13 @@ import org.roamstore.directory.model.DownReason;
 /**
  * Watches every data center's storage control unit: every {@value #PERIOD_SECONDS} s it pings each
  * one ({@code connect} then {@code status}, all at once, each given up after {@value
- * #TIMEOUT_PROPERTY} ms, 5000 by default: the storage connector's own control timeout), marks a
- * site down after {@value #FAILURES_PROPERTY} failed pings in a row (2 by default) and up again at
- * its first answer, by the rules of {@link SiteLiveness}. So a dead site is skipped by logins and
- * reported down by the API without an operator: within 2-4 s of its death when pings fail at once
- * (no connection factory, refused), within about 12 s when they time out. A round that is still
- * running when the next is due lets that one pass.
+ * #TIMEOUT_PROPERTY} ms, 5000 by default: the storage connector's own control timeout; a site this
+ * server has no connection factory for is not judged at all), marks a site down after {@value
+ * #FAILURES_PROPERTY} failed pings in a row (2 by default) and up again at its first answer, by the
+ * rules of {@link SiteLiveness}. So a dead site is skipped by logins and reported down by the API
+ * without an operator: within 2-4 s of its death when pings fail at once (no connection factory,
+ * refused), within about 12 s when they time out. A round that is still running when the next is
+ * due lets that one pass.
  *
  * <p>Several instances on one directory each run a watch; marking a site that is already down (or
  * up) changes nothing, so they agree. The system property {@value #ENABLED_PROPERTY}{@code =false}
@@ -82,7 +83,22 @@ public class SiteWatch {
                       new SiteLiveness.Site(
                           d.name(), d.storageSystem(), d.isUp(), d.downReason().orElse(null)))
               .toList();
-      for (SiteLiveness.Change change : liveness.observe(current, pingAll(current))) {
+      Map<String, SiteLiveness.Ping> pings = pingAll(current);
+      Map<String, String> failed = new HashMap<>();
+      pings.forEach(
+          (system, ping) -> {
+            if (!ping.answered()) {
+              failed.put(system, ping.error());
+            }
+          });
+      List<SiteLiveness.Site> judged =
+          current.stream()
+              .filter(
+                  site ->
+                      !pings.containsKey(site.storageSystem())
+                          || pings.get(site.storageSystem()).configuredHere())
+              .toList();
+      for (SiteLiveness.Change change : liveness.observe(judged, failed)) {
         apply(change);
       }
     } catch (RuntimeException e) {
@@ -92,8 +108,13 @@ public class SiteWatch {
     }
   }
 
-  private Map<String, String> pingAll(List<SiteLiveness.Site> current) {
-    Map<String, Future<String>> pings = new LinkedHashMap<>();
+  /**
+   * Pings the watched sites at once. A ping is never interrupted (an interrupt inside the broker
+   * client would break the connection other callers share); one that has not ended a second after
+   * the timeout counts as failed and is left to end on its own.
+   */
+  private Map<String, SiteLiveness.Ping> pingAll(List<SiteLiveness.Site> current) {
+    Map<String, Future<SiteLiveness.Ping>> pings = new LinkedHashMap<>();
     for (SiteLiveness.Site site : current) {
       if (site.watched()) {
         pings.put(
@@ -101,27 +122,25 @@ public class SiteWatch {
             executor.submit(() -> SiteLiveness.ping(storage, site.storageSystem())));
       }
     }
-    long deadline = System.nanoTime() + pingTimeout.toNanos();
-    Map<String, String> failed = new HashMap<>();
+    long deadline = System.nanoTime() + pingTimeout.plusSeconds(1).toNanos();
+    Map<String, SiteLiveness.Ping> results = new HashMap<>();
     pings.forEach(
         (system, ping) -> {
-          String error;
+          SiteLiveness.Ping result;
           try {
-            error = ping.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            result = ping.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
           } catch (TimeoutException e) {
-            ping.cancel(true);
-            error = "no answer within " + pingTimeout.toMillis() + " ms";
+            result =
+                new SiteLiveness.Ping("no answer within " + pingTimeout.toMillis() + " ms", true);
           } catch (ExecutionException e) {
-            error = String.valueOf(e.getCause());
+            result = new SiteLiveness.Ping(String.valueOf(e.getCause()), true);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            error = "interrupted";
+            result = new SiteLiveness.Ping("interrupted", true);
           }
-          if (error != null) {
-            failed.put(system, error);
-          }
+          results.put(system, result);
         });
-    return failed;
+    return results;
   }
 
   private void apply(SiteLiveness.Change change) {

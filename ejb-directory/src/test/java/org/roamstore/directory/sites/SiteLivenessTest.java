@@ -1,6 +1,7 @@
 package org.roamstore.directory.sites;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.naming.NamingException;
 import org.junit.jupiter.api.Test;
 import org.roamstore.directory.copygroup.FakeStorage;
 import org.roamstore.directory.copygroup.SiteUnreachableException;
@@ -44,9 +46,9 @@ class SiteLivenessTest {
     Map<String, String> failed = new LinkedHashMap<>();
     for (SiteLiveness.Site site : directory.values()) {
       if (site.watched()) {
-        String error = SiteLiveness.ping(storage, site.storageSystem());
-        if (error != null) {
-          failed.put(site.storageSystem(), error);
+        SiteLiveness.Ping ping = SiteLiveness.ping(storage, site.storageSystem());
+        if (!ping.answered()) {
+          failed.put(site.storageSystem(), ping.error());
         }
       }
     }
@@ -70,9 +72,25 @@ class SiteLivenessTest {
 
   @Test
   void aPingIsConnectAndStatus() {
-    assertNull(SiteLiveness.ping(storage, "seattle"));
+    assertTrue(SiteLiveness.ping(storage, "seattle").answered());
+    assertNull(SiteLiveness.ping(storage, "seattle").error());
     dead.add("seattle");
-    assertTrue(SiteLiveness.ping(storage, "seattle").contains("does not answer"));
+    SiteLiveness.Ping failed = SiteLiveness.ping(storage, "seattle");
+    assertFalse(failed.answered());
+    assertTrue(failed.error().contains("does not answer"), failed.error());
+    assertTrue(failed.configuredHere());
+  }
+
+  @Test
+  void aSiteWithoutAConnectionFactoryHereIsNotJudged() {
+    StorageSites none =
+        system -> {
+          throw new SiteUnreachableException(
+              system, "no storage connection factory", new NamingException("not bound"));
+        };
+    SiteLiveness.Ping ping = SiteLiveness.ping(none, "tokyo");
+    assertFalse(ping.answered());
+    assertFalse(ping.configuredHere());
   }
 
   @Test
