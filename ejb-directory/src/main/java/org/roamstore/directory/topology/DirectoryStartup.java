@@ -7,6 +7,10 @@ import jakarta.ejb.Lock;
 import jakarta.ejb.LockType;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
+import jakarta.ejb.Timeout;
+import jakarta.ejb.Timer;
+import jakarta.ejb.TimerConfig;
+import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import java.io.IOException;
@@ -15,7 +19,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -45,6 +52,14 @@ public class DirectoryStartup {
 
   /** Another instance's start, demo volumes included, on a busy machine. */
   private static final Duration PATIENCE = Duration.ofMinutes(5);
+
+  private static final Duration DEMO_RETRY = Duration.ofSeconds(10);
+  private static final Duration DEMO_RETRY_FOR = Duration.ofMinutes(15);
+
+  @Resource private TimerService timers;
+  private final List<VolumeSpec> pendingDemoVolumes = new CopyOnWriteArrayList<>();
+  private final AtomicBoolean retrying = new AtomicBoolean();
+  private volatile Instant retryDemoVolumesUntil = Instant.MIN;
 
   @EJB private TopologyLoader loader;
   @EJB private ProvisioningService provisioning;
@@ -87,8 +102,54 @@ public class DirectoryStartup {
         provisioning.create(volume);
         LOG.info("created demo volume " + volume.name() + " for " + volume.owner());
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "demo volume " + volume.name() + " was not created", e);
+        pendingDemoVolumes.add(volume);
+        LOG.info(
+            "demo volume "
+                + volume.name()
+                + " waits for its sites ("
+                + e.getMessage()
+                + "); retried every "
+                + DEMO_RETRY.toSeconds()
+                + " s");
       }
+    }
+    if (!pendingDemoVolumes.isEmpty()) {
+      retryDemoVolumesUntil = Instant.now().plus(DEMO_RETRY_FOR);
+      timers.createIntervalTimer(
+          DEMO_RETRY.toMillis(), DEMO_RETRY.toMillis(), new TimerConfig("demo volumes", false));
+    }
+  }
+
+  /**
+   * Demo volumes need every one of their sites. With one server per site, the first server loads
+   * the topology while the others are still starting, so what could not be made then is tried again
+   * until it is made or {@link #DEMO_RETRY_FOR} has passed.
+   */
+  @Timeout
+  @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+  void retryDemoVolumes(Timer timer) {
+    if (!retrying.compareAndSet(false, true)) {
+      return; // the previous round still runs
+    }
+    try {
+      for (VolumeSpec volume : List.copyOf(pendingDemoVolumes)) {
+        try {
+          provisioning.create(volume);
+          pendingDemoVolumes.remove(volume);
+          LOG.info("created demo volume " + volume.name() + " for " + volume.owner());
+        } catch (RuntimeException e) {
+          LOG.log(Level.FINE, "demo volume " + volume.name() + " still waits", e);
+        }
+      }
+      if (pendingDemoVolumes.isEmpty() || Instant.now().isAfter(retryDemoVolumesUntil)) {
+        timer.cancel();
+        if (!pendingDemoVolumes.isEmpty()) {
+          LOG.warning(
+              "demo volumes not created, their sites did not come up: " + pendingDemoVolumes);
+        }
+      }
+    } finally {
+      retrying.set(false);
     }
   }
 

@@ -89,6 +89,9 @@ class MultiSiteIT {
     GatewayClient seattle = gateway(http);
     GatewayClient portland = gateway(http + 1);
     GatewayClient sanFrancisco = gateway(http + 2);
+    // The demo volumes span sites that were still starting when the first server loaded the
+    // topology: they are made once every site is up.
+    awaitVolume(portland, "alice-disk");
     String user = seattle.newUser();
     String volume = seattle.newVolume(user, "ASYNC", SITES);
     // Copies at Seattle (primary) and Portland only: Eugene's nearest copy is Portland's.
@@ -211,6 +214,19 @@ class MultiSiteIT {
       Thread.sleep(1000); // the directory's site watch runs every few seconds
     }
     throw new AssertionError(site + " not reported " + (up ? "up" : "down") + ": " + last);
+  }
+
+  private static void awaitVolume(GatewayClient gateway, String volume) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    HttpResponse<String> last = null;
+    while (System.nanoTime() < deadline) {
+      last = gateway.send("GET", "api/admin/volumes/" + volume, GatewayClient.ADMIN, null);
+      if (last.statusCode() == 200) {
+        return;
+      }
+      Thread.sleep(2000); // the directory retries the demo volumes every 10 s
+    }
+    throw new AssertionError(volume + " was not made: " + last.body());
   }
 
   private Process launch(Path log, String... command) throws IOException {
