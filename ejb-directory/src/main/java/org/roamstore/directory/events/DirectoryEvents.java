@@ -4,6 +4,7 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
@@ -12,6 +13,7 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Publishes directory events on the topic {@value #TOPIC}, exactly for the transactions that
@@ -39,9 +41,16 @@ public class DirectoryEvents {
 
   @Inject private EventPublisher publisher;
 
+  /**
+   * Made once: {@code Json.createObjectBuilder()} looks the provider up again on every call,
+   * through the web application's class loader (a scan of its jars), which showed in login
+   * profiles.
+   */
+  private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
+
   /** A builder with {@code type} and {@code at} filled in. */
   public static JsonObjectBuilder event(EventType type) {
-    return Json.createObjectBuilder().add("type", type.name()).add("at", Instant.now().toString());
+    return JSON.createObjectBuilder().add("type", type.name()).add("at", Instant.now().toString());
   }
 
   /** Records the event in the current transaction; it is sent once that transaction commits. */

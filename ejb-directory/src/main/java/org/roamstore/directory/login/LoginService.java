@@ -81,9 +81,9 @@ public class LoginService {
           + " and g.expiresAt > :now and g.dataCenter <> :site order by g.id";
 
   /**
-   * Event JSON. {@code Json.createObjectBuilder()} looks the provider up again on every call,
-   * through the web application's class loader (a scan of its jars); with the login answer's JSON,
-   * about a tenth of the server's CPU samples under the login benchmark.
+   * The login answer's JSON. {@code Json.createObjectBuilder()} looks the provider up again on
+   * every call, through the web application's class loader (a scan of its jars); with the login
+   * answer's JSON, about a tenth of the server's CPU samples under the login benchmark.
    */
   private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
@@ -518,14 +518,6 @@ public class LoginService {
         });
   }
 
-  /**
-   * What {@link DirectoryEvents#event} makes ({@code type} and {@code at}), from a factory made
-   * once (see {@link #JSON}).
-   */
-  private static JsonObjectBuilder event(EventType type) {
-    return JSON.createObjectBuilder().add("type", type.name()).add("at", Instant.now().toString());
-  }
-
   private void publishLogin(
       VirtualVolume volume,
       DirectoryUser user,
@@ -535,7 +527,7 @@ public class LoginService {
       long epoch,
       String previous) {
     JsonObjectBuilder event =
-        event(EventType.LOGIN)
+        DirectoryEvents.event(EventType.LOGIN)
             .add("user", user.name())
             .add("volume", volume.name())
             .add("networkInterface", via.name())
@@ -559,7 +551,7 @@ public class LoginService {
       String possibleLoss,
       int revoked) {
     JsonObjectBuilder event =
-        event(forced ? EventType.FORCED_TAKEOVER : EventType.PRIMARY_SWITCHED)
+        DirectoryEvents.event(forced ? EventType.FORCED_TAKEOVER : EventType.PRIMARY_SWITCHED)
             .add("volume", volume.name())
             .add("user", user.name())
             .add("from", previous)
