@@ -57,4 +57,9 @@ public record RemoteCopySettings(
     return new RemoteCopySettings(
         syncTimeout, timeout, maxBatchBytes, maxBacklogBytes, checkpointInterval, checkpointBytes);
   }
+
+  public RemoteCopySettings withCheckpointInterval(Duration interval) {
+    return new RemoteCopySettings(
+        syncTimeout, drainTimeout, maxBatchBytes, maxBacklogBytes, interval, checkpointBytes);
+  }
 }

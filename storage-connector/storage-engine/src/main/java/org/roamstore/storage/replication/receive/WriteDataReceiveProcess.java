@@ -41,7 +41,9 @@ import org.roamstore.storage.replication.batch.Queues;
  * inbound queue in a transacted session, applies each batch to the volume's cache in sequence order
  * (step 1200) and acknowledges it to the primary at once (step 1201). Consumption is committed only
  * at a checkpoint, after the volumes are flushed and the applied sequences saved, so the secondary
- * needs no disk force per batch and a crash costs only a redelivery.
+ * needs no disk force per batch and a crash costs only a redelivery. A checkpoint comes every
+ * interval, or at once after a batch that asks for it: a synchronize-cache marker or a SYNC
+ * volume's FLUSH, whose caller waits for durable data.
  *
  * <p>A batch that does not follow the last applied one (a gap, or a copy group not defined here
  * yet) is held back, never skipped; it blocks the commit, and if the gap does not close within a
@@ -72,6 +74,8 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private long heldBytes;
   private long bytesSinceCheckpoint;
   private long lastCheckpointNanos = System.nanoTime();
+  // A batch applied since the last checkpoint asked for one at once (someone at the primary waits).
+  private boolean checkpointAsked;
 
   private record Held(
       BatchFormat.Header header, List<BatchEntry> entries, long bytes, long since) {}
@@ -117,13 +121,16 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   @Override
   protected void step() throws JMSException {
     long interval = settings.checkpointInterval().toNanos();
+    // At most 100 ms, so that a stop is noticed whatever the checkpoint interval.
     long wait =
         uncommitted == 0
             ? 100
             : Math.max(
                 1,
-                TimeUnit.NANOSECONDS.toMillis(
-                    interval - (System.nanoTime() - lastCheckpointNanos)));
+                Math.min(
+                    100,
+                    TimeUnit.NANOSECONDS.toMillis(
+                        interval - (System.nanoTime() - lastCheckpointNanos))));
     Message message = consumer.receive(wait);
     int n = 0;
     while (message != null) {
@@ -135,7 +142,8 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     }
     acknowledge();
     if (uncommitted > 0
-        && (System.nanoTime() - lastCheckpointNanos >= interval
+        && (checkpointAsked
+            || System.nanoTime() - lastCheckpointNanos >= interval
             || bytesSinceCheckpoint >= settings.checkpointBytes())) {
       checkpoint();
     }
@@ -154,6 +162,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     held.clear();
     heldBytes = 0;
     uncommitted = 0;
+    checkpointAsked = false;
     toAcknowledge.clear();
     session = null;
   }
@@ -201,6 +210,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     long applied = newStream ? 0 : state.applied;
     if (h.last() <= applied) {
       toAcknowledge.add(state); // a duplicate (redelivery): the primary may need to hear again
+      checkpointAsked |= h.checkpoint();
       return true;
     }
     if (h.first() > applied + 1) {
@@ -234,6 +244,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     }
     state.applied = h.last();
     state.changed = true;
+    checkpointAsked |= h.checkpoint();
     touched.add(volume);
     toAcknowledge.add(state);
     publish(state);
@@ -345,6 +356,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     }
     bytesSinceCheckpoint = 0;
     lastCheckpointNanos = now;
+    checkpointAsked = false;
   }
 
   private void acknowledge() throws JMSException {

@@ -23,6 +23,9 @@ final class OutgoingBatch {
   final long first;
   final boolean retained;
   long last;
+  // Someone waits until this batch is durable at the secondary (synchronize cache, a FLUSH of a
+  // SYNC volume): the secondary checkpoints right after applying it.
+  boolean checkpoint;
   private ByteBuffer body;
   private long[] ranges = new long[16];
   private int rangeCount;
