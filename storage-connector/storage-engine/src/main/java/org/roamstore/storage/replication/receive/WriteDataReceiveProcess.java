@@ -245,10 +245,21 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     state.applied = h.last();
     state.changed = true;
     checkpointAsked |= h.checkpoint();
-    touched.add(volume);
+    if (writesData(entries, skip)) {
+      touched.add(volume); // a batch of markers alone leaves nothing in the volume to force
+    }
     toAcknowledge.add(state);
     publish(state);
     return true;
+  }
+
+  private static boolean writesData(List<BatchEntry> entries, int from) {
+    for (int i = from; i < entries.size(); i++) {
+      if (entries.get(i).length() > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void retryHeld() {
