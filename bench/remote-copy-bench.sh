@@ -132,6 +132,10 @@ print("%.0f" % (side["iops"] if sys.argv[1] == "iops" else side["bw_bytes"] / 10
 
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 
+cpu_seconds() { # PID: user + system CPU time so far, in seconds
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"
+}
+
 rows=()
 while read -r label rw bs depth unit; do
   echo "running $label ($RUNTIME s each: qemu-nbd, ASYNC, SYNC)..." >&2
@@ -163,7 +167,10 @@ start=$(date +%s%N)
 start_site portland -1
 start_site sanfrancisco -1
 ready=$(date +%s%N)
+# CPU time is a steadier measure than wall time on a shared machine.
+cpu_before=("$(cpu_seconds "${PIDS[0]}")" "$(cpu_seconds "$PID_portland")" "$(cpu_seconds "$PID_sanfrancisco")")
 reply=$(seattle_command "sync drain portland,sanfrancisco" SYNCED)
+cpu_after=("$(cpu_seconds "${PIDS[0]}")" "$(cpu_seconds "$PID_portland")" "$(cpu_seconds "$PID_sanfrancisco")")
 end=$(date +%s%N)
 [[ $reply == SYNCED* ]] || { echo "drain failed: $reply" >&2; exit 1; }
 drain_mib=$(python3 -c "print('%.0f' % ($DRAIN_BYTES / 1048576 / (($end - $start) / 1e9)))")
@@ -178,5 +185,9 @@ for row in "${rows[@]}"; do
 done
 printf '\ndrain of a %s MiB ASYNC backlog to 2 secondaries: %s MiB/s per secondary from their restart (JVM start included), %s MiB/s from both ready\n' \
   "$((DRAIN_BYTES / 1048576))" "$drain_mib" "$ready_mib"
+printf 'CPU seconds during the drain (from ready): broker %s, portland %s, sanfrancisco %s\n' \
+  "$(python3 -c "print('%.1f' % (${cpu_after[0]} - ${cpu_before[0]}))")" \
+  "$(python3 -c "print('%.1f' % (${cpu_after[1]} - ${cpu_before[1]}))")" \
+  "$(python3 -c "print('%.1f' % (${cpu_after[2]} - ${cpu_before[2]}))")"
 printf 'synchronize cache, empty backlog, 2 secondaries: p50 %s ms (all: %s)\n' "$sync_p50" "${sync_ms[*]}"
 echo "targets: ASYNC >= 0.70, SYNC >= 0.30 of qemu-nbd; drain >= 100 MiB/s" >&2
