@@ -191,7 +191,9 @@ public final class GroupStream {
       closeOpen(d);
     }
     if (d.open == null) {
-      d.open = new OutgoingBatch(d.stream, d.lastAssigned + 1, transferType == TransferType.SYNC);
+      d.open =
+          new OutgoingBatch(
+              d.stream, d.lastAssigned + 1, transferType == TransferType.SYNC, maxBody);
     }
     long sequence = d.open.add(offset, length, data);
     d.lastAssigned = sequence;
