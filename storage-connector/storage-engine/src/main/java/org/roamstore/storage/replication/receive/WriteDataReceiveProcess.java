@@ -76,6 +76,8 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private long lastCheckpointNanos = System.nanoTime();
   // A batch applied since the last checkpoint asked for one at once (someone at the primary waits).
   private boolean checkpointAsked;
+  // Every batch received since the last commit (or rollback) was one of markers only.
+  private boolean markersOnly = true;
 
   private record Held(
       BatchFormat.Header header, List<BatchEntry> entries, long bytes, long since) {}
@@ -163,12 +165,15 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     heldBytes = 0;
     uncommitted = 0;
     checkpointAsked = false;
+    markersOnly = true;
     toAcknowledge.clear();
     session = null;
   }
 
   private void receive(Message message) throws JMSException {
     uncommitted++;
+    boolean markersBefore = markersOnly;
+    markersOnly = false; // until this one is known to be a batch of markers, taken
     if (!(message instanceof BytesMessage bytes)) {
       LOG.warning("ignoring a message that is no write data batch: " + message);
       return;
@@ -185,7 +190,9 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       return;
     }
     bytesSinceCheckpoint += body.capacity();
+    boolean markers = header.checkpoint() && !writesData(entries, 0);
     if (offer(header, entries)) {
+      markersOnly = markersBefore && markers;
       retryHeld();
     } else {
       held.add(new Held(header, entries, body.capacity(), System.nanoTime()));
@@ -327,6 +334,22 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
    * broker the batches are consumed.
    */
   private void checkpoint() throws JMSException {
+    if (checkpointAsked && markersOnly && held.isEmpty() && touched.isEmpty()) {
+      // Only markers since the last commit: every write before them is durable already, and the
+      // markers themselves carry nothing (redelivered after a crash, they are applied again or
+      // refused, harmlessly). So they are durable as they are; the periodic checkpoint commits
+      // them later, off the path of whoever waits.
+      for (AppliedStream s : streams.values()) {
+        if (s.durable != s.applied) {
+          s.durable = s.applied;
+          toAcknowledge.add(s);
+          publish(s);
+        }
+      }
+      acknowledge();
+      checkpointAsked = false;
+      return;
+    }
     for (ReplicaVolume v : touched) {
       v.flush();
     }
@@ -346,6 +369,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     if (held.isEmpty()) {
       session.commit();
       uncommitted = 0;
+      markersOnly = true;
       for (AppliedStream s : streams.values()) {
         if (s.durable != s.applied) {
           s.durable = s.applied;
@@ -364,6 +388,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       held.clear();
       heldBytes = 0;
       uncommitted = 0;
+      markersOnly = true;
     }
     bytesSinceCheckpoint = 0;
     lastCheckpointNanos = now;
