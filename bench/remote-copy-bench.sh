@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks remote copy: fio through NBD on a 3-copy volume (ASYNC and SYNC) side by side with a
-# plain qemu-nbd in the same run, and the drain rate of an ASYNC backlog.
+# plain qemu-nbd in the same run, the drain rate of an ASYNC backlog, and how long a synchronize
+# cache takes on an empty backlog (the drain before a change of primary).
 #   bench/remote-copy-bench.sh     (RUNTIME=10 s per test, SIZE=1G, DRAIN=1G, CACHE_MIB=256)
+# JAVA_EXTRA="..." adds options to every JVM, e.g. -XX:StartFlightRecording=filename=/tmp/rc-%p.jfr
 # Three StandaloneStorage processes (seattle primary, portland, sanfrancisco) and one site broker
 # (BrokerMain), all on this machine. Needs java, mvn, fio, qemu-nbd, python3.
 set -euo pipefail
@@ -21,10 +23,12 @@ done
 mkdir -p "$ROOT/bench/target"
 WORK=$(mktemp -d "$ROOT/bench/target/rc.XXXXXX")
 echo "building storage-engine and its test class path (broker, Artemis client)..." >&2
-(cd "$ROOT" && mvn -q -pl storage-connector/storage-api,storage-connector/storage-engine install -DskipTests \
+(cd "$ROOT" && mvn -q -pl payara-config/broker,storage-connector/storage-api,storage-connector/storage-engine \
+    install -DskipTests \
   && mvn -q -pl storage-connector/storage-engine dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$WORK/cp.txt")
-CP="$ENGINE/target/classes:$API/target/classes:$(cat "$WORK/cp.txt")"
+# This tree's broker first: the local Maven repository may hold another tree's build of it.
+CP="$ENGINE/target/classes:$API/target/classes:$ROOT/payara-config/broker/target/classes:$(cat "$WORK/cp.txt")"
 
 PIDS=()
 cleanup() {
@@ -49,7 +53,8 @@ wait_for() { # FILE TEXT
 }
 
 JAVA_OPTS=(-Xmx768m -XX:MaxDirectMemorySize=1g
-  -Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+  -Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+  ${JAVA_EXTRA:-})
 BROKER_PORT=$(free_port)
 java "${JAVA_OPTS[@]}" -cp "$CP" org.roamstore.broker.BrokerMain --data "$WORK/broker" --port "$BROKER_PORT" \
   >"$WORK/broker.log" 2>&1 &
@@ -127,6 +132,10 @@ print("%.0f" % (side["iops"] if sys.argv[1] == "iops" else side["bw_bytes"] / 10
 
 ratio() { python3 -c "print('%.2f' % ($1 / $2))"; }
 
+cpu_seconds() { # PID: user + system CPU time so far, in seconds
+  awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"
+}
+
 rows=()
 while read -r label rw bs depth unit; do
   echo "running $label ($RUNTIME s each: qemu-nbd, ASYNC, SYNC)..." >&2
@@ -140,6 +149,14 @@ done <<'TESTS'
 1M-seqwrite-qd4_MiB/s write 1M 4 bw
 TESTS
 
+echo "synchronize cache on an empty backlog, 9 times..." >&2
+sync_ms=()
+for _ in $(seq 1 9); do
+  reply=$(seattle_command "sync async portland,sanfrancisco" SYNCED)
+  sync_ms+=("${reply##* }")
+done
+sync_p50=$(printf '%s\n' "${sync_ms[@]}" | sort -n | sed -n 5p)
+
 echo "drain: stopping the secondaries, writing $DRAIN ASYNC, starting them again..." >&2
 kill "$PID_portland" "$PID_sanfrancisco"
 wait "$PID_portland" "$PID_sanfrancisco" 2>/dev/null || true
@@ -149,10 +166,16 @@ DRAIN_BYTES=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["j
 start=$(date +%s%N)
 start_site portland -1
 start_site sanfrancisco -1
+ready=$(date +%s%N)
+# CPU time is a steadier measure than wall time on a shared machine.
+cpu_before=("$(cpu_seconds "${PIDS[0]}")" "$(cpu_seconds "$PID_portland")" "$(cpu_seconds "$PID_sanfrancisco")")
 reply=$(seattle_command "sync drain portland,sanfrancisco" SYNCED)
+cpu_after=("$(cpu_seconds "${PIDS[0]}")" "$(cpu_seconds "$PID_portland")" "$(cpu_seconds "$PID_sanfrancisco")")
 end=$(date +%s%N)
 [[ $reply == SYNCED* ]] || { echo "drain failed: $reply" >&2; exit 1; }
 drain_mib=$(python3 -c "print('%.0f' % ($DRAIN_BYTES / 1048576 / (($end - $start) / 1e9)))")
+# Both JVMs started one after the other take seconds of the time above; portland drains meanwhile.
+ready_mib=$(python3 -c "print('%.0f' % ($DRAIN_BYTES / 1048576 / (($end - $ready) / 1e9)))")
 
 printf '\n%-24s | %9s | %9s | %5s | %9s | %5s\n' test qemu-nbd ASYNC ratio SYNC ratio
 printf '%-24s-+-%9s-+-%9s-+-%5s-+-%9s-+-%5s\n' ------------------------ --------- --------- ----- --------- -----
@@ -160,6 +183,11 @@ for row in "${rows[@]}"; do
   IFS='|' read -r label qn as ar sy sr <<<"$row"
   printf '%-24s | %9s | %9s | %5s | %9s | %5s\n' "${label/_/ }" "$qn" "$as" "$ar" "$sy" "$sr"
 done
-printf '\ndrain of a %s MiB ASYNC backlog to 2 secondaries (from their restart, JVM start included): %s MiB/s per secondary\n' \
-  "$((DRAIN_BYTES / 1048576))" "$drain_mib"
+printf '\ndrain of a %s MiB ASYNC backlog to 2 secondaries: %s MiB/s per secondary from their restart (JVM start included), %s MiB/s from both ready\n' \
+  "$((DRAIN_BYTES / 1048576))" "$drain_mib" "$ready_mib"
+printf 'CPU seconds during the drain (from ready): broker %s, portland %s, sanfrancisco %s\n' \
+  "$(python3 -c "print('%.1f' % (${cpu_after[0]} - ${cpu_before[0]}))")" \
+  "$(python3 -c "print('%.1f' % (${cpu_after[1]} - ${cpu_before[1]}))")" \
+  "$(python3 -c "print('%.1f' % (${cpu_after[2]} - ${cpu_before[2]}))")"
+printf 'synchronize cache, empty backlog, 2 secondaries: p50 %s ms (all: %s)\n' "$sync_p50" "${sync_ms[*]}"
 echo "targets: ASYNC >= 0.70, SYNC >= 0.30 of qemu-nbd; drain >= 100 MiB/s" >&2

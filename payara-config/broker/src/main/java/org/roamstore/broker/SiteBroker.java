@@ -48,6 +48,12 @@ public final class SiteBroker implements AutoCloseable {
     config.setPersistenceEnabled(true);
     // NIO needs no native library; ASYNCIO would need -Djava.library.path to Artemis's .so.
     config.setJournalType(JournalType.NIO);
+    // A message larger than the journal buffer (490 KiB by default) becomes a "large message": a
+    // file of its own, created, forced and deleted per message. Remote copy's batches are up to
+    // 1 MiB plus headers, so the buffer holds two of them. It gathers records for at most 0.5 ms
+    // (default 3.3 ms) before it writes and forces them: every commit waits that long.
+    config.setJournalBufferSize_NIO(2 << 20);
+    config.setJournalBufferTimeout_NIO(500_000);
     config.setJournalDirectory(data.resolve("journal").toString());
     config.setBindingsDirectory(data.resolve("bindings").toString());
     config.setPagingDirectory(data.resolve("paging").toString());

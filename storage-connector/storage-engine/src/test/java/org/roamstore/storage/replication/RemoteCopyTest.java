@@ -76,6 +76,54 @@ class RemoteCopyTest {
     }
   }
 
+  /**
+   * The secondaries' periodic checkpoint is far away here (an hour), so only the checkpoint a
+   * synchronize cache or a FLUSH asks for makes the data durable there in time.
+   */
+  @ParameterizedTest
+  @EnumSource(TransferType.class)
+  void synchronizeCacheAndFlushHaveTheSecondariesCheckpointAtOnce(TransferType type)
+      throws Exception {
+    RemoteCopySettings settings =
+        FAST.withSyncTimeout(Duration.ofSeconds(20)).withCheckpointInterval(Duration.ofHours(1));
+    try (RemoteCopySites sites = RemoteCopySites.withEmbeddedBroker(root, settings)) {
+      for (String s : SITES) {
+        sites.open(s);
+      }
+      CopyVolumeGroupInfo group =
+          RemoteCopySites.group("v5", type, SyncFailurePolicy.MARK_OUT_OF_SYNC, "seattle", SITES);
+      sites.create(group, SIZE);
+      byte[] data = new byte[MIB];
+      new Random(5).nextBytes(data);
+      try (StorageConnection seattle = sites.unit("seattle").connect()) {
+        seattle.write("v5", 1, 3 * MIB, data, false);
+        seattle.synchronizeCache("v5", Set.of(), Duration.ofSeconds(30));
+        for (String s : new String[] {"portland", "sanfrancisco"}) {
+          try (StorageConnection secondary = sites.unit(s).connect()) {
+            CopyGroupStatus.Applied applied = secondary.copyGroupStatus("v5").applied();
+            assertEquals(applied.sequence(), applied.durableSequence(), s);
+          }
+        }
+
+        seattle.write("v5", 1, 5 * MIB, data, false);
+        // SYNC: waits until the secondaries have the write on disk, or marks them out of sync
+        // after the sync timeout; ASYNC: until the broker has it.
+        seattle.flush("v5");
+        for (CopyGroupStatus.SecondaryStatus s : seattle.copyGroupStatus("v5").secondaries()) {
+          if (type == TransferType.SYNC) {
+            assertEquals(State.IN_SYNC, s.state(), s.toString());
+          } else {
+            assertNotEquals(State.OUT_OF_SYNC, s.state(), s.toString());
+          }
+        }
+        seattle.synchronizeCache("v5", Set.of(), Duration.ofSeconds(30));
+      }
+      String primary = sites.checksum("seattle", "v5");
+      assertEquals(primary, sites.checksum("portland", "v5"));
+      assertEquals(primary, sites.checksum("sanfrancisco", "v5"));
+    }
+  }
+
   @Test
   void aSynchronizeCacheThatTimesOutSaysSoAndLosesNothing() throws Exception {
     try (RemoteCopySites sites = RemoteCopySites.withEmbeddedBroker(root, FAST)) {

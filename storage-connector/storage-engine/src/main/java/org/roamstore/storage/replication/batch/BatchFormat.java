@@ -11,7 +11,9 @@ import java.util.List;
  * The wire format. A batch is a bytes message whose properties say where it belongs (group, stream,
  * source, sequence range) and whose body holds its writes one after the other: offset (8 bytes),
  * length (8), kind (1: 0 = data, 1 = zeros), then the data for kind 0. The n-th entry has sequence
- * {@code first + n}. An acknowledgement is an empty message with properties only.
+ * {@code first + n}. A batch that asks for a checkpoint (someone at the primary waits until it is
+ * durable at the secondary) says so in a property. An acknowledgement is an empty message with
+ * properties only.
  */
 public final class BatchFormat {
   public static final String GROUP = "rsGroup";
@@ -20,6 +22,7 @@ public final class BatchFormat {
   public static final String SOURCE = "rsSource";
   public static final String FIRST = "rsFirst";
   public static final String LAST = "rsLast";
+  public static final String CHECKPOINT = "rsCheckpoint";
   // Acknowledgements.
   public static final String FROM = "rsFrom";
   public static final String APPLIED = "rsApplied";
@@ -64,8 +67,18 @@ public final class BatchFormat {
     return entries;
   }
 
-  /** The header of a received batch. */
-  public record Header(String groupId, StreamKey stream, String source, long first, long last) {
+  /**
+   * The header of a batch.
+   *
+   * @param checkpoint the secondary should make the batch durable as soon as it has applied it,
+   *     instead of at its next periodic checkpoint
+   */
+  public record Header(
+      String groupId, StreamKey stream, String source, long first, long last, boolean checkpoint) {
+
+    public Header(String groupId, StreamKey stream, String source, long first, long last) {
+      this(groupId, stream, source, first, last, false);
+    }
 
     public static Header of(Message message) throws JMSException {
       return new Header(
@@ -73,7 +86,8 @@ public final class BatchFormat {
           new StreamKey(message.getLongProperty(EPOCH), message.getLongProperty(INCARNATION)),
           message.getStringProperty(SOURCE),
           message.getLongProperty(FIRST),
-          message.getLongProperty(LAST));
+          message.getLongProperty(LAST),
+          message.propertyExists(CHECKPOINT) && message.getBooleanProperty(CHECKPOINT));
     }
 
     public void writeTo(Message message) throws JMSException {
@@ -83,6 +97,9 @@ public final class BatchFormat {
       message.setStringProperty(SOURCE, source);
       message.setLongProperty(FIRST, first);
       message.setLongProperty(LAST, last);
+      if (checkpoint) {
+        message.setBooleanProperty(CHECKPOINT, true);
+      }
     }
   }
 

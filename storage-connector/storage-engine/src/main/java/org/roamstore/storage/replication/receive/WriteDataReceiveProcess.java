@@ -41,7 +41,9 @@ import org.roamstore.storage.replication.batch.Queues;
  * inbound queue in a transacted session, applies each batch to the volume's cache in sequence order
  * (step 1200) and acknowledges it to the primary at once (step 1201). Consumption is committed only
  * at a checkpoint, after the volumes are flushed and the applied sequences saved, so the secondary
- * needs no disk force per batch and a crash costs only a redelivery.
+ * needs no disk force per batch and a crash costs only a redelivery. A checkpoint comes every
+ * interval, or at once after a batch that asks for it: a synchronize-cache marker or a SYNC
+ * volume's FLUSH, whose caller waits for durable data.
  *
  * <p>A batch that does not follow the last applied one (a gap, or a copy group not defined here
  * yet) is held back, never skipped; it blocks the commit, and if the gap does not close within a
@@ -72,6 +74,10 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private long heldBytes;
   private long bytesSinceCheckpoint;
   private long lastCheckpointNanos = System.nanoTime();
+  // A batch applied since the last checkpoint asked for one at once (someone at the primary waits).
+  private boolean checkpointAsked;
+  // Every batch received since the last commit (or rollback) was one of markers only.
+  private boolean markersOnly = true;
 
   private record Held(
       BatchFormat.Header header, List<BatchEntry> entries, long bytes, long since) {}
@@ -117,13 +123,16 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   @Override
   protected void step() throws JMSException {
     long interval = settings.checkpointInterval().toNanos();
+    // At most 100 ms, so that a stop is noticed whatever the checkpoint interval.
     long wait =
         uncommitted == 0
             ? 100
             : Math.max(
                 1,
-                TimeUnit.NANOSECONDS.toMillis(
-                    interval - (System.nanoTime() - lastCheckpointNanos)));
+                Math.min(
+                    100,
+                    TimeUnit.NANOSECONDS.toMillis(
+                        interval - (System.nanoTime() - lastCheckpointNanos))));
     Message message = consumer.receive(wait);
     int n = 0;
     while (message != null) {
@@ -135,7 +144,8 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     }
     acknowledge();
     if (uncommitted > 0
-        && (System.nanoTime() - lastCheckpointNanos >= interval
+        && (checkpointAsked
+            || System.nanoTime() - lastCheckpointNanos >= interval
             || bytesSinceCheckpoint >= settings.checkpointBytes())) {
       checkpoint();
     }
@@ -154,12 +164,16 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     held.clear();
     heldBytes = 0;
     uncommitted = 0;
+    checkpointAsked = false;
+    markersOnly = true;
     toAcknowledge.clear();
     session = null;
   }
 
   private void receive(Message message) throws JMSException {
     uncommitted++;
+    boolean markersBefore = markersOnly;
+    markersOnly = false; // until this one is known to be a batch of markers, taken
     if (!(message instanceof BytesMessage bytes)) {
       LOG.warning("ignoring a message that is no write data batch: " + message);
       return;
@@ -176,7 +190,9 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       return;
     }
     bytesSinceCheckpoint += body.capacity();
+    boolean markers = header.checkpoint() && !writesData(entries, 0);
     if (offer(header, entries)) {
+      markersOnly = markersBefore && markers;
       retryHeld();
     } else {
       held.add(new Held(header, entries, body.capacity(), System.nanoTime()));
@@ -201,6 +217,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     long applied = newStream ? 0 : state.applied;
     if (h.last() <= applied) {
       toAcknowledge.add(state); // a duplicate (redelivery): the primary may need to hear again
+      checkpointAsked |= h.checkpoint();
       return true;
     }
     if (h.first() > applied + 1) {
@@ -234,10 +251,22 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     }
     state.applied = h.last();
     state.changed = true;
-    touched.add(volume);
+    checkpointAsked |= h.checkpoint();
+    if (writesData(entries, skip)) {
+      touched.add(volume); // a batch of markers alone leaves nothing in the volume to force
+    }
     toAcknowledge.add(state);
     publish(state);
     return true;
+  }
+
+  private static boolean writesData(List<BatchEntry> entries, int from) {
+    for (int i = from; i < entries.size(); i++) {
+      if (entries.get(i).length() > 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void retryHeld() {
@@ -305,6 +334,22 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
    * broker the batches are consumed.
    */
   private void checkpoint() throws JMSException {
+    if (checkpointAsked && markersOnly && held.isEmpty() && touched.isEmpty()) {
+      // Only markers since the last commit: every write before them is durable already, and the
+      // markers themselves carry nothing (redelivered after a crash, they are applied again or
+      // refused, harmlessly). So they are durable as they are; the periodic checkpoint commits
+      // them later, off the path of whoever waits.
+      for (AppliedStream s : streams.values()) {
+        if (s.durable != s.applied) {
+          s.durable = s.applied;
+          toAcknowledge.add(s);
+          publish(s);
+        }
+      }
+      acknowledge();
+      checkpointAsked = false;
+      return;
+    }
     for (ReplicaVolume v : touched) {
       v.flush();
     }
@@ -324,6 +369,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     if (held.isEmpty()) {
       session.commit();
       uncommitted = 0;
+      markersOnly = true;
       for (AppliedStream s : streams.values()) {
         if (s.durable != s.applied) {
           s.durable = s.applied;
@@ -342,9 +388,11 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       held.clear();
       heldBytes = 0;
       uncommitted = 0;
+      markersOnly = true;
     }
     bytesSinceCheckpoint = 0;
     lastCheckpointNanos = now;
+    checkpointAsked = false;
   }
 
   private void acknowledge() throws JMSException {

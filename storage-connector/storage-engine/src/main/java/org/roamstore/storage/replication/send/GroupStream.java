@@ -65,7 +65,8 @@ public final class GroupStream {
   public record Shipment(
       String groupId, String storageSystem, Destination destination, OutgoingBatch batch) {
     public BatchFormat.Header header(String source) {
-      return new BatchFormat.Header(groupId, batch.stream, source, batch.first, batch.last);
+      return new BatchFormat.Header(
+          groupId, batch.stream, source, batch.first, batch.last, batch.checkpoint);
     }
 
     public byte[] body() {
@@ -190,12 +191,25 @@ public final class GroupStream {
       closeOpen(d);
     }
     if (d.open == null) {
-      d.open = new OutgoingBatch(d.stream, d.lastAssigned + 1, transferType == TransferType.SYNC);
+      d.open =
+          new OutgoingBatch(
+              d.stream, d.lastAssigned + 1, transferType == TransferType.SYNC, maxBody);
     }
     long sequence = d.open.add(offset, length, data);
     d.lastAssigned = sequence;
     d.uncommittedBytes += entryBytes;
     d.assignedBytes += length;
+    return sequence;
+  }
+
+  /**
+   * Queues a marker (an empty write) behind everything queued so far for a secondary, in a batch
+   * that asks it to checkpoint at once: whoever waits for the marker to be durable waits for the
+   * delivery and one checkpoint, not for the secondary's checkpoint interval.
+   */
+  private long marker(Destination d) {
+    long sequence = add(d, 0, 0, null);
+    d.open.checkpoint = true;
     return sequence;
   }
 
@@ -599,8 +613,10 @@ public final class GroupStream {
       long deadline = System.nanoTime() + settings.syncTimeout().toNanos();
       for (Destination d : destinations.values()) {
         if (d.streaming() && d.committed < d.lastAssigned) {
+          // SYNC: committed means durable at the secondary; a marker asks it to checkpoint now.
+          long sequence = transferType == TransferType.SYNC ? marker(d) : d.lastAssigned;
           FlushWaiter w =
-              new FlushWaiter(d, d.stream, d.lastAssigned, deadline, new CompletableFuture<>());
+              new FlushWaiter(d, d.stream, sequence, deadline, new CompletableFuture<>());
           flushWaiters.add(w);
           waits.add(w.done());
         }
@@ -654,7 +670,7 @@ public final class GroupStream {
           // A marker (an empty write) behind everything queued so far, in the broker too: once it
           // is acknowledged, whatever was sent before it, even by an earlier start of this unit,
           // has been dealt with by the secondary.
-          targets.put(d, d.streaming() ? add(d, 0, 0, null) : d.lastAssigned);
+          targets.put(d, d.streaming() ? marker(d) : d.lastAssigned);
           bytes += d.lagBytes();
         }
       }

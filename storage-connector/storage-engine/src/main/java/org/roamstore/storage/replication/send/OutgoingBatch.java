@@ -22,16 +22,22 @@ final class OutgoingBatch {
   final StreamKey stream;
   final long first;
   final boolean retained;
+  private final int maxBytes;
   long last;
+  // Someone waits until this batch is durable at the secondary (synchronize cache, a FLUSH of a
+  // SYNC volume): the secondary checkpoints right after applying it.
+  boolean checkpoint;
   private ByteBuffer body;
   private long[] ranges = new long[16];
   private int rangeCount;
   long payloadBytes;
 
-  OutgoingBatch(StreamKey stream, long first, boolean retained) {
+  /** {@code maxBytes}: the body's usual limit, which its buffer does not outgrow needlessly. */
+  OutgoingBatch(StreamKey stream, long first, boolean retained, int maxBytes) {
     this.stream = stream;
     this.first = first;
     this.retained = retained;
+    this.maxBytes = maxBytes;
     this.last = first - 1;
   }
 
@@ -66,10 +72,13 @@ final class OutgoingBatch {
 
   private void ensureRoom(int need) {
     if (body == null) {
-      body = ByteBuffer.allocate(Math.max(INITIAL_BYTES, need));
+      body = ByteBuffer.allocate(Math.max(Math.min(INITIAL_BYTES, maxBytes), need));
     } else if (body.remaining() < need) {
+      // Doubling, but not past the limit: a 1 MiB batch of small writes took a 2 MiB buffer, half
+      // of it never used and all of it a G1 "humongous" allocation (outside the young generation).
       ByteBuffer bigger =
-          ByteBuffer.allocate(Math.max(body.capacity() * 2, body.position() + need));
+          ByteBuffer.allocate(
+              Math.max(Math.min(body.capacity() * 2, maxBytes), body.position() + need));
       body.flip();
       bigger.put(body);
       body = bigger;

@@ -60,6 +60,9 @@ public final class WriteDataSendProcess extends MessagingLoop {
 
   private Session session;
   private MessageProducer producer;
+  // SYNC batches: not persistent and not transacted, so sending them costs no round trip.
+  private Session retainedSession;
+  private MessageProducer retainedProducer;
   private final Map<String, Queue> queues = new HashMap<>();
   private List<GroupStream.Shipment> inFlight;
 
@@ -143,6 +146,9 @@ public final class WriteDataSendProcess extends MessagingLoop {
     session = connection.createSession(true, Session.SESSION_TRANSACTED);
     producer = session.createProducer(null);
     producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+    retainedSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+    retainedProducer = retainedSession.createProducer(null);
+    retainedProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
     queues.clear();
   }
 
@@ -167,9 +173,12 @@ public final class WriteDataSendProcess extends MessagingLoop {
   }
 
   /**
-   * SYNC batches (not persistent) go in a commit of their own, which need not wait for the disk
-   * force of the journal that the ASYNC batches' commit costs. Not when one queue gets both (a
-   * group that changed its transfer type): its batches must reach it in stream order.
+   * SYNC batches (not persistent) go first and outside any transaction: nothing waits for the
+   * broker's answer, let alone for the disk force of the journal that the ASYNC batches' commit
+   * costs. The primary retains them until the secondary has them on disk, and sends them again
+   * after a reconnect, so the broker's confirmation would add nothing. Not when one queue gets both
+   * (a group that changed its transfer type): its batches must reach it in stream order, so they
+   * share one transaction.
    */
   private void shipSyncFirst(List<GroupStream.Shipment> batches) throws JMSException {
     List<GroupStream.Shipment> retained = new ArrayList<>();
@@ -187,23 +196,42 @@ public final class WriteDataSendProcess extends MessagingLoop {
     for (GroupStream.Shipment s : persistent) {
       mixed |= retainedQueues.contains(s.storageSystem());
     }
-    if (mixed || retained.isEmpty() || persistent.isEmpty()) {
+    if (mixed) {
       ship(batches);
-    } else {
-      ship(retained);
+      return;
+    }
+    if (!retained.isEmpty()) {
+      shipRetained(retained);
+    }
+    if (!persistent.isEmpty()) {
       ship(persistent);
     }
+  }
+
+  private void shipRetained(List<GroupStream.Shipment> batches) throws JMSException {
+    inFlight = batches;
+    for (GroupStream.Shipment s : batches) {
+      retainedProducer.send(queue(s.storageSystem()), message(retainedSession, s));
+    }
+    inFlight = null;
+    for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(batches).entrySet()) {
+      e.getKey().committed(e.getValue());
+    }
+  }
+
+  private BytesMessage message(Session in, GroupStream.Shipment s) throws JMSException {
+    BytesMessage message = in.createBytesMessage();
+    s.header(self).writeTo(message);
+    message.writeBytes(s.body(), 0, s.bodyLength());
+    return message;
   }
 
   private void ship(List<GroupStream.Shipment> batches) throws JMSException {
     inFlight = batches;
     for (GroupStream.Shipment s : batches) {
-      BytesMessage message = session.createBytesMessage();
-      s.header(self).writeTo(message);
-      message.writeBytes(s.body(), 0, s.bodyLength());
       producer.send(
           queue(s.storageSystem()),
-          message,
+          message(session, s),
           s.persistent() ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT,
           Message.DEFAULT_PRIORITY,
           Message.DEFAULT_TIME_TO_LIVE);
@@ -260,6 +288,8 @@ public final class WriteDataSendProcess extends MessagingLoop {
     inFlight = null;
     session = null;
     producer = null;
+    retainedSession = null;
+    retainedProducer = null;
     if (unsure != null) {
       for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(unsure).entrySet()) {
         e.getKey().returned(e.getValue());
