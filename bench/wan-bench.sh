@@ -98,7 +98,7 @@ for i in "${!SITES[@]}"; do maps+=(--map "$(proxy_port "$i")=127.0.0.1:$(broker_
 # Real-time priority when we may (root): the proxy stands for the network, which does not wait for
 # the CPUs the sites share; without it the delays overshoot by the machine's scheduling latency.
 prio=()
-if [[ $(id -u) == 0 ]] && command -v chrt >/dev/null; then prio=(chrt -f 10); fi
+if [[ $(id -u) == 0 ]] && command -v chrt >/dev/null && chrt -f 10 true 2>/dev/null; then prio=(chrt -f 10); fi
 ${prio[@]+"${prio[@]}"} python3 "$ROOT/bench/delay-proxy.py" --delay-file "$WORK/delay-ms" "${maps[@]}" \
   >"$WORK/proxy.log" 2>&1 &
 PROXY_PID=$!
@@ -176,7 +176,12 @@ done
 # Seattle's server log: the primary says when a secondary falls out of sync (MARK_OUT_OF_SYNC:
 # more ASYNC data waits than the broker takes) and when it is in sync again after a resync.
 SEATTLE_LOG=$WORK/seattle/logs/payara.log
-count() { grep -c "$1" "$SEATTLE_LOG" || true; }
+# How many secondaries are out of sync now: the last word on each (group, secondary) in the log.
+out_of_sync() {
+  { grep -o 'copy group [^ ]*: \(secondary \)\{0,1\}[a-z0-9]* is \(out of sync\|in sync again\)' \
+    "$SEATTLE_LOG" || true; } | awk '{ site = ($4 == "secondary") ? $5 : $4; s[$3 site] = /out of sync/ }
+      END { n = 0; for (k in s) n += s[k]; print n }'
+}
 
 # Waits until every secondary is in sync again and Seattle's broker is quiet (under 5% of a CPU
 # for 2 s running; at most 120 s): the previous job's ASYNC backlog or resync is over.
@@ -186,7 +191,7 @@ wait_quiet() {
   local hz quiet=0 a b
   hz=$(getconf CLK_TCK)
   for _ in $(seq 1 120); do
-    if [[ $(count 'is out of sync') -le $(count 'is in sync again') ]]; then
+    if [[ $(out_of_sync) == 0 ]]; then
       a=$(cpu_ticks "$BROKER_PID"); sleep 1; b=$(cpu_ticks "$BROKER_PID")
       if (((b - a) * 100 < hz * 5)); then quiet=$((quiet + 1)); else quiet=0; fi
       ((quiet < 2)) || return 0
