@@ -176,13 +176,7 @@ class MultiSiteIT {
   }
 
   private Process startQemuIo(String uri, String... commands) throws IOException {
-    List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
-    for (String c : commands) {
-      command.add("-c");
-      command.add(c);
-    }
-    command.add(uri);
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    Process p = QemuIo.start(uri, commands);
     started.add(p);
     return p;
   }

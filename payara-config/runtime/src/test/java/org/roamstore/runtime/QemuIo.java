@@ -18,21 +18,25 @@ final class QemuIo {
   private QemuIo() {}
 
   static Result run(String uri, String... commands) throws IOException, InterruptedException {
+    Process process = start(uri, commands);
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "qemu-io finishes");
+    return new Result(
+        process.exitValue(),
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  /** Starts qemu-io with the commands in order; its output (both streams) is the process's. */
+  static Process start(String uri, String... commands) throws IOException {
     List<String> command = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
     for (String c : commands) {
       command.add("-c");
       command.add(c);
     }
     command.add(uri);
-    Process process;
     try {
-      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      return new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
       throw new AssertionError("qemu-io is missing: apt-get install qemu-utils", e);
     }
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "qemu-io finishes");
-    return new Result(
-        process.exitValue(),
-        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 }
