@@ -98,10 +98,13 @@ final class ExportRegistry implements AutoCloseable {
 
   /** Binds a name; returns the position to pass to {@link #awaitDurable}. */
   long put(ExportBinding binding) {
-    long position = append("+ " + binding.name + " " + binding.volume.id() + " " + binding.epoch);
-    ExportBinding old = bindings.put(binding.name, binding);
-    if (old != null) {
-      old.revoke();
+    ExportBinding[] old = new ExportBinding[1];
+    long position =
+        append(
+            "+ " + binding.name + " " + binding.volume.id() + " " + binding.epoch,
+            () -> old[0] = bindings.put(binding.name, binding));
+    if (old[0] != null) {
+      old[0].revoke();
     }
     return position;
   }
@@ -111,10 +114,10 @@ final class ExportRegistry implements AutoCloseable {
     if (!bindings.containsKey(name)) {
       throw new StorageException(Reason.UNKNOWN_EXPORT, "no export named " + name);
     }
-    long position = append("- " + name);
-    ExportBinding old = bindings.remove(name);
-    if (old != null) {
-      old.revoke();
+    ExportBinding[] old = new ExportBinding[1];
+    long position = append("- " + name, () -> old[0] = bindings.remove(name));
+    if (old[0] != null) {
+      old[0].revoke();
     }
     return position;
   }
@@ -127,8 +130,7 @@ final class ExportRegistry implements AutoCloseable {
     long position = 0;
     for (ExportBinding b : List.copyOf(bindings.values())) {
       if (b.volume == volume && b.epoch != keepEpoch) {
-        position = append("- " + b.name);
-        bindings.remove(b.name);
+        position = append("- " + b.name, () -> bindings.remove(b.name));
         b.revoke();
       }
     }
@@ -160,7 +162,12 @@ final class ExportRegistry implements AutoCloseable {
     }
   }
 
-  private long append(String record) {
+  /**
+   * Appends a record and applies it to the names in one step under the log's lock: a compaction
+   * between the two would write the names without the change into a new log, while the record went
+   * into the old one it replaces, and the change would be lost at the next start.
+   */
+  private long append(String record, Runnable apply) {
     synchronized (io) {
       try {
         ByteBuffer bytes = ByteBuffer.wrap((record + "\n").getBytes(StandardCharsets.UTF_8));
@@ -171,6 +178,7 @@ final class ExportRegistry implements AutoCloseable {
         throw new StorageException(
             Reason.IO_ERROR, "cannot save the export names: " + e.getMessage(), e);
       }
+      apply.run();
       recordsInLog++;
       long position = ++appended;
       if (recordsInLog > Math.max(MIN_RECORDS_BEFORE_COMPACTION, 2L * bindings.size())) {
