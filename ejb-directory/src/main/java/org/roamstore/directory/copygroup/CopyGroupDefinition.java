@@ -16,6 +16,7 @@ import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.TransferType;
@@ -191,7 +192,8 @@ public final class CopyGroupDefinition {
                 try (StorageConnection storage = sites.connect(system)) {
                   Held held = new Held(system, heldEpoch(storage, member), null, null);
                   if (drainHere) {
-                    drainResult.complete(drainQuietly(storage, current, held.epoch()));
+                    drainResult.complete(
+                        drainQuietly(storage, current, held.epoch(), request.newPrimary()));
                   }
                   return held;
                 } catch (SiteUnreachableException e) {
@@ -281,18 +283,22 @@ public final class CopyGroupDefinition {
     long base =
         Math.max(
             current.epoch(), epochs.values().stream().mapToLong(Long::longValue).max().orElse(0));
-    CopyVolumeGroupInfo next = withPrimary(current, request.newPrimary(), base + 1);
+    CopyVolumeGroupInfo next = current.withPrimary(request.newPrimary(), base + 1);
 
     // The old primary is fenced first and alone; then every other member learns the new layout.
     List<String> order = fencingOrder(current, oldPrimary, request.newPrimary());
     List<String> changed = Collections.synchronizedList(new ArrayList<>());
     String fence = order.get(0);
+    // What the old primary's secondaries miss moves with the primary (empty if it was not reached).
+    OutOfSyncRegions missed = OutOfSyncRegions.NONE;
     if (!unreachable.containsKey(fence)) {
-      RuntimeException failed = define(fence, next, changed);
-      if (failed != null) {
-        throw switchFailed(request, next, changed, fence, failed);
+      Defined fenced = define(fence, next, OutOfSyncRegions.NONE, changed);
+      if (fenced.failure() != null) {
+        throw switchFailed(request, next, changed, fence, fenced.failure());
       }
+      missed = fenced.handedOver();
     }
+    OutOfSyncRegions inherited = missed;
     List<String> rest =
         order.subList(1, order.size()).stream().filter(s -> !unreachable.containsKey(s)).toList();
     // One after the other (no executor), a failure stops the rest, as it always did; at the same
@@ -306,7 +312,13 @@ public final class CopyGroupDefinition {
                 if (failedOnce.get()) {
                   return null;
                 }
-                RuntimeException failed = define(system, next, changed);
+                RuntimeException failed =
+                    define(
+                            system,
+                            next,
+                            system.equals(request.newPrimary()) ? inherited : OutOfSyncRegions.NONE,
+                            changed)
+                        .failure();
                 if (failed != null) {
                   failedOnce.set(true);
                 }
@@ -329,14 +341,18 @@ public final class CopyGroupDefinition {
     return new Switch(request, next, inOrder, unreachable);
   }
 
+  /** What defining the group at one member gave: what it handed over, or why it failed. */
+  private record Defined(OutOfSyncRegions handedOver, RuntimeException failure) {}
+
   /** Defines the group at one member; returns the failure instead of throwing it. */
-  private RuntimeException define(String system, CopyVolumeGroupInfo next, List<String> changed) {
+  private Defined define(
+      String system, CopyVolumeGroupInfo next, OutOfSyncRegions inherited, List<String> changed) {
     try (StorageConnection storage = sites.connect(system)) {
-      storage.defineCopyGroup(next);
+      OutOfSyncRegions handedOver = storage.defineCopyGroup(next, inherited);
       changed.add(system);
-      return null;
+      return new Defined(handedOver, null);
     } catch (RuntimeException e) {
-      return e;
+      return new Defined(OutOfSyncRegions.NONE, e);
     }
   }
 
@@ -370,15 +386,16 @@ public final class CopyGroupDefinition {
   }
 
   private RuntimeException drainQuietly(
-      StorageConnection oldPrimary, CopyVolumeGroupInfo current, long heldEpoch) {
+      StorageConnection oldPrimary,
+      CopyVolumeGroupInfo current,
+      long heldEpoch,
+      String newPrimary) {
     try {
       drain.drain(
           oldPrimary,
-          new CopyVolumeGroupInfo(
-              current.groupId(),
-              current.transferType(),
-              Math.max(current.epoch(), heldEpoch),
-              current.members()));
+          current.withPrimary(
+              current.primary().address().storageSystem(), Math.max(current.epoch(), heldEpoch)),
+          newPrimary);
       return null;
     } catch (RuntimeException e) {
       return e;
@@ -473,12 +490,19 @@ public final class CopyGroupDefinition {
     if (changed.isEmpty()) {
       return new Undo(epoch, restored, failures);
     }
-    CopyVolumeGroupInfo back = withPrimary(request.current(), request.oldPrimary(), epoch);
+    CopyVolumeGroupInfo back = request.current().withPrimary(request.oldPrimary(), epoch);
     List<String> reverse = new ArrayList<>(changed);
     Collections.reverse(reverse);
+    // The new primary is demoted first and hands back what its secondaries miss by then.
+    OutOfSyncRegions missed = OutOfSyncRegions.NONE;
     for (String system : reverse) {
       try (StorageConnection storage = sites.connect(system)) {
-        storage.defineCopyGroup(back);
+        OutOfSyncRegions handedOver =
+            storage.defineCopyGroup(
+                back, system.equals(request.oldPrimary()) ? missed : OutOfSyncRegions.NONE);
+        if (system.equals(request.newPrimary())) {
+          missed = handedOver;
+        }
         if (system.equals(request.oldPrimary())) {
           String volumeId = back.primary().address().volumeId();
           for (String export : request.exportsAtOldPrimary()) {
@@ -512,16 +536,6 @@ public final class CopyGroupDefinition {
         .forEach(order::add);
     order.add(newPrimary);
     return order;
-  }
-
-  static CopyVolumeGroupInfo withPrimary(CopyVolumeGroupInfo group, String primary, long epoch) {
-    return new CopyVolumeGroupInfo(
-        group.groupId(),
-        group.transferType(),
-        epoch,
-        group.members().stream()
-            .map(m -> new CopyGroupMember(m.address(), m.address().storageSystem().equals(primary)))
-            .toList());
   }
 
   public static boolean isUnreachable(StorageException e) {

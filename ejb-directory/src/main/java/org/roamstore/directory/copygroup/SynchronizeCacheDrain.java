@@ -3,6 +3,7 @@ package org.roamstore.directory.copygroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Set;
+import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
@@ -11,8 +12,9 @@ import org.roamstore.storage.api.StorageException;
  * The drain as a synchronize-cache request to the old primary's storage control unit (Fig. 9 steps
  * 904-905): it returns once every write the old primary accepted is applied, and on disk, at every
  * secondary that is in sync, or fails with a timeout that says how far each got (and the switch
- * stops with nothing changed). A secondary already out of sync is not waited for: the old primary
- * keeps tracking what it misses.
+ * stops with nothing changed). A secondary already out of sync is not waited for: what it misses
+ * moves to the new primary with the switch. The new primary is the exception: if it is out of sync
+ * the drain waits for its resynchronisation, since its copy is about to be the one users see.
  */
 @ApplicationScoped
 public class SynchronizeCacheDrain implements AsyncWriteDrain {
@@ -20,9 +22,13 @@ public class SynchronizeCacheDrain implements AsyncWriteDrain {
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   @Override
-  public void drain(StorageConnection oldPrimary, CopyVolumeGroupInfo group) {
+  public void drain(StorageConnection oldPrimary, CopyVolumeGroupInfo group, String newPrimary) {
+    String volumeId = group.primary().address().volumeId();
     try {
-      oldPrimary.synchronizeCache(group.primary().address().volumeId(), Set.of(), TIMEOUT);
+      CacheSynchronization drained = oldPrimary.synchronizeCache(volumeId, Set.of(), TIMEOUT);
+      if (!drained.sequences().containsKey(newPrimary)) {
+        oldPrimary.synchronizeCache(volumeId, Set.of(newPrimary), TIMEOUT);
+      }
     } catch (StorageException e) {
       if (e.reason() != StorageException.Reason.UNSUPPORTED) {
         throw e;

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +19,7 @@ import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.TransferType;
@@ -43,7 +46,8 @@ class CopyGroupDefinitionTest {
     definition =
         new CopyGroupDefinition(
             FakeStorage.sites(seattle, portland, sf),
-            (StorageConnection old, CopyVolumeGroupInfo g) -> drained.add(old.storageSystem()));
+            (StorageConnection old, CopyVolumeGroupInfo g, String next) ->
+                drained.add(old.storageSystem()));
   }
 
   private static CopyVolumeGroupInfo group(TransferType type, String primary, long epoch) {
@@ -208,6 +212,40 @@ class CopyGroupDefinitionTest {
   }
 
   @Test
+  void whatTheOldPrimarysSecondariesMissMovesToTheNewPrimaryAndBackOnUndo() {
+    BitSet regions = new BitSet();
+    regions.set(3);
+    regions.set(9);
+    portland.outOfSync = new OutOfSyncRegions(1 << 20, Map.of("sanfrancisco", regions));
+
+    CopyGroupDefinition.Switch done = definition.switchPrimary(toSeattle(false, Set.of()));
+
+    assertEquals(portland.outOfSync, seattle.inherited.get(VOL));
+    assertFalse(sf.inherited.containsKey(VOL), "only the new primary takes them over");
+    seattle.outOfSync = seattle.inherited.get(VOL);
+    portland.inherited.clear();
+
+    assertTrue(done.undo().complete());
+    assertEquals(seattle.outOfSync, portland.inherited.get(VOL), "they go back with the primary");
+  }
+
+  @Test
+  void aNewPrimaryThatMissesRegionsItselfRefusesAndTheSwitchIsUndone() {
+    BitSet regions = new BitSet();
+    regions.set(0);
+    portland.outOfSync = new OutOfSyncRegions(1 << 20, Map.of("seattle", regions));
+
+    DirectoryException e =
+        assertThrows(
+            DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+
+    assertEquals(ErrorCode.SWITCH_FAILED, e.code());
+    assertEquals("seattle", e.details().get("failedAt"));
+    assertTrue(portland.primaryHere(VOL), "the old primary is primary again");
+    assertEquals(5L, portland.exports.get("old-export"));
+  }
+
+  @Test
   void anUndoAfterSuccessPutsTheOldPrimaryBack() {
     CopyGroupDefinition.Switch done = definition.switchPrimary(toSeattle(false, Set.of()));
 
@@ -227,7 +265,8 @@ class CopyGroupDefinitionTest {
       CopyGroupDefinition parallel =
           new CopyGroupDefinition(
               FakeStorage.sites(seattle, portland, sf),
-              (StorageConnection old, CopyVolumeGroupInfo g) -> drained.add(old.storageSystem()),
+              (StorageConnection old, CopyVolumeGroupInfo g, String next) ->
+                  drained.add(old.storageSystem()),
               pool);
       sf.failOn(op -> op.equals("defineCopyGroup"));
 
@@ -266,7 +305,7 @@ class CopyGroupDefinitionTest {
     CopyGroupDefinition failing =
         new CopyGroupDefinition(
             FakeStorage.sites(seattle, portland, sf),
-            (StorageConnection old, CopyVolumeGroupInfo g) -> {
+            (StorageConnection old, CopyVolumeGroupInfo g, String next) -> {
               throw new IllegalStateException("drain timed out");
             });
 

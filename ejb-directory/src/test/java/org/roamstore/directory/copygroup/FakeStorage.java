@@ -1,12 +1,16 @@
 package org.roamstore.directory.copygroup;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
+import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
@@ -27,6 +31,19 @@ public final class FakeStorage implements StorageConnection {
   final Map<String, Long> exports = new HashMap<>();
   final List<String> calls = new ArrayList<>();
   Predicate<String> failing = op -> false;
+
+  /** What this unit's secondaries miss while it is primary; handed over when it is demoted. */
+  public OutOfSyncRegions outOfSync = OutOfSyncRegions.NONE;
+
+  /** The secondaries a synchronize cache over every in-sync secondary reaches here. */
+  public Set<String> inSync = Set.of();
+
+  /** The secondaries named by each synchronize cache, in order (empty: every in-sync one). */
+  public final List<Set<String>> synchronizations = new ArrayList<>();
+
+  /** What this unit took over as it became primary, per volume. */
+  public final Map<String, OutOfSyncRegions> inherited = new HashMap<>();
+
   boolean unreachable;
 
   public FakeStorage(String system) {
@@ -89,7 +106,8 @@ public final class FakeStorage implements StorageConnection {
   }
 
   @Override
-  public void defineCopyGroup(CopyVolumeGroupInfo group) {
+  public OutOfSyncRegions defineCopyGroup(
+      CopyVolumeGroupInfo group, OutOfSyncRegions inheritedHere) {
     call("defineCopyGroup");
     String volumeId = group.memberAt(system).orElseThrow().address().volumeId();
     if (!sizes.containsKey(volumeId)) {
@@ -99,8 +117,17 @@ public final class FakeStorage implements StorageConnection {
     if (current != null && group.epoch() < current.epoch()) {
       throw new StorageException(Reason.STALE_EPOCH, "older epoch " + group.epoch());
     }
+    boolean primaryNow = group.primary().address().storageSystem().equals(system);
+    if (primaryNow && inheritedHere.bytesOf(system) > 0) {
+      throw new StorageException(Reason.INVALID_ARGUMENT, system + " misses regions itself");
+    }
+    boolean demoted = primaryHere(volumeId) && !primaryNow;
     groups.put(volumeId, group);
     exports.values().removeIf(epoch -> epoch < group.epoch());
+    if (primaryNow && !inheritedHere.isEmpty()) {
+      inherited.put(volumeId, inheritedHere);
+    }
+    return demoted ? outOfSync : OutOfSyncRegions.NONE;
   }
 
   public boolean primaryHere(String volumeId) {
@@ -138,6 +165,16 @@ public final class FakeStorage implements StorageConnection {
   public void revokeExport(String exportName) {
     call("revokeExport");
     exports.remove(exportName);
+  }
+
+  @Override
+  public CacheSynchronization synchronizeCache(
+      String volumeId, Set<String> secondaries, Duration timeout) {
+    call("synchronizeCache");
+    synchronizations.add(secondaries);
+    Map<String, Long> reached = new HashMap<>();
+    (secondaries.isEmpty() ? inSync : secondaries).forEach(s -> reached.put(s, 1L));
+    return new CacheSynchronization(volumeId, reached, 0, Duration.ZERO);
   }
 
   @Override

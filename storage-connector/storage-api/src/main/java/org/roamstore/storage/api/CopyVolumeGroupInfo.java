@@ -45,6 +45,26 @@ public record CopyVolumeGroupInfo(
     }
   }
 
+  /** The same group with its primary at another of its storage systems, under another epoch. */
+  public CopyVolumeGroupInfo withPrimary(String storageSystem, long newEpoch) {
+    if (memberAt(storageSystem).isEmpty()) {
+      throw new StorageException(
+          StorageException.Reason.INVALID_ARGUMENT,
+          "copy group " + groupId + " has no member on storage system " + storageSystem);
+    }
+    return new CopyVolumeGroupInfo(
+        groupId,
+        transferType,
+        newEpoch,
+        members.stream()
+            .map(
+                m ->
+                    new CopyGroupMember(
+                        m.address(), m.address().storageSystem().equals(storageSystem)))
+            .toList(),
+        syncFailurePolicy);
+  }
+
   public CopyGroupMember primary() {
     return members.stream().filter(CopyGroupMember::primary).findFirst().orElseThrow();
   }

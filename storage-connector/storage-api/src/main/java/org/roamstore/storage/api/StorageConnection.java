@@ -29,7 +29,20 @@ public interface StorageConnection extends AutoCloseable {
    * Stores the copy volume group information for the member this storage system holds. Replaces
    * what was there; an older epoch than the stored one is refused.
    */
-  void defineCopyGroup(CopyVolumeGroupInfo group);
+  default void defineCopyGroup(CopyVolumeGroupInfo group) {
+    defineCopyGroup(group, OutOfSyncRegions.NONE);
+  }
+
+  /**
+   * The same, as a step of a change of primary (Fig. 9), carrying what the secondaries miss from
+   * the old primary to the new one. Where this member stops being the primary, returns the regions
+   * its secondaries missed at that moment (they stay recorded here as well); elsewhere returns
+   * {@link OutOfSyncRegions#NONE}. Where this member becomes the primary, {@code inherited} is
+   * added to what it tracks and resynchronised when those secondaries answer; a definition that
+   * lists the new primary itself as missing regions is refused, changing nothing, since its copy is
+   * not current.
+   */
+  OutOfSyncRegions defineCopyGroup(CopyVolumeGroupInfo group, OutOfSyncRegions inherited);
 
   /** Reads at the primary; the caller presents the epoch its access was granted at. */
   byte[] read(String volumeId, long epoch, long offset, int length);

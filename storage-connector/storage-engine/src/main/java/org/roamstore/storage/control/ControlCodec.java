@@ -5,6 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +16,7 @@ import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageStatus;
 import org.roamstore.storage.api.SyncFailurePolicy;
@@ -112,6 +114,25 @@ final class ControlCodec {
     }
     SyncFailurePolicy policy = readEnum(in, SyncFailurePolicy.class);
     return new CopyVolumeGroupInfo(groupId, transferType, epoch, members, policy);
+  }
+
+  static void writeRegions(DataOutput out, OutOfSyncRegions regions) throws IOException {
+    out.writeInt(regions.regionBytes());
+    out.writeInt(regions.secondaries().size());
+    for (String system : regions.secondaries()) {
+      writeString(out, system);
+      writeBytes(out, regions.regionsOf(system).toByteArray());
+    }
+  }
+
+  static OutOfSyncRegions readRegions(DataInput in) throws IOException {
+    int regionBytes = in.readInt();
+    int count = readCount(in, "out-of-sync secondaries");
+    Map<String, BitSet> regions = new LinkedHashMap<>();
+    for (int i = 0; i < count; i++) {
+      regions.put(readString(in), BitSet.valueOf(readBytes(in)));
+    }
+    return new OutOfSyncRegions(regionBytes, regions);
   }
 
   static void writeVolume(DataOutput out, VolumeInfo volume) throws IOException {

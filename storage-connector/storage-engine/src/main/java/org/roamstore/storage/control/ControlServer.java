@@ -147,7 +147,10 @@ public final class ControlServer extends MessagingLoop {
         }
       }
       case VOLUMES -> ControlCodec.writeVolumes(out, storage.volumes());
-      case DEFINE_COPY_GROUP -> storage.defineCopyGroup(ControlCodec.readGroup(in));
+      case DEFINE_COPY_GROUP ->
+          ControlCodec.writeRegions(
+              out,
+              storage.defineCopyGroup(ControlCodec.readGroup(in), ControlCodec.readRegions(in)));
       case READ ->
           ControlCodec.writeBytes(
               out,

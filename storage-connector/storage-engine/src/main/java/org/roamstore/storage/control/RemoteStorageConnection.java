@@ -13,6 +13,7 @@ import java.util.Set;
 import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
@@ -118,12 +119,15 @@ public final class RemoteStorageConnection implements StorageConnection {
   }
 
   @Override
-  public void defineCopyGroup(CopyVolumeGroupInfo group) {
-    call(
+  public OutOfSyncRegions defineCopyGroup(CopyVolumeGroupInfo group, OutOfSyncRegions inherited) {
+    return call(
         ControlOp.DEFINE_COPY_GROUP,
         timeout.plus(drainTimeout),
-        out -> ControlCodec.writeGroup(out, group),
-        in -> null);
+        out -> {
+          ControlCodec.writeGroup(out, group);
+          ControlCodec.writeRegions(out, inherited);
+        },
+        ControlCodec::readRegions);
   }
 
   @Override

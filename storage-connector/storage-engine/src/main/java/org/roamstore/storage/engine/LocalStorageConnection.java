@@ -7,6 +7,7 @@ import java.util.Set;
 import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
@@ -56,8 +57,8 @@ final class LocalStorageConnection implements StorageConnection {
   }
 
   @Override
-  public void defineCopyGroup(CopyVolumeGroupInfo group) {
-    unit().defineCopyGroup(group);
+  public OutOfSyncRegions defineCopyGroup(CopyVolumeGroupInfo group, OutOfSyncRegions inherited) {
+    return unit().defineCopyGroup(group, inherited);
   }
 
   @Override

@@ -25,6 +25,7 @@ import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.Names;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
@@ -309,9 +310,11 @@ public final class StorageControlUnit implements AutoCloseable {
   /**
    * Stores the copy group information of the member held here (Fig. 9, last step at each member).
    * When this unit stops being the primary, the write data already handed to the sender is drained
-   * first, while no new write can start.
+   * first, while no new write can start, and what its secondaries miss is returned for the new
+   * primary; when it becomes the primary, it takes over what the old one handed over ({@code
+   * inherited}), unless it misses regions itself.
    */
-  void defineCopyGroup(CopyVolumeGroupInfo group) {
+  OutOfSyncRegions defineCopyGroup(CopyVolumeGroupInfo group, OutOfSyncRegions inherited) {
     if (group == null) {
       throw new StorageException(Reason.INVALID_ARGUMENT, "copy group information is missing");
     }
@@ -338,6 +341,7 @@ public final class StorageControlUnit implements AutoCloseable {
               "copy group " + group.groupId() + " already has volume " + other.id() + " here");
         }
       }
+      OutOfSyncRegions handedOver = OutOfSyncRegions.NONE;
       volume.groupLock.writeLock().lock();
       try {
         CopyVolumeGroupInfo current = volume.group;
@@ -356,10 +360,25 @@ public final class StorageControlUnit implements AutoCloseable {
                   + " of copy group "
                   + group.groupId());
         }
+        boolean inheriting = member.primary() && !inherited.isEmpty();
+        if (inheriting && inherited.bytesOf(config.storageSystem()) > 0) {
+          throw new StorageException(
+              Reason.INVALID_ARGUMENT,
+              "volume "
+                  + volume.address
+                  + " cannot become the primary of copy group "
+                  + group.groupId()
+                  + ": it misses "
+                  + inherited.bytesOf(config.storageSystem())
+                  + " bytes written at the old primary while it was out of sync; it must be"
+                  + " resynchronised first");
+        }
         if (current != null
             && current.primary().address().equals(volume.address)
             && !member.primary()) {
           drainBeforeDemotion(current, group);
+          // Kept here too: if the switch is undone this unit is primary again and still knows.
+          handedOver = sender.handOver(current);
         }
         try {
           groupStore.save(group);
@@ -368,11 +387,15 @@ public final class StorageControlUnit implements AutoCloseable {
               Reason.IO_ERROR, "cannot store copy group " + group.groupId() + ": " + e, e);
         }
         volume.group = group;
+        if (inheriting) {
+          sender.inherit(group, inherited);
+        }
       } finally {
         volume.groupLock.writeLock().unlock();
       }
       // Switches are rare: keep the simple order of forcing while still holding the unit.
       exports.awaitDurable(exports.dropFor(volume, group.epoch()));
+      return handedOver;
     }
   }
 

@@ -17,6 +17,7 @@ import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyGroupStatus.Role;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.copygroup.AtomicFile;
@@ -131,6 +132,21 @@ public final class RemoteCopy implements WriteDataSender {
     GroupStream stream = sender().stream(group.groupId());
     stream.define(group);
     return stream.synchronize(secondaries, timeout);
+  }
+
+  @Override
+  public OutOfSyncRegions handOver(CopyVolumeGroupInfo group) {
+    return sender().stream(group.groupId()).handOver();
+  }
+
+  @Override
+  public void inherit(CopyVolumeGroupInfo group, OutOfSyncRegions regions) {
+    if (regions.isEmpty()) {
+      return;
+    }
+    GroupStream stream = sender().stream(group.groupId());
+    stream.define(group);
+    stream.inherit(regions);
   }
 
   @Override

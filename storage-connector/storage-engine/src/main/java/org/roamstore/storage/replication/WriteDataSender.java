@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 
@@ -49,6 +50,26 @@ public interface WriteDataSender {
   default CacheSynchronization synchronizeCache(
       CopyVolumeGroupInfo group, Set<String> secondaries, Duration timeout) {
     throw new StorageException(Reason.UNSUPPORTED, "this storage control unit has no remote copy");
+  }
+
+  /**
+   * What the secondaries of a group this unit is (or was last) primary of miss: the regions to hand
+   * to the next primary when this one is demoted.
+   */
+  default OutOfSyncRegions handOver(CopyVolumeGroupInfo group) {
+    return OutOfSyncRegions.NONE;
+  }
+
+  /**
+   * Takes over, durably, what the previous primary's secondaries missed, now that this unit is the
+   * primary of {@code group}: they are resynchronised from here when they answer.
+   */
+  default void inherit(CopyVolumeGroupInfo group, OutOfSyncRegions regions) {
+    if (!regions.isEmpty()) {
+      throw new StorageException(
+          Reason.UNSUPPORTED,
+          "this storage control unit has no remote copy to resynchronise " + regions.secondaries());
+    }
   }
 
   /** How remote copy of the group stands here; {@code volume} is the member this unit holds. */

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.roamstore.broker.SiteBroker;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
@@ -117,6 +118,15 @@ class ControlPathTest {
     assertReason(Reason.VOLUME_EXISTS, () -> remote.createVolume("v1", MIB));
     // This unit has no remote copy: the refusal says so, as a local call would.
     assertReason(Reason.UNSUPPORTED, () -> remote.synchronizeCache("v1", Set.of(), Duration.ZERO));
+    // The regions a new primary would inherit cross too: this one misses some itself.
+    java.util.BitSet missed = new java.util.BitSet();
+    missed.set(0);
+    assertReason(
+        Reason.INVALID_ARGUMENT,
+        () ->
+            remote.defineCopyGroup(
+                group("v1", "seattle"),
+                new OutOfSyncRegions((int) MIB, java.util.Map.of("seattle", missed))));
 
     assertArrayEquals(before, local.read("v1", 1, 0, 4096));
     assertEquals(List.of("v1"), local.volumes().stream().map(v -> v.address().volumeId()).toList());

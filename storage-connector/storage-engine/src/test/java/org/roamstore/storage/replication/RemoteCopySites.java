@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.roamstore.broker.SiteBroker;
 import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
@@ -114,6 +115,14 @@ final class RemoteCopySites implements AutoCloseable {
       members.add(new CopyGroupMember(new RealVolumeAddress(site, volume), site.equals(primary)));
     }
     return new CopyVolumeGroupInfo(volume, type, 1, members, policy);
+  }
+
+  /** How one secondary stands in a primary's status. */
+  static CopyGroupStatus.SecondaryStatus secondary(CopyGroupStatus status, String site) {
+    return status.secondaries().stream()
+        .filter(s -> s.storageSystem().equals(site))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** Creates the volume at every member that is open and defines the group there. */

@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageStatus;
@@ -54,8 +55,8 @@ public final class StorageConnectionHandle implements StorageConnection {
   }
 
   @Override
-  public void defineCopyGroup(CopyVolumeGroupInfo group) {
-    run(c -> c.defineCopyGroup(group));
+  public OutOfSyncRegions defineCopyGroup(CopyVolumeGroupInfo group, OutOfSyncRegions inherited) {
+    return call(c -> c.defineCopyGroup(group, inherited));
   }
 
   @Override

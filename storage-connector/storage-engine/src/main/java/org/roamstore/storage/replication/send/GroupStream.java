@@ -19,6 +19,7 @@ import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus.SecondaryStatus;
 import org.roamstore.storage.api.CopyGroupStatus.State;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.SyncFailurePolicy;
@@ -272,6 +273,65 @@ public final class GroupStream {
     } finally {
       lock.unlock();
     }
+  }
+
+  // ---- a change of primary: the out-of-sync regions move with it ----
+
+  /**
+   * What the secondaries miss, to hand to the next primary as this one is demoted. A secondary
+   * still resynchronising is marked out of sync first: the regions its resync sent but it has not
+   * confirmed are listed again, since once it follows the new primary it refuses this stream.
+   */
+  public OutOfSyncRegions handOver() {
+    lock.lock();
+    try {
+      for (Destination d : destinations.values()) {
+        if (d.state == State.RESYNCING) {
+          markOutOfSync(d, "the primary moved during its resync");
+        }
+      }
+      Map<String, java.util.BitSet> missing = new LinkedHashMap<>();
+      for (String s : outOfSync.secondaries()) {
+        missing.put(s, outOfSync.regionsOf(s));
+      }
+      return new OutOfSyncRegions(OutOfSyncMap.REGION_BYTES, missing);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes over what the previous primary's secondaries missed: each is out of sync from here on,
+   * with those regions marked, and resynchronised from this copy when it answers. Saved before
+   * returning, so a restart of this unit does not forget it.
+   */
+  public void inherit(OutOfSyncRegions inherited) {
+    lock.lock();
+    try {
+      for (String s : inherited.secondaries()) {
+        Destination d = destinations.get(s);
+        if (d == null) {
+          continue; // no longer a member of the group
+        }
+        markOutOfSync(d, "it missed writes at the previous primary");
+        // Its answer to this marker is what shows it is back and starts the resync.
+        marker(d);
+        java.util.BitSet bits = inherited.regionsOf(s);
+        long size = inherited.regionBytes();
+        for (int r = bits.nextSetBit(0); r >= 0; r = bits.nextSetBit(r + 1)) {
+          outOfSync.mark(s, r * size, size);
+        }
+      }
+      outOfSync.save();
+    } catch (IOException e) {
+      throw new StorageException(
+          Reason.IO_ERROR,
+          "cannot save the out-of-sync regions inherited by copy group " + groupId + ": " + e,
+          e);
+    } finally {
+      lock.unlock();
+    }
+    wakeSender.run();
   }
 
   // ---- the send process's side ----

@@ -56,6 +56,12 @@ final class OutOfSyncMap {
     return added;
   }
 
+  /** The regions one secondary misses (a copy); empty if it is not tracked. */
+  BitSet regionsOf(String secondary) {
+    BitSet bits = regions.get(secondary);
+    return bits == null ? new BitSet() : (BitSet) bits.clone();
+  }
+
   void track(String secondary) {
     regions.computeIfAbsent(secondary, s -> new BitSet());
   }

@@ -1,0 +1,97 @@
+package org.roamstore.storage.api;
+
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The regions of a copy group's volume that secondaries miss: written at the primary while they
+ * were out of sync, not yet resynchronised. One bit per region of {@link #regionBytes()}, per
+ * secondary storage system; a secondary may be listed with no region (out of sync, nothing written
+ * since). A primary keeps them; when the primary moves, they move with it, or the new primary would
+ * treat those secondaries as current and they would keep the old bytes of those regions for good.
+ * Immutable.
+ */
+public final class OutOfSyncRegions {
+  /** Nothing is missing anywhere. */
+  public static final OutOfSyncRegions NONE = new OutOfSyncRegions(1, Map.of());
+
+  private final int regionBytes;
+  private final Map<String, BitSet> regions;
+
+  public OutOfSyncRegions(int regionBytes, Map<String, BitSet> regions) {
+    if (regionBytes < 1) {
+      throw new StorageException(
+          StorageException.Reason.INVALID_ARGUMENT,
+          "a region has at least one byte, got " + regionBytes);
+    }
+    this.regionBytes = regionBytes;
+    Map<String, BitSet> copy = new TreeMap<>();
+    regions.forEach(
+        (system, bits) -> copy.put(Names.require("storage system", system), (BitSet) bits.clone()));
+    this.regions = Collections.unmodifiableMap(copy);
+  }
+
+  public int regionBytes() {
+    return regionBytes;
+  }
+
+  /** The storage systems listed as out of sync. */
+  public Set<String> secondaries() {
+    return regions.keySet();
+  }
+
+  /** The regions one storage system misses (a copy); empty if it is not listed. */
+  public BitSet regionsOf(String storageSystem) {
+    BitSet bits = regions.get(storageSystem);
+    return bits == null ? new BitSet() : (BitSet) bits.clone();
+  }
+
+  /** Whether a storage system is listed, even with no region. */
+  public boolean lists(String storageSystem) {
+    return regions.containsKey(storageSystem);
+  }
+
+  public boolean isEmpty() {
+    return regions.isEmpty();
+  }
+
+  /** Bytes a storage system misses, counted in whole regions. */
+  public long bytesOf(String storageSystem) {
+    BitSet bits = regions.get(storageSystem);
+    return bits == null ? 0 : (long) bits.cardinality() * regionBytes;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof OutOfSyncRegions other
+        && (regions.isEmpty() && other.regions.isEmpty()
+            || regionBytes == other.regionBytes && regions.equals(other.regions));
+  }
+
+  @Override
+  public int hashCode() {
+    return regions.isEmpty() ? 0 : Objects.hash(regionBytes, regions);
+  }
+
+  @Override
+  public String toString() {
+    if (regions.isEmpty()) {
+      return "no out-of-sync regions";
+    }
+    StringBuilder text = new StringBuilder();
+    regions.forEach(
+        (system, bits) ->
+            text.append(text.length() == 0 ? "" : ", ")
+                .append(system)
+                .append(" misses ")
+                .append(bits.cardinality())
+                .append(" region(s) of ")
+                .append(regionBytes)
+                .append(" bytes"));
+    return text.toString();
+  }
+}
