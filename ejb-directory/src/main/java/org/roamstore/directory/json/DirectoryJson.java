@@ -127,6 +127,7 @@ public final class DirectoryJson {
             .add("sizeBytes", v.sizeBytes())
             .add("transferType", v.transferType())
             .add("takeoverPolicy", v.takeoverPolicy())
+            .add("syncFailurePolicy", v.syncFailurePolicy())
             .add("minimumStaySeconds", v.minimumStaySeconds())
             .add("epoch", v.epoch())
             .add("activeGrants", v.activeGrants())

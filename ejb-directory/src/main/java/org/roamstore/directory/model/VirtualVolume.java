@@ -19,6 +19,7 @@ import java.util.Optional;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.RealVolumeAddress;
+import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
 
 /**
@@ -63,6 +64,14 @@ public class VirtualVolume {
   @Column(nullable = false)
   private TakeoverPolicy takeoverPolicy;
 
+  /**
+   * What a SYNC primary does when a secondary stops answering; null in rows from before it was
+   * kept, which have the default.
+   */
+  @Enumerated(EnumType.STRING)
+  @Column(length = 32)
+  private SyncFailurePolicy syncFailurePolicy;
+
   /** Seconds a new primary stays before another login may move it again (against ping-pong). */
   @Column(nullable = false)
   private long minimumStaySeconds;
@@ -94,6 +103,7 @@ public class VirtualVolume {
       long sizeBytes,
       TransferType transferType,
       TakeoverPolicy takeoverPolicy,
+      SyncFailurePolicy syncFailurePolicy,
       Duration minimumStay) {
     this.storageId = storageId;
     this.name = name;
@@ -101,6 +111,7 @@ public class VirtualVolume {
     this.sizeBytes = sizeBytes;
     this.transferType = transferType;
     this.takeoverPolicy = takeoverPolicy;
+    this.syncFailurePolicy = syncFailurePolicy;
     this.minimumStaySeconds = minimumStay.toSeconds();
     this.epoch = 1;
     this.createdAt = Instant.now();
@@ -139,6 +150,10 @@ public class VirtualVolume {
 
   public TakeoverPolicy takeoverPolicy() {
     return takeoverPolicy;
+  }
+
+  public SyncFailurePolicy syncFailurePolicy() {
+    return syncFailurePolicy == null ? SyncFailurePolicy.MARK_OUT_OF_SYNC : syncFailurePolicy;
   }
 
   public Duration minimumStay() {
@@ -210,7 +225,7 @@ public class VirtualVolume {
                     new CopyGroupMember(
                         r.address(), r.dataCenter().name().equals(primaryDataCenter)))
             .toList();
-    return new CopyVolumeGroupInfo(storageId, transferType, atEpoch, members);
+    return new CopyVolumeGroupInfo(storageId, transferType, atEpoch, members, syncFailurePolicy());
   }
 
   public List<RealVolumeAddress> addresses() {

@@ -66,6 +66,7 @@ public class ProvisioningService {
             spec.sizeBytes(),
             spec.transferTypeOrDefault(),
             spec.takeoverPolicyOrDefault(),
+            spec.syncFailurePolicyOrDefault(),
             spec.minimumStay());
     for (String name : spec.sitesPrimaryFirst()) {
       DataCenter site = em.find(DataCenter.class, name);
@@ -208,6 +209,7 @@ public class ProvisioningService {
         volume.sizeBytes(),
         volume.transferType().name(),
         volume.takeoverPolicy().name(),
+        volume.syncFailurePolicy().name(),
         volume.minimumStay().toSeconds(),
         volume.epoch(),
         volume.lastSwitchAt().orElse(null),

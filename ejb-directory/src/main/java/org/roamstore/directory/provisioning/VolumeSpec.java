@@ -11,6 +11,7 @@ import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
 import org.roamstore.directory.model.TakeoverPolicy;
+import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
 
 /**
@@ -21,6 +22,8 @@ import org.roamstore.storage.api.TransferType;
  * @param transferType SYNC unless given
  * @param takeoverPolicy TAKE_OVER unless given
  * @param minimumStaySeconds {@value #DEFAULT_MINIMUM_STAY_SECONDS} unless given
+ * @param syncFailurePolicy what a SYNC primary does when a secondary does not answer in time:
+ *     MARK_OUT_OF_SYNC (keep accepting writes, resync it later) unless given, or FAIL_WRITES
  */
 public record VolumeSpec(
     @NotNull
@@ -36,7 +39,8 @@ public record VolumeSpec(
     @NotEmpty @Size(max = 16) List<@NotNull @Size(min = 1, max = 64) String> sites,
     @Size(max = 64) String primary,
     TakeoverPolicy takeoverPolicy,
-    @PositiveOrZero @Max(86_400) Long minimumStaySeconds) {
+    @PositiveOrZero @Max(86_400) Long minimumStaySeconds,
+    SyncFailurePolicy syncFailurePolicy) {
 
   public static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
   public static final long MAX_SIZE_BYTES = 1L << 40;
@@ -64,6 +68,10 @@ public record VolumeSpec(
 
   public TakeoverPolicy takeoverPolicyOrDefault() {
     return takeoverPolicy == null ? TakeoverPolicy.TAKE_OVER : takeoverPolicy;
+  }
+
+  public SyncFailurePolicy syncFailurePolicyOrDefault() {
+    return syncFailurePolicy == null ? SyncFailurePolicy.MARK_OUT_OF_SYNC : syncFailurePolicy;
   }
 
   public Duration minimumStay() {

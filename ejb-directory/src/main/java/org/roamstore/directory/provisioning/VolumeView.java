@@ -14,6 +14,7 @@ public record VolumeView(
     long sizeBytes,
     String transferType,
     String takeoverPolicy,
+    String syncFailurePolicy,
     long minimumStaySeconds,
     long epoch,
     Instant lastSwitchAt,

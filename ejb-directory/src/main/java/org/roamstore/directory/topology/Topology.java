@@ -17,6 +17,7 @@ import org.roamstore.directory.model.Position;
 import org.roamstore.directory.model.TakeoverPolicy;
 import org.roamstore.directory.provisioning.VolumeSpec;
 import org.roamstore.directory.security.NewUser;
+import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
 
 /**
@@ -87,7 +88,9 @@ public record Topology(
                         TakeoverPolicy.valueOf(v.getString("takeoverPolicy", "TAKE_OVER")),
                         v.containsKey("minimumStaySeconds")
                             ? v.getJsonNumber("minimumStaySeconds").longValueExact()
-                            : null))
+                            : null,
+                        SyncFailurePolicy.valueOf(
+                            v.getString("syncFailurePolicy", "MARK_OUT_OF_SYNC"))))
             .toList();
     return new Topology(sites, interfaces, users, volumes);
   }

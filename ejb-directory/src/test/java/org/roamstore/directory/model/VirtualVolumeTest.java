@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
 
 class VirtualVolumeTest {
@@ -27,6 +28,7 @@ class VirtualVolumeTest {
             1 << 20,
             TransferType.ASYNC,
             TakeoverPolicy.TAKE_OVER,
+            SyncFailurePolicy.FAIL_WRITES,
             Duration.ofSeconds(30));
     v.addRealVolume(seattle);
     v.addRealVolume(portland);
@@ -43,6 +45,7 @@ class VirtualVolumeTest {
     assertEquals("seattle/vabc", group.primary().address().toString());
     assertEquals("pdx/vabc", group.secondaries().get(0).address().toString());
     assertEquals(TransferType.ASYNC, group.transferType());
+    assertEquals(SyncFailurePolicy.FAIL_WRITES, group.syncFailurePolicy());
     assertEquals(1, group.epoch());
     assertTrue(v.lastSwitchAt().isEmpty());
   }

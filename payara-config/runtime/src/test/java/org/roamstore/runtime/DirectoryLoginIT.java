@@ -368,7 +368,16 @@ class DirectoryLoginIT {
     String volume = volume("ASYNC", "TAKE_OVER", 0, "portland", "sanfrancisco");
     JsonObject view = describe(volume);
     assertEquals(2, view.getJsonArray("members").size());
+    assertEquals("MARK_OUT_OF_SYNC", view.getString("syncFailurePolicy"), view.toString());
     assertPrimaryEverywhere(volume, "portland", 1);
+    String strict = volume + "-strict";
+    JsonObject failWrites =
+        Json.createObjectBuilder(json(spec(strict, "SYNC", "TAKE_OVER", 0, "seattle", "portland")))
+            .add("syncFailurePolicy", "FAIL_WRITES")
+            .build();
+    assertEquals(201, send("POST", "api/admin/volumes", ADMIN, failWrites.toString()).statusCode());
+    assertEquals("FAIL_WRITES", describe(strict).getString("syncFailurePolicy"));
+    assertEquals(204, send("DELETE", "api/admin/volumes/" + strict, ADMIN, null).statusCode());
 
     assertError(
         409,
