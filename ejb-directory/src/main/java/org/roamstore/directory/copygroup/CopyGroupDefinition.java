@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -15,6 +16,7 @@ import java.util.logging.Logger;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageConnection;
@@ -105,16 +107,19 @@ public final class CopyGroupDefinition {
     private final CopyVolumeGroupInfo group;
     private final List<String> changed;
     private final Map<String, String> skipped;
+    private final CopyGroupStatus.Applied appliedAtNewPrimary;
 
     private Switch(
         Request request,
         CopyVolumeGroupInfo group,
         List<String> changed,
-        Map<String, String> skipped) {
+        Map<String, String> skipped,
+        CopyGroupStatus.Applied appliedAtNewPrimary) {
       this.request = request;
       this.group = group;
       this.changed = List.copyOf(changed);
       this.skipped = Map.copyOf(skipped);
+      this.appliedAtNewPrimary = appliedAtNewPrimary;
     }
 
     public CopyVolumeGroupInfo group() {
@@ -123,6 +128,15 @@ public final class CopyGroupDefinition {
 
     public long epoch() {
       return group.epoch();
+    }
+
+    /**
+     * For a forced takeover: the last write of the old primary's stream the new primary had applied
+     * when it took over, as it reported it; empty if it did not (or the switch was not forced).
+     * What the old primary accepted after that may be lost.
+     */
+    public Optional<CopyGroupStatus.Applied> appliedAtNewPrimary() {
+      return Optional.ofNullable(appliedAtNewPrimary);
     }
 
     /** Members a forced takeover could not reach, with why; empty for a normal switch. */
@@ -160,7 +174,16 @@ public final class CopyGroupDefinition {
   }
 
   /** What one member answered when asked for its epoch: the epoch, or why it cannot be reached. */
-  private record Held(String system, Long epoch, String unreachable, StorageException refused) {}
+  private record Held(
+      String system,
+      Long epoch,
+      String unreachable,
+      StorageException refused,
+      CopyGroupStatus.Applied applied) {
+    Held(String system, Long epoch, String unreachable, StorageException refused) {
+      this(system, epoch, unreachable, refused, null);
+    }
+  }
 
   /** Runs the switch, or refuses with nothing changed, or fails part way and undoes what it did. */
   public Switch switchPrimary(Request request) {
@@ -190,7 +213,12 @@ public final class CopyGroupDefinition {
           supply(
               () -> {
                 try (StorageConnection storage = sites.connect(system)) {
-                  Held held = new Held(system, heldEpoch(storage, member), null, null);
+                  // A forced takeover reports how far the new primary got (one question more).
+                  CopyGroupStatus.Applied applied =
+                      request.force() && system.equals(request.newPrimary())
+                          ? appliedQuietly(storage, member)
+                          : null;
+                  Held held = new Held(system, heldEpoch(storage, member), null, null, applied);
                   if (drainHere) {
                     drainResult.complete(
                         drainQuietly(storage, current, held.epoch(), request.newPrimary()));
@@ -210,6 +238,7 @@ public final class CopyGroupDefinition {
 
     Map<String, String> unreachable = new LinkedHashMap<>();
     Map<String, Long> epochs = new LinkedHashMap<>();
+    CopyGroupStatus.Applied appliedAtNewPrimary = null;
     StorageException refusal = null;
     String refusedAt = null;
     for (CompletableFuture<Held> answer : asked) {
@@ -223,6 +252,9 @@ public final class CopyGroupDefinition {
         }
       } else {
         epochs.put(held.system(), held.epoch());
+        if (held.applied() != null) {
+          appliedAtNewPrimary = held.applied();
+        }
       }
     }
     RuntimeException drainFailure = join(drained);
@@ -338,7 +370,8 @@ public final class CopyGroupDefinition {
       throw switchFailed(request, next, changed, failedAt, failure);
     }
     List<String> inOrder = order.stream().filter(changed::contains).toList();
-    return new Switch(request, next, inOrder, unreachable);
+    return new Switch(
+        request, next, inOrder, unreachable, unreachable.isEmpty() ? null : appliedAtNewPrimary);
   }
 
   /** What defining the group at one member gave: what it handed over, or why it failed. */
@@ -414,6 +447,16 @@ public final class CopyGroupDefinition {
         throw r;
       }
       throw e;
+    }
+  }
+
+  /** What a secondary's control unit applied of the group's stream; null if it cannot say. */
+  private static CopyGroupStatus.Applied appliedQuietly(
+      StorageConnection storage, CopyGroupMember member) {
+    try {
+      return storage.copyGroupStatus(member.address().volumeId()).applied();
+    } catch (StorageException e) {
+      return null;
     }
   }
 

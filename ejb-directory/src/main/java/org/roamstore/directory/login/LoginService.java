@@ -220,7 +220,7 @@ public class LoginService {
       String previous = primary.dataCenter().name();
       int revoked = revokeGrantsElsewhere(active, target.dataCenter(), done.changed(), now);
       volume.switchPrimary(target, done.epoch(), now);
-      String possibleLoss = forced ? possibleLoss(volume, previous, done.skipped()) : null;
+      String possibleLoss = forced ? possibleLoss(volume, previous, done) : null;
       em.persist(
           new PrimarySwitch(
               volume.name(),
@@ -477,24 +477,36 @@ public class LoginService {
   }
 
   /**
-   * A forced takeover cannot drain the old primary. SYNC groups lose nothing acknowledged; for
-   * ASYNC the storage API does not report yet which sequence the new primary applied last.
+   * A forced takeover cannot drain the old primary: what it accepted that the new primary had not
+   * applied may be lost. The new primary says how far it got in the old primary's stream.
    */
   private static String possibleLoss(
-      VirtualVolume volume, String previous, Map<String, String> skipped) {
-    if (skipped.isEmpty()) {
+      VirtualVolume volume, String previous, CopyGroupDefinition.Switch done) {
+    if (done.skipped().isEmpty()) {
       return "nothing: every member was reached";
     }
-    if (volume.transferType() == TransferType.SYNC) {
-      return "nothing acknowledged (SYNC: every acknowledged write is at every member); writes"
-          + " in flight at "
-          + previous
-          + " when it failed may be lost";
-    }
-    return "writes acknowledged at "
-        + previous
-        + " and not yet sent (ASYNC); last sequence known applied at the new primary: unknown"
-        + " (not reported by storage yet)";
+    String lost =
+        volume.transferType() == TransferType.SYNC
+            ? "nothing acknowledged while the new primary was in sync (SYNC); writes in flight at "
+                + previous
+                + " when it failed, and any it accepted while the new primary was out of sync,"
+                + " may be lost"
+            : "writes acknowledged at "
+                + previous
+                + " and not yet applied at the new primary (ASYNC) may be lost";
+    String applied =
+        done.appliedAtNewPrimary()
+            .map(
+                a ->
+                    "write "
+                        + a.sequence()
+                        + " of the stream of epoch "
+                        + a.fromEpoch()
+                        + " ("
+                        + a.durableSequence()
+                        + " on disk)")
+            .orElse("unknown (the new primary did not report it)");
+    return lost + "; last write known applied at the new primary: " + applied;
   }
 
   /** Storage was switched before the commit; if the commit fails, put storage back. */

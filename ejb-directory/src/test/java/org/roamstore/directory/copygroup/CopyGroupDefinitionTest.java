@@ -10,6 +10,7 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
@@ -164,9 +166,14 @@ class CopyGroupDefinitionTest {
     assertEquals(ErrorCode.OLD_PRIMARY_UNREACHABLE, e.code());
     assertEquals(3, seattle.epoch(VOL));
 
+    seattle.applied = new CopyGroupStatus.Applied(3, 41, 40);
     CopyGroupDefinition.Switch forced = definition.switchPrimary(toSeattle(true, Set.of()));
     assertEquals(4, forced.epoch());
     assertTrue(forced.skipped().containsKey("portland"));
+    assertEquals(
+        Optional.of(seattle.applied),
+        forced.appliedAtNewPrimary(),
+        "the new primary said how far it got in the old primary's stream");
     assertTrue(seattle.primaryHere(VOL));
     assertEquals(4, sf.epoch(VOL));
     assertEquals(3, portland.epoch(VOL), "the unreachable old primary was not touched");

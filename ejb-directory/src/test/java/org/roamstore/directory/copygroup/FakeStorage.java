@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.roamstore.storage.api.CacheSynchronization;
+import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
@@ -40,6 +41,9 @@ public final class FakeStorage implements StorageConnection {
 
   /** The secondaries named by each synchronize cache, in order (empty: every in-sync one). */
   public final List<Set<String>> synchronizations = new ArrayList<>();
+
+  /** What this unit reports it applied as a secondary; null: it reports nothing. */
+  public CopyGroupStatus.Applied applied;
 
   /** What this unit took over as it became primary, per volume. */
   public final Map<String, OutOfSyncRegions> inherited = new HashMap<>();
@@ -175,6 +179,23 @@ public final class FakeStorage implements StorageConnection {
     Map<String, Long> reached = new HashMap<>();
     (secondaries.isEmpty() ? inSync : secondaries).forEach(s -> reached.put(s, 1L));
     return new CacheSynchronization(volumeId, reached, 0, Duration.ZERO);
+  }
+
+  @Override
+  public CopyGroupStatus copyGroupStatus(String volumeId) {
+    call("copyGroupStatus");
+    if (applied == null) {
+      return StorageConnection.super.copyGroupStatus(volumeId);
+    }
+    CopyVolumeGroupInfo group = groups.get(volumeId);
+    return new CopyGroupStatus(
+        new RealVolumeAddress(system, volumeId),
+        group.groupId(),
+        CopyGroupStatus.Role.SECONDARY,
+        group.epoch(),
+        group.transferType(),
+        List.of(),
+        applied);
   }
 
   @Override

@@ -325,6 +325,7 @@ class DirectoryLoginIT {
   void aDownSiteIsSkippedAndADownPrimaryIsOnlyTakenOverByForce() throws Exception {
     String volume = volume("SYNC", "TAKE_OVER", 0, "seattle", "portland", "sanfrancisco");
     String first = ok(login(volume, "seattle", false)).getJsonObject("nbd").getString("uri");
+    assertTrue(qemuWrite(first, 0x11).contains("wrote"), "a SYNC write reaches every copy");
     try {
       assertEquals(
           200, send("PUT", "api/admin/sites/seattle", ADMIN, "{\"up\":false}").statusCode());
@@ -339,7 +340,10 @@ class DirectoryLoginIT {
       assertEquals(
           "portland", forced.getJsonObject("dataCenter").getString("name"), "seattle skipped");
       assertTrue(forced.getJsonObject("skippedMembers").containsKey("seattle"));
-      assertTrue(forced.containsKey("possibleLoss"));
+      String loss = forced.getString("possibleLoss");
+      assertTrue(
+          loss.matches(".*last write known applied at the new primary: write [1-9].*"),
+          "the new primary says how far it got: " + loss);
       JsonObject view = describe(volume);
       JsonObject record = view.getJsonArray("switches").getJsonObject(0);
       assertTrue(record.getBoolean("forced"), "the forced takeover is recorded: " + view);
