@@ -2,9 +2,8 @@ package org.roamstore.directory.events;
 
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJB;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -15,11 +14,6 @@ import java.util.logging.Logger;
  * no committed event waits for the periodic sweep ({@link EventSweep}), which only catches what a
  * crash or a broker outage left behind.
  *
- * <p>A drain starts {@value #GATHER_MS} ms after the wake-up, not at once: each drain is an XA
- * transaction over the database and the broker with a fixed cost of a few milliseconds of CPU
- * (login profiles: drains took about 7 % of the server's CPU samples), so under load one drain
- * carries the events of many logins. Events reach the topic that much later.
- *
  * <p>A CDI bean, not an EJB: every commit that wrote events wakes it, and a singleton EJB's
  * container call cost more than the wake-up itself.
  */
@@ -27,10 +21,7 @@ import java.util.logging.Logger;
 public class EventPublisher {
   private static final Logger LOG = Logger.getLogger(EventPublisher.class.getName());
 
-  /** How long a wake-up gathers further events before they are sent together. */
-  static final long GATHER_MS = 100;
-
-  @Resource private ManagedScheduledExecutorService executor;
+  @Resource private ManagedExecutorService executor;
 
   @EJB private EventBatchSender sender;
 
@@ -41,7 +32,7 @@ public class EventPublisher {
   public void wake() {
     wokenWhileDraining.set(true);
     if (draining.compareAndSet(false, true)) {
-      executor.schedule(this::drain, GATHER_MS, TimeUnit.MILLISECONDS);
+      executor.execute(this::drain);
     }
   }
 
