@@ -3,8 +3,11 @@
 #   bench/login-bench.sh                      starts a Roamstore of its own (temporary data, free ports)
 #   bench/login-bench.sh --url http://H:P/    uses a running one (its demo admin must exist)
 # Options: --logins N (per scenario, default 2000), --threads T (default 8),
-#          --only switch|noswitch (one scenario),
+#          --only switch|noswitch|switch1 (one scenario),
 #          --pids P1,P2 (with --url: the server's processes, to report their CPU per login).
+# The last row, "switch, 1 client thread", is what one user waits for a login that moves the primary
+# while nobody else logs in (N/8 logins, at least 100): the latency of a switch itself, not of a
+# queue of them on a busy CPU.
 # The CPU column is what the server's processes (Payara Micro and the broker) spent per login: on a
 # machine shared with other work it moves less than logins/s does.
 # Prints a table; it asserts nothing (figures vary with the machine and its load).
@@ -97,7 +100,7 @@ def volume(min_stay):
     assert status == 201, body
     return name
 
-def scenario(title, interfaces, expect):
+def scenario(title, interfaces, expect, threads=threads, logins=logins):
     # One volume per thread: logins for different volumes never wait for each other's row lock.
     vols = [volume(0) for _ in range(threads)]
     per_thread = logins // threads
@@ -137,11 +140,15 @@ def scenario(title, interfaces, expect):
     if errors:
         print("  first error:", errors[0])
 
-print(f"Roamstore login benchmark: {url}, {threads} threads, {logins} logins per scenario")
+print(f"Roamstore login benchmark: {url}, {threads} threads, {logins} logins per scenario"
+      f" ({max(100, logins // 8)} for the 1-thread row)")
 print("| scenario                           | logins | logins/s  | p50 ms  | p99 ms  | CPU ms  | errors |")
 print("|------------------------------------|--------|-----------|---------|---------|---------|--------|")
 if only in ("", "noswitch"):
     scenario("no switch (nearest is primary)", ["seattle"], {"AT_PRIMARY"})
 if only in ("", "switch"):
     scenario("switch every login (sea <-> pdx)", ["eugene", "seattle"], {"SWITCH"})
+if only in ("", "switch1"):
+    scenario("switch, 1 client thread", ["eugene", "seattle"], {"SWITCH"},
+             threads=1, logins=max(100, logins // 8))
 PY

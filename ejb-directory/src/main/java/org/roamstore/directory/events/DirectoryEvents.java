@@ -34,6 +34,9 @@ public class DirectoryEvents {
   /** Address of the topic (a multicast address on the Artemis broker). */
   public static final String TOPIC = "roamstore.events";
 
+  /** The transaction resource that says its commit already wakes the publisher. */
+  private static final Object WAKE_REGISTERED = DirectoryEvents.class.getName() + ".wake";
+
   @PersistenceContext(unitName = "directory")
   private EntityManager em;
 
@@ -56,17 +59,21 @@ public class DirectoryEvents {
   /** Records the event in the current transaction; it is sent once that transaction commits. */
   public void publish(JsonObject event) {
     em.persist(new PendingEvent(event.getString("type"), event.toString()));
-    transactions.registerInterposedSynchronization(
-        new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
+    // One wake-up per transaction, however many events it writes (a switch writes two).
+    if (transactions.getResource(WAKE_REGISTERED) == null) {
+      transactions.putResource(WAKE_REGISTERED, Boolean.TRUE);
+      transactions.registerInterposedSynchronization(
+          new Synchronization() {
+            @Override
+            public void beforeCompletion() {}
 
-          @Override
-          public void afterCompletion(int status) {
-            if (status == Status.STATUS_COMMITTED) {
-              publisher.wake();
+            @Override
+            public void afterCompletion(int status) {
+              if (status == Status.STATUS_COMMITTED) {
+                publisher.wake();
+              }
             }
-          }
-        });
+          });
+    }
   }
 }

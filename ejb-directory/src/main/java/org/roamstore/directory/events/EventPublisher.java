@@ -1,26 +1,23 @@
 package org.roamstore.directory.events;
 
 import jakarta.annotation.Resource;
-import jakarta.ejb.ConcurrencyManagement;
-import jakarta.ejb.ConcurrencyManagementType;
 import jakarta.ejb.EJB;
-import jakarta.ejb.Schedule;
-import jakarta.ejb.Singleton;
-import jakarta.ejb.Startup;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Sends committed events ({@link PendingEvent}) to the topic, oldest first, many per transaction.
- * One drain runs at a time in this JVM; a wake-up during a drain makes it look again before it
- * stops, so no committed event waits for the periodic sweep, which only catches what a crash or a
- * broker outage left behind.
+ * One drain runs at a time in this JVM; a wake-up during a drain makes it look again after it, so
+ * no committed event waits for the periodic sweep ({@link EventSweep}), which only catches what a
+ * crash or a broker outage left behind.
+ *
+ * <p>A CDI bean, not an EJB: every commit that wrote events wakes it, and a singleton EJB's
+ * container call cost more than the wake-up itself.
  */
-@Startup
-@Singleton
-@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@ApplicationScoped
 public class EventPublisher {
   private static final Logger LOG = Logger.getLogger(EventPublisher.class.getName());
 
@@ -39,24 +36,21 @@ public class EventPublisher {
     }
   }
 
-  @Schedule(second = "*/5", minute = "*", hour = "*", persistent = false)
-  void sweep() {
-    wake();
-  }
-
   private void drain() {
     try {
-      do {
-        wokenWhileDraining.set(false);
-        while (sender.sendOldest()) {
-          // a full batch went out: more may be waiting
-        }
-      } while (wokenWhileDraining.get());
+      wokenWhileDraining.set(false);
+      while (sender.sendOldest()) {
+        // a full batch went out: more may be waiting
+      }
     } catch (RuntimeException e) {
-      // The broker may be down; the rows stay and the sweep tries again.
+      // The broker may be down; the rows stay and the sweep (or the next commit) tries again.
       LOG.log(Level.WARNING, "events not sent yet, will retry: " + e.getMessage(), e);
     } finally {
       draining.set(false);
+      // Woken during this drain: its events may have committed after the batch was read.
+      if (wokenWhileDraining.get()) {
+        wake();
+      }
     }
   }
 }

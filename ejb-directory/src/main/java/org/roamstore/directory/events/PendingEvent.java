@@ -6,6 +6,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.NamedQuery;
+import jakarta.persistence.SequenceGenerator;
 import java.time.Instant;
 
 /**
@@ -13,12 +14,21 @@ import java.time.Instant;
  * It exists if and only if that transaction committed; the publisher deletes it once sent.
  */
 @Entity
-@NamedQuery(name = PendingEvent.OLDEST, query = "select e from PendingEvent e order by e.id")
+@NamedQuery(
+    name = PendingEvent.OLDEST,
+    query = "select e from PendingEvent e order by e.createdAt, e.id")
 public class PendingEvent {
   static final String OLDEST = "PendingEvent.oldest";
 
+  /**
+   * From a sequence that hands out ids in blocks, not an IDENTITY column: an IDENTITY insert runs
+   * at persist, one statement per event, and Hibernate then fails to close it at the commit (H2
+   * logs "already closed" per row). A sequence lets the login's inserts go in one JDBC batch at the
+   * flush. Blocks make ids of two instances interleave, so the outbox is read in creation order.
+   */
   @Id
-  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "PendingEvent_SEQ")
+  @SequenceGenerator(name = "PendingEvent_SEQ", allocationSize = 50)
   private Long id;
 
   @Column(nullable = false, length = 64)

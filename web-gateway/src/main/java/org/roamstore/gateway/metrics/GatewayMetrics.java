@@ -5,6 +5,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -13,9 +14,11 @@ import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
 import org.roamstore.directory.access.AccessService;
 import org.roamstore.directory.access.SystemStatus;
 import org.roamstore.directory.copygroup.StorageSites;
+import org.roamstore.directory.login.LoginPolicy.Outcome;
 import org.roamstore.directory.login.LoginResult;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.topology.DirectoryStartup;
@@ -47,6 +50,14 @@ public class GatewayMetrics {
   @Inject private AccessService access;
 
   private final Set<String> gauges = ConcurrentHashMap.newKeySet();
+
+  /**
+   * The login timers, looked up once per outcome: a lookup builds metadata and a tag (whose name is
+   * checked against a regular expression) on every login.
+   */
+  private final Map<Outcome, Timer> loginTimers = new ConcurrentHashMap<>();
+
+  private volatile Timer switchTimer;
 
   /** Registers the gauges at start, so a scrape sees them before any request. */
   void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -87,22 +98,29 @@ public class GatewayMetrics {
   }
 
   public void loggedIn(LoginResult result, Duration took) {
-    registry
-        .timer(
-            Metadata.builder()
-                .withName("roamstore.login")
-                .withDescription("login latency at the gateway, authentication to answer")
-                .build(),
-            new Tag("outcome", result.outcome().name()))
+    loginTimers
+        .computeIfAbsent(
+            result.outcome(),
+            outcome ->
+                registry.timer(
+                    Metadata.builder()
+                        .withName("roamstore.login")
+                        .withDescription("login latency at the gateway, authentication to answer")
+                        .build(),
+                    new Tag("outcome", outcome.name())))
         .update(took);
     if (result.switchTook() != null) {
-      registry
-          .timer(
-              Metadata.builder()
-                  .withName("roamstore.switch")
-                  .withDescription("copy volume group definition (primary switch) latency")
-                  .build())
-          .update(result.switchTook());
+      Timer timer = switchTimer;
+      if (timer == null) {
+        timer =
+            registry.timer(
+                Metadata.builder()
+                    .withName("roamstore.switch")
+                    .withDescription("copy volume group definition (primary switch) latency")
+                    .build());
+        switchTimer = timer;
+      }
+      timer.update(result.switchTook());
     }
   }
 

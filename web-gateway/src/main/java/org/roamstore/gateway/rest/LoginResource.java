@@ -4,8 +4,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -29,6 +27,9 @@ import org.roamstore.gateway.metrics.GatewayMetrics;
  *
  * <p>One instance for the application: it holds no state of a request, and a resource made per
  * request (JAX-RS's default) costs an instance, its injection and a new EJB proxy on every login.
+ *
+ * <p>The body is validated once, by {@link LoginService} (its boundary, also for the sign-in pages
+ * and messaging); constraints here too made JAX-RS and CDI validate the same request again.
  */
 @ApplicationScoped
 @Path("login")
@@ -41,7 +42,10 @@ public class LoginResource {
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
-  public JsonObject login(@NotNull @Valid LoginRequest body, @Context HttpServletRequest http) {
+  public JsonObject login(LoginRequest body, @Context HttpServletRequest http) {
+    if (body == null) {
+      throw new DirectoryException(ErrorCode.VALIDATION_FAILED, "the request has no body");
+    }
     throttle.check(body.user());
     // The client's address is what the server saw, never what the body claims.
     LoginRequest request =
