@@ -53,6 +53,7 @@ public final class GroupStream {
   private long epoch;
   private TransferType transferType = TransferType.ASYNC;
   private SyncFailurePolicy policy = SyncFailurePolicy.MARK_OUT_OF_SYNC;
+  private long backlogWaits;
 
   private record FlushWaiter(
       Destination destination,
@@ -114,22 +115,9 @@ public final class GroupStream {
         changeGroup(write.group());
       }
       boolean waits = transferType == TransferType.SYNC;
+      awaitBacklogRoom(waits);
       long now = System.nanoTime();
       for (Destination d : destinations.values()) {
-        if (d.streaming() && d.uncommittedBytes > settings.maxBacklogBytes()) {
-          if (waits && policy == SyncFailurePolicy.FAIL_WRITES) {
-            throw new StorageException(
-                Reason.TIMEOUT,
-                "remote copy to "
-                    + d.storageSystem
-                    + " is "
-                    + d.uncommittedBytes
-                    + " bytes behind the broker; the copy group "
-                    + groupId
-                    + " fails writes until it catches up");
-          }
-          markOutOfSync(d, "more than " + settings.maxBacklogBytes() + " bytes not in the broker");
-        }
         if (!d.streaming()) {
           if (outOfSync.mark(d.storageSystem, write.offset(), write.length())) {
             saveOutOfSyncMap();
@@ -155,6 +143,84 @@ public final class GroupStream {
     }
     wakeSender.run();
     return sync == null ? DONE : sync.done;
+  }
+
+  /**
+   * Back-pressure: while a secondary's backlog not yet safe (not in the broker, or for SYNC not yet
+   * durable there) is over the bound, the writer waits, so that under sustained load the
+   * secondaries stay current and the primary goes only as fast as remote copy really goes. Only
+   * after {@code backlogWait} (the broker is down rather than slow) is such a secondary marked out
+   * of sync, or for a SYNC group that fails writes, the write refused. Called with the lock held;
+   * waiting releases it, so the send and acknowledgement processes move on meanwhile. Interrupts do
+   * not cut the wait short: the write is in the primary's cache already and must go somewhere.
+   */
+  private void awaitBacklogRoom(boolean sync) {
+    long deadline = 0;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        List<Destination> over = new ArrayList<>(0);
+        for (Destination d : destinations.values()) {
+          if (d.streaming() && d.uncommittedBytes > settings.maxBacklogBytes()) {
+            over.add(d);
+          }
+        }
+        if (over.isEmpty()) {
+          return;
+        }
+        long now = System.nanoTime();
+        if (deadline == 0) {
+          deadline = now + settings.backlogWait().toNanos();
+          backlogWaits++;
+          wakeSender.run();
+        }
+        if (now - deadline >= 0) {
+          for (Destination d : over) {
+            backlogTooLong(d, sync);
+          }
+          return;
+        }
+        try {
+          progress.awaitNanos(deadline - now);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void backlogTooLong(Destination d, boolean sync) {
+    String why =
+        "more than "
+            + settings.maxBacklogBytes()
+            + " bytes not yet safe in the broker for "
+            + settings.backlogWait();
+    if (sync && policy == SyncFailurePolicy.FAIL_WRITES) {
+      throw new StorageException(
+          Reason.TIMEOUT,
+          "remote copy to "
+              + d.storageSystem
+              + " has "
+              + why
+              + "; the copy group "
+              + groupId
+              + " fails writes until it catches up");
+    }
+    markOutOfSync(d, why);
+  }
+
+  /** How many writes had to wait for a secondary's backlog since this unit started. */
+  long backlogWaits() {
+    lock.lock();
+    try {
+      return backlogWaits;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Numbers a write for one secondary, cutting it into entries that fit a batch. */
