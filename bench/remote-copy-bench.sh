@@ -136,14 +136,32 @@ cpu_seconds() { # PID: user + system CPU time so far, in seconds
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"
 }
 
+# How often the primary marked a secondary of GROUP out of sync so far (GroupStream logs each time).
+# A dropped secondary only gets bitmap bits for the rest of a job, so its figure would flatter.
+drops() { grep -c "copy group $1: secondary .* is out of sync" "$WORK/seattle.log" || true; }
+
+# run_job GROUP RW BS DEPTH UNIT: fio on the group's volume, then "FIGURE DROPS CATCHUP_S", where
+# DROPS counts secondaries marked out of sync during the job and CATCHUP_S is how long the
+# secondaries then took to have everything durable (what the job left in the broker and in flight).
+run_job() {
+  local before figure after start reply
+  before=$(drops "$1")
+  figure=$(run_fio "nbd://127.0.0.1:$RS_PORT/$1" "$2" "$3" "$4" "$5")
+  after=$(drops "$1")
+  echo "after $1 $2 $3: $(seattle_command "status $1" STATUS)" >&2
+  start=$(date +%s%N)
+  reply=$(seattle_command "sync $1 portland,sanfrancisco" SYNCED)
+  [[ $reply == SYNCED* ]] || { echo "catch-up of $1 failed: $reply" >&2; exit 1; }
+  echo "$figure $((after - before)) $(python3 -c "print('%.1f' % (($(date +%s%N) - $start) / 1e9))")"
+}
+
 rows=()
 while read -r label rw bs depth unit; do
   echo "running $label ($RUNTIME s each: qemu-nbd, ASYNC, SYNC)..." >&2
   qn=$(run_fio "nbd://127.0.0.1:$QN_PORT/bench" "$rw" "$bs" "$depth" "$unit")
-  as=$(run_fio "nbd://127.0.0.1:$RS_PORT/async" "$rw" "$bs" "$depth" "$unit")
-  seattle_command "sync async portland,sanfrancisco" SYNCED >/dev/null # catch up before SYNC
-  sy=$(run_fio "nbd://127.0.0.1:$RS_PORT/sync" "$rw" "$bs" "$depth" "$unit")
-  rows+=("$label|$qn|$as|$(ratio "$as" "$qn")|$sy|$(ratio "$sy" "$qn")")
+  read -r as as_drops as_catchup < <(run_job async "$rw" "$bs" "$depth" "$unit")
+  read -r sy sy_drops sy_catchup < <(run_job sync "$rw" "$bs" "$depth" "$unit")
+  rows+=("$label|$qn|$as|$(ratio "$as" "$qn")|$as_drops|$as_catchup|$sy|$(ratio "$sy" "$qn")|$sy_drops")
 done <<'TESTS'
 4k-randwrite-qd16_IOPS randwrite 4k 16 iops
 1M-seqwrite-qd4_MiB/s write 1M 4 bw
@@ -177,12 +195,17 @@ drain_mib=$(python3 -c "print('%.0f' % ($DRAIN_BYTES / 1048576 / (($end - $start
 # Both JVMs started one after the other take seconds of the time above; portland drains meanwhile.
 ready_mib=$(python3 -c "print('%.0f' % ($DRAIN_BYTES / 1048576 / (($end - $ready) / 1e9)))")
 
-printf '\n%-24s | %9s | %9s | %5s | %9s | %5s\n' test qemu-nbd ASYNC ratio SYNC ratio
-printf '%-24s-+-%9s-+-%9s-+-%5s-+-%9s-+-%5s\n' ------------------------ --------- --------- ----- --------- -----
+printf '\n%-24s | %9s | %9s | %5s | %7s | %9s | %9s | %5s | %7s\n' \
+  test qemu-nbd ASYNC ratio dropped catch-up SYNC ratio dropped
+printf '%-24s-+-%9s-+-%9s-+-%5s-+-%7s-+-%9s-+-%9s-+-%5s-+-%7s\n' ------------------------ \
+  --------- --------- ----- ------- --------- --------- ----- -------
 for row in "${rows[@]}"; do
-  IFS='|' read -r label qn as ar sy sr <<<"$row"
-  printf '%-24s | %9s | %9s | %5s | %9s | %5s\n' "${label/_/ }" "$qn" "$as" "$ar" "$sy" "$sr"
+  IFS='|' read -r label qn as ar ad ac sy sr sd <<<"$row"
+  printf '%-24s | %9s | %9s | %5s | %7s | %8ss | %9s | %5s | %7s\n' \
+    "${label/_/ }" "$qn" "$as" "$ar" "$ad" "$ac" "$sy" "$sr" "$sd"
 done
+echo "dropped: secondaries marked out of sync during the job (0 = the ratio is of replicated writes);" \
+  "catch-up: seconds until both secondaries had the job's writes durable afterwards"
 printf '\ndrain of a %s MiB ASYNC backlog to 2 secondaries: %s MiB/s per secondary from their restart (JVM start included), %s MiB/s from both ready\n' \
   "$((DRAIN_BYTES / 1048576))" "$drain_mib" "$ready_mib"
 printf 'CPU seconds during the drain (from ready): broker %s, portland %s, sanfrancisco %s\n' \
