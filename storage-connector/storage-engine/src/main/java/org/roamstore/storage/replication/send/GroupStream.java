@@ -3,6 +3,7 @@ package org.roamstore.storage.replication.send;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +41,7 @@ public final class GroupStream {
   private static final Logger LOG = Logger.getLogger(GroupStream.class.getName());
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int POOLED_BUFFERS = 8;
 
   private final String groupId;
   private final long incarnation;
@@ -50,6 +52,8 @@ public final class GroupStream {
   private final Condition progress = lock.newCondition();
   private final Map<String, Destination> destinations = new LinkedHashMap<>();
   private final List<FlushWaiter> flushWaiters = new ArrayList<>();
+  // Full-sized batch bodies shipped for good, for the next batches (see OutgoingBatch.release).
+  private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
   private long epoch;
   private TransferType transferType = TransferType.ASYNC;
   private SyncFailurePolicy policy = SyncFailurePolicy.MARK_OUT_OF_SYNC;
@@ -259,7 +263,7 @@ public final class GroupStream {
     if (d.open == null) {
       d.open =
           new OutgoingBatch(
-              d.stream, d.lastAssigned + 1, transferType == TransferType.SYNC, maxBody);
+              d.stream, d.lastAssigned + 1, transferType == TransferType.SYNC, maxBody, buffers);
     }
     long sequence = d.open.add(offset, length, data);
     d.lastAssigned = sequence;
@@ -371,6 +375,7 @@ public final class GroupStream {
           continue;
         }
         d.uncommittedBytes -= s.batch().sizeBytes();
+        s.batch().release(POOLED_BUFFERS);
         if (s.batch().stream.equals(d.stream)) {
           d.committed = Math.max(d.committed, s.batch().last);
         }
@@ -413,9 +418,10 @@ public final class GroupStream {
   }
 
   /** Forgets the retained batches (their ranges are in the out-of-sync map). */
-  private static void dropRetained(Destination d) {
+  private void dropRetained(Destination d) {
     for (OutgoingBatch b : d.retained) {
       d.uncommittedBytes -= b.sizeBytes();
+      b.release(0);
     }
     d.retained.clear();
   }
@@ -480,6 +486,7 @@ public final class GroupStream {
         && d.retained.peek().last <= d.durable) {
       OutgoingBatch b = d.retained.poll();
       d.uncommittedBytes -= b.sizeBytes();
+      b.release(POOLED_BUFFERS);
       d.committed = Math.max(d.committed, b.last);
       released = true;
     }
