@@ -199,6 +199,12 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     if (offer(header, entries)) {
       markersOnly = markersBefore && markers;
       retryHeld();
+      if (message.getJMSDeliveryMode() == DeliveryMode.NON_PERSISTENT) {
+        // A SYNC batch: its writers wait for this acknowledgement. Sent now, not after the round:
+        // the receiveNoWait that ends a round costs a round trip to the broker when nothing is
+        // buffered (Artemis forces a delivery), which would sit on every SYNC write's path.
+        acknowledge();
+      }
     } else {
       // Held back: its entries must outlive the receive buffer, which the next batch overwrites.
       ByteBuffer own = ByteBuffer.allocate(size).put(body.duplicate()).flip();
