@@ -4,6 +4,8 @@
 # cache takes on an empty backlog (the drain before a change of primary).
 #   bench/remote-copy-bench.sh     (RUNTIME=10 s per test, SIZE=1G, DRAIN=1G, CACHE_MIB=256)
 # JAVA_EXTRA="..." adds options to every JVM, e.g. -XX:StartFlightRecording=filename=/tmp/rc-%p.jfr
+# (%p becomes the process's role here, broker or a site name, and the second of the run it started
+# in: Java 17 does not expand it, and the four JVMs would write one file)
 # Three StandaloneStorage processes (seattle primary, portland, sanfrancisco) and one site broker
 # (BrokerMain), all on this machine. Needs java, mvn, fio, qemu-nbd, python3.
 set -euo pipefail
@@ -53,10 +55,13 @@ wait_for() { # FILE TEXT
 }
 
 JAVA_OPTS=(-Xmx768m -XX:MaxDirectMemorySize=1g
-  -Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
-  ${JAVA_EXTRA:-})
+  -Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+java_extra() { # ROLE: JAVA_EXTRA with %p replaced by ROLE-SECONDS (a restarted site gets a new name)
+  local extra=${JAVA_EXTRA:-}
+  echo "${extra//%p/$1-$SECONDS}"
+}
 BROKER_PORT=$(free_port)
-java "${JAVA_OPTS[@]}" -cp "$CP" org.roamstore.broker.BrokerMain --data "$WORK/broker" --port "$BROKER_PORT" \
+java "${JAVA_OPTS[@]}" $(java_extra broker) -cp "$CP" org.roamstore.broker.BrokerMain --data "$WORK/broker" --port "$BROKER_PORT" \
   >"$WORK/broker.log" 2>&1 &
 PIDS+=($!)
 wait_for "$WORK/broker.log" listening
@@ -73,13 +78,13 @@ start_site() {
   : >"$log"
   if [[ $site == seattle ]]; then
     mkfifo "$WORK/seattle.in"
-    java "${JAVA_OPTS[@]}" -cp "$CP" org.roamstore.storage.engine.StandaloneStorage \
+    java "${JAVA_OPTS[@]}" $(java_extra "$site") -cp "$CP" org.roamstore.storage.engine.StandaloneStorage \
       "$site" "$WORK/$site" "$port" "$CACHE_MIB" "${VOLUMES[@]}" "${GROUP_ARGS[@]}" --broker "$BROKER" \
       --export async --export sync --export drain <"$WORK/seattle.in" >"$log" 2>&1 &
     PIDS+=($!)
     exec 3>"$WORK/seattle.in"
   else
-    java "${JAVA_OPTS[@]}" -cp "$CP" org.roamstore.storage.engine.StandaloneStorage \
+    java "${JAVA_OPTS[@]}" $(java_extra "$site") -cp "$CP" org.roamstore.storage.engine.StandaloneStorage \
       "$site" "$WORK/$site" -1 "$CACHE_MIB" "${VOLUMES[@]}" "${GROUP_ARGS[@]}" --broker "$BROKER" \
       >"$log" 2>&1 &
     PIDS+=($!)
