@@ -41,7 +41,8 @@ public final class GroupStream {
   private static final Logger LOG = Logger.getLogger(GroupStream.class.getName());
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final int POOLED_BUFFERS = 8;
+  // Bodies kept while the stream is idle; under load, as many as the backlog bound holds.
+  private static final int IDLE_BUFFERS = 8;
 
   private final String groupId;
   private final long incarnation;
@@ -361,6 +362,15 @@ public final class GroupStream {
     }
   }
 
+  /**
+   * How many shipped bodies to keep for reuse: enough for every secondary's full backlog, since a
+   * sustained stream keeps that many in flight (fewer, and most bodies would still be garbage).
+   */
+  private int pooledBuffers() {
+    long perSecondary = settings.maxBacklogBytes() / settings.maxBatchBytes() + 1;
+    return (int) Math.min(1024, Math.max(IDLE_BUFFERS, perSecondary * destinations.size()));
+  }
+
   /** The broker has these batches in its journal. */
   void committed(List<Shipment> shipments) {
     lock.lock();
@@ -375,7 +385,7 @@ public final class GroupStream {
           continue;
         }
         d.uncommittedBytes -= s.batch().sizeBytes();
-        s.batch().release(POOLED_BUFFERS);
+        s.batch().release(pooledBuffers());
         if (s.batch().stream.equals(d.stream)) {
           d.committed = Math.max(d.committed, s.batch().last);
         }
@@ -486,7 +496,7 @@ public final class GroupStream {
         && d.retained.peek().last <= d.durable) {
       OutgoingBatch b = d.retained.poll();
       d.uncommittedBytes -= b.sizeBytes();
-      b.release(POOLED_BUFFERS);
+      b.release(pooledBuffers());
       d.committed = Math.max(d.committed, b.last);
       released = true;
     }
@@ -569,8 +579,21 @@ public final class GroupStream {
         }
       }
       completeFlushWaiters(now);
+      trimBuffers();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Gives back to the heap the bodies pooled for a load that has passed. */
+  private void trimBuffers() {
+    for (Destination d : destinations.values()) {
+      if (d.uncommittedBytes > 0 || d.open != null || !d.ready.isEmpty()) {
+        return;
+      }
+    }
+    while (buffers.size() > IDLE_BUFFERS) {
+      buffers.poll();
     }
   }
 
