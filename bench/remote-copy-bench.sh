@@ -36,6 +36,10 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # The processes' logs of the last run stay, for what a figure alone does not say.
+  rm -rf "$ROOT/bench/target/rc-last-logs"
+  mkdir -p "$ROOT/bench/target/rc-last-logs"
+  cp "$WORK"/*.log "$ROOT/bench/target/rc-last-logs/" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -54,7 +58,10 @@ wait_for() { # FILE TEXT
   return 1
 }
 
-JAVA_OPTS=(-Xmx768m -XX:MaxDirectMemorySize=1g
+# G1 regions of 8 MiB: with the default 1 MiB (a 768 MiB heap) every message buffer of 512 KiB or more
+# (Artemis grows a 1 MiB batch's to 2 MiB, at the primary, the broker and the secondaries) is a
+# "humongous" object, and JFR showed 10-16 s of G1 pauses per process in a 3-minute run.
+JAVA_OPTS=(-Xmx768m -XX:MaxDirectMemorySize=1g -XX:G1HeapRegionSize=8m
   -Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
 java_extra() { # ROLE: JAVA_EXTRA with %p replaced by ROLE-SECONDS (a restarted site gets a new name)
   local extra=${JAVA_EXTRA:-}
@@ -65,7 +72,9 @@ java "${JAVA_OPTS[@]}" $(java_extra broker) -cp "$CP" org.roamstore.broker.Broke
   >"$WORK/broker.log" 2>&1 &
 PIDS+=($!)
 wait_for "$WORK/broker.log" listening
-BROKER="tcp://127.0.0.1:$BROKER_PORT?minLargeMessageSize=4194304&consumerWindowSize=8388608"
+# producerWindowSize: Artemis's default of 64 KiB of credits made every 1 MiB batch wait for the
+# broker to grant more (JFR: the send process parked in ClientProducerCreditsImpl.actualAcquire).
+BROKER="tcp://127.0.0.1:$BROKER_PORT?minLargeMessageSize=4194304&consumerWindowSize=8388608&producerWindowSize=8388608"
 
 MEMBERS() { echo "seattle/$1*,portland/$1,sanfrancisco/$1"; }
 GROUP_ARGS=(--group "async:ASYNC:1:$(MEMBERS async)" --group "sync:SYNC:1:$(MEMBERS sync)"
@@ -192,6 +201,7 @@ start_site sanfrancisco -1
 ready=$(date +%s%N)
 # CPU time is a steadier measure than wall time on a shared machine.
 cpu_before=("$(cpu_seconds "${PIDS[0]}")" "$(cpu_seconds "$PID_portland")" "$(cpu_seconds "$PID_sanfrancisco")")
+drain_drops_before=$(drops drain)
 reply=$(seattle_command "sync drain portland,sanfrancisco" SYNCED)
 cpu_after=("$(cpu_seconds "${PIDS[0]}")" "$(cpu_seconds "$PID_portland")" "$(cpu_seconds "$PID_sanfrancisco")")
 end=$(date +%s%N)
@@ -213,6 +223,8 @@ echo "dropped: secondaries marked out of sync during the job (0 = the ratio is o
   "catch-up: seconds until both secondaries had the job's writes durable afterwards"
 printf '\ndrain of a %s MiB ASYNC backlog to 2 secondaries: %s MiB/s per secondary from their restart (JVM start included), %s MiB/s from both ready\n' \
   "$((DRAIN_BYTES / 1048576))" "$drain_mib" "$ready_mib"
+printf 'secondaries marked out of sync: %s while the backlog was written, %s during the drain\n' \
+  "$drain_drops_before" "$(($(drops drain) - drain_drops_before))"
 printf 'CPU seconds during the drain (from ready): broker %s, portland %s, sanfrancisco %s\n' \
   "$(python3 -c "print('%.1f' % (${cpu_after[0]} - ${cpu_before[0]}))")" \
   "$(python3 -c "print('%.1f' % (${cpu_after[1]} - ${cpu_before[1]}))")" \
