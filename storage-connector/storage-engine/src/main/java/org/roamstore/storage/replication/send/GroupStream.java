@@ -452,7 +452,23 @@ public final class GroupStream {
 
   // ---- acknowledgements (Fig. 11 step 1105) ----
 
+  /**
+   * Moves a secondary forward. The SYNC writes it completes are completed after the lock is let go:
+   * whatever waits on them (the NBD front end sends its replies from here) then holds up neither
+   * the writers nor the send process.
+   */
   void acknowledged(BatchFormat.Ack ack) {
+    List<SyncWrite> done = new ArrayList<>();
+    try {
+      acknowledged(ack, done);
+    } finally {
+      for (SyncWrite w : done) {
+        w.done.complete(null);
+      }
+    }
+  }
+
+  private void acknowledged(BatchFormat.Ack ack, List<SyncWrite> done) {
     lock.lock();
     try {
       Destination d = destinations.get(ack.from());
@@ -463,7 +479,10 @@ public final class GroupStream {
       while (!d.waiters.isEmpty()
           && d.waiters.peek().stream().equals(ack.stream())
           && d.waiters.peek().sequence() <= ack.applied()) {
-        d.waiters.poll().write().arrived();
+        SyncWrite w = d.waiters.poll().write();
+        if (w.arrive()) {
+          done.add(w);
+        }
       }
       if (!ack.stream().equals(d.stream)) {
         return;
