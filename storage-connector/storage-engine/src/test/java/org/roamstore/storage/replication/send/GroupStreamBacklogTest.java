@@ -42,9 +42,7 @@ class GroupStreamBacklogTest {
   void aWriterWaitsWhileTheBacklogIsOverTheBoundAndGoesOnWhenItDrains() throws Exception {
     GroupStream stream = stream(Duration.ofMinutes(10));
     CopyVolumeGroupInfo group = group(TransferType.ASYNC, SyncFailurePolicy.MARK_OUT_OF_SYNC);
-    for (int i = 0; i < 3; i++) {
-      stream.append(write(group, i)).get(1, TimeUnit.SECONDS);
-    }
+    append(stream, group, 3);
     assertEquals(0, stream.backlogWaits(), "three writes fill the backlog without waiting");
 
     CompletableFuture<Void> fourth =
@@ -67,9 +65,7 @@ class GroupStreamBacklogTest {
   void afterTheTimeLimitTheSecondaryGoesOutOfSyncWithItsRegionsMarked() throws Exception {
     GroupStream stream = stream(Duration.ofMillis(1));
     CopyVolumeGroupInfo group = group(TransferType.ASYNC, SyncFailurePolicy.MARK_OUT_OF_SYNC);
-    for (int i = 0; i < 4; i++) {
-      stream.append(write(group, i)).get(30, TimeUnit.SECONDS);
-    }
+    append(stream, group, 4); // the last one waits out the limit
     SecondaryStatus status = portland(stream);
     assertEquals(State.OUT_OF_SYNC, status.state(), status.toString());
     assertTrue(status.outOfSyncBytes() > 0, status.toString());
@@ -84,6 +80,14 @@ class GroupStreamBacklogTest {
       stream.append(write(group, i)); // not acknowledged by anyone: their futures stay open
     }
     assertThrows(StorageException.class, () -> stream.append(write(group, 3)));
+  }
+
+  /** Appends {@code n} ASYNC writes; they complete at once (after the back-pressure, if any). */
+  private static void append(GroupStream stream, CopyVolumeGroupInfo group, int n)
+      throws Exception {
+    for (int i = 0; i < n; i++) {
+      stream.append(write(group, i)).get(30, TimeUnit.SECONDS);
+    }
   }
 
   private GroupStream stream(Duration wait) throws Exception {
