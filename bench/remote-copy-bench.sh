@@ -4,6 +4,8 @@
 # cache takes on an empty backlog (the drain before a change of primary).
 #   bench/remote-copy-bench.sh     (RUNTIME=10 s per test, SIZE=1G, DRAIN=1G, CACHE_MIB=256)
 # JAVA_EXTRA="..." adds options to every JVM, e.g. -XX:StartFlightRecording=filename=/tmp/rc-%p.jfr
+# (%p becomes the process's role here, broker or a site name, and the second of the run it started
+# in: Java 17 does not expand it, and the four JVMs would write one file)
 # Three StandaloneStorage processes (seattle primary, portland, sanfrancisco) and one site broker
 # (BrokerMain), all on this machine. Needs java, mvn, fio, qemu-nbd, python3.
 set -euo pipefail
@@ -34,6 +36,10 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # The processes' logs of the last run stay, for what a figure alone does not say.
+  rm -rf "$ROOT/bench/target/rc-last-logs"
+  mkdir -p "$ROOT/bench/target/rc-last-logs"
+  cp "$WORK"/*.log "$ROOT/bench/target/rc-last-logs/" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -52,15 +58,23 @@ wait_for() { # FILE TEXT
   return 1
 }
 
-JAVA_OPTS=(-Xmx768m -XX:MaxDirectMemorySize=1g
-  -Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
-  ${JAVA_EXTRA:-})
+# G1 regions of 8 MiB: with the default 1 MiB (a 768 MiB heap) every message buffer of 512 KiB or more
+# (Artemis grows a 1 MiB batch's to 2 MiB, at the primary, the broker and the secondaries) is a
+# "humongous" object, and JFR showed 10-16 s of G1 pauses per process in a 3-minute run.
+JAVA_OPTS=(-Xmx768m -XX:MaxDirectMemorySize=1g -XX:G1HeapRegionSize=8m
+  -Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off -Dorg.slf4j.simpleLogger.defaultLogLevel=warn)
+java_extra() { # ROLE: JAVA_EXTRA with %p replaced by ROLE-SECONDS (a restarted site gets a new name)
+  local extra=${JAVA_EXTRA:-}
+  echo "${extra//%p/$1-$SECONDS}"
+}
 BROKER_PORT=$(free_port)
-java "${JAVA_OPTS[@]}" -cp "$CP" org.roamstore.broker.BrokerMain --data "$WORK/broker" --port "$BROKER_PORT" \
+java "${JAVA_OPTS[@]}" $(java_extra broker) -cp "$CP" org.roamstore.broker.BrokerMain --data "$WORK/broker" --port "$BROKER_PORT" \
   >"$WORK/broker.log" 2>&1 &
 PIDS+=($!)
 wait_for "$WORK/broker.log" listening
-BROKER="tcp://127.0.0.1:$BROKER_PORT?minLargeMessageSize=4194304&consumerWindowSize=8388608"
+# producerWindowSize: Artemis's default of 64 KiB of credits made every 1 MiB batch wait for the
+# broker to grant more (JFR: the send process parked in ClientProducerCreditsImpl.actualAcquire).
+BROKER="tcp://127.0.0.1:$BROKER_PORT?minLargeMessageSize=4194304&consumerWindowSize=8388608&producerWindowSize=8388608"
 
 MEMBERS() { echo "seattle/$1*,portland/$1,sanfrancisco/$1"; }
 GROUP_ARGS=(--group "async:ASYNC:1:$(MEMBERS async)" --group "sync:SYNC:1:$(MEMBERS sync)"
@@ -73,13 +87,13 @@ start_site() {
   : >"$log"
   if [[ $site == seattle ]]; then
     mkfifo "$WORK/seattle.in"
-    java "${JAVA_OPTS[@]}" -cp "$CP" org.roamstore.storage.engine.StandaloneStorage \
+    java "${JAVA_OPTS[@]}" $(java_extra "$site") -cp "$CP" org.roamstore.storage.engine.StandaloneStorage \
       "$site" "$WORK/$site" "$port" "$CACHE_MIB" "${VOLUMES[@]}" "${GROUP_ARGS[@]}" --broker "$BROKER" \
       --export async --export sync --export drain <"$WORK/seattle.in" >"$log" 2>&1 &
     PIDS+=($!)
     exec 3>"$WORK/seattle.in"
   else
-    java "${JAVA_OPTS[@]}" -cp "$CP" org.roamstore.storage.engine.StandaloneStorage \
+    java "${JAVA_OPTS[@]}" $(java_extra "$site") -cp "$CP" org.roamstore.storage.engine.StandaloneStorage \
       "$site" "$WORK/$site" -1 "$CACHE_MIB" "${VOLUMES[@]}" "${GROUP_ARGS[@]}" --broker "$BROKER" \
       >"$log" 2>&1 &
     PIDS+=($!)
@@ -136,14 +150,32 @@ cpu_seconds() { # PID: user + system CPU time so far, in seconds
   awk -v hz="$(getconf CLK_TCK)" '{printf "%.1f", ($14 + $15) / hz}' "/proc/$1/stat"
 }
 
+# How often the primary marked a secondary of GROUP out of sync so far (GroupStream logs each time).
+# A dropped secondary only gets bitmap bits for the rest of a job, so its figure would flatter.
+drops() { grep -c "copy group $1: secondary .* is out of sync" "$WORK/seattle.log" || true; }
+
+# run_job GROUP RW BS DEPTH UNIT: fio on the group's volume, then "FIGURE DROPS CATCHUP_S", where
+# DROPS counts secondaries marked out of sync during the job and CATCHUP_S is how long the
+# secondaries then took to have everything durable (what the job left in the broker and in flight).
+run_job() {
+  local before figure after start reply
+  before=$(drops "$1")
+  figure=$(run_fio "nbd://127.0.0.1:$RS_PORT/$1" "$2" "$3" "$4" "$5")
+  after=$(drops "$1")
+  echo "after $1 $2 $3: $(seattle_command "status $1" STATUS)" >&2
+  start=$(date +%s%N)
+  reply=$(seattle_command "sync $1 portland,sanfrancisco" SYNCED)
+  [[ $reply == SYNCED* ]] || { echo "catch-up of $1 failed: $reply" >&2; exit 1; }
+  echo "$figure $((after - before)) $(python3 -c "print('%.1f' % (($(date +%s%N) - $start) / 1e9))")"
+}
+
 rows=()
 while read -r label rw bs depth unit; do
   echo "running $label ($RUNTIME s each: qemu-nbd, ASYNC, SYNC)..." >&2
   qn=$(run_fio "nbd://127.0.0.1:$QN_PORT/bench" "$rw" "$bs" "$depth" "$unit")
-  as=$(run_fio "nbd://127.0.0.1:$RS_PORT/async" "$rw" "$bs" "$depth" "$unit")
-  seattle_command "sync async portland,sanfrancisco" SYNCED >/dev/null # catch up before SYNC
-  sy=$(run_fio "nbd://127.0.0.1:$RS_PORT/sync" "$rw" "$bs" "$depth" "$unit")
-  rows+=("$label|$qn|$as|$(ratio "$as" "$qn")|$sy|$(ratio "$sy" "$qn")")
+  read -r as as_drops as_catchup < <(run_job async "$rw" "$bs" "$depth" "$unit")
+  read -r sy sy_drops sy_catchup < <(run_job sync "$rw" "$bs" "$depth" "$unit")
+  rows+=("$label|$qn|$as|$(ratio "$as" "$qn")|$as_drops|$as_catchup|$sy|$(ratio "$sy" "$qn")|$sy_drops")
 done <<'TESTS'
 4k-randwrite-qd16_IOPS randwrite 4k 16 iops
 1M-seqwrite-qd4_MiB/s write 1M 4 bw
@@ -169,6 +201,7 @@ start_site sanfrancisco -1
 ready=$(date +%s%N)
 # CPU time is a steadier measure than wall time on a shared machine.
 cpu_before=("$(cpu_seconds "${PIDS[0]}")" "$(cpu_seconds "$PID_portland")" "$(cpu_seconds "$PID_sanfrancisco")")
+drain_drops_before=$(drops drain)
 reply=$(seattle_command "sync drain portland,sanfrancisco" SYNCED)
 cpu_after=("$(cpu_seconds "${PIDS[0]}")" "$(cpu_seconds "$PID_portland")" "$(cpu_seconds "$PID_sanfrancisco")")
 end=$(date +%s%N)
@@ -177,14 +210,21 @@ drain_mib=$(python3 -c "print('%.0f' % ($DRAIN_BYTES / 1048576 / (($end - $start
 # Both JVMs started one after the other take seconds of the time above; portland drains meanwhile.
 ready_mib=$(python3 -c "print('%.0f' % ($DRAIN_BYTES / 1048576 / (($end - $ready) / 1e9)))")
 
-printf '\n%-24s | %9s | %9s | %5s | %9s | %5s\n' test qemu-nbd ASYNC ratio SYNC ratio
-printf '%-24s-+-%9s-+-%9s-+-%5s-+-%9s-+-%5s\n' ------------------------ --------- --------- ----- --------- -----
+printf '\n%-24s | %9s | %9s | %5s | %7s | %9s | %9s | %5s | %7s\n' \
+  test qemu-nbd ASYNC ratio dropped catch-up SYNC ratio dropped
+printf '%-24s-+-%9s-+-%9s-+-%5s-+-%7s-+-%9s-+-%9s-+-%5s-+-%7s\n' ------------------------ \
+  --------- --------- ----- ------- --------- --------- ----- -------
 for row in "${rows[@]}"; do
-  IFS='|' read -r label qn as ar sy sr <<<"$row"
-  printf '%-24s | %9s | %9s | %5s | %9s | %5s\n' "${label/_/ }" "$qn" "$as" "$ar" "$sy" "$sr"
+  IFS='|' read -r label qn as ar ad ac sy sr sd <<<"$row"
+  printf '%-24s | %9s | %9s | %5s | %7s | %8ss | %9s | %5s | %7s\n' \
+    "${label/_/ }" "$qn" "$as" "$ar" "$ad" "$ac" "$sy" "$sr" "$sd"
 done
+echo "dropped: secondaries marked out of sync during the job (0 = the ratio is of replicated writes);" \
+  "catch-up: seconds until both secondaries had the job's writes durable afterwards"
 printf '\ndrain of a %s MiB ASYNC backlog to 2 secondaries: %s MiB/s per secondary from their restart (JVM start included), %s MiB/s from both ready\n' \
   "$((DRAIN_BYTES / 1048576))" "$drain_mib" "$ready_mib"
+printf 'secondaries marked out of sync: %s while the backlog was written, %s during the drain\n' \
+  "$drain_drops_before" "$(($(drops drain) - drain_drops_before))"
 printf 'CPU seconds during the drain (from ready): broker %s, portland %s, sanfrancisco %s\n' \
   "$(python3 -c "print('%.1f' % (${cpu_after[0]} - ${cpu_before[0]}))")" \
   "$(python3 -c "print('%.1f' % (${cpu_after[1]} - ${cpu_before[1]}))")" \

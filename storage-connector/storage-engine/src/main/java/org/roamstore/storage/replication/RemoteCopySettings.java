@@ -11,8 +11,12 @@ import java.time.Duration;
  *     broker before the secondaries concerned are marked out of sync
  * @param drainTimeout how long the synchronize cache before a change of primary may take
  * @param maxBatchBytes a batch is closed when the next write would take its payload past this size
- * @param maxBacklogBytes write data per secondary not yet in the broker; beyond it (broker down or
- *     too slow) the secondary is marked out of sync rather than memory growing
+ * @param maxBacklogBytes write data per secondary not yet safe in the broker (for SYNC: not yet
+ *     durable at the secondary); beyond it (broker or secondary too slow) writers wait, up to
+ *     {@code backlogWait}
+ * @param backlogWait how long a writer waits for a secondary's backlog to fall under {@code
+ *     maxBacklogBytes} (back-pressure) before that secondary is marked out of sync, so that the
+ *     primary stays writable when the broker is down rather than merely slow
  * @param checkpointInterval how often a secondary makes what it applied durable and commits its
  *     consumption of the batches
  * @param checkpointBytes ... or after this many bytes applied, whichever comes first
@@ -23,7 +27,8 @@ public record RemoteCopySettings(
     int maxBatchBytes,
     long maxBacklogBytes,
     Duration checkpointInterval,
-    long checkpointBytes) {
+    long checkpointBytes,
+    Duration backlogWait) {
 
   /**
    * Artemis stores a message whose encoded size exceeds its journal buffer as a "large message": a
@@ -40,7 +45,8 @@ public record RemoteCopySettings(
           1 << 20,
           64L << 20,
           Duration.ofMillis(100),
-          64L << 20);
+          64L << 20,
+          Duration.ofSeconds(30));
 
   public RemoteCopySettings {
     if (maxBatchBytes < 64 * 1024) {
@@ -50,16 +56,40 @@ public record RemoteCopySettings(
 
   public RemoteCopySettings withSyncTimeout(Duration timeout) {
     return new RemoteCopySettings(
-        timeout, drainTimeout, maxBatchBytes, maxBacklogBytes, checkpointInterval, checkpointBytes);
+        timeout,
+        drainTimeout,
+        maxBatchBytes,
+        maxBacklogBytes,
+        checkpointInterval,
+        checkpointBytes,
+        backlogWait);
   }
 
   public RemoteCopySettings withDrainTimeout(Duration timeout) {
     return new RemoteCopySettings(
-        syncTimeout, timeout, maxBatchBytes, maxBacklogBytes, checkpointInterval, checkpointBytes);
+        syncTimeout,
+        timeout,
+        maxBatchBytes,
+        maxBacklogBytes,
+        checkpointInterval,
+        checkpointBytes,
+        backlogWait);
   }
 
   public RemoteCopySettings withCheckpointInterval(Duration interval) {
     return new RemoteCopySettings(
-        syncTimeout, drainTimeout, maxBatchBytes, maxBacklogBytes, interval, checkpointBytes);
+        syncTimeout,
+        drainTimeout,
+        maxBatchBytes,
+        maxBacklogBytes,
+        interval,
+        checkpointBytes,
+        backlogWait);
+  }
+
+  /** A smaller or larger bound of each secondary's backlog, and how long writers wait on it. */
+  public RemoteCopySettings withBacklog(long bytes, Duration wait) {
+    return new RemoteCopySettings(
+        syncTimeout, drainTimeout, maxBatchBytes, bytes, checkpointInterval, checkpointBytes, wait);
   }
 }

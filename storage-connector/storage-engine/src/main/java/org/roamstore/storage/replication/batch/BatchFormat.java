@@ -105,9 +105,22 @@ public final class BatchFormat {
 
   /** Reads the whole body of a received batch. */
   public static ByteBuffer body(BytesMessage message) throws JMSException {
-    byte[] bytes = new byte[Math.toIntExact(message.getBodyLength())];
-    message.readBytes(bytes);
-    return ByteBuffer.wrap(bytes);
+    return body(message, null);
+  }
+
+  /**
+   * Reads the whole body of a received batch into {@code reuse} if it is large enough (else into a
+   * new array): the receiver applies a batch at once and keeps only the few it must hold back, so
+   * one buffer serves them all instead of a megabyte allocated per message (a G1 "humongous"
+   * allocation each, outside the young generation).
+   */
+  public static ByteBuffer body(BytesMessage message, byte[] reuse) throws JMSException {
+    int length = Math.toIntExact(message.getBodyLength());
+    byte[] bytes = reuse != null && reuse.length >= length ? reuse : new byte[length];
+    if (length > 0 && message.readBytes(bytes, length) != length) {
+      throw new IllegalArgumentException("the body of a write data batch ended early");
+    }
+    return ByteBuffer.wrap(bytes, 0, length).slice();
   }
 
   /** An acknowledgement from a secondary: applied to its cache, and durable there. */

@@ -70,6 +70,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private MessageConsumer consumer;
   private Session ackSession;
   private MessageProducer ackProducer;
+  private byte[] receiveBuffer = new byte[0];
   private int uncommitted;
   private long heldBytes;
   private long bytesSinceCheckpoint;
@@ -183,20 +184,32 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     ByteBuffer body;
     try {
       header = BatchFormat.Header.of(message);
-      body = BatchFormat.body(bytes);
+      body = BatchFormat.body(bytes, receiveBuffer);
+      if (body.hasArray() && body.array().length > receiveBuffer.length) {
+        receiveBuffer = body.array(); // grows to the largest batch, then is reused
+      }
       entries = BatchFormat.entries(body.duplicate());
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "ignoring a malformed write data batch", e);
       return;
     }
-    bytesSinceCheckpoint += body.capacity();
+    int size = body.remaining();
+    bytesSinceCheckpoint += size;
     boolean markers = header.checkpoint() && !writesData(entries, 0);
     if (offer(header, entries)) {
       markersOnly = markersBefore && markers;
       retryHeld();
+      if (message.getJMSDeliveryMode() == DeliveryMode.NON_PERSISTENT) {
+        // A SYNC batch: its writers wait for this acknowledgement. Sent now, not after the round:
+        // the receiveNoWait that ends a round costs a round trip to the broker when nothing is
+        // buffered (Artemis forces a delivery), which would sit on every SYNC write's path.
+        acknowledge();
+      }
     } else {
-      held.add(new Held(header, entries, body.capacity(), System.nanoTime()));
-      heldBytes += body.capacity();
+      // Held back: its entries must outlive the receive buffer, which the next batch overwrites.
+      ByteBuffer own = ByteBuffer.allocate(size).put(body.duplicate()).flip();
+      held.add(new Held(header, BatchFormat.entries(own), size, System.nanoTime()));
+      heldBytes += size;
     }
   }
 

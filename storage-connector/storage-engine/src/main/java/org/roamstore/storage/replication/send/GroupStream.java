@@ -3,6 +3,7 @@ package org.roamstore.storage.replication.send;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,8 @@ public final class GroupStream {
   private static final Logger LOG = Logger.getLogger(GroupStream.class.getName());
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  // Bodies kept while the stream is idle; under load, as many as the backlog bound holds.
+  private static final int IDLE_BUFFERS = 8;
 
   private final String groupId;
   private final long incarnation;
@@ -51,9 +54,12 @@ public final class GroupStream {
   private final Condition progress = lock.newCondition();
   private final Map<String, Destination> destinations = new LinkedHashMap<>();
   private final List<FlushWaiter> flushWaiters = new ArrayList<>();
+  // Full-sized batch bodies shipped for good, for the next batches (see OutgoingBatch.release).
+  private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
   private long epoch;
   private TransferType transferType = TransferType.ASYNC;
   private SyncFailurePolicy policy = SyncFailurePolicy.MARK_OUT_OF_SYNC;
+  private long backlogWaits;
 
   private record FlushWaiter(
       Destination destination,
@@ -115,22 +121,9 @@ public final class GroupStream {
         changeGroup(write.group());
       }
       boolean waits = transferType == TransferType.SYNC;
+      awaitBacklogRoom(waits);
       long now = System.nanoTime();
       for (Destination d : destinations.values()) {
-        if (d.streaming() && d.uncommittedBytes > settings.maxBacklogBytes()) {
-          if (waits && policy == SyncFailurePolicy.FAIL_WRITES) {
-            throw new StorageException(
-                Reason.TIMEOUT,
-                "remote copy to "
-                    + d.storageSystem
-                    + " is "
-                    + d.uncommittedBytes
-                    + " bytes behind the broker; the copy group "
-                    + groupId
-                    + " fails writes until it catches up");
-          }
-          markOutOfSync(d, "more than " + settings.maxBacklogBytes() + " bytes not in the broker");
-        }
         if (!d.streaming()) {
           if (outOfSync.mark(d.storageSystem, write.offset(), write.length())) {
             saveOutOfSyncMap();
@@ -156,6 +149,84 @@ public final class GroupStream {
     }
     wakeSender.run();
     return sync == null ? DONE : sync.done;
+  }
+
+  /**
+   * Back-pressure: while a secondary's backlog not yet safe (not in the broker, or for SYNC not yet
+   * durable there) is over the bound, the writer waits, so that under sustained load the
+   * secondaries stay current and the primary goes only as fast as remote copy really goes. Only
+   * after {@code backlogWait} (the broker is down rather than slow) is such a secondary marked out
+   * of sync, or for a SYNC group that fails writes, the write refused. Called with the lock held;
+   * waiting releases it, so the send and acknowledgement processes move on meanwhile. Interrupts do
+   * not cut the wait short: the write is in the primary's cache already and must go somewhere.
+   */
+  private void awaitBacklogRoom(boolean sync) {
+    long deadline = 0;
+    boolean interrupted = false;
+    try {
+      while (true) {
+        List<Destination> over = new ArrayList<>(0);
+        for (Destination d : destinations.values()) {
+          if (d.streaming() && d.uncommittedBytes > settings.maxBacklogBytes()) {
+            over.add(d);
+          }
+        }
+        if (over.isEmpty()) {
+          return;
+        }
+        long now = System.nanoTime();
+        if (deadline == 0) {
+          deadline = now + settings.backlogWait().toNanos();
+          backlogWaits++;
+          wakeSender.run();
+        }
+        if (now - deadline >= 0) {
+          for (Destination d : over) {
+            backlogTooLong(d, sync);
+          }
+          return;
+        }
+        try {
+          progress.awaitNanos(deadline - now);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void backlogTooLong(Destination d, boolean sync) {
+    String why =
+        "more than "
+            + settings.maxBacklogBytes()
+            + " bytes not yet safe in the broker for "
+            + settings.backlogWait();
+    if (sync && policy == SyncFailurePolicy.FAIL_WRITES) {
+      throw new StorageException(
+          Reason.TIMEOUT,
+          "remote copy to "
+              + d.storageSystem
+              + " has "
+              + why
+              + "; the copy group "
+              + groupId
+              + " fails writes until it catches up");
+    }
+    markOutOfSync(d, why);
+  }
+
+  /** How many writes had to wait for a secondary's backlog since this unit started. */
+  long backlogWaits() {
+    lock.lock();
+    try {
+      return backlogWaits;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Numbers a write for one secondary, cutting it into entries that fit a batch. */
@@ -194,7 +265,7 @@ public final class GroupStream {
     if (d.open == null) {
       d.open =
           new OutgoingBatch(
-              d.stream, d.lastAssigned + 1, transferType == TransferType.SYNC, maxBody);
+              d.stream, d.lastAssigned + 1, transferType == TransferType.SYNC, maxBody, buffers);
     }
     long sequence = d.open.add(offset, length, data);
     d.lastAssigned = sequence;
@@ -351,6 +422,15 @@ public final class GroupStream {
     }
   }
 
+  /**
+   * How many shipped bodies to keep for reuse: enough for every secondary's full backlog, since a
+   * sustained stream keeps that many in flight (fewer, and most bodies would still be garbage).
+   */
+  private int pooledBuffers() {
+    long perSecondary = settings.maxBacklogBytes() / settings.maxBatchBytes() + 1;
+    return (int) Math.min(1024, Math.max(IDLE_BUFFERS, perSecondary * destinations.size()));
+  }
+
   /** The broker has these batches in its journal. */
   void committed(List<Shipment> shipments) {
     lock.lock();
@@ -365,6 +445,7 @@ public final class GroupStream {
           continue;
         }
         d.uncommittedBytes -= s.batch().sizeBytes();
+        s.batch().release(pooledBuffers());
         if (s.batch().stream.equals(d.stream)) {
           d.committed = Math.max(d.committed, s.batch().last);
         }
@@ -407,9 +488,10 @@ public final class GroupStream {
   }
 
   /** Forgets the retained batches (their ranges are in the out-of-sync map). */
-  private static void dropRetained(Destination d) {
+  private void dropRetained(Destination d) {
     for (OutgoingBatch b : d.retained) {
       d.uncommittedBytes -= b.sizeBytes();
+      b.release(0);
     }
     d.retained.clear();
   }
@@ -430,7 +512,23 @@ public final class GroupStream {
 
   // ---- acknowledgements (Fig. 11 step 1105) ----
 
+  /**
+   * Moves a secondary forward. The SYNC writes it completes are completed after the lock is let go:
+   * whatever waits on them (the NBD front end sends its replies from here) then holds up neither
+   * the writers nor the send process.
+   */
   void acknowledged(BatchFormat.Ack ack) {
+    List<SyncWrite> done = new ArrayList<>();
+    try {
+      acknowledged(ack, done);
+    } finally {
+      for (SyncWrite w : done) {
+        w.done.complete(null);
+      }
+    }
+  }
+
+  private void acknowledged(BatchFormat.Ack ack, List<SyncWrite> done) {
     lock.lock();
     try {
       Destination d = destinations.get(ack.from());
@@ -441,7 +539,10 @@ public final class GroupStream {
       while (!d.waiters.isEmpty()
           && d.waiters.peek().stream().equals(ack.stream())
           && d.waiters.peek().sequence() <= ack.applied()) {
-        d.waiters.poll().write().arrived();
+        SyncWrite w = d.waiters.poll().write();
+        if (w.arrive()) {
+          done.add(w);
+        }
       }
       if (!ack.stream().equals(d.stream)) {
         return;
@@ -474,6 +575,7 @@ public final class GroupStream {
         && d.retained.peek().last <= d.durable) {
       OutgoingBatch b = d.retained.poll();
       d.uncommittedBytes -= b.sizeBytes();
+      b.release(pooledBuffers());
       d.committed = Math.max(d.committed, b.last);
       released = true;
     }
@@ -556,8 +658,21 @@ public final class GroupStream {
         }
       }
       completeFlushWaiters(now);
+      trimBuffers();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Gives back to the heap the bodies pooled for a load that has passed. */
+  private void trimBuffers() {
+    for (Destination d : destinations.values()) {
+      if (d.uncommittedBytes > 0 || d.open != null || !d.ready.isEmpty()) {
+        return;
+      }
+    }
+    while (buffers.size() > IDLE_BUFFERS) {
+      buffers.poll();
     }
   }
 

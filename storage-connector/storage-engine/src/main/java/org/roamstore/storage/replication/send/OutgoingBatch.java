@@ -1,6 +1,7 @@
 package org.roamstore.storage.replication.send;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import org.roamstore.storage.replication.batch.BatchFormat;
 import org.roamstore.storage.replication.batch.StreamKey;
@@ -28,17 +29,31 @@ final class OutgoingBatch {
   // SYNC volume): the secondary checkpoints right after applying it.
   boolean checkpoint;
   private ByteBuffer body;
+  private final ArrayDeque<ByteBuffer> buffers;
   private long[] ranges = new long[16];
   private int rangeCount;
   long payloadBytes;
 
   /** {@code maxBytes}: the body's usual limit, which its buffer does not outgrow needlessly. */
   OutgoingBatch(StreamKey stream, long first, boolean retained, int maxBytes) {
+    this(stream, first, retained, maxBytes, null);
+  }
+
+  /**
+   * {@code buffers}: where full-sized bodies come from and go back to once shipped; may be null.
+   */
+  OutgoingBatch(
+      StreamKey stream,
+      long first,
+      boolean retained,
+      int maxBytes,
+      ArrayDeque<ByteBuffer> buffers) {
     this.stream = stream;
     this.first = first;
     this.retained = retained;
     this.maxBytes = maxBytes;
     this.last = first - 1;
+    this.buffers = buffers;
   }
 
   boolean isEmpty() {
@@ -72,17 +87,36 @@ final class OutgoingBatch {
 
   private void ensureRoom(int need) {
     if (body == null) {
-      body = ByteBuffer.allocate(Math.max(Math.min(INITIAL_BYTES, maxBytes), need));
+      body = take(Math.max(Math.min(INITIAL_BYTES, maxBytes), need));
     } else if (body.remaining() < need) {
       // Doubling, but not past the limit: a 1 MiB batch of small writes took a 2 MiB buffer, half
       // of it never used and all of it a G1 "humongous" allocation (outside the young generation).
       ByteBuffer bigger =
-          ByteBuffer.allocate(
-              Math.max(Math.min(body.capacity() * 2, maxBytes), body.position() + need));
+          take(Math.max(Math.min(body.capacity() * 2, maxBytes), body.position() + need));
       body.flip();
       bigger.put(body);
       body = bigger;
     }
+  }
+
+  /**
+   * A full-sized body from the pool when one is free (a sustained stream fills batches to the
+   * limit, and reusing their buffers spares a humongous allocation per megabyte shipped).
+   */
+  private ByteBuffer take(int capacity) {
+    ByteBuffer pooled = buffers == null || capacity > maxBytes ? null : buffers.poll();
+    return pooled != null ? pooled.clear() : ByteBuffer.allocate(capacity);
+  }
+
+  /**
+   * The batch is shipped for good (in the broker's journal, or durable at the secondary): its body
+   * goes back to the pool, if it is full-sized and the pool has room. Its ranges stay.
+   */
+  void release(int keep) {
+    if (buffers != null && body != null && body.capacity() == maxBytes && buffers.size() < keep) {
+      buffers.push(body);
+    }
+    body = null;
   }
 
   byte[] bodyArray() {

@@ -17,9 +17,17 @@ final class SyncWrite {
 
   /** One secondary has it (or no longer counts). Called with the group lock held. */
   void arrived() {
-    if (--waitingFor == 0) {
+    if (arrive()) {
       done.complete(null);
     }
+  }
+
+  /**
+   * One secondary has it; returns whether that was the last, and the caller completes {@link #done}
+   * once it has let go of the group lock. Called with the group lock held.
+   */
+  boolean arrive() {
+    return --waitingFor == 0;
   }
 
   void fail(RuntimeException e) {
