@@ -15,6 +15,9 @@ final class BrokerConnections {
   // message" streamed through files), and a consumer may buffer a few of them.
   static final int MIN_LARGE_MESSAGE_BYTES = 4 << 20;
   static final int CONSUMER_WINDOW_BYTES = 8 << 20;
+  // The default 64 KiB of producer credits made the send process wait for credits at every 1 MiB
+  // batch (JFR of bench/remote-copy-bench.sh); 64 MiB measured no better than 8.
+  static final int PRODUCER_WINDOW_BYTES = 8 << 20;
 
   private BrokerConnections() {}
 
@@ -22,6 +25,7 @@ final class BrokerConnections {
     ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory(brokerUrl);
     factory.setMinLargeMessageSize(MIN_LARGE_MESSAGE_BYTES);
     factory.setConsumerWindowSize(CONSUMER_WINDOW_BYTES);
+    factory.setProducerWindowSize(PRODUCER_WINDOW_BYTES);
     return factory;
   }
 }
