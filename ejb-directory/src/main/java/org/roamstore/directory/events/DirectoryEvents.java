@@ -10,10 +10,10 @@ import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.util.Map;
+import org.roamstore.directory.transaction.AfterCompletion;
 
 /**
  * Publishes directory events on the topic {@value #TOPIC}, exactly for the transactions that
@@ -63,17 +63,12 @@ public class DirectoryEvents {
     if (transactions.getResource(WAKE_REGISTERED) == null) {
       transactions.putResource(WAKE_REGISTERED, Boolean.TRUE);
       transactions.registerInterposedSynchronization(
-          new Synchronization() {
-            @Override
-            public void beforeCompletion() {}
-
-            @Override
-            public void afterCompletion(int status) {
-              if (status == Status.STATUS_COMMITTED) {
-                publisher.wake();
-              }
-            }
-          });
+          new AfterCompletion(
+              status -> {
+                if (status == Status.STATUS_COMMITTED) {
+                  publisher.wake();
+                }
+              }));
     }
   }
 }

@@ -15,7 +15,6 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
 import jakarta.persistence.PessimisticLockException;
 import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -47,6 +46,7 @@ import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
 import org.roamstore.directory.security.AccessTokens;
 import org.roamstore.directory.security.UserDirectory;
+import org.roamstore.directory.transaction.AfterCompletion;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageStatus;
@@ -512,22 +512,17 @@ public class LoginService {
   /** Storage was switched before the commit; if the commit fails, put storage back. */
   private void undoIfNotCommitted(CopyGroupDefinition.Switch done, String volumeName) {
     transactions.registerInterposedSynchronization(
-        new Synchronization() {
-          @Override
-          public void beforeCompletion() {}
-
-          @Override
-          public void afterCompletion(int status) {
-            if (status != Status.STATUS_COMMITTED) {
-              CopyGroupDefinition.Undo undo = done.undo();
-              LOG.warning(
-                  "the directory did not commit the switch of "
-                      + volumeName
-                      + "; storage: "
-                      + undo.describe());
-            }
-          }
-        });
+        new AfterCompletion(
+            status -> {
+              if (status != Status.STATUS_COMMITTED) {
+                CopyGroupDefinition.Undo undo = done.undo();
+                LOG.warning(
+                    "the directory did not commit the switch of "
+                        + volumeName
+                        + "; storage: "
+                        + undo.describe());
+              }
+            }));
   }
 
   private void publishLogin(

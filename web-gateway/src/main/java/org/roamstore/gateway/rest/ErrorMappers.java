@@ -10,72 +10,17 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.roamstore.directory.failure.DirectoryException;
-import org.roamstore.directory.failure.ErrorCode;
 
 /** Turns every failure into the API's JSON error; nothing leaks as an HTML page or a stack. */
 final class ErrorMappers {
-  private static final Logger LOG = Logger.getLogger(ErrorMappers.class.getName());
-
   private ErrorMappers() {}
-
-  static Response directory(DirectoryException e) {
-    Response plain =
-        ErrorBody.response(
-            ErrorBody.status(e.code()), e.code().name(), e.getMessage(), e.details());
-    // The headers HTTP defines for these refusals, so generic clients understand them too.
-    return switch (e.code()) {
-      case TOO_MANY_ATTEMPTS ->
-          Response.fromResponse(plain)
-              .header("Retry-After", e.details().getOrDefault("retryAfterSeconds", "1"))
-              .build();
-      case RANGE_NOT_SATISFIABLE ->
-          e.details().containsKey("sizeBytes")
-              ? Response.fromResponse(plain)
-                  .header("Content-Range", "bytes */" + e.details().get("sizeBytes"))
-                  .build()
-              : plain;
-      case TOKEN_INVALID, TOKEN_REVOKED, TOKEN_EXPIRED ->
-          Response.fromResponse(plain)
-              .header("WWW-Authenticate", "Bearer realm=\"roamstore\", error=\"invalid_token\"")
-              .build();
-      default -> plain;
-    };
-  }
-
-  static Response violations(ConstraintViolationException e) {
-    Map<String, String> details = new TreeMap<>();
-    e.getConstraintViolations()
-        .forEach(
-            v ->
-                details.merge(
-                    field(v.getPropertyPath().toString()), v.getMessage(), (a, b) -> a + "; " + b));
-    return ErrorBody.response(
-        400, ErrorCode.VALIDATION_FAILED.name(), "the request is not valid: " + details, details);
-  }
-
-  /**
-   * "login.body.user" becomes "user" and "write.offset" (a query parameter) "offset": clients know
-   * their fields, not our method names.
-   */
-  private static String field(String path) {
-    String[] parts = path.split("\\.");
-    if (parts.length == 2) {
-      return parts[1];
-    }
-    return parts.length > 2
-        ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length))
-        : path;
-  }
 
   @Provider
   public static class Directory implements ExceptionMapper<DirectoryException> {
     @Override
     public Response toResponse(DirectoryException e) {
-      return directory(e);
+      return ApiError.of(e).toResponse();
     }
   }
 
@@ -83,7 +28,7 @@ final class ErrorMappers {
   public static class Validation implements ExceptionMapper<ConstraintViolationException> {
     @Override
     public Response toResponse(ConstraintViolationException e) {
-      return violations(e);
+      return ApiError.of(e).toResponse();
     }
   }
 
@@ -92,16 +37,7 @@ final class ErrorMappers {
   public static class Ejb implements ExceptionMapper<EJBException> {
     @Override
     public Response toResponse(EJBException e) {
-      for (Throwable t = e; t != null; t = t.getCause()) {
-        if (t instanceof DirectoryException d) {
-          return directory(d);
-        }
-        if (t instanceof ConstraintViolationException v) {
-          return violations(v);
-        }
-      }
-      LOG.log(Level.WARNING, "unexpected failure behind the API", e);
-      return ErrorBody.response(500, "INTERNAL_ERROR", "unexpected failure: " + e, Map.of());
+      return ApiError.of(e).toResponse();
     }
   }
 
