@@ -96,6 +96,7 @@ public class LoginService {
   @Inject private DirectoryEvents events;
   @Inject private StorageCalls storageCalls;
   @Inject private NetworkInterfaces networkInterfaces;
+  @Inject private NbdEndpoints endpoints;
 
   @Resource private TransactionSynchronizationRegistry transactions;
   @Resource private SessionContext session;
@@ -414,7 +415,7 @@ public class LoginService {
         volume.catchUpEpoch(epoch);
         storage.registerExport(exportName, at.volumeId(), epoch);
       }
-      status = storage.status();
+      status = endpoints.of(storage);
     } catch (DirectoryException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -436,7 +437,7 @@ public class LoginService {
     StorageStatus status;
     try (StorageConnection storage = sites.connect(site.storageSystem())) {
       storage.registerExport(exportName, at.volumeId(), epoch);
-      status = storage.status();
+      status = endpoints.of(storage);
     } catch (RuntimeException e) {
       throw notGranted(site, e);
     }

@@ -198,8 +198,14 @@ public final class FakeStorage implements StorageConnection {
         applied);
   }
 
+  /** How many times an operation was called. */
+  public long calls(String op) {
+    return calls.stream().filter(op::equals).count();
+  }
+
   @Override
   public StorageStatus status() {
+    call("status");
     return new StorageStatus(system, "127.0.0.1", 10809, sizes.size(), 1 << 20, 0);
   }
 
