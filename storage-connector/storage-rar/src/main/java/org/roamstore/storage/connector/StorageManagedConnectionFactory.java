@@ -55,6 +55,7 @@ public class StorageManagedConnectionFactory
   static final String DEFAULT_BROKER_URL = "tcp://127.0.0.1:61616";
   static final int DEFAULT_SYNC_TIMEOUT_MILLIS = 5_000;
   static final int DEFAULT_DRAIN_TIMEOUT_MILLIS = 60_000;
+  static final int DEFAULT_BACKLOG_WAIT_MILLIS = 30_000;
   static final int DEFAULT_CONTROL_TIMEOUT_MILLIS = 5_000;
 
   private String storageSystem = DEFAULT_STORAGE_SYSTEM;
@@ -65,6 +66,7 @@ public class StorageManagedConnectionFactory
   private String brokerUrl = DEFAULT_BROKER_URL;
   private Integer syncTimeoutMillis = DEFAULT_SYNC_TIMEOUT_MILLIS;
   private Integer drainTimeoutMillis = DEFAULT_DRAIN_TIMEOUT_MILLIS;
+  private Integer backlogWaitMillis = DEFAULT_BACKLOG_WAIT_MILLIS;
   private Boolean hosted = Boolean.TRUE;
   private String localSite = "";
   private Integer controlTimeoutMillis = DEFAULT_CONTROL_TIMEOUT_MILLIS;
@@ -180,6 +182,21 @@ public class StorageManagedConnectionFactory
     this.drainTimeoutMillis = drainTimeoutMillis;
   }
 
+  public Integer getBacklogWaitMillis() {
+    return backlogWaitMillis;
+  }
+
+  @ConfigProperty(
+      type = Integer.class,
+      defaultValue = "" + DEFAULT_BACKLOG_WAIT_MILLIS,
+      description =
+          "How long writers are held back while a secondary's backlog not yet in the broker is"
+              + " over its bound, before that secondary is marked out of sync (the broker is down"
+              + " rather than slow); at least 1.")
+  public void setBacklogWaitMillis(Integer backlogWaitMillis) {
+    this.backlogWaitMillis = backlogWaitMillis;
+  }
+
   public Boolean getHosted() {
     return hosted;
   }
@@ -278,11 +295,16 @@ public class StorageManagedConnectionFactory
     if (drainTimeoutMillis == null || drainTimeoutMillis < 1) {
       throw invalid("DrainTimeoutMillis", "must be at least 1, got " + drainTimeoutMillis);
     }
-    return new RemoteCopyConfig(
-        brokerUrl.strip(),
+    if (backlogWaitMillis == null || backlogWaitMillis < 1) {
+      throw invalid("BacklogWaitMillis", "must be at least 1, got " + backlogWaitMillis);
+    }
+    RemoteCopySettings settings =
         RemoteCopySettings.DEFAULTS
             .withSyncTimeout(Duration.ofMillis(syncTimeoutMillis))
-            .withDrainTimeout(Duration.ofMillis(drainTimeoutMillis)));
+            .withDrainTimeout(Duration.ofMillis(drainTimeoutMillis));
+    return new RemoteCopyConfig(
+        brokerUrl.strip(),
+        settings.withBacklog(settings.maxBacklogBytes(), Duration.ofMillis(backlogWaitMillis)));
   }
 
   /** What remote copy of a control unit is opened with; compared when pools share a unit. */
@@ -471,6 +493,7 @@ public class StorageManagedConnectionFactory
             && Objects.equals(brokerUrl, that.brokerUrl)
             && Objects.equals(syncTimeoutMillis, that.syncTimeoutMillis)
             && Objects.equals(drainTimeoutMillis, that.drainTimeoutMillis)
+            && Objects.equals(backlogWaitMillis, that.backlogWaitMillis)
             && Objects.equals(hosted, that.hosted)
             && Objects.equals(localSite, that.localSite)
             && Objects.equals(controlTimeoutMillis, that.controlTimeoutMillis);
@@ -487,6 +510,7 @@ public class StorageManagedConnectionFactory
         brokerUrl,
         syncTimeoutMillis,
         drainTimeoutMillis,
+        backlogWaitMillis,
         hosted,
         localSite,
         controlTimeoutMillis);

@@ -68,6 +68,7 @@ class StorageManagedConnectionFactoryTest {
     assertRefused("BrokerUrl", mcf -> mcf.setBrokerUrl("127.0.0.1:61616"));
     assertRefused("SyncTimeoutMillis", mcf -> mcf.setSyncTimeoutMillis(0));
     assertRefused("DrainTimeoutMillis", mcf -> mcf.setDrainTimeoutMillis(null));
+    assertRefused("BacklogWaitMillis", mcf -> mcf.setBacklogWaitMillis(0));
   }
 
   private static void assertRefused(
@@ -106,7 +107,8 @@ class StorageManagedConnectionFactoryTest {
             mcf -> mcf.setNbdPort(10810),
             mcf -> mcf.setBrokerUrl("tcp://broker:61617"),
             mcf -> mcf.setSyncTimeoutMillis(100),
-            mcf -> mcf.setDrainTimeoutMillis(100));
+            mcf -> mcf.setDrainTimeoutMillis(100),
+            mcf -> mcf.setBacklogWaitMillis(100));
     for (Consumer<StorageManagedConnectionFactory> change : changes) {
       StorageManagedConnectionFactory changed = new StorageManagedConnectionFactory();
       change.accept(changed);
