@@ -352,14 +352,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       // markers themselves carry nothing (redelivered after a crash, they are applied again or
       // refused, harmlessly). So they are durable as they are; the periodic checkpoint commits
       // them later, off the path of whoever waits.
-      for (AppliedStream s : streams.values()) {
-        if (s.durable != s.applied) {
-          s.durable = s.applied;
-          toAcknowledge.add(s);
-          publish(s);
-        }
-      }
-      acknowledge();
+      acknowledgeAllDurable();
       checkpointAsked = false;
       return;
     }
@@ -383,14 +376,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       session.commit();
       uncommitted = 0;
       markersOnly = true;
-      for (AppliedStream s : streams.values()) {
-        if (s.durable != s.applied) {
-          s.durable = s.applied;
-          toAcknowledge.add(s);
-          publish(s);
-        }
-      }
-      acknowledge();
+      acknowledgeAllDurable();
     } else if (heldBytes > MAX_HELD_BYTES || now - held.get(0).since() > HOLD_NANOS) {
       LOG.warning(
           "write data of copy group "
@@ -406,6 +392,18 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     bytesSinceCheckpoint = 0;
     lastCheckpointNanos = now;
     checkpointAsked = false;
+  }
+
+  /** Everything applied is durable now: says so to the primaries. */
+  private void acknowledgeAllDurable() throws JMSException {
+    for (AppliedStream s : streams.values()) {
+      if (s.durable != s.applied) {
+        s.durable = s.applied;
+        toAcknowledge.add(s);
+        publish(s);
+      }
+    }
+    acknowledge();
   }
 
   private void acknowledge() throws JMSException {
