@@ -50,11 +50,6 @@ public final class OutOfSyncRegions {
     return bits == null ? new BitSet() : (BitSet) bits.clone();
   }
 
-  /** Whether a storage system is listed, even with no region. */
-  public boolean lists(String storageSystem) {
-    return regions.containsKey(storageSystem);
-  }
-
   public boolean isEmpty() {
     return regions.isEmpty();
   }

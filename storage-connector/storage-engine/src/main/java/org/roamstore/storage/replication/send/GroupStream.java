@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -361,7 +362,7 @@ public final class GroupStream {
           markOutOfSync(d, "the primary moved during its resync");
         }
       }
-      Map<String, java.util.BitSet> missing = new LinkedHashMap<>();
+      Map<String, BitSet> missing = new LinkedHashMap<>();
       for (String s : outOfSync.secondaries()) {
         missing.put(s, outOfSync.regionsOf(s));
       }
@@ -387,7 +388,7 @@ public final class GroupStream {
         markOutOfSync(d, "it missed writes at the previous primary");
         // Its answer to this marker is what shows it is back and starts the resync.
         marker(d);
-        java.util.BitSet bits = inherited.regionsOf(s);
+        BitSet bits = inherited.regionsOf(s);
         long size = inherited.regionBytes();
         for (int r = bits.nextSetBit(0); r >= 0; r = bits.nextSetBit(r + 1)) {
           outOfSync.mark(s, r * size, size);
