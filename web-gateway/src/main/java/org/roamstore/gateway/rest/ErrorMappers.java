@@ -16,6 +16,12 @@ import org.roamstore.directory.failure.DirectoryException;
 final class ErrorMappers {
   private ErrorMappers() {}
 
+  /** JSON-B fails either way (wrapped by JAX-RS or not) on a body that does not bind. */
+  private static Response notTheJsonExpected(RuntimeException e) {
+    return ErrorBody.response(
+        400, "MALFORMED_REQUEST", "the body is not the JSON expected: " + e.getMessage(), Map.of());
+  }
+
   @Provider
   public static class Directory implements ExceptionMapper<DirectoryException> {
     @Override
@@ -45,11 +51,7 @@ final class ErrorMappers {
   public static class BadJson implements ExceptionMapper<ProcessingException> {
     @Override
     public Response toResponse(ProcessingException e) {
-      return ErrorBody.response(
-          400,
-          "MALFORMED_REQUEST",
-          "the body is not the JSON expected: " + e.getMessage(),
-          Map.of());
+      return notTheJsonExpected(e);
     }
   }
 
@@ -57,11 +59,7 @@ final class ErrorMappers {
   public static class BadJsonb implements ExceptionMapper<JsonbException> {
     @Override
     public Response toResponse(JsonbException e) {
-      return ErrorBody.response(
-          400,
-          "MALFORMED_REQUEST",
-          "the body is not the JSON expected: " + e.getMessage(),
-          Map.of());
+      return notTheJsonExpected(e);
     }
   }
 
