@@ -248,8 +248,8 @@ public class StorageManagedConnectionFactory
   }
 
   /**
-   * How connections reach the control unit: through the broker's control queues, or (no broker)
-   * straight to the unit in this server.
+   * How connections reach a control unit that this server does not host: through the broker's
+   * control queues. Null without a broker, where the unit must be hosted here.
    */
   ControlPathConfig controlPath() throws InvalidPropertyException {
     RemoteCopyConfig broker = remoteCopy();
@@ -390,10 +390,11 @@ public class StorageManagedConnectionFactory
     ControlPathConfig controlPath = controlPath();
     StorageConnection engine;
     try {
-      // With a broker every connection takes the control path, even to a unit in this JVM: one
-      // server for all sites and one server per site then run the same code.
+      // A unit in this server is called directly: the control path through the broker would add
+      // two message round trips to every call (a login's export, each step of a switch) and
+      // make this site's own storage depend on its broker. Units elsewhere take the control path.
       engine =
-          controlPath == null
+          unit != null
               ? unit.connect()
               : new RemoteStorageConnection(
                   adapter.controlClient(controlPath.brokerUrl(), controlPath.localSite()),

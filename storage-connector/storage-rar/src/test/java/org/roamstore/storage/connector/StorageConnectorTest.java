@@ -57,7 +57,7 @@ class StorageConnectorTest {
     mcf.setDataDirectory(dir.resolve(storageSystem).toString());
     mcf.setCacheSizeMiB(4);
     mcf.setNbdPort(-1);
-    mcf.setBrokerUrl(""); // these tests need no remote copy (StorageRemoteCopyTest has it)
+    mcf.setBrokerUrl(""); // no remote copy unless a test sets a broker
     mcf.setResourceAdapter(adapter);
     return mcf;
   }
@@ -129,6 +129,30 @@ class StorageConnectorTest {
         assertThrows(StorageException.class, handle::storageSystem).reason());
     handle.close(); // a second close neither fails nor tells the container twice
     assertEquals(1, manager.events.size());
+  }
+
+  @Test
+  void aUnitInThisServerAnswersWithoutItsBroker() throws Exception {
+    StorageManagedConnectionFactory mcf = pool("seattle");
+    mcf.setBrokerUrl("tcp://127.0.0.1:" + unusedPort()); // nothing listens: the broker is away
+    mcf.setControlTimeoutMillis(500);
+    byte[] data = "no broker between the directory and this site".getBytes(StandardCharsets.UTF_8);
+
+    // Through the control path each of these calls would fail UNREACHABLE after 500 ms.
+    try (StorageConnection connection =
+        factory(mcf, new TestContainer.TestConnectionManager()).getConnection()) {
+      createPrimaryVolume(connection, "local");
+      connection.registerExport("export-local", "local", 1);
+      connection.write("local", 1, 0, data, true);
+      assertArrayEquals(data, connection.read("local", 1, 0, data.length));
+      assertEquals(1, connection.volumes().size());
+    }
+  }
+
+  private static int unusedPort() throws Exception {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   @Test
