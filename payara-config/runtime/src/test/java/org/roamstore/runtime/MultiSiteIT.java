@@ -195,7 +195,15 @@ class MultiSiteIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     String last = "";
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> status = gateway.send("GET", "api/status", GatewayClient.ADMIN, null);
+      HttpResponse<String> status;
+      try {
+        status = gateway.send("GET", "api/status", GatewayClient.ADMIN, null);
+      } catch (IOException e) {
+        // The server closed an idle kept-alive connection as this request went out: ask again.
+        last = e.toString();
+        Thread.sleep(1000);
+        continue;
+      }
       last = status.body();
       if (status.statusCode() == 200) {
         for (JsonValue s : GatewayClient.json(last).getJsonArray("sites")) {
