@@ -13,6 +13,7 @@ import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import org.roamstore.directory.transaction.AfterCompletion;
 
 /**
@@ -51,9 +52,16 @@ public class DirectoryEvents {
    */
   private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
-  /** A builder with {@code type} and {@code at} filled in. */
+  /**
+   * A builder with {@code id}, {@code type} and {@code at} filled in. The id is unique to the event
+   * (a random UUID): events are sent at least once, and a consumer that must not act twice drops an
+   * id it has seen.
+   */
   public static JsonObjectBuilder event(EventType type) {
-    return JSON.createObjectBuilder().add("type", type.name()).add("at", Instant.now().toString());
+    return JSON.createObjectBuilder()
+        .add("id", UUID.randomUUID().toString())
+        .add("type", type.name())
+        .add("at", Instant.now().toString());
   }
 
   /** Records the event in the current transaction; it is sent once that transaction commits. */

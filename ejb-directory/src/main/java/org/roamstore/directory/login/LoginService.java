@@ -313,11 +313,15 @@ public class LoginService {
 
   private VirtualVolume lockVolume(String name) {
     try {
-      return em.createNamedQuery(VirtualVolume.BY_NAME, VirtualVolume.class)
+      return em
+          .createNamedQuery(VirtualVolume.BY_NAME, VirtualVolume.class)
           .setParameter("name", name)
           .setLockMode(LockModeType.PESSIMISTIC_WRITE)
           .setHint("jakarta.persistence.lock.timeout", LOCK_TIMEOUT_MS)
-          .getResultStream()
+          // A list, not getResultStream(): Hibernate streams through a scrollable result, whose
+          // set-up showed in login profiles; the name is unique, so the list has one row at most.
+          .getResultList()
+          .stream()
           .findFirst()
           .orElseThrow(
               () ->
