@@ -170,6 +170,7 @@ drops() { grep -c "copy group $1: secondary .* is out of sync" "$WORK/seattle.lo
 run_job() {
   local before figure after start reply
   before=$(drops "$1")
+  echo "$(date -u +%T) $1 $2 $3 starts (2 s ramp)" >&2 # for cutting a profile to the job
   figure=$(run_fio "nbd://127.0.0.1:$RS_PORT/$1" "$2" "$3" "$4" "$5")
   after=$(drops "$1")
   echo "after $1 $2 $3: $(seattle_command "status $1" STATUS)" >&2
