@@ -118,7 +118,8 @@ final class HostedVolume implements ReplicaVolume {
 
   @Override
   public void write(long offset, ByteBuffer src) {
-    cache.write(offset, src);
+    // Into the cache even when large: the destager writes the file, not the receive loop.
+    cache.writeCached(offset, src);
   }
 
   @Override
