@@ -56,16 +56,6 @@ public final class CachedVolume {
     cache.write(this, offset, src);
   }
 
-  /**
-   * Stores the remaining bytes of {@code src} at {@code offset} in the cache even when they are
-   * large enough to go straight to the file: for a secondary, whose acknowledgement (and a SYNC
-   * write at its primary) waits for the data to be in its cache, not in the file.
-   */
-  public void writeCached(long offset, ByteBuffer src) {
-    checkRange(offset, src.remaining());
-    cache.write(this, offset, src, false);
-  }
-
   /** Stores zeros over a range. */
   public void writeZeroes(long offset, long length) {
     checkRange(offset, length);

@@ -118,8 +118,7 @@ final class HostedVolume implements ReplicaVolume {
 
   @Override
   public void write(long offset, ByteBuffer src) {
-    // Into the cache even when large: the destager writes the file, not the receive loop.
-    cache.writeCached(offset, src);
+    cache.write(offset, src);
   }
 
   @Override
