@@ -260,7 +260,12 @@ public final class CacheMemory implements AutoCloseable {
   }
 
   void write(CachedVolume volume, long offset, ByteBuffer src) {
-    if (src.remaining() >= BYPASS_BYTES && writeAround(volume, offset, src)) {
+    write(volume, offset, src, true);
+  }
+
+  /** {@code mayBypass}: large whole-page writes may go straight to the file (see BYPASS_BYTES). */
+  void write(CachedVolume volume, long offset, ByteBuffer src, boolean mayBypass) {
+    if (mayBypass && src.remaining() >= BYPASS_BYTES && writeAround(volume, offset, src)) {
       return;
     }
     long pos = offset;
@@ -462,11 +467,18 @@ public final class CacheMemory implements AutoCloseable {
     volume.destageLock.lock();
     try {
       destage(volume, Integer.MAX_VALUE, true);
-      volume.file.force();
     } catch (IOException e) {
       throw new StorageException(Reason.IO_ERROR, "cannot flush volume: " + e.getMessage(), e);
     } finally {
       volume.destageLock.unlock();
+    }
+    // Outside the destage lock, so the destager goes on meanwhile (a secondary's checkpoint force
+    // of random writes took 0.5 s and held it up that long). Every write of the pages this call
+    // found dirty, or that the destager marked clean before it, returned before the force starts.
+    try {
+      volume.file.force();
+    } catch (IOException e) {
+      throw new StorageException(Reason.IO_ERROR, "cannot flush volume: " + e.getMessage(), e);
     }
   }
 

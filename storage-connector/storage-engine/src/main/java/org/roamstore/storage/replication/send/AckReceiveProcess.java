@@ -17,13 +17,18 @@ import org.roamstore.storage.replication.batch.Queues;
  * streams forward: SYNC writes complete, synchronize-cache requests see their progress.
  * Acknowledgements are not persistent: a lost one is overtaken by the next, which carries the
  * secondary's whole progress.
+ *
+ * <p>A message listener, not a receive loop: Artemis answers a {@code receiveNoWait} (and a {@code
+ * receive} that times out) that finds nothing buffered with a round trip to the broker ("forced
+ * delivery"), and a receive loop that drains what is buffered ends every burst of acknowledgements
+ * with one, on the broker's CPU and between a SYNC write and its completion.
  */
 public final class AckReceiveProcess extends MessagingLoop {
   private static final Logger LOG = Logger.getLogger(AckReceiveProcess.class.getName());
 
   private final String self;
   private final WriteDataSendProcess sender;
-  private MessageConsumer consumer;
+  private final Object idle = new Object();
 
   public AckReceiveProcess(ConnectionFactory factory, String self, WriteDataSendProcess sender) {
     super(factory, "acknowledgement receiver of " + self);
@@ -34,19 +39,27 @@ public final class AckReceiveProcess extends MessagingLoop {
   @Override
   protected void open(Connection connection) throws JMSException {
     Session session = connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE);
-    consumer = session.createConsumer(session.createQueue(Queues.acks(self)));
+    MessageConsumer consumer = session.createConsumer(session.createQueue(Queues.acks(self)));
+    consumer.setMessageListener(this::onMessage);
+  }
+
+  private void onMessage(Message message) {
+    try {
+      sender.acknowledged(BatchFormat.Ack.of(message));
+    } catch (JMSException | RuntimeException e) {
+      LOG.log(Level.WARNING, "ignoring a malformed acknowledgement", e);
+    }
   }
 
   @Override
-  protected void step() throws JMSException {
-    Message message = consumer.receive(100);
-    while (message != null) {
+  protected void step() {
+    // The listener does the work; this loop only notices a broken connection or a stop.
+    synchronized (idle) {
       try {
-        sender.acknowledged(BatchFormat.Ack.of(message));
-      } catch (JMSException | RuntimeException e) {
-        LOG.log(Level.WARNING, "ignoring a malformed acknowledgement", e);
+        idle.wait(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-      message = consumer.receiveNoWait();
     }
   }
 }
