@@ -260,12 +260,7 @@ public final class CacheMemory implements AutoCloseable {
   }
 
   void write(CachedVolume volume, long offset, ByteBuffer src) {
-    write(volume, offset, src, true);
-  }
-
-  /** {@code mayBypass}: large whole-page writes may go straight to the file (see BYPASS_BYTES). */
-  void write(CachedVolume volume, long offset, ByteBuffer src, boolean mayBypass) {
-    if (mayBypass && src.remaining() >= BYPASS_BYTES && writeAround(volume, offset, src)) {
+    if (src.remaining() >= BYPASS_BYTES && writeAround(volume, offset, src)) {
       return;
     }
     long pos = offset;
