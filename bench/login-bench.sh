@@ -3,6 +3,8 @@
 #   bench/login-bench.sh                      starts a Roamstore of its own (temporary data, free ports)
 #   bench/login-bench.sh --url http://H:P/    uses a running one (its demo admin must exist)
 # Options: --logins N (per scenario, default 2000), --threads T (default 8),
+#          --warmup N (logins before any figure, half with a switch, not measured; default 6000:
+#          the figures are of a server that has been running, not of one whose JIT is still cold),
 #          --only switch|noswitch|switch1 (one scenario),
 #          --pids P1,P2 (with --url: the server's processes, to report their CPU per login).
 # The last row, "switch, 1 client thread", is what one user waits for a login that moves the primary
@@ -15,12 +17,13 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
-URL="" LOGINS=2000 THREADS=8 ONLY="" PIDS=""
+URL="" LOGINS=2000 THREADS=8 ONLY="" PIDS="" WARMUP=6000
 while [ $# -gt 0 ]; do
   case "$1" in
     --url) URL=$2; shift 2 ;;
     --logins) LOGINS=$2; shift 2 ;;
     --threads) THREADS=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
     --pids) PIDS=$2; shift 2 ;;
     *) echo "login-bench: unknown option $1" >&2; exit 1 ;;
@@ -55,10 +58,11 @@ if [ -z "$URL" ]; then
   PIDS=$(pgrep -d, -P "$RUN_PID" java || true)
 fi
 
-python3 - "$URL" "$LOGINS" "$THREADS" "$ONLY" "$PIDS" <<'PY'
+python3 - "$URL" "$LOGINS" "$THREADS" "$ONLY" "$PIDS" "$WARMUP" <<'PY'
 import base64, http.client, json, os, statistics, sys, threading, time, urllib.parse, uuid
 
 url, logins, threads, only = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+warmup = int(sys.argv[6])
 pids = [p for p in sys.argv[5].split(",") if p]
 
 def server_cpu_seconds():
@@ -100,7 +104,7 @@ def volume(min_stay):
     assert status == 201, body
     return name
 
-def scenario(title, interfaces, expect, threads=threads, logins=logins):
+def scenario(title, interfaces, expect, threads=threads, logins=logins, report=True):
     # One volume per thread: logins for different volumes never wait for each other's row lock.
     vols = [volume(0) for _ in range(threads)]
     per_thread = logins // threads
@@ -133,6 +137,10 @@ def scenario(title, interfaces, expect, threads=threads, logins=logins):
     [t.start() for t in ts]
     [t.join() for t in ts]
     wall = time.perf_counter() - start
+    if not report:
+        if errors:
+            print("  warm-up error:", errors[0])
+        return
     cpu = f"{(server_cpu_seconds() - cpu0) * 1000 / len(latencies):.1f}" if pids else "-"
     latencies.sort()
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
@@ -141,7 +149,10 @@ def scenario(title, interfaces, expect, threads=threads, logins=logins):
         print("  first error:", errors[0])
 
 print(f"Roamstore login benchmark: {url}, {threads} threads, {logins} logins per scenario"
-      f" ({max(100, logins // 8)} for the 1-thread row)")
+      f" ({max(100, logins // 8)} for the 1-thread row), after {warmup} logins of warm-up")
+if warmup >= 2 * threads:
+    scenario("warm-up", ["seattle"], {"AT_PRIMARY"}, logins=warmup // 2, report=False)
+    scenario("warm-up", ["eugene", "seattle"], {"SWITCH"}, logins=warmup // 2, report=False)
 print("| scenario                           | logins | logins/s  | p50 ms  | p99 ms  | CPU ms  | errors |")
 print("|------------------------------------|--------|-----------|---------|---------|---------|--------|")
 if only in ("", "noswitch"):
