@@ -20,6 +20,14 @@ public record LoginRequest(
     return Boolean.TRUE.equals(force);
   }
 
+  /**
+   * The same request from the address its transport saw (null where it has none): a client's own
+   * claim of its address is never taken.
+   */
+  public LoginRequest fromAddress(String seenAddress) {
+    return new LoginRequest(user, password, volume, networkInterface, seenAddress, force);
+  }
+
   @Override
   public String toString() {
     return "LoginRequest[user=" + user + ", volume=" + volume + ", via=" + networkInterface + "]";

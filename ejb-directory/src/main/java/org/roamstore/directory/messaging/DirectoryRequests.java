@@ -89,14 +89,7 @@ public class DirectoryRequests {
       throttle.check(body.user());
     }
     // A message has no client address: the network interface must be named (the login says so).
-    LoginRequest asked =
-        new LoginRequest(
-            body.user(),
-            body.password(),
-            body.volume(),
-            body.networkInterface(),
-            null,
-            body.force());
+    LoginRequest asked = body.fromAddress(null);
     try {
       JsonObject result = DirectoryJson.login(logins.login(asked));
       throttle.succeeded(body.user());

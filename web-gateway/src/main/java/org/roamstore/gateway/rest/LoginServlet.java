@@ -92,14 +92,7 @@ public class LoginServlet extends HttpServlet {
     }
     throttle.check(body.user());
     // The client's address is what the server saw, never what the body claims.
-    LoginRequest request =
-        new LoginRequest(
-            body.user(),
-            body.password(),
-            body.volume(),
-            body.networkInterface(),
-            remoteAddress,
-            body.force());
+    LoginRequest request = body.fromAddress(remoteAddress);
     long started = System.nanoTime();
     LoginResult result;
     try {
