@@ -24,6 +24,9 @@ final class Destination {
   // SYNC batches the broker has (not persistently) and the secondary has not reported durable.
   final ArrayDeque<OutgoingBatch> retained = new ArrayDeque<>();
   final ArrayDeque<SyncWrite.Waiter> waiters = new ArrayDeque<>();
+  // SYNC: the last sequence of each batch taken for shipping that the secondary has not yet
+  // acknowledged as applied, oldest first (see GroupStream.holdsOpenBatch).
+  final ArrayDeque<Long> unappliedSyncBatches = new ArrayDeque<>();
 
   // Lag in bytes: cumulative payload assigned, and per unacknowledged batch its cumulative mark.
   long assignedBytes;
@@ -55,6 +58,7 @@ final class Destination {
     applied = 0;
     durable = 0;
     byteMarks.clear();
+    unappliedSyncBatches.clear();
     assignedBytes = 0;
     appliedBytes = 0;
     owingSinceNanos = 0;
