@@ -7,8 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -37,6 +40,10 @@ final class ExportRegistry implements AutoCloseable {
 
   private final Path file;
   private final Map<String, ExportBinding> bindings = new ConcurrentHashMap<>();
+  // The same bindings by volume, for dropFor: a change of primary drops one volume's stale names,
+  // and finding them among every name of the unit made each switch slower with every login made
+  // at a primary since. Guarded by io (and only touched together with bindings).
+  private final Map<HostedVolume, Set<ExportBinding>> byVolume = new HashMap<>();
 
   // Lock order: durability, then io.
   private final Object durability = new Object();
@@ -74,14 +81,18 @@ final class ExportRegistry implements AutoCloseable {
       WriteRequestExecution writes) {
     String[] f = line.split(" ");
     if (f.length == 2 && f[0].equals("-")) {
-      bindings.remove(f[1]);
+      synchronized (io) {
+        unbind(f[1]);
+      }
     } else if (f.length == 4 && f[0].equals("+")) {
       HostedVolume volume = volumes.apply(f[2]);
       if (volume == null) {
         LOG.warning("export " + f[1] + " names a missing volume " + f[2] + "; dropped");
         return;
       }
-      bindings.put(f[1], new ExportBinding(f[1], volume, Long.parseLong(f[3]), writes));
+      synchronized (io) {
+        bind(new ExportBinding(f[1], volume, Long.parseLong(f[3]), writes));
+      }
     } else if (!line.isEmpty()) {
       // A crash can cut the last append short; anything else is damage worth a louder word.
       if (last) {
@@ -102,7 +113,7 @@ final class ExportRegistry implements AutoCloseable {
     long position =
         append(
             "+ " + binding.name + " " + binding.volume.id() + " " + binding.epoch,
-            () -> old[0] = bindings.put(binding.name, binding));
+            () -> old[0] = bind(binding));
     if (old[0] != null) {
       old[0].revoke();
     }
@@ -115,7 +126,7 @@ final class ExportRegistry implements AutoCloseable {
       throw new StorageException(Reason.UNKNOWN_EXPORT, "no export named " + name);
     }
     ExportBinding[] old = new ExportBinding[1];
-    long position = append("- " + name, () -> old[0] = bindings.remove(name));
+    long position = append("- " + name, () -> old[0] = unbind(name));
     if (old[0] != null) {
       old[0].revoke();
     }
@@ -127,14 +138,39 @@ final class ExportRegistry implements AutoCloseable {
    * Returns the position to pass to {@link #awaitDurable}, or 0 when nothing changed.
    */
   long dropFor(HostedVolume volume, long keepEpoch) {
+    List<ExportBinding> ofVolume;
+    synchronized (io) {
+      ofVolume = List.copyOf(byVolume.getOrDefault(volume, Set.of()));
+    }
     long position = 0;
-    for (ExportBinding b : List.copyOf(bindings.values())) {
-      if (b.volume == volume && b.epoch != keepEpoch) {
-        position = append("- " + b.name, () -> bindings.remove(b.name));
+    for (ExportBinding b : ofVolume) {
+      if (b.epoch != keepEpoch) {
+        position = append("- " + b.name, () -> unbind(b.name));
         b.revoke();
       }
     }
     return position;
+  }
+
+  /** Binds a name in both maps; returns what it was bound to before. Holds io. */
+  private ExportBinding bind(ExportBinding binding) {
+    ExportBinding old = unbind(binding.name);
+    bindings.put(binding.name, binding);
+    byVolume.computeIfAbsent(binding.volume, v -> new LinkedHashSet<>()).add(binding);
+    return old;
+  }
+
+  /** Unbinds a name from both maps; returns what it was bound to. Holds io. */
+  private ExportBinding unbind(String name) {
+    ExportBinding old = bindings.remove(name);
+    if (old != null) {
+      Set<ExportBinding> ofVolume = byVolume.get(old.volume);
+      ofVolume.remove(old);
+      if (ofVolume.isEmpty()) {
+        byVolume.remove(old.volume);
+      }
+    }
+    return old;
   }
 
   /**

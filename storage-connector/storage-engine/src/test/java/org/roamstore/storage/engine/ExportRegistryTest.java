@@ -139,6 +139,29 @@ class ExportRegistryTest {
     assertEquals(List.of(), Files.readAllLines(dir.resolve("exports.log")));
   }
 
+  @Test
+  void aNewEpochDropsOnlyThatVolumesOlderNamesAndTheDropSurvivesARestart() throws Exception {
+    StorageControlUnit unit = open();
+    StorageConnection c = servedVolume(unit);
+    c.createVolume("v2", 1 << 20);
+    c.defineCopyGroup(StorageControlUnitTest.group("v2", 1, true, TransferType.ASYNC));
+    for (int i = 0; i < 3; i++) {
+      c.registerExport("old-" + i, "v1", 1);
+    }
+    c.registerExport("other", "v2", 1);
+
+    c.defineCopyGroup(StorageControlUnitTest.group("v1", 2, true, TransferType.ASYNC));
+    c.registerExport("new", "v1", 2);
+    unit.close();
+
+    StorageConnection again = servedVolumeAfterRestart();
+    for (int i = 0; i < 3; i++) {
+      assertTrue(!exists(again, "old-" + i), "the switch dropped old-" + i);
+    }
+    assertTrue(exists(again, "other"), "another volume's name stays");
+    assertTrue(exists(again, "new"), "the new epoch's name stays");
+  }
+
   private StorageConnection servedVolumeAfterRestart() {
     return open().connect();
   }
