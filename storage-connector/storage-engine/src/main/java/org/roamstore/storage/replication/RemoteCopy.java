@@ -57,7 +57,7 @@ public final class RemoteCopy implements WriteDataSender {
     sender = new WriteDataSendProcess(factory, volumes, incarnation, settings);
     sender.resume();
     acks = new AckReceiveProcess(factory, volumes.storageSystem(), sender);
-    receiver = new WriteDataReceiveProcess(factory, volumes, settings);
+    receiver = new WriteDataReceiveProcess(factory, volumes, settings, executor);
     executor.execute(sender);
     executor.execute(acks);
     executor.execute(receiver);

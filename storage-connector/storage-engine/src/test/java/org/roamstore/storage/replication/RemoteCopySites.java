@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,10 +89,15 @@ final class RemoteCopySites implements AutoCloseable {
   }
 
   StorageControlUnit open(String site) {
+    return open(site, executor);
+  }
+
+  /** A unit whose threads come from {@code threads} (a test may hold some of its tasks back). */
+  StorageControlUnit open(String site, Executor threads) {
     StorageControlUnit unit =
         StorageControlUnit.open(
             new StorageControlUnitConfig(site, root.resolve(site), 64L * MIB, null, -1),
-            executor,
+            threads,
             new RemoteCopy(connectionFactory(), settings));
     units.put(site, unit);
     return unit;

@@ -3,6 +3,7 @@ package org.roamstore.storage.replication;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.roamstore.storage.replication.RemoteCopySites.MIB;
 
 import jakarta.jms.BytesMessage;
@@ -17,6 +18,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.roamstore.storage.api.CopyGroupMember;
@@ -44,17 +52,7 @@ class WriteDataReceiveTest {
             RemoteCopySites.withEmbeddedBroker(root, RemoteCopySettings.DEFAULTS);
         Connection jms = sites.connectionFactory().createConnection()) {
       sites.open("portland");
-      try (StorageConnection portland = sites.unit("portland").connect()) {
-        portland.createVolume("v", 4 * MIB);
-        portland.defineCopyGroup(
-            new CopyVolumeGroupInfo(
-                "g",
-                TransferType.ASYNC,
-                2,
-                List.of(
-                    new CopyGroupMember(new RealVolumeAddress("seattle", "v"), true),
-                    new CopyGroupMember(new RealVolumeAddress("portland", "v"), false))));
-      }
+      defineSecondary(sites);
       Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
       MessageProducer producer =
           session.createProducer(session.createQueue(Queues.writeData("portland")));
@@ -96,6 +94,112 @@ class WriteDataReceiveTest {
     }
   }
 
+  /**
+   * A checkpoint's force runs beside the receive loop: batches go on being applied while it runs,
+   * and when it ends only what was applied before it began is durable.
+   */
+  @Test
+  void batchesAreAppliedWhileACheckpointRunsAndOnlyThoseBeforeItBecomeDurable() throws Exception {
+    // No periodic checkpoint within the test: only those the batches ask for.
+    RemoteCopySettings settings =
+        RemoteCopySettings.DEFAULTS.withCheckpointInterval(Duration.ofHours(1));
+    try (HeldTask threads = new HeldTask();
+        RemoteCopySites sites = RemoteCopySites.withEmbeddedBroker(root, settings);
+        Connection jms = sites.connectionFactory().createConnection()) {
+      sites.open("portland", threads);
+      defineSecondary(sites);
+      Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageProducer producer =
+          session.createProducer(session.createQueue(Queues.writeData("portland")));
+
+      threads.holdNext();
+      producer.send(batch(session, EPOCH_2, true, 1, page(0, 0x11)));
+      assertTrue(
+          threads.awaitHeld().getClass().getName().endsWith("Checkpoint"),
+          "the task held is the checkpoint batch 1 asked for");
+      producer.send(batch(session, EPOCH_2, false, 2, page(4096, 0x22)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> applied(sites).sequence() == 2);
+      assertEquals(0, applied(sites).durableSequence(), "nothing is durable before the force");
+
+      threads.release();
+      await().atMost(Duration.ofSeconds(10)).until(() -> applied(sites).durableSequence() == 1);
+      await()
+          .during(Duration.ofMillis(500))
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> applied(sites).durableSequence() == 1 && applied(sites).sequence() == 2);
+
+      producer.send(batch(session, EPOCH_2, true, 3, page(8192, 0x33)));
+      awaitDurable(sites, 3);
+      assertPage(sites, 0, 0x11);
+      assertPage(sites, 4096, 0x22);
+      assertPage(sites, 8192, 0x33);
+    }
+  }
+
+  private static void defineSecondary(RemoteCopySites sites) {
+    try (StorageConnection portland = sites.unit("portland").connect()) {
+      portland.createVolume("v", 4 * MIB);
+      portland.defineCopyGroup(
+          new CopyVolumeGroupInfo(
+              "g",
+              TransferType.ASYNC,
+              2,
+              List.of(
+                  new CopyGroupMember(new RealVolumeAddress("seattle", "v"), true),
+                  new CopyGroupMember(new RealVolumeAddress("portland", "v"), false))));
+    }
+  }
+
+  /** Runs each task on a thread of its own; the next one after {@link #holdNext} waits. */
+  private static final class HeldTask implements Executor, AutoCloseable {
+    private final ExecutorService pool =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "held-task-test");
+              t.setDaemon(true);
+              return t;
+            });
+    private final AtomicBoolean holdNext = new AtomicBoolean();
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final CompletableFuture<Runnable> held = new CompletableFuture<>();
+
+    @Override
+    public void execute(Runnable task) {
+      if (!holdNext.compareAndSet(true, false)) {
+        pool.execute(task);
+        return;
+      }
+      held.complete(task);
+      pool.execute(
+          () -> {
+            try {
+              released.await();
+            } catch (InterruptedException e) {
+              return;
+            }
+            task.run();
+          });
+    }
+
+    void holdNext() {
+      holdNext.set(true);
+    }
+
+    Runnable awaitHeld() throws Exception {
+      return held.get(10, TimeUnit.SECONDS);
+    }
+
+    void release() {
+      released.countDown();
+    }
+
+    @Override
+    public void close() {
+      release();
+      pool.shutdownNow();
+    }
+  }
+
   private static ByteBuffer[] page(long offset, int fill) {
     byte[] data = new byte[4096];
     Arrays.fill(data, (byte) fill);
@@ -105,12 +209,20 @@ class WriteDataReceiveTest {
   @SafeVarargs
   private static BytesMessage batch(
       Session session, StreamKey stream, long first, ByteBuffer[]... writes) throws JMSException {
+    return batch(session, stream, false, first, writes);
+  }
+
+  /** {@code checkpoint}: the batch asks to be made durable at once, as a FLUSH's marker does. */
+  @SafeVarargs
+  private static BytesMessage batch(
+      Session session, StreamKey stream, boolean checkpoint, long first, ByteBuffer[]... writes)
+      throws JMSException {
     ByteBuffer body = ByteBuffer.allocate(writes.length * (4096 + BatchFormat.ENTRY_HEADER_BYTES));
     for (ByteBuffer[] w : writes) {
       BatchFormat.putEntry(body, w[0].getLong(0), w[1].remaining(), w[1]);
     }
     BytesMessage message = session.createBytesMessage();
-    new BatchFormat.Header("g", stream, "seattle", first, first + writes.length - 1)
+    new BatchFormat.Header("g", stream, "seattle", first, first + writes.length - 1, checkpoint)
         .writeTo(message);
     message.writeBytes(body.array(), 0, body.position());
     return message;

@@ -46,15 +46,23 @@ final class AppliedStream {
         Long.parseLong(p.getProperty("applied")));
   }
 
-  void save(Path file) throws IOException {
-    Properties p = new Properties();
-    p.setProperty("epoch", Long.toString(stream.epoch()));
-    p.setProperty("incarnation", Long.toString(stream.incarnation()));
-    p.setProperty("source", source);
-    p.setProperty("applied", Long.toString(applied));
-    StringWriter out = new StringWriter();
-    p.store(out, "write data of copy group " + groupId + " applied up to this sequence");
-    Files.createDirectories(file.getParent());
-    AtomicFile.replace(file, out.toString().getBytes(StandardCharsets.UTF_8));
+  /** What to save of this stream now, to be saved later (a checkpoint does it off the loop). */
+  Saved toSave() {
+    return new Saved(groupId, stream, source, applied);
+  }
+
+  /** The stream as it was when a checkpoint began. */
+  record Saved(String groupId, StreamKey stream, String source, long applied) {
+    void save(Path file) throws IOException {
+      Properties p = new Properties();
+      p.setProperty("epoch", Long.toString(stream.epoch()));
+      p.setProperty("incarnation", Long.toString(stream.incarnation()));
+      p.setProperty("source", source);
+      p.setProperty("applied", Long.toString(applied));
+      StringWriter out = new StringWriter();
+      p.store(out, "write data of copy group " + groupId + " applied up to this sequence");
+      Files.createDirectories(file.getParent());
+      AtomicFile.replace(file, out.toString().getBytes(StandardCharsets.UTF_8));
+    }
   }
 }
