@@ -1,5 +1,6 @@
 package org.roamstore.directory.copygroup;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -75,19 +76,19 @@ public final class CopyGroupDefinition {
    * @param newPrimary the storage system whose member becomes primary
    * @param down storage systems the directory has marked down; they are not contacted
    * @param force whether unreachable members (the old primary included) may be skipped
-   * @param exportsAtOldPrimary export names to re-register at the old primary if an undo restores
-   *     it, so its users keep working after a failed switch
+   * @param exportsAtOldPrimary export names (with their expiry) to re-register at the old primary
+   *     if an undo restores it, so its users keep working after a failed switch
    */
   public record Request(
       CopyVolumeGroupInfo current,
       String newPrimary,
       Set<String> down,
       boolean force,
-      List<String> exportsAtOldPrimary) {
+      Map<String, Instant> exportsAtOldPrimary) {
 
     public Request {
       down = Set.copyOf(down);
-      exportsAtOldPrimary = List.copyOf(exportsAtOldPrimary);
+      exportsAtOldPrimary = Map.copyOf(exportsAtOldPrimary);
       if (current.memberAt(newPrimary).isEmpty()) {
         throw new IllegalArgumentException(newPrimary + " holds no member of " + current.groupId());
       }
@@ -548,8 +549,8 @@ public final class CopyGroupDefinition {
         }
         if (system.equals(request.oldPrimary())) {
           String volumeId = back.primary().address().volumeId();
-          for (String export : request.exportsAtOldPrimary()) {
-            storage.registerExport(export, volumeId, epoch);
+          for (Map.Entry<String, Instant> export : request.exportsAtOldPrimary().entrySet()) {
+            storage.registerExport(export.getKey(), volumeId, epoch, export.getValue());
           }
         }
         restored.add(system);

@@ -209,8 +209,7 @@ public class LoginService {
                 request.forced(),
                 active.stream()
                     .filter(g -> g.dataCenter().equals(primary.dataCenter()))
-                    .map(AccessGrant::exportName)
-                    .toList()));
+                    .collect(Collectors.toMap(AccessGrant::exportName, AccessGrant::expiresAt))));
     // Reported to the user and to metrics: the time the primary was moving, drain included.
     Duration switchTook = Duration.ofNanos(System.nanoTime() - switchStarted);
     // The switch may have had to skip an unreachable old primary only because it was forced.
@@ -404,12 +403,13 @@ public class LoginService {
   private Issued issueAtPrimary(
       VirtualVolume volume, RealVolumeInfo at, DirectoryUser user, Via via, Instant now) {
     String exportName = AccessTokens.newExportName();
+    Instant expiresAt = now.plus(GRANT_LIFETIME);
     DataCenter site = at.dataCenter();
     long epoch = volume.epoch();
     StorageStatus status;
     try (StorageConnection storage = sites.connect(site.storageSystem())) {
       try {
-        storage.registerExport(exportName, at.volumeId(), epoch);
+        storage.registerExport(exportName, at.volumeId(), epoch, expiresAt);
       } catch (StorageException e) {
         if (CopyGroupDefinition.isUnreachable(e)) {
           throw e;
@@ -417,7 +417,7 @@ public class LoginService {
         // Not this epoch, or not primary here: what storage holds decides (and explains).
         epoch = CopyGroupDefinition.epochAtPrimary(storage, volume.copyGroup());
         volume.catchUpEpoch(epoch);
-        storage.registerExport(exportName, at.volumeId(), epoch);
+        storage.registerExport(exportName, at.volumeId(), epoch, expiresAt);
       }
       status = endpoints.of(storage);
     } catch (DirectoryException e) {
@@ -440,7 +440,7 @@ public class LoginService {
     DataCenter site = at.dataCenter();
     StorageStatus status;
     try (StorageConnection storage = sites.connect(site.storageSystem())) {
-      storage.registerExport(exportName, at.volumeId(), epoch);
+      storage.registerExport(exportName, at.volumeId(), epoch, now.plus(GRANT_LIFETIME));
       status = endpoints.of(storage);
     } catch (RuntimeException e) {
       throw notGranted(site, e);

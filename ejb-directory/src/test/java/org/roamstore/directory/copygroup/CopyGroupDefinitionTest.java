@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
@@ -28,6 +29,7 @@ import org.roamstore.storage.api.TransferType;
 
 class CopyGroupDefinitionTest {
   private static final String VOL = "v1";
+  private static final Instant OLD_EXPORT_EXPIRES = Instant.parse("2030-01-01T00:00:00Z");
 
   private final FakeStorage seattle = new FakeStorage("seattle");
   private final FakeStorage portland = new FakeStorage("portland");
@@ -63,7 +65,8 @@ class CopyGroupDefinitionTest {
   }
 
   private CopyGroupDefinition.Request toSeattle(boolean force, Set<String> down) {
-    return new CopyGroupDefinition.Request(current, "seattle", down, force, List.of("old-export"));
+    return new CopyGroupDefinition.Request(
+        current, "seattle", down, force, Map.of("old-export", OLD_EXPORT_EXPIRES));
   }
 
   @Test
@@ -102,6 +105,8 @@ class CopyGroupDefinitionTest {
     assertTrue(portland.primaryHere(VOL));
     assertEquals(5, portland.epoch(VOL));
     assertEquals(5L, portland.exports.get("old-export"), "the old users' export works again");
+    assertEquals(
+        OLD_EXPORT_EXPIRES, portland.exportsExpireAt.get("old-export"), "until it expires");
     assertFalse(seattle.calls.contains("defineCopyGroup"), "seattle was never told");
     assertEquals(3, seattle.epoch(VOL));
     assertEquals(3, sf.epoch(VOL));
@@ -214,7 +219,7 @@ class CopyGroupDefinitionTest {
     drained.clear();
     definition.switchPrimary(
         new CopyGroupDefinition.Request(
-            group(TransferType.SYNC, "seattle", 4), "portland", Set.of(), false, List.of()));
+            group(TransferType.SYNC, "seattle", 4), "portland", Set.of(), false, Map.of()));
     assertTrue(drained.isEmpty(), "a SYNC group has nothing to drain");
   }
 
@@ -286,6 +291,8 @@ class CopyGroupDefinitionTest {
       assertTrue(portland.primaryHere(VOL), "the old primary is primary again");
       assertEquals(5, portland.epoch(VOL));
       assertEquals(5L, portland.exports.get("old-export"), "the old users' export works again");
+      assertEquals(
+          OLD_EXPORT_EXPIRES, portland.exportsExpireAt.get("old-export"), "until it expires");
       assertFalse(seattle.primaryHere(VOL), "the new primary, if it learned, was demoted");
       assertEquals(3, sf.epoch(VOL));
 

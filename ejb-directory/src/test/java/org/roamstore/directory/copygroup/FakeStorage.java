@@ -1,6 +1,7 @@
 package org.roamstore.directory.copygroup;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class FakeStorage implements StorageConnection {
   public final Map<String, Long> sizes = new HashMap<>();
   public final Map<String, CopyVolumeGroupInfo> groups = new HashMap<>();
   final Map<String, Long> exports = new HashMap<>();
+  final Map<String, Instant> exportsExpireAt = new HashMap<>();
   final List<String> calls = new ArrayList<>();
   Predicate<String> failing = op -> false;
 
@@ -157,12 +159,15 @@ public final class FakeStorage implements StorageConnection {
   public void flush(String volumeId) {}
 
   @Override
-  public void registerExport(String exportName, String volumeId, long epoch) {
+  public void registerExport(String exportName, String volumeId, long epoch, Instant expiresAt) {
     call("registerExport");
     if (!primaryHere(volumeId) || groups.get(volumeId).epoch() != epoch) {
       throw new StorageException(Reason.NOT_PRIMARY, volumeId + " is not primary at " + epoch);
     }
     exports.put(exportName, epoch);
+    if (expiresAt != null) {
+      exportsExpireAt.put(exportName, expiresAt);
+    }
   }
 
   @Override

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -108,6 +109,7 @@ class DirectoryLoginIT {
       assertEquals("AT_PRIMARY", atSeattle.getString("outcome"));
       String oldNbd = atSeattle.getJsonObject("nbd").getString("uri");
       assertTrue(qemuWrite(oldNbd, 0x11).contains("wrote 4096/4096"), "the first export works");
+      assertExportEndsWithTheGrant(atSeattle, "seattle");
 
       JsonObject atPortland = ok(login(volume, "eugene", false));
 
@@ -167,6 +169,19 @@ class DirectoryLoginIT {
     assertEquals("SWITCH", atSanFrancisco.getString("outcome"));
     assertEquals("portland", atSanFrancisco.getString("previousPrimary"));
     assertReadsBack(atSanFrancisco, reads);
+  }
+
+  /**
+   * The site's storage holds the login's export with the grant's expiry: it does not outlive it.
+   */
+  private static void assertExportEndsWithTheGrant(JsonObject login, String site) throws Exception {
+    String bound = "+ " + login.getJsonObject("nbd").getString("export") + " ";
+    String ends = " " + Instant.parse(login.getString("expiresAt")).toEpochMilli();
+    List<String> records =
+        Files.readAllLines(Path.of(System.getProperty("it.data"), "storage", site, "exports.log"));
+    assertTrue(
+        records.stream().anyMatch(r -> r.startsWith(bound) && r.endsWith(ends)),
+        "an export record ending at " + login.getString("expiresAt") + " in " + records);
   }
 
   private static void assertReadsBack(JsonObject login, List<String> reads) throws Exception {

@@ -1,6 +1,7 @@
 package org.roamstore.storage.api;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -54,10 +55,19 @@ public interface StorageConnection extends AutoCloseable {
   void flush(String volumeId);
 
   /**
-   * Makes the volume reachable over NBD under an export name (an access token) bound to an epoch;
-   * the export stops working when the epoch moves on or the name is revoked.
+   * Makes the volume reachable over NBD under an export name (an access token) bound to an epoch,
+   * until {@code expiresAt} (null: no end of its own). The export stops working when the epoch
+   * moves on or the name is revoked; once it has expired, no new connection opens with it (one open
+   * then goes on: a disk in use is not pulled from under its user) and the unit forgets it.
    */
-  void registerExport(String exportName, String volumeId, long epoch);
+  void registerExport(String exportName, String volumeId, long epoch, Instant expiresAt);
+
+  /**
+   * An export without an end of its own: {@link #registerExport(String, String, long, Instant)}.
+   */
+  default void registerExport(String exportName, String volumeId, long epoch) {
+    registerExport(exportName, volumeId, epoch, null);
+  }
 
   void revokeExport(String exportName);
 

@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -57,6 +58,18 @@ final class ControlCodec {
     byte[] bytes = new byte[length];
     in.readFully(bytes);
     return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** A point in time to the millisecond, or null (written as a flag). */
+  static void writeInstant(DataOutput out, Instant value) throws IOException {
+    out.writeBoolean(value != null);
+    if (value != null) {
+      out.writeLong(value.toEpochMilli());
+    }
+  }
+
+  static Instant readInstant(DataInput in) throws IOException {
+    return in.readBoolean() ? Instant.ofEpochMilli(in.readLong()) : null;
   }
 
   static void writeBytes(DataOutput out, byte[] data) throws IOException {

@@ -166,7 +166,10 @@ public final class ControlServer extends MessagingLoop {
       case FLUSH -> storage.flush(ControlCodec.readString(in));
       case REGISTER_EXPORT ->
           storage.registerExport(
-              ControlCodec.readString(in), ControlCodec.readString(in), in.readLong());
+              ControlCodec.readString(in),
+              ControlCodec.readString(in),
+              in.readLong(),
+              ControlCodec.readInstant(in));
       case REVOKE_EXPORT -> storage.revokeExport(ControlCodec.readString(in));
       case STATUS -> ControlCodec.writeStatus(out, storage.status());
       case SYNCHRONIZE_CACHE ->

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -162,13 +163,14 @@ public final class RemoteStorageConnection implements StorageConnection {
   }
 
   @Override
-  public void registerExport(String exportName, String volumeId, long epoch) {
+  public void registerExport(String exportName, String volumeId, long epoch, Instant expiresAt) {
     call(
         ControlOp.REGISTER_EXPORT,
         out -> {
           ControlCodec.writeString(out, exportName);
           ControlCodec.writeString(out, volumeId);
           out.writeLong(epoch);
+          ControlCodec.writeInstant(out, expiresAt);
         });
   }
 

@@ -15,14 +15,28 @@ final class ExportBinding implements NbdExport {
   final String name;
   final HostedVolume volume;
   final long epoch;
+  // When a new connection may no longer open with this name (ms since 1970), or NEVER.
+  final long expiresAtMillis;
   private final WriteRequestExecution writes;
   private volatile boolean revoked;
 
-  ExportBinding(String name, HostedVolume volume, long epoch, WriteRequestExecution writes) {
+  static final long NEVER = Long.MAX_VALUE;
+
+  ExportBinding(
+      String name,
+      HostedVolume volume,
+      long epoch,
+      long expiresAtMillis,
+      WriteRequestExecution writes) {
     this.name = name;
     this.volume = volume;
     this.epoch = epoch;
+    this.expiresAtMillis = expiresAtMillis;
     this.writes = writes;
+  }
+
+  boolean expiredAt(long nowMillis) {
+    return nowMillis >= expiresAtMillis;
   }
 
   void revoke() {

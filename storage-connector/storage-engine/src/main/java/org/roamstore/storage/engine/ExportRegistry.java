@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -25,10 +27,10 @@ import org.roamstore.storage.copygroup.AtomicFile;
  *
  * <p>Every login registers a token, so this sits on the login path. Rewriting a file of all tokens
  * per login cost time that grew with the number of tokens, under the unit's lock. Instead a change
- * is one appended line ({@code + name volume epoch} or {@code - name}). Callers that need a change
- * on disk (revocations) wait for {@link #awaitDurable}, where concurrent callers share one fsync
- * (group commit). The log is rewritten with only the live names when it has grown well past them,
- * and at start.
+ * is one appended line ({@code + name volume epoch [expiresAtMillis]} or {@code - name}). Callers
+ * that need a change on disk (revocations) wait for {@link #awaitDurable}, where concurrent callers
+ * share one fsync (group commit). The log is rewritten with only the live names when it has grown
+ * well past them, and at start.
  *
  * <p>Changes are appended and applied under the caller's lock; {@link #awaitDurable} is meant to be
  * called after releasing it.
@@ -44,6 +46,11 @@ final class ExportRegistry implements AutoCloseable {
   // and finding them among every name of the unit made each switch slower with every login made
   // at a primary since. Guarded by io (and only touched together with bindings).
   private final Map<HostedVolume, Set<ExportBinding>> byVolume = new HashMap<>();
+  // Names with an end, soonest first: every login adds one, and without their expiry the names
+  // (in memory and in the log) would only ever go when their volume's primary moves. Guarded by io;
+  // may still hold names unbound since (revoked, dropped), which are skipped when they come up.
+  private final PriorityQueue<ExportBinding> expiring =
+      new PriorityQueue<>(Comparator.comparingLong(b -> b.expiresAtMillis));
 
   // Lock order: durability, then io.
   private final Object durability = new Object();
@@ -84,14 +91,22 @@ final class ExportRegistry implements AutoCloseable {
       synchronized (io) {
         unbind(f[1]);
       }
-    } else if (f.length == 4 && f[0].equals("+")) {
+    } else if ((f.length == 4 || f.length == 5) && f[0].equals("+")) {
+      long expiresAtMillis = f.length == 5 ? Long.parseLong(f[4]) : ExportBinding.NEVER;
+      if (expiresAtMillis <= System.currentTimeMillis()) {
+        // Expired while the unit was down (or before): forgotten, and so is what it replaced.
+        synchronized (io) {
+          unbind(f[1]);
+        }
+        return;
+      }
       HostedVolume volume = volumes.apply(f[2]);
       if (volume == null) {
         LOG.warning("export " + f[1] + " names a missing volume " + f[2] + "; dropped");
         return;
       }
       synchronized (io) {
-        bind(new ExportBinding(f[1], volume, Long.parseLong(f[3]), writes));
+        bind(new ExportBinding(f[1], volume, Long.parseLong(f[3]), expiresAtMillis, writes));
       }
     } else if (!line.isEmpty()) {
       // A crash can cut the last append short; anything else is damage worth a louder word.
@@ -103,17 +118,25 @@ final class ExportRegistry implements AutoCloseable {
     }
   }
 
+  /** The binding a new connection may open with that name: none once it has expired. */
   ExportBinding find(String name) {
-    return bindings.get(name);
+    ExportBinding b = bindings.get(name);
+    return b == null || b.expiredAt(System.currentTimeMillis()) ? null : b;
   }
 
-  /** Binds a name; returns the position to pass to {@link #awaitDurable}. */
+  /**
+   * Binds a name, and forgets the names that have expired (no record needed: a replay skips them
+   * too); returns the position to pass to {@link #awaitDurable}.
+   */
   long put(ExportBinding binding) {
     ExportBinding[] old = new ExportBinding[1];
     long position =
         append(
-            "+ " + binding.name + " " + binding.volume.id() + " " + binding.epoch,
-            () -> old[0] = bind(binding));
+            record(binding),
+            () -> {
+              forgetExpired(System.currentTimeMillis());
+              old[0] = bind(binding);
+            });
     if (old[0] != null) {
       old[0].revoke();
     }
@@ -152,12 +175,33 @@ final class ExportRegistry implements AutoCloseable {
     return position;
   }
 
+  private static String record(ExportBinding b) {
+    String bound = "+ " + b.name + " " + b.volume.id() + " " + b.epoch;
+    return b.expiresAtMillis == ExportBinding.NEVER ? bound : bound + " " + b.expiresAtMillis;
+  }
+
   /** Binds a name in both maps; returns what it was bound to before. Holds io. */
   private ExportBinding bind(ExportBinding binding) {
     ExportBinding old = unbind(binding.name);
     bindings.put(binding.name, binding);
     byVolume.computeIfAbsent(binding.volume, v -> new LinkedHashSet<>()).add(binding);
+    if (binding.expiresAtMillis != ExportBinding.NEVER) {
+      expiring.add(binding);
+    }
     return old;
+  }
+
+  /**
+   * Unbinds the names that have expired. A connection open with one goes on (its binding is not
+   * revoked); only new ones are refused. Holds io.
+   */
+  private void forgetExpired(long nowMillis) {
+    while (!expiring.isEmpty() && expiring.peek().expiredAt(nowMillis)) {
+      ExportBinding b = expiring.poll();
+      if (bindings.get(b.name) == b) {
+        unbind(b.name);
+      }
+    }
   }
 
   /** Unbinds a name from both maps; returns what it was bound to. Holds io. */
@@ -245,15 +289,10 @@ final class ExportRegistry implements AutoCloseable {
 
   // Holds durability and io.
   private void rewriteLog() throws IOException {
+    forgetExpired(System.currentTimeMillis());
     StringBuilder live = new StringBuilder();
     for (ExportBinding b : bindings.values()) {
-      live.append("+ ")
-          .append(b.name)
-          .append(' ')
-          .append(b.volume.id())
-          .append(' ')
-          .append(b.epoch)
-          .append('\n');
+      live.append(record(b)).append('\n');
     }
     AtomicFile.replace(file, live.toString().getBytes(StandardCharsets.UTF_8));
     if (log != null) {

@@ -1,6 +1,7 @@
 package org.roamstore.storage.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -77,8 +78,8 @@ final class LocalStorageConnection implements StorageConnection {
   }
 
   @Override
-  public void registerExport(String exportName, String volumeId, long epoch) {
-    unit().registerExport(exportName, volumeId, epoch);
+  public void registerExport(String exportName, String volumeId, long epoch, Instant expiresAt) {
+    unit().registerExport(exportName, volumeId, epoch, expiresAt);
   }
 
   @Override

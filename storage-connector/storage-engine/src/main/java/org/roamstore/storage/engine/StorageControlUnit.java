@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -112,8 +113,7 @@ public final class StorageControlUnit implements AutoCloseable {
       unit.cache.start(executor);
       sender.start(unit.new Replicas(), executor);
       if (config.nbdPort() != StorageControlUnitConfig.NBD_OFF) {
-        unit.nbd =
-            NbdServer.start(config.nbdHost(), config.nbdPort(), unit.exports::find, executor);
+        unit.nbd = NbdServer.start(config.nbdHost(), config.nbdPort(), unit::export, executor);
       }
       return unit;
     } catch (IOException | RuntimeException e) {
@@ -491,12 +491,17 @@ public final class StorageControlUnit implements AutoCloseable {
     return sender.status(require(volumeId));
   }
 
-  void registerExport(String exportName, String volumeId, long epoch) {
+  void registerExport(String exportName, String volumeId, long epoch, Instant expiresAt) {
     ExportRegistry.validName(exportName);
+    long expiresAtMillis = expiresAt == null ? ExportBinding.NEVER : expiresAt.toEpochMilli();
+    if (expiresAtMillis <= System.currentTimeMillis()) {
+      throw new StorageException(
+          Reason.INVALID_ARGUMENT, "export " + exportName + " expired already at " + expiresAt);
+    }
     synchronized (admin) {
       checkOpen();
       HostedVolume volume = require(volumeId);
-      ExportBinding binding = new ExportBinding(exportName, volume, epoch, writes);
+      ExportBinding binding = new ExportBinding(exportName, volume, epoch, expiresAtMillis, writes);
       binding.checkUsable(); // a token for a volume this unit does not serve would never work
       // Every login registers a token, so no fsync here: the appended record survives a crash of
       // this process (it is in the OS's cache); only a power loss can lose a new token, and then
@@ -504,6 +509,11 @@ public final class StorageControlUnit implements AutoCloseable {
       exports.put(binding);
     }
     exports.compactIfGrown();
+  }
+
+  /** What a new NBD connection opens with that name: null if none, or if it expired. */
+  ExportBinding export(String exportName) {
+    return exports.find(exportName);
   }
 
   void revokeExport(String exportName) {

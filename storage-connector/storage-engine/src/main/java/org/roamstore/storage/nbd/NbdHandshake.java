@@ -116,7 +116,7 @@ final class NbdHandshake {
     }
     NbdExport export = resolver.find(name);
     if (export == null) {
-      error(option, REP_ERR_UNKNOWN, "unknown export");
+      error(option, REP_ERR_UNKNOWN, "unknown or expired export");
       return null;
     }
     try {

@@ -1,6 +1,9 @@
 package org.roamstore.storage.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -135,6 +141,11 @@ class ExportRegistryTest {
     StorageConnection c = servedVolume(unit);
     assertThrows(StorageException.class, () -> c.registerExport("stale", "v1", 7));
     assertThrows(StorageException.class, () -> c.registerExport("bad name", "v1", 1));
+    StorageException late =
+        assertThrows(
+            StorageException.class,
+            () -> c.registerExport("late", "v1", 1, Instant.now().minusSeconds(1)));
+    assertEquals(Reason.INVALID_ARGUMENT, late.reason());
     unit.close();
     assertEquals(List.of(), Files.readAllLines(dir.resolve("exports.log")));
   }
@@ -160,6 +171,50 @@ class ExportRegistryTest {
     }
     assertTrue(exists(again, "other"), "another volume's name stays");
     assertTrue(exists(again, "new"), "the new epoch's name stays");
+  }
+
+  @Test
+  void expiredNamesAreForgottenAtTheNextRegistrationAndSkippedAtARestart() throws Exception {
+    StorageControlUnit unit = open();
+    StorageConnection c = servedVolume(unit);
+    Instant soon = Instant.now().plusMillis(300);
+    Instant later = Instant.now().plus(Duration.ofHours(12));
+    c.registerExport("short", "v1", 1, soon);
+    c.registerExport("long", "v1", 1, later);
+    c.registerExport("forever", "v1", 1);
+    assertNotNull(unit.export("short"));
+    while (!Instant.now().isAfter(soon)) {
+      Thread.sleep(20);
+    }
+    assertNull(unit.export("short"), "no connection opens with an expired name");
+    c.registerExport("next", "v1", 1, later);
+    assertFalse(exists(c, "short"), "forgotten by the next registration");
+    assertNotNull(unit.export("long"));
+    assertNotNull(unit.export("forever"));
+    unit.close();
+
+    open();
+    assertEquals(
+        Set.of(
+            "+ long v1 1 " + later.toEpochMilli(),
+            "+ forever v1 1",
+            "+ next v1 1 " + later.toEpochMilli()),
+        Set.copyOf(Files.readAllLines(dir.resolve("exports.log"))),
+        "a restart keeps what has not expired, with its expiry");
+  }
+
+  @Test
+  void aNameThatExpiredWhileTheUnitWasDownIsGoneAfterTheRestart() throws Exception {
+    StorageControlUnit unit = open();
+    Instant soon = Instant.now().plusMillis(200);
+    servedVolume(unit).registerExport("short", "v1", 1, soon);
+    unit.close();
+    while (!Instant.now().isAfter(soon)) {
+      Thread.sleep(20);
+    }
+    StorageControlUnit again = open();
+    assertNull(again.export("short"));
+    assertEquals(List.of(), Files.readAllLines(dir.resolve("exports.log")));
   }
 
   private StorageConnection servedVolumeAfterRestart() {

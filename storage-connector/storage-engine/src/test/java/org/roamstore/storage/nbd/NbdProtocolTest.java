@@ -2,10 +2,12 @@ package org.roamstore.storage.nbd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.TransferType;
 import org.roamstore.storage.engine.StorageControlUnit;
 import org.roamstore.storage.engine.StorageControlUnitConfig;
@@ -234,6 +237,27 @@ class NbdProtocolTest {
     try (RawNbdClient client = new RawNbdClient(unit.nbdPort())) {
       assertEquals(0x80000006, client.go("token-1"), "stale token is gone");
     }
+  }
+
+  @Test
+  void anExpiredExportOpensNoNewConnectionButOneOpenGoesOn() throws Exception {
+    Instant expiresAt = Instant.now().plusMillis(500);
+    storage.registerExport("token-short", "v1", 1, expiresAt);
+    try (RawNbdClient open = new RawNbdClient(unit.nbdPort())) {
+      assertEquals(1, open.go("token-short"), "GO before the expiry");
+      while (Instant.now().isBefore(expiresAt.plusMillis(50))) {
+        Thread.sleep(50);
+      }
+      try (RawNbdClient late = new RawNbdClient(unit.nbdPort())) {
+        assertEquals(0x80000006, late.go("token-short"), "NBD_REP_ERR_UNKNOWN after the expiry");
+      }
+      assertEquals(0, open.write(1, 4096, new byte[] {9, 8, 7}), "the open connection writes");
+      assertArrayEquals(new byte[] {9, 8, 7}, open.read(2, 4096, 3));
+    }
+    assertThrows(
+        StorageException.class,
+        () -> storage.registerExport("token-late", "v1", 1, Instant.now().minusSeconds(1)),
+        "an export that has expired already is refused");
   }
 
   @Test

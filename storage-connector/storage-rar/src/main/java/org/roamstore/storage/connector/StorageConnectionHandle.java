@@ -1,6 +1,7 @@
 package org.roamstore.storage.connector;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -75,8 +76,8 @@ public final class StorageConnectionHandle implements StorageConnection {
   }
 
   @Override
-  public void registerExport(String exportName, String volumeId, long epoch) {
-    run(c -> c.registerExport(exportName, volumeId, epoch));
+  public void registerExport(String exportName, String volumeId, long epoch, Instant expiresAt) {
+    run(c -> c.registerExport(exportName, volumeId, epoch, expiresAt));
   }
 
   @Override
