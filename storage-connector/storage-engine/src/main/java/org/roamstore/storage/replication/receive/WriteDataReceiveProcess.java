@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -105,63 +104,6 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       List<BatchEntry> entries,
       long bytes,
       long since) {}
-
-  /** What a checkpoint saves for a stream, and the stream's state to move on when it is done. */
-  private record Durable(AppliedStream state, AppliedStream.Saved saved) {}
-
-  /**
-   * A checkpoint on its way: flushes the volumes and saves the streams as they were when it began,
-   * off the receive loop; the loop then acknowledges its batches to the broker and says they are
-   * durable to the primaries.
-   */
-  private final class Checkpoint implements Runnable {
-    final List<Message> batches;
-    final Set<ReplicaVolume> flush;
-    final List<Durable> streams;
-    final CountDownLatch done = new CountDownLatch(1);
-    volatile Exception failure;
-
-    Checkpoint(List<Message> batches, Set<ReplicaVolume> flush, List<Durable> streams) {
-      this.batches = batches;
-      this.flush = flush;
-      this.streams = streams;
-    }
-
-    @Override
-    public void run() {
-      try {
-        for (ReplicaVolume v : flush) {
-          v.flush();
-        }
-        for (Durable d : streams) {
-          d.saved().save(stateFile(d.saved().groupId()));
-        }
-      } catch (IOException | RuntimeException e) {
-        failure = e;
-      } finally {
-        done.countDown();
-      }
-    }
-
-    boolean isDone() {
-      return done.getCount() == 0;
-    }
-
-    void await() {
-      boolean interrupted = false;
-      while (true) {
-        try {
-          done.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true; // a checkpoint is short; its outcome must be known
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
 
   /** {@code executor}: where checkpoints run, beside this loop. */
   public WriteDataReceiveProcess(
@@ -271,10 +213,10 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       running.await();
       Checkpoint c = running;
       running = null;
-      if (c.failure == null) {
+      if (c.failure() == null) {
         markDurable(c);
       } else {
-        touched.addAll(c.flush);
+        takeUp(c);
       }
     }
     held.clear();
@@ -476,10 +418,10 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       checkpointAsked = false;
       return;
     }
-    List<Durable> streamsNow = new ArrayList<>();
+    List<Checkpoint.Stream> streamsNow = new ArrayList<>();
     for (AppliedStream s : streams.values()) {
       if (s.changed) {
-        streamsNow.add(new Durable(s, s.toSave()));
+        streamsNow.add(new Checkpoint.Stream(s, s.toSave(), stateFile(s.groupId)));
         s.changed = false;
       }
     }
@@ -508,12 +450,9 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     running.await();
     Checkpoint c = running;
     running = null;
-    if (c.failure != null) {
-      LOG.log(Level.WARNING, "checkpoint of " + self + " failed; it is tried again", c.failure);
-      touched.addAll(c.flush);
-      settled.addAll(0, c.batches);
-      c.streams.forEach(d -> d.state().changed = true);
-      markersOnly = false;
+    if (c.failure() != null) {
+      LOG.log(Level.WARNING, "checkpoint of " + self + " failed; it is tried again", c.failure());
+      takeUp(c);
       return;
     }
     for (Message m : c.batches) {
@@ -523,9 +462,17 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     acknowledge();
   }
 
+  /** A failed checkpoint's volumes, batches and streams go to the next one. */
+  private void takeUp(Checkpoint failed) {
+    touched.addAll(failed.flush);
+    settled.addAll(0, failed.batches);
+    failed.streams.forEach(s -> s.state().changed = true);
+    markersOnly = false;
+  }
+
   /** The checkpoint's streams are durable up to where they were when it began. */
   private void markDurable(Checkpoint c) {
-    for (Durable d : c.streams) {
+    for (Checkpoint.Stream d : c.streams) {
       AppliedStream s = d.state();
       if (s.stream.equals(d.saved().stream()) && d.saved().applied() > s.durable) {
         s.durable = d.saved().applied();
