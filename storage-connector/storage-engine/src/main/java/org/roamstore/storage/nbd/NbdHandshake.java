@@ -4,17 +4,24 @@ import static org.roamstore.storage.nbd.NbdProtocol.*;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.roamstore.storage.api.StorageException;
 
 /**
  * The fixed-newstyle handshake: option haggling until the client picks an export (GO or
  * EXPORT_NAME) or gives up. Export names are access tokens, so LIST is refused rather than
- * answered.
+ * answered. The whole handshake has a time limit: the channel is non-blocking meanwhile and every
+ * wait for the client is a select bounded by what is left, so a client that connects and stalls (or
+ * trickles bytes) is disconnected instead of holding a thread.
  */
 final class NbdHandshake {
   // Longer than any option this server understands (a 4096-byte name plus info requests).
@@ -22,15 +29,36 @@ final class NbdHandshake {
 
   private final SocketChannel channel;
   private final NbdExportResolver resolver;
+  private final Duration timeout;
   private boolean noZeroes;
+  private Selector selector;
+  private SelectionKey key;
+  private long deadline;
 
-  NbdHandshake(SocketChannel channel, NbdExportResolver resolver) {
+  NbdHandshake(SocketChannel channel, NbdExportResolver resolver, Duration timeout) {
     this.channel = channel;
     this.resolver = resolver;
+    this.timeout = timeout;
   }
 
-  /** The chosen export, or {@code null} if the connection is to be closed. */
+  /**
+   * The chosen export, or {@code null} if the connection is to be closed; the channel is blocking
+   * again when it returns.
+   */
   NbdExport negotiate() throws IOException {
+    deadline = System.nanoTime() + timeout.toNanos();
+    channel.configureBlocking(false);
+    try (Selector s = Selector.open()) {
+      selector = s;
+      key = channel.register(selector, 0);
+      return haggle();
+    } finally {
+      // Closing the selector deregistered the channel, which may block again.
+      channel.configureBlocking(true);
+    }
+  }
+
+  private NbdExport haggle() throws IOException {
     ByteBuffer hello = ByteBuffer.allocate(18);
     hello
         .putLong(NBDMAGIC)
@@ -185,8 +213,12 @@ final class NbdHandshake {
   private ByteBuffer readFully(int n) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(n);
     while (buffer.hasRemaining()) {
-      if (channel.read(buffer) < 0) {
+      int read = channel.read(buffer);
+      if (read < 0) {
         throw new EOFException("client closed during the handshake");
+      }
+      if (read == 0) {
+        await(SelectionKey.OP_READ);
       }
     }
     return buffer.flip();
@@ -194,7 +226,22 @@ final class NbdHandshake {
 
   private void writeAll(ByteBuffer buffer) throws IOException {
     while (buffer.hasRemaining()) {
-      channel.write(buffer);
+      if (channel.write(buffer) == 0) {
+        await(SelectionKey.OP_WRITE);
+      }
     }
+  }
+
+  /** Waits until the client can go on, or throws once the handshake's time is up. */
+  private void await(int operation) throws IOException {
+    key.interestOps(operation);
+    long left = deadline - System.nanoTime();
+    if (left <= 0 || selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))) == 0) {
+      if (deadline - System.nanoTime() <= 0) {
+        throw new SocketTimeoutException(
+            "the client did not choose an export within " + timeout.toSeconds() + " s");
+      }
+    }
+    selector.selectedKeys().clear();
   }
 }

@@ -6,6 +6,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -23,26 +24,45 @@ import java.util.logging.Logger;
 public final class NbdServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(NbdServer.class.getName());
   private static final int WORKERS = 4;
+  // A client that connects and never chooses an export would hold its thread for good otherwise.
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
   private final ServerSocketChannel server;
   private final NbdExportResolver resolver;
   private final Executor executor;
+  private final Duration handshakeTimeout;
   private final NbdWorkers workers;
   private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
   // One party per running loop (accept loop and each connection), so close() can wait for them.
   private final Phaser running = new Phaser(1);
   private volatile boolean closed;
 
-  private NbdServer(ServerSocketChannel server, NbdExportResolver resolver, Executor executor) {
+  private NbdServer(
+      ServerSocketChannel server,
+      NbdExportResolver resolver,
+      Executor executor,
+      Duration handshakeTimeout) {
     this.server = server;
     this.resolver = resolver;
     this.executor = executor;
+    this.handshakeTimeout = handshakeTimeout;
     this.workers = new NbdWorkers(WORKERS, executor);
   }
 
   /** Binds {@code host:port} (port 0 picks a free one) and starts accepting. */
   public static NbdServer start(
       String host, int port, NbdExportResolver resolver, Executor executor) throws IOException {
+    return start(host, port, resolver, executor, HANDSHAKE_TIMEOUT);
+  }
+
+  /** {@code handshakeTimeout}: how long a client may take to choose an export. */
+  static NbdServer start(
+      String host,
+      int port,
+      NbdExportResolver resolver,
+      Executor executor,
+      Duration handshakeTimeout)
+      throws IOException {
     ServerSocketChannel server = ServerSocketChannel.open();
     try {
       server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -51,7 +71,7 @@ public final class NbdServer implements AutoCloseable {
       server.close();
       throw new IOException("cannot listen for NBD on " + host + ":" + port, e);
     }
-    NbdServer nbd = new NbdServer(server, resolver, executor);
+    NbdServer nbd = new NbdServer(server, resolver, executor, handshakeTimeout);
     nbd.running.register();
     try {
       executor.execute(nbd::acceptLoop);
@@ -95,7 +115,7 @@ public final class NbdServer implements AutoCloseable {
 
   private void serve(SocketChannel client) {
     try {
-      NbdExport export = new NbdHandshake(client, resolver).negotiate();
+      NbdExport export = new NbdHandshake(client, resolver, handshakeTimeout).negotiate();
       if (export != null) {
         new NbdConnection(client, export, workers).serve();
       }
