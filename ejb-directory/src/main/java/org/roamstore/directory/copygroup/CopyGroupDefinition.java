@@ -549,8 +549,11 @@ public final class CopyGroupDefinition {
         }
         if (system.equals(request.oldPrimary())) {
           String volumeId = back.primary().address().volumeId();
+          Instant now = Instant.now();
           for (Map.Entry<String, Instant> export : request.exportsAtOldPrimary().entrySet()) {
-            storage.registerExport(export.getKey(), volumeId, epoch, export.getValue());
+            if (export.getValue().isAfter(now)) { // one that ended meanwhile stays gone
+              storage.registerExport(export.getKey(), volumeId, epoch, export.getValue());
+            }
           }
         }
         restored.add(system);

@@ -83,6 +83,26 @@ class CopyGroupDefinitionTest {
   }
 
   @Test
+  void anUndoLeavesOutTheOldPrimarysExportsThatEndedMeanwhile() {
+    sf.failOn(op -> op.equals("defineCopyGroup"));
+    CopyGroupDefinition.Request request =
+        new CopyGroupDefinition.Request(
+            current,
+            "seattle",
+            Set.of(),
+            false,
+            Map.of("old-export", OLD_EXPORT_EXPIRES, "ended", Instant.now().minusSeconds(1)));
+
+    DirectoryException e =
+        assertThrows(DirectoryException.class, () -> definition.switchPrimary(request));
+
+    assertTrue(e.getMessage().contains("portland stays primary"), e.getMessage());
+    assertFalse(e.details().get("undone").contains("NOT restored"), e.details().get("undone"));
+    assertEquals(5L, portland.exports.get("old-export"));
+    assertFalse(portland.exports.containsKey("ended"), "an export past its end stays gone");
+  }
+
+  @Test
   void theOldPrimaryIsFencedFirstAndTheNewPrimaryLearnsLast() {
     assertEquals(
         List.of("portland", "sanfrancisco", "seattle"),

@@ -161,6 +161,9 @@ public final class FakeStorage implements StorageConnection {
   @Override
   public void registerExport(String exportName, String volumeId, long epoch, Instant expiresAt) {
     call("registerExport");
+    if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
+      throw new StorageException(Reason.INVALID_ARGUMENT, exportName + " expired already");
+    }
     if (!primaryHere(volumeId) || groups.get(volumeId).epoch() != epoch) {
       throw new StorageException(Reason.NOT_PRIMARY, volumeId + " is not primary at " + epoch);
     }
