@@ -20,10 +20,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -172,16 +174,23 @@ class DirectoryLoginIT {
   }
 
   /**
-   * The site's storage holds the login's export with the grant's expiry: it does not outlive it.
+   * The site's storage holds the login's export with the grant's expiry, so it does not outlive it,
+   * and by its SHA-256 only, so its file holds no token.
    */
   private static void assertExportEndsWithTheGrant(JsonObject login, String site) throws Exception {
-    String bound = "+ " + login.getJsonObject("nbd").getString("export") + " ";
+    String name = login.getJsonObject("nbd").getString("export");
+    String key =
+        HexFormat.of()
+            .formatHex(
+                MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8)));
+    String bound = "+k " + key + " ";
     String ends = " " + Instant.parse(login.getString("expiresAt")).toEpochMilli();
     List<String> records =
         Files.readAllLines(Path.of(System.getProperty("it.data"), "storage", site, "exports.log"));
     assertTrue(
         records.stream().anyMatch(r -> r.startsWith(bound) && r.endsWith(ends)),
         "an export record ending at " + login.getString("expiresAt") + " in " + records);
+    assertFalse(records.stream().anyMatch(r -> r.contains(name)), "the token is not kept");
   }
 
   private static void assertReadsBack(JsonObject login, List<String> reads) throws Exception {

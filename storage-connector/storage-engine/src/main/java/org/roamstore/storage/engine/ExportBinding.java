@@ -12,7 +12,9 @@ import org.roamstore.storage.nbd.NbdExport;
  * as soon as the epoch moves on, and at once when it is revoked.
  */
 final class ExportBinding implements NbdExport {
-  final String name;
+  // The export name's digest (ExportRegistry.keyOf): the name itself, an access token, is kept
+  // nowhere, in memory or on disk.
+  final String key;
   final HostedVolume volume;
   final long epoch;
   // When a new connection may no longer open with this name (ms since 1970), or NEVER.
@@ -23,12 +25,12 @@ final class ExportBinding implements NbdExport {
   static final long NEVER = Long.MAX_VALUE;
 
   ExportBinding(
-      String name,
+      String key,
       HostedVolume volume,
       long epoch,
       long expiresAtMillis,
       WriteRequestExecution writes) {
-    this.name = name;
+    this.key = key;
     this.volume = volume;
     this.epoch = epoch;
     this.expiresAtMillis = expiresAtMillis;
@@ -91,7 +93,7 @@ final class ExportBinding implements NbdExport {
 
   private void checkNotRevoked() {
     if (revoked) {
-      throw new StorageException(Reason.UNKNOWN_EXPORT, "export " + name + " was revoked");
+      throw new StorageException(Reason.UNKNOWN_EXPORT, "the export was revoked");
     }
   }
 }

@@ -7,8 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +30,14 @@ import org.roamstore.storage.copygroup.AtomicFile;
  *
  * <p>Every login registers a token, so this sits on the login path. Rewriting a file of all tokens
  * per login cost time that grew with the number of tokens, under the unit's lock. Instead a change
- * is one appended line ({@code + name volume epoch [expiresAtMillis]} or {@code - name}). Callers
+ * is one appended line ({@code +k key volume epoch [expiresAtMillis]} or {@code -k key}). Callers
  * that need a change on disk (revocations) wait for {@link #awaitDurable}, where concurrent callers
  * share one fsync (group commit). The log is rewritten with only the live names when it has grown
  * well past them, and at start.
+ *
+ * <p>A name is known by its key, its SHA-256: the log and memory hold no token that would open a
+ * volume (the directory keeps its bearer tokens the same way). Records of names in clear ({@code +
+ * name ...}, {@code - name}), written before, are read and rewritten as keys at start.
  *
  * <p>Changes are appended and applied under the caller's lock; {@link #awaitDurable} is meant to be
  * called after releasing it.
@@ -87,11 +94,18 @@ final class ExportRegistry implements AutoCloseable {
       Function<String, HostedVolume> volumes,
       WriteRequestExecution writes) {
     String[] f = line.split(" ");
-    if (f.length == 2 && f[0].equals("-")) {
+    if (f.length >= 2 && f[0].equals("-")) {
+      f[1] = keyOf(f[1]); // a name in clear, from before keys
+      f[0] = "-k";
+    } else if (f.length >= 2 && f[0].equals("+")) {
+      f[1] = keyOf(f[1]);
+      f[0] = "+k";
+    }
+    if (f.length == 2 && f[0].equals("-k")) {
       synchronized (io) {
         unbind(f[1]);
       }
-    } else if ((f.length == 4 || f.length == 5) && f[0].equals("+")) {
+    } else if ((f.length == 4 || f.length == 5) && f[0].equals("+k")) {
       long expiresAtMillis = f.length == 5 ? Long.parseLong(f[4]) : ExportBinding.NEVER;
       if (expiresAtMillis <= System.currentTimeMillis()) {
         // Expired while the unit was down (or before): forgotten, and so is what it replaced.
@@ -120,7 +134,7 @@ final class ExportRegistry implements AutoCloseable {
 
   /** The binding a new connection may open with that name: none once it has expired. */
   ExportBinding find(String name) {
-    ExportBinding b = bindings.get(name);
+    ExportBinding b = bindings.get(keyOf(name));
     return b == null || b.expiredAt(System.currentTimeMillis()) ? null : b;
   }
 
@@ -145,11 +159,12 @@ final class ExportRegistry implements AutoCloseable {
 
   /** Unbinds a name; returns the position to pass to {@link #awaitDurable}. */
   long remove(String name) {
-    if (!bindings.containsKey(name)) {
-      throw new StorageException(Reason.UNKNOWN_EXPORT, "no export named " + name);
+    String key = keyOf(name);
+    if (!bindings.containsKey(key)) {
+      throw new StorageException(Reason.UNKNOWN_EXPORT, "no such export");
     }
     ExportBinding[] old = new ExportBinding[1];
-    long position = append("- " + name, () -> old[0] = unbind(name));
+    long position = append("-k " + key, () -> old[0] = unbind(key));
     if (old[0] != null) {
       old[0].revoke();
     }
@@ -168,7 +183,7 @@ final class ExportRegistry implements AutoCloseable {
     long position = 0;
     for (ExportBinding b : ofVolume) {
       if (b.epoch != keepEpoch) {
-        position = append("- " + b.name, () -> unbind(b.name));
+        position = append("-k " + b.key, () -> unbind(b.key));
         b.revoke();
       }
     }
@@ -176,14 +191,14 @@ final class ExportRegistry implements AutoCloseable {
   }
 
   private static String record(ExportBinding b) {
-    String bound = "+ " + b.name + " " + b.volume.id() + " " + b.epoch;
+    String bound = "+k " + b.key + " " + b.volume.id() + " " + b.epoch;
     return b.expiresAtMillis == ExportBinding.NEVER ? bound : bound + " " + b.expiresAtMillis;
   }
 
   /** Binds a name in both maps; returns what it was bound to before. Holds io. */
   private ExportBinding bind(ExportBinding binding) {
-    ExportBinding old = unbind(binding.name);
-    bindings.put(binding.name, binding);
+    ExportBinding old = unbind(binding.key);
+    bindings.put(binding.key, binding);
     byVolume.computeIfAbsent(binding.volume, v -> new LinkedHashSet<>()).add(binding);
     if (binding.expiresAtMillis != ExportBinding.NEVER) {
       expiring.add(binding);
@@ -198,15 +213,15 @@ final class ExportRegistry implements AutoCloseable {
   private void forgetExpired(long nowMillis) {
     while (!expiring.isEmpty() && expiring.peek().expiredAt(nowMillis)) {
       ExportBinding b = expiring.poll();
-      if (bindings.get(b.name) == b) {
-        unbind(b.name);
+      if (bindings.get(b.key) == b) {
+        unbind(b.key);
       }
     }
   }
 
-  /** Unbinds a name from both maps; returns what it was bound to. Holds io. */
-  private ExportBinding unbind(String name) {
-    ExportBinding old = bindings.remove(name);
+  /** Unbinds a key from both maps; returns what it was bound to. Holds io. */
+  private ExportBinding unbind(String key) {
+    ExportBinding old = bindings.remove(key);
     if (old != null) {
       Set<ExportBinding> ofVolume = byVolume.get(old.volume);
       ofVolume.remove(old);
@@ -312,6 +327,17 @@ final class ExportRegistry implements AutoCloseable {
         log.close();
         log = null;
       }
+    }
+  }
+
+  /** The key a name is known by: its SHA-256, in hex. */
+  static String keyOf(String name) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
   }
 

@@ -50,7 +50,7 @@ import org.roamstore.storage.volume.VolumeFiles;
  * dataDirectory/
  *   volumes/&lt;volumeId&gt;.vol        sparse file, its length is the volume size
  *   copygroups/&lt;groupId&gt;.group    copy volume group information (Fig. 3)
- *   exports.log                    NBD export names (access tokens), append-only
+ *   exports.log                    NBD export names by their SHA-256, append-only
  *   lock                           held while a control unit runs here
  * </pre>
  *
@@ -501,7 +501,9 @@ public final class StorageControlUnit implements AutoCloseable {
     synchronized (admin) {
       checkOpen();
       HostedVolume volume = require(volumeId);
-      ExportBinding binding = new ExportBinding(exportName, volume, epoch, expiresAtMillis, writes);
+      ExportBinding binding =
+          new ExportBinding(
+              ExportRegistry.keyOf(exportName), volume, epoch, expiresAtMillis, writes);
       binding.checkUsable(); // a token for a volume this unit does not serve would never work
       // Every login registers a token, so no fsync here: the appended record survives a crash of
       // this process (it is in the OS's cache); only a power loss can lose a new token, and then

@@ -117,7 +117,7 @@ class ExportRegistryTest {
 
     open();
     assertEquals(
-        List.of("+ keep v1 1"),
+        List.of("+k " + ExportRegistry.keyOf("keep") + " v1 1"),
         Files.readAllLines(dir.resolve("exports.log")),
         "a restart compacts the log to the live names");
   }
@@ -196,9 +196,9 @@ class ExportRegistryTest {
     open();
     assertEquals(
         Set.of(
-            "+ long v1 1 " + later.toEpochMilli(),
-            "+ forever v1 1",
-            "+ next v1 1 " + later.toEpochMilli()),
+            "+k " + ExportRegistry.keyOf("long") + " v1 1 " + later.toEpochMilli(),
+            "+k " + ExportRegistry.keyOf("forever") + " v1 1",
+            "+k " + ExportRegistry.keyOf("next") + " v1 1 " + later.toEpochMilli()),
         Set.copyOf(Files.readAllLines(dir.resolve("exports.log"))),
         "a restart keeps what has not expired, with its expiry");
   }
@@ -215,6 +215,29 @@ class ExportRegistryTest {
     StorageControlUnit again = open();
     assertNull(again.export("short"));
     assertEquals(List.of(), Files.readAllLines(dir.resolve("exports.log")));
+  }
+
+  @Test
+  void theLogHoldsNoNameInClearAndALogOfNamesInClearIsRewrittenAsKeys() throws Exception {
+    StorageControlUnit unit = open();
+    StorageConnection c = servedVolume(unit);
+    c.registerExport("secret-token-1", "v1", 1);
+    c.registerExport("secret-token-2", "v1", 1);
+    c.revokeExport("secret-token-2");
+    unit.close();
+    String log = Files.readString(dir.resolve("exports.log"));
+    assertFalse(log.contains("secret-token"), log);
+
+    // A log written before keys: names in clear, one added and one removed.
+    Files.writeString(dir.resolve("exports.log"), "+ legacy v1 1\n+ gone v1 1\n- gone\n");
+    StorageControlUnit again = open();
+    assertNotNull(again.export("legacy"), "a name in clear still opens its volume");
+    assertNull(again.export("gone"));
+    assertNull(again.export("secret-token-1"), "the log it replaced is gone");
+    assertEquals(
+        List.of("+k " + ExportRegistry.keyOf("legacy") + " v1 1"),
+        Files.readAllLines(dir.resolve("exports.log")),
+        "rewritten as keys at start");
   }
 
   private StorageConnection servedVolumeAfterRestart() {
