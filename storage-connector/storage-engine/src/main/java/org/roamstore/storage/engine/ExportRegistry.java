@@ -94,12 +94,9 @@ final class ExportRegistry implements AutoCloseable {
       Function<String, HostedVolume> volumes,
       WriteRequestExecution writes) {
     String[] f = line.split(" ");
-    if (f.length >= 2 && f[0].equals("-")) {
-      f[1] = keyOf(f[1]); // a name in clear, from before keys
-      f[0] = "-k";
-    } else if (f.length >= 2 && f[0].equals("+")) {
+    if (f.length >= 2 && (f[0].equals("+") || f[0].equals("-"))) {
+      f[0] += "k"; // a record of a name in clear, from before keys
       f[1] = keyOf(f[1]);
-      f[0] = "+k";
     }
     if (f.length == 2 && f[0].equals("-k")) {
       synchronized (io) {

@@ -234,14 +234,13 @@ final class NbdHandshake {
 
   /** Waits until the client can go on, or throws once the handshake's time is up. */
   private void await(int operation) throws IOException {
-    key.interestOps(operation);
     long left = deadline - System.nanoTime();
-    if (left <= 0 || selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))) == 0) {
-      if (deadline - System.nanoTime() <= 0) {
-        throw new SocketTimeoutException(
-            "the client did not choose an export within " + timeout.toSeconds() + " s");
-      }
+    if (left <= 0) {
+      throw new SocketTimeoutException(
+          "the client did not choose an export within " + timeout.toSeconds() + " s");
     }
-    selector.selectedKeys().clear();
+    key.interestOps(operation);
+    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+    selector.selectedKeys().clear(); // the caller tries again, and comes back here if it must
   }
 }

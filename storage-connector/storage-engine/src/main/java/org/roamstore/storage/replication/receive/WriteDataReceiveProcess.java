@@ -65,7 +65,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private static final long MAX_HELD_BYTES = 64L << 20;
   // Artemis's individual acknowledgement mode (ActiveMQJMSConstants.INDIVIDUAL_ACKNOWLEDGE), by
   // value: the engine speaks the Jakarta Messaging API and leaves the client to the class path.
-  static final int INDIVIDUAL_ACKNOWLEDGE = 101;
+  private static final int INDIVIDUAL_ACKNOWLEDGE = 101;
   // While a checkpoint runs, how often the loop looks whether it is done when no batch arrives.
   private static final long CHECKPOINT_POLL_MILLIS = 5;
 
