@@ -4,7 +4,7 @@
 # cache takes on an empty backlog (the drain before a change of primary).
 #   bench/remote-copy-bench.sh     (RUNTIME=10 s per test, SIZE=1G, DRAIN=1G, CACHE_MIB=256)
 # JOBS=4k or JOBS=1M runs only the tests whose label starts so (a profile of one job), JOBS=none
-# none of them; WARMUP=3 (seconds per warm-up job, 0 = none); MODES=async or MODES=sync runs only that mode's jobs (0 for the other); DRAIN=0
+# none of them; WARMUP=5 (seconds per job in each warm-up round, 0 = no warm-up; see below); MODES=async or MODES=sync runs only that mode's jobs (0 for the other); DRAIN=0
 # skips the drain.
 # JAVA_EXTRA="..." adds options to every JVM, e.g. -XX:StartFlightRecording=filename=/tmp/rc-%p.jfr
 # (%p becomes the process's role here, broker or a site name, and the second of the run it started
@@ -19,7 +19,7 @@ SIZE=${SIZE:-1G}
 DRAIN=${DRAIN:-1G}
 JOBS=${JOBS:-}
 MODES=${MODES:-async sync}
-WARMUP=${WARMUP:-3}
+WARMUP=${WARMUP:-5}
 CACHE_MIB=${CACHE_MIB:-256}
 API=$ROOT/storage-connector/storage-api
 ENGINE=$ROOT/storage-connector/storage-engine
@@ -180,18 +180,43 @@ run_job() {
   echo "$figure $((after - before)) $(python3 -c "print('%.1f' % (($(date +%s%N) - $start) / 1e9))")"
 }
 
-# Warm-up, not measured: the JVMs started seconds ago, and perf showed their JIT compilers at a fifth
-# of both CPUs during the first job. Servers run for days; the figures are meant for those.
-if [[ $WARMUP != 0 ]]; then
-  echo "warming up ($WARMUP s per job: 4k random and 1M sequential writes on each remote copy volume)..." >&2
-  for volume in async sync; do
-    for job in "randwrite 4k 16" "write 1M 4"; do
-      read -r rw bs depth <<<"$job"
-      fio --name=warmup --ioengine=nbd --uri="nbd://127.0.0.1:$RS_PORT/$volume" --rw="$rw" --bs="$bs" \
-        --iodepth="$depth" --size="$SIZE" --time_based --runtime="$WARMUP" --output=/dev/null
+# Warm-up, not measured: the JVMs started seconds ago. In rounds of WARMUP s of each job on each
+# remote copy volume, until their JIT compilers have settled: with 3 s per job the four JVMs' C2
+# threads still took half a CPU during the SYNC job, and its IOPS were 0.6 of a warmed-up run's.
+# A round ends the warm-up when the compiler threads of all four JVMs used under JIT_SETTLED % of
+# the machine's CPU during it, or after WARMUP_ROUNDS rounds. Servers run for days; the figures are
+# meant for those.
+jit_seconds() { # CPU seconds of the C1/C2 compiler threads of the bench's JVMs so far
+  local pid task total=0
+  for pid in "${PIDS[@]}"; do
+    [[ $(cat "/proc/$pid/comm" 2>/dev/null) == java ]] || continue
+    for task in /proc/"$pid"/task/*; do
+      [[ $(cat "$task/comm" 2>/dev/null) == C[12]\ Compiler* ]] || continue
+      total=$((total + $(awk '{print $14 + $15}' "$task/stat" 2>/dev/null || echo 0)))
     done
-    reply=$(seattle_command "sync $volume portland,sanfrancisco" SYNCED)
-    [[ $reply == SYNCED* ]] || { echo "catch-up after the warm-up of $volume failed: $reply" >&2; exit 1; }
+  done
+  python3 -c "print('%.1f' % ($total / $(getconf CLK_TCK)))"
+}
+WARMUP_ROUNDS=${WARMUP_ROUNDS:-8}
+JIT_SETTLED=${JIT_SETTLED:-2}
+if [[ $WARMUP != 0 ]]; then
+  echo "warming up in rounds of $WARMUP s per job (4k random and 1M sequential writes on each remote" \
+    "copy volume) until the JIT compilers use under $JIT_SETTLED % of the CPUs, at most $WARMUP_ROUNDS rounds..." >&2
+  for round in $(seq 1 "$WARMUP_ROUNDS"); do
+    jit_before=$(jit_seconds)
+    round_start=$(date +%s%N)
+    for volume in async sync; do
+      for job in "randwrite 4k 16" "write 1M 4"; do
+        read -r rw bs depth <<<"$job"
+        fio --name=warmup --ioengine=nbd --uri="nbd://127.0.0.1:$RS_PORT/$volume" --rw="$rw" --bs="$bs" \
+          --iodepth="$depth" --size="$SIZE" --time_based --runtime="$WARMUP" --output=/dev/null
+      done
+      reply=$(seattle_command "sync $volume portland,sanfrancisco" SYNCED)
+      [[ $reply == SYNCED* ]] || { echo "catch-up after the warm-up of $volume failed: $reply" >&2; exit 1; }
+    done
+    jit_share=$(python3 -c "print('%.1f' % (100 * ($(jit_seconds) - $jit_before) / (($(date +%s%N) - $round_start) / 1e9) / $(nproc)))")
+    echo "  warm-up round $round: JIT compilers used $jit_share % of the CPUs" >&2
+    python3 -c "import sys; sys.exit(0 if $jit_share < $JIT_SETTLED else 1)" && break
   done
 fi
 
