@@ -60,6 +60,48 @@ public final class OutOfSyncRegions {
     return bits == null ? 0 : (long) bits.cardinality() * regionBytes;
   }
 
+  /**
+   * These regions and {@code bits} (regions of {@code bitsRegionBytes}) for {@code storageSystem},
+   * in this object's region size (a region of the other size maps onto every region it touches).
+   */
+  public OutOfSyncRegions with(String storageSystem, BitSet bits, int bitsRegionBytes) {
+    if (bits.isEmpty()) {
+      return this;
+    }
+    int size = regions.isEmpty() ? bitsRegionBytes : regionBytes;
+    Map<String, BitSet> merged = new TreeMap<>(regions);
+    BitSet into = merged.containsKey(storageSystem) ? regionsOf(storageSystem) : new BitSet();
+    into.or(convert(bits, bitsRegionBytes, size));
+    merged.put(storageSystem, into);
+    return new OutOfSyncRegions(size, merged);
+  }
+
+  /**
+   * Every region listed for anyone, listed for each of {@code storageSystems}: what a returning
+   * member hands over may differ at any other member, and all of them resynchronise it.
+   */
+  public OutOfSyncRegions spreadTo(Set<String> storageSystems) {
+    BitSet union = new BitSet();
+    regions.values().forEach(union::or);
+    Map<String, BitSet> spread = new TreeMap<>();
+    for (String system : storageSystems) {
+      spread.put(system, union);
+    }
+    return regions.isEmpty() ? this : new OutOfSyncRegions(regionBytes, spread);
+  }
+
+  private static BitSet convert(BitSet bits, int from, int to) {
+    if (from == to) {
+      return bits;
+    }
+    BitSet converted = new BitSet();
+    for (int r = bits.nextSetBit(0); r >= 0; r = bits.nextSetBit(r + 1)) {
+      long start = (long) r * from;
+      converted.set((int) (start / to), (int) ((start + from - 1) / to) + 1);
+    }
+    return converted;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof OutOfSyncRegions other

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.roamstore.storage.activity.ActivityLog;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageException;
@@ -21,6 +22,7 @@ final class HostedVolume implements ReplicaVolume {
   final RealVolumeAddress address;
   final RealVolume file;
   final CachedVolume cache;
+  final ActivityLog activity;
 
   /**
    * Reads and writes hold the read side from their epoch check until their data is in the cache
@@ -36,10 +38,17 @@ final class HostedVolume implements ReplicaVolume {
   volatile CopyVolumeGroupInfo group;
   final AtomicLong writeSequence = new AtomicLong();
 
-  HostedVolume(RealVolumeAddress address, RealVolume file, CachedVolume cache) {
+  HostedVolume(
+      RealVolumeAddress address, RealVolume file, CachedVolume cache, ActivityLog activity) {
     this.address = address;
     this.file = file;
     this.cache = cache;
+    this.activity = activity;
+  }
+
+  /** Whether this unit is the primary of {@code group} and the group has secondaries. */
+  boolean replicatedPrimary(CopyVolumeGroupInfo group) {
+    return group != null && group.members().size() > 1 && group.primary().address().equals(address);
   }
 
   String id() {

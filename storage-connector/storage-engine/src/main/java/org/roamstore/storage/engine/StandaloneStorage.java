@@ -4,14 +4,19 @@ import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
@@ -42,6 +47,13 @@ import org.roamstore.storage.replication.WriteDataSender;
  * epoch 1. {@code --export} registers an NBD export name for a volume (by default the volume of the
  * same name) at its current epoch. Prints {@code READY nbd://host:port} once serving; stops cleanly
  * on SIGTERM or Ctrl-C.
+ *
+ * <p>Commands on standard input, one per line, each answered by one line: {@code sync VOLUME
+ * [SECONDARY,...]} (synchronize cache, {@code SYNCED}), {@code status VOLUME} ({@code STATUS}),
+ * {@code flush VOLUME} ({@code FLUSHED}), {@code define ID:SYNC|ASYNC:EPOCH:MEMBERS [REGIONS]}
+ * (defines the group here as the directory would, with what another member handed over; answers
+ * {@code DEFINED} and what this unit hands over); {@code FAILED reason} when refused. The crash
+ * tests drive a killed and restarted unit with them.
  */
 public final class StandaloneStorage {
   private StandaloneStorage() {}
@@ -205,6 +217,11 @@ public final class StandaloneStorage {
                       + (System.nanoTime() - start) / 1_000_000);
             }
             case "status" -> System.out.println("STATUS " + c.copyGroupStatus(words[1]));
+            case "flush" -> {
+              c.flush(words[1]);
+              System.out.println("FLUSHED " + words[1]);
+            }
+            case "define" -> System.out.println("DEFINED " + encode(define(c, words)));
             default -> System.out.println("FAILED unknown command " + words[0]);
           }
         } catch (RuntimeException e) {
@@ -217,22 +234,46 @@ public final class StandaloneStorage {
     }
   }
 
+  /**
+   * {@code define SPEC [REGIONS]}: defines the group at its member here, as the directory would,
+   * with what another member handed over ({@code REGIONS} as {@link #encode} writes them).
+   */
+  private static OutOfSyncRegions define(StorageConnection c, String[] words) {
+    CopyVolumeGroupInfo group = parseGroup(words[1]);
+    return c.defineCopyGroup(group, words.length > 2 ? decode(words[2]) : OutOfSyncRegions.NONE);
+  }
+
+  /** {@code regionBytes;system=base64bits;...}, or {@code none}. */
+  public static String encode(OutOfSyncRegions regions) {
+    if (regions.isEmpty()) {
+      return "none";
+    }
+    StringBuilder text = new StringBuilder(Integer.toString(regions.regionBytes()));
+    for (String system : regions.secondaries()) {
+      text.append(';')
+          .append(system)
+          .append('=')
+          .append(Base64.getEncoder().encodeToString(regions.regionsOf(system).toByteArray()));
+    }
+    return text.toString();
+  }
+
+  public static OutOfSyncRegions decode(String text) {
+    if (text.equals("none")) {
+      return OutOfSyncRegions.NONE;
+    }
+    String[] parts = text.split(";");
+    Map<String, BitSet> bits = new TreeMap<>();
+    for (int i = 1; i < parts.length; i++) {
+      String[] entry = parts[i].split("=", 2);
+      bits.put(entry[0], BitSet.valueOf(Base64.getDecoder().decode(entry[1])));
+    }
+    return new OutOfSyncRegions(Integer.parseInt(parts[0]), bits);
+  }
+
   /** Defines {@code ID:SYNC|ASYNC:EPOCH:storage/volume[*],...} unless a newer epoch is stored. */
   static void defineGroup(StorageConnection storage, String spec) {
-    String[] parts = spec.split(":", 4);
-    if (parts.length != 4) {
-      throw new IllegalArgumentException("--group takes ID:SYNC|ASYNC:EPOCH:MEMBERS, got " + spec);
-    }
-    List<CopyGroupMember> members = new ArrayList<>();
-    for (String m : parts[3].split(",")) {
-      boolean primary = m.endsWith("*");
-      members.add(
-          new CopyGroupMember(
-              RealVolumeAddress.parse(primary ? m.substring(0, m.length() - 1) : m), primary));
-    }
-    CopyVolumeGroupInfo group =
-        new CopyVolumeGroupInfo(
-            parts[0], TransferType.valueOf(parts[1]), Long.parseLong(parts[2]), members);
+    CopyVolumeGroupInfo group = parseGroup(spec);
     CopyGroupMember here =
         group
             .memberAt(storage.storageSystem())
@@ -247,6 +288,22 @@ public final class StandaloneStorage {
     if (stored <= group.epoch()) {
       storage.defineCopyGroup(group);
     }
+  }
+
+  static CopyVolumeGroupInfo parseGroup(String spec) {
+    String[] parts = spec.split(":", 4);
+    if (parts.length != 4) {
+      throw new IllegalArgumentException("--group takes ID:SYNC|ASYNC:EPOCH:MEMBERS, got " + spec);
+    }
+    List<CopyGroupMember> members = new ArrayList<>();
+    for (String m : parts[3].split(",")) {
+      boolean primary = m.endsWith("*");
+      members.add(
+          new CopyGroupMember(
+              RealVolumeAddress.parse(primary ? m.substring(0, m.length() - 1) : m), primary));
+    }
+    return new CopyVolumeGroupInfo(
+        parts[0], TransferType.valueOf(parts[1]), Long.parseLong(parts[2]), members);
   }
 
   /** A connection factory of the Jakarta Messaging client on the class path, for a broker URL. */

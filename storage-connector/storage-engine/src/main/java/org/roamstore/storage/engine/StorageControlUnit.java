@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.roamstore.storage.activity.ActivityLog;
+import org.roamstore.storage.activity.ActivityLogSettings;
 import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus;
@@ -51,6 +54,7 @@ import org.roamstore.storage.volume.VolumeFiles;
  *   volumes/&lt;volumeId&gt;.vol        sparse file, its length is the volume size
  *   copygroups/&lt;groupId&gt;.group    copy volume group information (Fig. 3)
  *   exports.log                    NBD export names by their SHA-256, append-only
+ *   activity/&lt;volumeId&gt;.hot      regions a crash may leave different between the copies
  *   lock                           held while a control unit runs here
  * </pre>
  *
@@ -73,6 +77,9 @@ public final class StorageControlUnit implements AutoCloseable {
   private final WriteRequestExecution writes;
   private final Map<String, HostedVolume> volumes = new ConcurrentHashMap<>();
   private final Object admin = new Object(); // serializes changes of volumes, groups, exports
+  private final ActivityLogSettings activitySettings = ActivityLogSettings.fromSystemProperties();
+  private final ActivityCooling cooling;
+  private boolean coolingStarted;
   private NbdServer nbd;
   private volatile boolean closed;
 
@@ -88,7 +95,15 @@ public final class StorageControlUnit implements AutoCloseable {
     this.cache = new CacheMemory(config.cacheBytes());
     this.sender = sender;
     this.writes = new WriteRequestExecution(sender);
+    this.cooling =
+        new ActivityCooling(
+            volumes.values(), sender, activitySettings.coolInterval(), COOLING_ROUND_TIMEOUT);
   }
+
+  // How long a cooling round waits for the secondaries' disks before it gives up until the next.
+  private static final Duration COOLING_ROUND_TIMEOUT = Duration.ofSeconds(10);
+  // ... and at a clean stop, which a secondary that is away must not hold up for long.
+  private static final Duration CLOSING_ROUND_TIMEOUT = Duration.ofSeconds(3);
 
   /** Opens a control unit without remote copy. */
   public static StorageControlUnit open(StorageControlUnitConfig config, Executor executor) {
@@ -112,6 +127,9 @@ public final class StorageControlUnit implements AutoCloseable {
       unit.load();
       unit.cache.start(executor);
       sender.start(unit.new Replicas(), executor);
+      unit.recoverActivity();
+      executor.execute(unit.cooling);
+      unit.coolingStarted = true;
       if (config.nbdPort() != StorageControlUnitConfig.NBD_OFF) {
         unit.nbd = NbdServer.start(config.nbdHost(), config.nbdPort(), unit::export, executor);
       }
@@ -155,8 +173,7 @@ public final class StorageControlUnit implements AutoCloseable {
 
   private void load() throws IOException {
     for (RealVolume file : volumeFiles.openAll()) {
-      RealVolumeAddress address = new RealVolumeAddress(config.storageSystem(), file.volumeId());
-      volumes.put(file.volumeId(), new HostedVolume(address, file, cache.attach(file)));
+      volumes.put(file.volumeId(), host(file));
     }
     for (CopyVolumeGroupInfo group : groupStore.loadAll()) {
       Optional<CopyGroupMember> member = group.memberAt(config.storageSystem());
@@ -168,6 +185,64 @@ public final class StorageControlUnit implements AutoCloseable {
       volume.group = group;
     }
     exports.load(volumes::get, writes);
+  }
+
+  private HostedVolume host(RealVolume file) throws IOException {
+    RealVolumeAddress address = new RealVolumeAddress(config.storageSystem(), file.volumeId());
+    ActivityLog activity =
+        ActivityLog.open(
+            activityFile(file.volumeId()),
+            activitySettings.regionBytes(),
+            activitySettings.maxHotRegions(),
+            cooling::want);
+    return new HostedVolume(address, file, cache.attach(file), activity);
+  }
+
+  private Path activityFile(String volumeId) {
+    return config.dataDirectory().resolve("activity").resolve(volumeId + ".hot");
+  }
+
+  /**
+   * After an unclean stop, the hot regions of a volume this unit is primary of may differ between
+   * its copies: they are marked out of sync for every secondary (saved) before any write, read or
+   * resync starts, and so resynchronised from this copy. A volume this unit holds as a secondary
+   * keeps them hot: they are handed to the current primary when the directory defines the group
+   * here again.
+   */
+  private void recoverActivity() {
+    for (HostedVolume volume : volumes.values()) {
+      BitSet left = volume.activity.leftover();
+      CopyVolumeGroupInfo group = volume.group;
+      if (left.isEmpty() || !volume.replicatedPrimary(group)) {
+        continue;
+      }
+      LOG.warning(
+          "volume "
+              + volume.address
+              + " was not stopped cleanly: "
+              + left.cardinality()
+              + " region(s) of "
+              + volume.activity.regionBytes()
+              + " bytes may differ at its secondaries and are resynchronised from here");
+      try {
+        sender.inherit(group, everySecondaryMisses(group, left, volume.activity.regionBytes()));
+        volume.activity.forgetLeftover();
+      } catch (StorageException e) {
+        if (e.reason() != Reason.UNSUPPORTED) {
+          throw e;
+        }
+        LOG.warning("volume " + volume.address + ": no remote copy here to resynchronise them");
+      }
+    }
+  }
+
+  private static OutOfSyncRegions everySecondaryMisses(
+      CopyVolumeGroupInfo group, BitSet regions, int regionBytes) {
+    OutOfSyncRegions all = OutOfSyncRegions.NONE;
+    for (CopyGroupMember secondary : group.secondaries()) {
+      all = all.with(secondary.address().storageSystem(), regions, regionBytes);
+    }
+    return all;
   }
 
   /** A new handle on this control unit; cheap, and dead after its own or the unit's close. */
@@ -216,6 +291,14 @@ public final class StorageControlUnit implements AutoCloseable {
     if (nbd != null) {
       nbd.close();
     }
+    if (coolingStarted) {
+      cooling.stop();
+      // A clean stop leaves nothing hot that the copies agree on; what could not be confirmed
+      // (a secondary away) stays hot and is resynchronised after the next start.
+      for (HostedVolume volume : volumes.values()) {
+        cooling.cool(volume, CLOSING_ROUND_TIMEOUT);
+      }
+    }
     try {
       sender.close(); // ships what is queued while the volumes are still open
     } catch (RuntimeException e) {
@@ -228,6 +311,7 @@ public final class StorageControlUnit implements AutoCloseable {
     }
     for (HostedVolume volume : volumes.values()) {
       closeQuietly(volume.file);
+      closeQuietly(volume.activity);
     }
     closeQuietly(exports);
     closeQuietly(lockFile);
@@ -255,15 +339,14 @@ public final class StorageControlUnit implements AutoCloseable {
       if (volumes.containsKey(volumeId) || volumeFiles.exists(volumeId)) {
         throw new StorageException(Reason.VOLUME_EXISTS, "volume " + volumeId + " exists");
       }
-      RealVolume file;
+      HostedVolume volume;
       try {
-        file = volumeFiles.create(volumeId, sizeBytes);
+        Files.deleteIfExists(activityFile(volumeId)); // of an earlier volume of that name
+        volume = host(volumeFiles.create(volumeId, sizeBytes));
       } catch (IOException e) {
         throw new StorageException(
             Reason.IO_ERROR, "cannot create volume " + volumeId + ": " + e.getMessage(), e);
       }
-      RealVolumeAddress address = new RealVolumeAddress(config.storageSystem(), volumeId);
-      HostedVolume volume = new HostedVolume(address, file, cache.attach(file));
       volumes.put(volumeId, volume);
       return volume.info();
     }
@@ -279,7 +362,9 @@ public final class StorageControlUnit implements AutoCloseable {
         volumes.remove(volumeId);
         cache.detach(volume.cache, true);
         closeQuietly(volume.file);
+        closeQuietly(volume.activity);
         volumeFiles.delete(volumeId);
+        Files.deleteIfExists(activityFile(volumeId));
         if (volume.group != null) {
           groupStore.delete(volume.group.groupId());
         }
@@ -360,7 +445,16 @@ public final class StorageControlUnit implements AutoCloseable {
                   + " of copy group "
                   + group.groupId());
         }
-        boolean inheriting = member.primary() && !inherited.isEmpty();
+        boolean wasPrimary = current != null && current.primary().address().equals(volume.address);
+        // The primary told again at its own epoch what a returning member hands over (see
+        // SiteService.bringUp in the directory): every other member resyncs it from here.
+        boolean rejoin =
+            wasPrimary
+                && member.primary()
+                && current.epoch() == group.epoch()
+                && group.members().size() > 1
+                && !inherited.isEmpty();
+        boolean inheriting = member.primary() && !inherited.isEmpty() && !rejoin;
         if (inheriting && inherited.bytesOf(config.storageSystem()) > 0) {
           throw new StorageException(
               Reason.INVALID_ARGUMENT,
@@ -373,12 +467,27 @@ public final class StorageControlUnit implements AutoCloseable {
                   + " bytes written at the old primary while it was out of sync; it must be"
                   + " resynchronised first");
         }
-        if (current != null
-            && current.primary().address().equals(volume.address)
-            && !member.primary()) {
-          drainBeforeDemotion(current, group);
+        int hotRegionBytes = volume.activity.regionBytes();
+        if (wasPrimary && !member.primary()) {
+          boolean drained = drainBeforeDemotion(current, group);
           // Kept here too: if the switch is undone this unit is primary again and still knows.
           handedOver = sender.handOver(current);
+          if (drained) {
+            volume.cache.flush(); // the copies now agree on everything: nothing stays hot
+            volume.activity.clear();
+          } else {
+            // What only this copy may hold: the new primary resyncs it to here (and elsewhere).
+            handedOver =
+                handedOver.with(config.storageSystem(), volume.activity.hot(), hotRegionBytes);
+          }
+        } else if (!member.primary()) {
+          // Hot since a time as primary that ended without a drain: handed over (with what its
+          // secondaries missed then) at every definition until it is primary again, so that an
+          // answer lost on its way to the current primary is given again.
+          BitSet hot = volume.activity.hot();
+          if (!hot.isEmpty()) {
+            handedOver = sender.handOver(group).with(config.storageSystem(), hot, hotRegionBytes);
+          }
         }
         try {
           groupStore.save(group);
@@ -389,6 +498,19 @@ public final class StorageControlUnit implements AutoCloseable {
         volume.group = group;
         if (inheriting) {
           sender.inherit(group, inherited);
+        }
+        if (rejoin) {
+          Set<String> others = new java.util.TreeSet<>();
+          group.secondaries().forEach(m -> others.add(m.address().storageSystem()));
+          sender.inherit(group, inherited.spreadTo(others));
+        }
+        if (member.primary() && !wasPrimary) {
+          // Hot from an earlier time as primary: this copy may hold bytes the others lack.
+          BitSet stale = volume.activity.hot();
+          if (!stale.isEmpty() && group.members().size() > 1) {
+            sender.inherit(group, everySecondaryMisses(group, stale, hotRegionBytes));
+          }
+          volume.activity.clear();
         }
       } finally {
         volume.groupLock.writeLock().unlock();
@@ -406,9 +528,10 @@ public final class StorageControlUnit implements AutoCloseable {
    * finish; the demotion must happen all the same, or this unit would remain a second primary. What
    * it could not ship is what the forced takeover reported as possibly lost.
    */
-  private void drainBeforeDemotion(CopyVolumeGroupInfo current, CopyVolumeGroupInfo next) {
+  private boolean drainBeforeDemotion(CopyVolumeGroupInfo current, CopyVolumeGroupInfo next) {
     try {
       sender.drain(current);
+      return true;
     } catch (StorageException e) {
       if (e.reason() != Reason.TIMEOUT) {
         throw e;
@@ -422,6 +545,7 @@ public final class StorageControlUnit implements AutoCloseable {
               + next.primary().address()
               + ") with write data its secondaries did not take: "
               + e.getMessage());
+      return false;
     }
   }
 

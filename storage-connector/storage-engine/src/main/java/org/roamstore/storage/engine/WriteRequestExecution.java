@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.Lock;
+import org.roamstore.storage.activity.ActivityLog;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
@@ -47,6 +48,8 @@ final class WriteRequestExecution {
       // With secondaries, the order in which writes reach the cache must be the order in which
       // they are sent, or two overlapping writes in flight could end differently at each copy.
       Lock order = group.members().size() > 1 ? volume.writeOrder : null;
+      // Hot before the bytes can reach the cache: a crash from here on resyncs these regions.
+      ActivityLog.Ticket hot = order != null ? volume.activity.begin(offset, length) : null;
       if (order != null) {
         order.lock();
       }
@@ -63,6 +66,7 @@ final class WriteRequestExecution {
       } finally {
         if (order != null) {
           order.unlock();
+          volume.activity.end(hot);
         }
       }
     } finally {

@@ -108,6 +108,12 @@ public final class RemoteCopy implements WriteDataSender {
     return sender().flush(group);
   }
 
+  @Override
+  public CompletionStage<Void> durable(CopyVolumeGroupInfo group, Duration timeout) {
+    GroupStream stream = sender().existing(group.groupId());
+    return stream == null ? CompletableFuture.completedStage(null) : stream.durable(timeout);
+  }
+
   /**
    * Bounded more tightly than an operator's synchronize cache: the directory drains explicitly
    * before a switch, and after a forced takeover this drain cannot succeed (see the control unit's

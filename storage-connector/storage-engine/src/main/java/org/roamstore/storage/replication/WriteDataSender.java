@@ -46,6 +46,15 @@ public interface WriteDataSender {
     return CompletableFuture.completedStage(null);
   }
 
+  /**
+   * Completes once every write handed over for the group is on the disk of every secondary that is
+   * in sync (one that is not has the regions recorded); fails with {@link Reason#TIMEOUT} after
+   * {@code timeout}. The activity log cools regions on it.
+   */
+  default CompletionStage<Void> durable(CopyVolumeGroupInfo group, Duration timeout) {
+    return CompletableFuture.completedStage(null);
+  }
+
   /** Synchronize cache on request of the directory or an operator (Fig. 9 steps 904 and 912). */
   default CacheSynchronization synchronizeCache(
       CopyVolumeGroupInfo group, Set<String> secondaries, Duration timeout) {

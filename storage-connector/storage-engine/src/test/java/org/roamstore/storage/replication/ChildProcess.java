@@ -26,6 +26,13 @@ final class ChildProcess implements AutoCloseable {
 
   static ChildProcess start(Path log, String readyText, String mainClass, String... args)
       throws IOException {
+    return start(log, readyText, List.of(), mainClass, args);
+  }
+
+  /** As {@link #start(Path, String, String, String...)}, with more JVM options ({@code -D...}). */
+  static ChildProcess start(
+      Path log, String readyText, List<String> jvmOptions, String mainClass, String... args)
+      throws IOException {
     // Surefire puts the whole test class path here (java.class.path may be a manifest-only jar).
     String classPath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -36,10 +43,9 @@ final class ChildProcess implements AutoCloseable {
             "-Xmx256m",
             "-XX:MaxDirectMemorySize=256m",
             "-Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-            "-cp",
-            classPath,
-            mainClass));
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classPath, mainClass));
     command.addAll(List.of(args));
     Files.createDirectories(log.getParent());
     Process process =
@@ -60,6 +66,46 @@ final class ChildProcess implements AutoCloseable {
                         .count()
                     > lines);
     return child;
+  }
+
+  /**
+   * Sends one command line to the process's standard input and returns the first line of its output
+   * after that which starts with one of {@code answers}.
+   */
+  String command(String line, Duration within, String... answers) throws IOException {
+    long seen = Files.readAllLines(log, StandardCharsets.UTF_8).size();
+    process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
+    String[] found = new String[1];
+    await()
+        .atMost(within)
+        .pollInterval(Duration.ofMillis(50))
+        .failFast("the process exited: " + log, () -> !process.isAlive())
+        .until(
+            () -> {
+              List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+              for (int i = (int) seen; i < lines.size(); i++) {
+                for (String a : answers) {
+                  if (lines.get(i).startsWith(a)) {
+                    found[0] = lines.get(i);
+                    return true;
+                  }
+                }
+              }
+              return false;
+            });
+    return found[0];
+  }
+
+  /** The last line of the output that starts with {@code prefix}, or null. */
+  String lastLine(String prefix) throws IOException {
+    String last = null;
+    for (String l : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      if (l.startsWith(prefix)) {
+        last = l;
+      }
+    }
+    return last;
   }
 
   /** SIGKILL: no shutdown hook, no flush, nothing. */

@@ -68,12 +68,27 @@ public final class GroupStream {
   private SyncFailurePolicy policy = SyncFailurePolicy.MARK_OUT_OF_SYNC;
   private long backlogWaits;
 
+  /**
+   * Someone waiting for a secondary to reach a sequence: a FLUSH (committed: in the broker's
+   * journal, or for SYNC on the secondary's disk) or, {@code untilDurable}, the activity log's
+   * cooling (on the secondary's disk, whatever the transfer type).
+   */
   private record FlushWaiter(
       Destination destination,
       StreamKey stream,
       long sequence,
       long deadlineNanos,
-      CompletableFuture<Void> done) {}
+      boolean untilDurable,
+      CompletableFuture<Void> done) {
+
+    /** Whether the secondary has what was waited for, or will never be asked for it again. */
+    boolean reached() {
+      Destination d = destination;
+      return !d.streaming()
+          || (untilDurable ? d.durable >= sequence : d.committed >= sequence)
+          || !d.stream.equals(stream) && !untilDurable;
+    }
+  }
 
   /** A batch on its way: taken by the send process, then committed or returned. */
   public record Shipment(
@@ -601,6 +616,7 @@ public final class GroupStream {
       }
       d.durable = Math.max(d.durable, ack.durable());
       releaseDurable(d);
+      completeFlushWaiters(now);
       advance(d);
       progress.signalAll();
       return held && !holdsOpenBatch(d);
@@ -695,8 +711,16 @@ public final class GroupStream {
       }
       for (FlushWaiter w : flushWaiters) {
         if (!w.done().isDone() && now - w.deadlineNanos() > 0) {
-          markOutOfSync(
-              w.destination(), "the broker did not take its write data within a flush's time");
+          if (w.untilDurable()) {
+            w.done()
+                .completeExceptionally(
+                    new StorageException(
+                        Reason.TIMEOUT,
+                        w.destination().storageSystem + " did not make its data durable in time"));
+          } else {
+            markOutOfSync(
+                w.destination(), "the broker did not take its write data within a flush's time");
+          }
         }
       }
       completeFlushWaiters(now);
@@ -824,16 +848,25 @@ public final class GroupStream {
    * of sync with the regions recorded.
    */
   CompletableFuture<Void> flush() {
+    return awaitSecondaries(false, settings.syncTimeout());
+  }
+
+  /**
+   * Registers a waiter per secondary that does not yet have everything queued so far: committed
+   * (SYNC: on its disk, which a marker asks it to reach now) or, {@code untilDurable}, on its disk.
+   */
+  private CompletableFuture<Void> awaitSecondaries(boolean untilDurable, Duration timeout) {
     List<CompletableFuture<Void>> waits = new ArrayList<>();
     lock.lock();
     try {
-      long deadline = System.nanoTime() + settings.syncTimeout().toNanos();
+      long deadline = System.nanoTime() + timeout.toNanos();
       for (Destination d : destinations.values()) {
-        if (d.streaming() && d.committed < d.lastAssigned) {
-          // SYNC: committed means durable at the secondary; a marker asks it to checkpoint now.
-          long sequence = transferType == TransferType.SYNC ? marker(d) : d.lastAssigned;
+        if (d.streaming() && (untilDurable ? d.durable : d.committed) < d.lastAssigned) {
+          long sequence =
+              untilDurable || transferType == TransferType.SYNC ? marker(d) : d.lastAssigned;
           FlushWaiter w =
-              new FlushWaiter(d, d.stream, sequence, deadline, new CompletableFuture<>());
+              new FlushWaiter(
+                  d, d.stream, sequence, deadline, untilDurable, new CompletableFuture<>());
           flushWaiters.add(w);
           waits.add(w.done());
         }
@@ -849,19 +882,40 @@ public final class GroupStream {
   }
 
   private void completeFlushWaiters(long now) {
+    if (flushWaiters.isEmpty()) {
+      return;
+    }
     flushWaiters.removeIf(
         w -> {
           Destination d = w.destination();
-          boolean done =
-              !d.streaming()
-                  || !d.stream.equals(w.stream())
-                  || d.committed >= w.sequence()
-                  || !destinations.containsValue(d);
+          if (w.done().isDone()) {
+            return true;
+          }
+          if (w.untilDurable()
+              && (!d.stream.equals(w.stream()) || !destinations.containsValue(d))) {
+            // The stream moved on (a new epoch): whether the old one got there is unknown.
+            w.done()
+                .completeExceptionally(
+                    new StorageException(
+                        Reason.TIMEOUT, "the stream to " + d.storageSystem + " changed"));
+            return true;
+          }
+          boolean done = w.reached() || !destinations.containsValue(d);
           if (done) {
             w.done().complete(null);
           }
           return done;
         });
+  }
+
+  /**
+   * Completes once every write queued so far is on the disk of every secondary in sync, or that
+   * secondary is out of sync with the regions recorded; fails with {@link Reason#TIMEOUT} if that
+   * takes longer than {@code timeout} (a slow secondary is not marked out of sync for it). The
+   * activity log cools its regions on this.
+   */
+  public CompletableFuture<Void> durable(Duration timeout) {
+    return awaitSecondaries(true, timeout);
   }
 
   /**

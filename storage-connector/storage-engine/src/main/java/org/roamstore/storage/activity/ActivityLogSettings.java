@@ -1,0 +1,33 @@
+package org.roamstore.storage.activity;
+
+import java.time.Duration;
+
+/**
+ * The knobs of the activity log, read from system properties so that the resource adapter, the
+ * standalone unit and the tests set them the same way.
+ *
+ * @param regionBytes size of a region (a power of two, 4 KiB or more): smaller regions mean less to
+ *     resynchronise after a crash, more log writes while the hot set moves
+ * @param maxHotRegions at most this many regions are hot at once; a writer needing one more waits
+ *     for a cooling round
+ * @param coolInterval how often regions not written since the last round are cooled (each round
+ *     flushes the volume and waits for the secondaries' disks)
+ */
+public record ActivityLogSettings(int regionBytes, int maxHotRegions, Duration coolInterval) {
+  public static final String REGION_MIB_PROPERTY = "roamstore.activity.regionMiB";
+  public static final String MAX_HOT_PROPERTY = "roamstore.activity.maxHotRegions";
+  public static final String COOL_MILLIS_PROPERTY = "roamstore.activity.coolMillis";
+
+  public static final ActivityLogSettings DEFAULTS =
+      new ActivityLogSettings(
+          ActivityLog.DEFAULT_REGION_BYTES,
+          ActivityLog.DEFAULT_MAX_HOT_REGIONS,
+          Duration.ofSeconds(5));
+
+  public static ActivityLogSettings fromSystemProperties() {
+    return new ActivityLogSettings(
+        Integer.getInteger(REGION_MIB_PROPERTY, DEFAULTS.regionBytes >> 20) << 20,
+        Integer.getInteger(MAX_HOT_PROPERTY, DEFAULTS.maxHotRegions),
+        Duration.ofMillis(Long.getLong(COOL_MILLIS_PROPERTY, DEFAULTS.coolInterval.toMillis())));
+  }
+}

@@ -1,0 +1,358 @@
+package org.roamstore.storage.replication;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.roamstore.storage.api.CopyGroupStatus;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.SyncFailurePolicy;
+import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.engine.StandaloneStorage;
+
+/**
+ * The crash harness: the primary's storage control unit runs in a JVM of its own and is killed with
+ * SIGKILL while a real NBD client writes 4 KiB to 256 KiB blocks with a FLUSH every 150 ms; then it
+ * restarts. After things settle, every flushed write must be at the primary, all three volume files
+ * must be byte-identical, and the primary's status must have said in sync only when that held. Then
+ * a planned switch moves the primary, and the copies must still agree.
+ *
+ * <p>Seeded; {@code -Droamstore.crash.trials=N} runs N trials per transfer type (2 by default; the
+ * soak in {@code bench/crash-soak.sh} runs 20 or more).
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class PrimaryCrashTest {
+  private static final long SIZE = 128L << 20;
+  private static final long WINDOW = 16L << 20;
+  // The crash writer's part of the volume; a new primary writes behind it.
+  private static final long CRASH_AREA = 96L << 20;
+  private static final RemoteCopySettings SETTINGS =
+      RemoteCopySettings.DEFAULTS.withDrainTimeout(Duration.ofSeconds(60));
+  private static final String STANDALONE = "org.roamstore.storage.engine.StandaloneStorage";
+  // Regions cool several times a second, so the crash finds some cold behind the moving writes.
+  private static final List<String> JVM_OPTIONS =
+      List.of("-Droamstore.activity.coolMillis=200", "-Droamstore.activity.regionMiB=1");
+
+  @TempDir Path root;
+
+  static Stream<Arguments> trials() {
+    int n = Integer.getInteger("roamstore.crash.trials", 2);
+    return Stream.of(TransferType.ASYNC, TransferType.SYNC)
+        .flatMap(t -> LongStream.rangeClosed(1, n).mapToObj(seed -> Arguments.of(t, seed)));
+  }
+
+  @ParameterizedTest(name = "{0} seed {1}")
+  @MethodSource("trials")
+  void aPrimaryKilledDuringWritesRestartsAndTheCopiesAgreeAgain(TransferType type, long seed)
+      throws Exception {
+    try (RemoteCopySites sites = RemoteCopySites.withEmbeddedBroker(root, SETTINGS)) {
+      sites.open("portland");
+      sites.open("sanfrancisco");
+      CopyVolumeGroupInfo group =
+          RemoteCopySites.group(
+              "v",
+              type,
+              SyncFailurePolicy.MARK_OUT_OF_SYNC,
+              "seattle",
+              "seattle",
+              "portland",
+              "sanfrancisco");
+      sites.create(group, SIZE);
+      String[] args = seattleArgs(sites, "v:" + type + ":1:seattle/v*,portland/v,sanfrancisco/v");
+      Path log = root.resolve("seattle.log");
+      ChildProcess seattle = ChildProcess.start(log, "READY", JVM_OPTIONS, STANDALONE, args);
+      try {
+        TaggedNbdWriter writer = new TaggedNbdWriter(SIZE, seed, WINDOW);
+        writeUntilKilled(writer, seattle, seed);
+
+        seattle = ChildProcess.start(log, "READY", JVM_OPTIONS, STANDALONE, args);
+        assertTrue(
+            seattle.output().contains("was not stopped cleanly"),
+            "the restarted primary found hot regions in its activity log");
+        awaitInSync(seattle);
+        seattle.command("sync v", Duration.ofSeconds(60), "SYNCED", "FAILED");
+        seattle.close(); // clean stop: the primary's cache goes to its file
+        assertCopiesAgree(sites, "after the restart");
+        List<String> lost = writer.check(sites.volumeFile("seattle", "v"), false);
+        assertTrue(lost.isEmpty(), () -> "flushed writes missing at the primary: " + lost);
+        assertNothingHot(root.resolve("seattle/activity/v.hot"));
+
+        // A planned switch to portland after the crash: drain, demote, promote.
+        seattle = ChildProcess.start(log, "READY", JVM_OPTIONS, STANDALONE, args);
+        plannedSwitchToPortland(sites, seattle, type);
+        seattle.close();
+        assertCopiesAgree(sites, "after the planned switch");
+      } finally {
+        seattle.close();
+      }
+    }
+  }
+
+  /**
+   * Forced takeover: the primary is killed, portland takes over without it (once it has applied
+   * what the broker still held of the old stream, as the directory lets a new primary catch up) and
+   * writes on; then the old primary comes back, is defined as a secondary (what the directory's
+   * site watch does when it answers again), hands over what it may hold that the others lack, and
+   * the new primary resyncs it everywhere. Then a planned switch takes the primary back.
+   */
+  @ParameterizedTest(name = "{0} seed {1}")
+  @MethodSource("trials")
+  void afterAForcedTakeoverTheOldPrimaryReturnsAsASecondaryAndIsResyncedFromTheNewOne(
+      TransferType type, long seed) throws Exception {
+    try (RemoteCopySites sites = RemoteCopySites.withEmbeddedBroker(root, SETTINGS)) {
+      sites.open("portland");
+      sites.open("sanfrancisco");
+      sites.create(
+          RemoteCopySites.group(
+              "v",
+              type,
+              SyncFailurePolicy.MARK_OUT_OF_SYNC,
+              "seattle",
+              "seattle",
+              "portland",
+              "sanfrancisco"),
+          SIZE);
+      String[] args = seattleArgs(sites, "v:" + type + ":1:seattle/v*,portland/v,sanfrancisco/v");
+      Path log = root.resolve("seattle.log");
+      ChildProcess seattle = ChildProcess.start(log, "READY", JVM_OPTIONS, STANDALONE, args);
+      try {
+        TaggedNbdWriter writer = new TaggedNbdWriter(CRASH_AREA, seed, WINDOW);
+        writeUntilKilled(writer, seattle, seed);
+
+        awaitCaughtUp(sites.unit("portland"));
+        CopyVolumeGroupInfo taken =
+            RemoteCopySites.group(
+                    "v",
+                    type,
+                    SyncFailurePolicy.MARK_OUT_OF_SYNC,
+                    "portland",
+                    "seattle",
+                    "portland",
+                    "sanfrancisco")
+                .withPrimary("portland", 2);
+        try (StorageConnection portland = sites.unit("portland").connect();
+            StorageConnection sanfrancisco = sites.unit("sanfrancisco").connect()) {
+          sanfrancisco.defineCopyGroup(taken);
+          portland.defineCopyGroup(taken);
+          writeOutsideTheCrashArea(portland, 2, seed);
+
+          seattle = ChildProcess.start(log, "READY", JVM_OPTIONS, STANDALONE, args);
+          String spec = "v:" + type + ":2:seattle/v,portland/v*,sanfrancisco/v";
+          String defined = seattle.command("define " + spec, Duration.ofSeconds(60), "DEFINED");
+          OutOfSyncRegions handedOver = StandaloneStorage.decode(defined.substring(8).strip());
+          assertFalse(handedOver.isEmpty(), "the old primary hands over its hot regions");
+          portland.defineCopyGroup(taken, handedOver); // what SiteService.bringUp does
+          writeOutsideTheCrashArea(portland, 2, seed + 1);
+
+          awaitInSync(() -> portland.copyGroupStatus("v").toString());
+          portland.synchronizeCache("v", Set.of(), Duration.ofSeconds(60));
+          portland.flush("v");
+          seattle.command("flush v", Duration.ofSeconds(60), "FLUSHED");
+          assertCopiesAgree(sites, "portland", "after the old primary returned");
+          List<String> lost =
+              writer.check(sites.volumeFile("portland", "v"), type == TransferType.SYNC);
+          assertTrue(lost.isEmpty(), () -> "promised writes missing at the new primary: " + lost);
+
+          // A planned switch back to seattle, as a login there would make it.
+          portland.synchronizeCache("v", Set.of(), Duration.ofSeconds(60));
+          CopyVolumeGroupInfo back = taken.withPrimary("seattle", 3);
+          OutOfSyncRegions missed = portland.defineCopyGroup(back, OutOfSyncRegions.NONE);
+          sanfrancisco.defineCopyGroup(back);
+          String encoded = StandaloneStorage.encode(missed);
+          String spec3 = "v:" + type + ":3:seattle/v*,portland/v,sanfrancisco/v";
+          String again =
+              seattle.command(
+                  "define " + spec3 + " " + encoded, Duration.ofSeconds(60), "DEFINED", "FAILED");
+          assertTrue(again.startsWith("DEFINED"), again);
+          awaitInSync(seattle);
+          seattle.command("sync v", Duration.ofSeconds(60), "SYNCED");
+        }
+        seattle.close();
+        assertCopiesAgree(sites, "seattle", "after the planned switch back");
+      } finally {
+        seattle.close();
+      }
+    }
+  }
+
+  private String[] seattleArgs(RemoteCopySites sites, String spec) {
+    return new String[] {
+      "seattle",
+      root.resolve("seattle").toString(),
+      "0",
+      "32",
+      "--volume",
+      "v:" + SIZE,
+      "--group",
+      spec,
+      "--export",
+      "v",
+      "--broker",
+      RemoteCopySites.brokerUrl(sites.brokerPort)
+    };
+  }
+
+  /** Runs the writer against the primary until it is killed at a seeded moment. */
+  private static void writeUntilKilled(TaggedNbdWriter writer, ChildProcess primary, long seed)
+      throws Exception {
+    int port = nbdPort(primary);
+    CompletableFuture<Void> writing =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                writer.run(port, "v", 120_000, 150);
+              } catch (IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    await().atMost(Duration.ofSeconds(60)).until(() -> writer.completedFlushes() >= 3);
+    Thread.sleep(new Random(seed).nextInt(1500)); // the crash's moment, seeded
+    primary.kill();
+    writing.get(60, TimeUnit.SECONDS);
+    assertTrue(writer.flushedAcknowledgements() > 0, "some writes were flushed before the kill");
+  }
+
+  /** Waits until a secondary has applied all the broker still holds for it (nothing moves). */
+  private static void awaitCaughtUp(org.roamstore.storage.engine.StorageControlUnit unit) {
+    long[] last = {-1, System.nanoTime()};
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              try (StorageConnection c = unit.connect()) {
+                CopyGroupStatus.Applied applied = c.copyGroupStatus("v").applied();
+                long now = applied == null ? 0 : applied.durableSequence();
+                if (now != last[0]) {
+                  last[0] = now;
+                  last[1] = System.nanoTime();
+                }
+                return System.nanoTime() - last[1] > TimeUnit.SECONDS.toNanos(1);
+              }
+            });
+  }
+
+  /** Writes at the new primary in the last part of the volume, which the crash writer leaves. */
+  private static void writeOutsideTheCrashArea(StorageConnection primary, long epoch, long seed) {
+    Random random = new Random(seed * 13);
+    for (int i = 0; i < 200; i++) {
+      byte[] data = new byte[4096 * (1 + random.nextInt(4))];
+      random.nextBytes(data);
+      long offset = CRASH_AREA + random.nextLong((SIZE - CRASH_AREA - data.length) / 4096) * 4096;
+      primary.write("v", epoch, offset, data, false);
+    }
+  }
+
+  private static void plannedSwitchToPortland(
+      RemoteCopySites sites, ChildProcess seattle, TransferType type) throws IOException {
+    String next = "v:" + type + ":2:seattle/v,portland/v*,sanfrancisco/v";
+    seattle.command("sync v", Duration.ofSeconds(60), "SYNCED", "FAILED");
+    String defined = seattle.command("define " + next, Duration.ofSeconds(60), "DEFINED", "FAILED");
+    assertTrue(defined.startsWith("DEFINED"), defined);
+    OutOfSyncRegions handedOver = StandaloneStorage.decode(defined.substring(8).strip());
+    assertEquals(OutOfSyncRegions.NONE, handedOver, "a drained primary hands nothing over");
+    CopyVolumeGroupInfo group2 =
+        RemoteCopySites.group(
+                "v",
+                type,
+                SyncFailurePolicy.MARK_OUT_OF_SYNC,
+                "portland",
+                "seattle",
+                "portland",
+                "sanfrancisco")
+            .withPrimary("portland", 2);
+    try (StorageConnection portland = sites.unit("portland").connect();
+        StorageConnection sanfrancisco = sites.unit("sanfrancisco").connect()) {
+      sanfrancisco.defineCopyGroup(group2);
+      portland.defineCopyGroup(group2, handedOver);
+      Random random = new Random(7);
+      for (int i = 0; i < 300; i++) {
+        byte[] data = new byte[4096];
+        random.nextBytes(data);
+        portland.write("v", 2, random.nextLong(SIZE / 4096) * 4096, data, false);
+      }
+      portland.synchronizeCache("v", java.util.Set.of(), Duration.ofSeconds(60));
+      portland.flush("v");
+    }
+  }
+
+  /** Polls the primary's status until every secondary is in sync with nothing pending. */
+  private static void awaitInSync(ChildProcess primary) {
+    awaitInSync(() -> primary.command("status v", Duration.ofSeconds(30), "STATUS", "FAILED"));
+  }
+
+  private static void awaitInSync(java.util.concurrent.Callable<String> status) {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                status
+                        .call()
+                        .split("state=" + CopyGroupStatus.State.IN_SYNC + ", lagWrites=0,", -1)
+                        .length
+                    == 3);
+  }
+
+  private static void assertCopiesAgree(RemoteCopySites sites, String when) throws IOException {
+    assertCopiesAgree(sites, "seattle", when);
+  }
+
+  private static void assertCopiesAgree(RemoteCopySites sites, String primary, String when)
+      throws IOException {
+    String expected = sites.checksum(primary, "v");
+    for (String other : List.of("seattle", "portland", "sanfrancisco")) {
+      assertEquals(
+          expected,
+          sites.checksum(other, "v"),
+          () -> when + ": " + differences(sites, primary, other));
+    }
+  }
+
+  private static String differences(RemoteCopySites sites, String primary, String other) {
+    try {
+      return sites.differences(primary, other, "v");
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static void assertNothingHot(Path activityLog) throws IOException {
+    try (FileChannel file = FileChannel.open(activityLog, StandardOpenOption.READ)) {
+      ByteBuffer all = ByteBuffer.allocate((int) file.size());
+      file.read(all, 0);
+      all.flip().position(8);
+      while (all.hasRemaining()) {
+        assertEquals(0, all.get(), "a clean stop leaves no hot region in " + activityLog);
+      }
+    }
+    assertTrue(Files.exists(activityLog));
+  }
+
+  private static int nbdPort(ChildProcess child) throws IOException {
+    String ready = child.lastLine("READY");
+    return Integer.parseInt(ready.substring(ready.lastIndexOf(':') + 1).strip());
+  }
+}
