@@ -17,6 +17,7 @@ import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.DownReason;
 import org.roamstore.directory.model.VirtualVolume;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 
@@ -100,8 +101,18 @@ public class SiteService {
                 .flatMap(v -> v.copyGroup())
                 .map(CopyVolumeGroupInfo::epoch)
                 .orElse(0L);
-        if (held < group.epoch()) {
-          storage.defineCopyGroup(group);
+        if (held <= group.epoch()) {
+          // Defined again even at its own epoch: a member that was primary when it went away may
+          // hold bytes the others lack (its hot regions, what its secondaries missed). It hands
+          // them over at every definition until it is primary again, and the current primary
+          // resyncs them from its copy to every other member.
+          OutOfSyncRegions handedOver = storage.defineCopyGroup(group, OutOfSyncRegions.NONE);
+          String primary = group.primary().address().storageSystem();
+          if (!handedOver.isEmpty() && !primary.equals(site.storageSystem())) {
+            try (StorageConnection current = sites.connect(primary)) {
+              current.defineCopyGroup(group, handedOver);
+            }
+          }
         }
       } catch (StorageException e) {
         failures.put(volume.name(), e.getMessage());
