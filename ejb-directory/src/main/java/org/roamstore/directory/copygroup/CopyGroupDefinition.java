@@ -1,5 +1,6 @@
 package org.roamstore.directory.copygroup;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -78,13 +79,25 @@ public final class CopyGroupDefinition {
    * @param force whether unreachable members (the old primary included) may be skipped
    * @param exportsAtOldPrimary export names (with their expiry) to re-register at the old primary
    *     if an undo restores it, so its users keep working after a failed switch
+   * @param acceptStale for a forced takeover: the caller named the new primary explicitly and takes
+   *     it even if another surviving member has applied more of the old primary's stream
    */
   public record Request(
       CopyVolumeGroupInfo current,
       String newPrimary,
       Set<String> down,
       boolean force,
-      Map<String, Instant> exportsAtOldPrimary) {
+      Map<String, Instant> exportsAtOldPrimary,
+      boolean acceptStale) {
+
+    public Request(
+        CopyVolumeGroupInfo current,
+        String newPrimary,
+        Set<String> down,
+        boolean force,
+        Map<String, Instant> exportsAtOldPrimary) {
+      this(current, newPrimary, down, force, exportsAtOldPrimary, false);
+    }
 
     public Request {
       down = Set.copyOf(down);
@@ -109,18 +122,29 @@ public final class CopyGroupDefinition {
     private final List<String> changed;
     private final Map<String, String> skipped;
     private final CopyGroupStatus.Applied appliedAtNewPrimary;
+    private final String moreCurrent;
 
     private Switch(
         Request request,
         CopyVolumeGroupInfo group,
         List<String> changed,
         Map<String, String> skipped,
-        CopyGroupStatus.Applied appliedAtNewPrimary) {
+        CopyGroupStatus.Applied appliedAtNewPrimary,
+        String moreCurrent) {
       this.request = request;
       this.group = group;
       this.changed = List.copyOf(changed);
       this.skipped = Map.copyOf(skipped);
       this.appliedAtNewPrimary = appliedAtNewPrimary;
+      this.moreCurrent = moreCurrent;
+    }
+
+    /**
+     * For a forced takeover the caller chose although another surviving member was more current:
+     * which, and by how many writes; empty otherwise.
+     */
+    public Optional<String> moreCurrent() {
+      return Optional.ofNullable(moreCurrent);
     }
 
     public CopyVolumeGroupInfo group() {
@@ -214,9 +238,9 @@ public final class CopyGroupDefinition {
           supply(
               () -> {
                 try (StorageConnection storage = sites.connect(system)) {
-                  // A forced takeover reports how far the new primary got (one question more).
+                  // A forced takeover compares how far each secondary got (one question more).
                   CopyGroupStatus.Applied applied =
-                      request.force() && system.equals(request.newPrimary())
+                      request.force() && !system.equals(oldPrimary)
                           ? appliedQuietly(storage, member)
                           : null;
                   Held held = new Held(system, heldEpoch(storage, member), null, null, applied);
@@ -240,6 +264,7 @@ public final class CopyGroupDefinition {
     Map<String, String> unreachable = new LinkedHashMap<>();
     Map<String, Long> epochs = new LinkedHashMap<>();
     CopyGroupStatus.Applied appliedAtNewPrimary = null;
+    Map<String, CopyGroupStatus.Applied> appliedBySecondary = new LinkedHashMap<>();
     StorageException refusal = null;
     String refusedAt = null;
     for (CompletableFuture<Held> answer : asked) {
@@ -254,7 +279,7 @@ public final class CopyGroupDefinition {
       } else {
         epochs.put(held.system(), held.epoch());
         if (held.applied() != null) {
-          appliedAtNewPrimary = held.applied();
+          appliedBySecondary.put(held.system(), held.applied());
         }
       }
     }
@@ -303,6 +328,14 @@ public final class CopyGroupDefinition {
               + "); a switch must reach every member unless it is forced",
           Map.of("site", first));
     }
+    String moreCurrent = null;
+    if (request.force() && unreachable.containsKey(oldPrimary)) {
+      // A takeover without the old primary: its stream is cut where each secondary got. Let them
+      // apply what the broker still holds of it first, then take the one that got furthest.
+      appliedBySecondary = caughtUp(current, appliedBySecondary.keySet(), appliedBySecondary);
+      moreCurrent = moreCurrentThanNewPrimary(request, appliedBySecondary);
+    }
+    appliedAtNewPrimary = appliedBySecondary.get(request.newPrimary());
     if (drainFailure != null) {
       throw new DirectoryException(
           ErrorCode.SWITCH_FAILED,
@@ -372,7 +405,12 @@ public final class CopyGroupDefinition {
     }
     List<String> inOrder = order.stream().filter(changed::contains).toList();
     return new Switch(
-        request, next, inOrder, unreachable, unreachable.isEmpty() ? null : appliedAtNewPrimary);
+        request,
+        next,
+        inOrder,
+        unreachable,
+        unreachable.isEmpty() ? null : appliedAtNewPrimary,
+        moreCurrent);
   }
 
   /** What defining the group at one member gave: what it handed over, or why it failed. */
@@ -449,6 +487,115 @@ public final class CopyGroupDefinition {
       }
       throw e;
     }
+  }
+
+  // A secondary has caught up with what the broker held of a dead primary's stream once its
+  // position stays still this long; it is given at most CATCH_UP_MAX to get there.
+  static final Duration CATCH_UP_QUIET = Duration.ofMillis(300);
+  static final Duration CATCH_UP_MAX = Duration.ofSeconds(10);
+
+  /**
+   * Asks the secondaries again until none has moved for {@link #CATCH_UP_QUIET} (at most {@link
+   * #CATCH_UP_MAX}): what the dead primary committed to the broker before it died still reaches
+   * them, and a flushed ASYNC write is among it. Returns the last positions.
+   */
+  private Map<String, CopyGroupStatus.Applied> caughtUp(
+      CopyVolumeGroupInfo current,
+      Set<String> secondaries,
+      Map<String, CopyGroupStatus.Applied> first) {
+    Map<String, CopyGroupStatus.Applied> last = new LinkedHashMap<>(first);
+    long deadline = System.nanoTime() + CATCH_UP_MAX.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(CATCH_UP_QUIET.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      boolean moved = false;
+      for (String system : secondaries) {
+        CopyGroupMember member = current.memberAt(system).orElseThrow();
+        CopyGroupStatus.Applied now;
+        try (StorageConnection storage = sites.connect(system)) {
+          now = appliedQuietly(storage, member);
+        } catch (RuntimeException e) {
+          now = null; // gone meanwhile: its last answer stands
+        }
+        if (now != null && !now.equals(last.get(system))) {
+          last.put(system, now);
+          moved = true;
+        }
+      }
+      if (!moved) {
+        break;
+      }
+    }
+    return last;
+  }
+
+  /**
+   * Refuses a forced takeover by a secondary that applied less of the old primary's stream than
+   * another surviving one (what only the other has would be lost), unless the caller named it
+   * explicitly; then returns which was more current, for the record.
+   */
+  private static String moreCurrentThanNewPrimary(
+      Request request, Map<String, CopyGroupStatus.Applied> applied) {
+    CopyGroupStatus.Applied chosen = applied.get(request.newPrimary());
+    String best = null;
+    for (Map.Entry<String, CopyGroupStatus.Applied> e : applied.entrySet()) {
+      if (!e.getKey().equals(request.newPrimary())
+          && isAhead(e.getValue(), chosen)
+          && (best == null || isAhead(e.getValue(), applied.get(best)))) {
+        best = e.getKey();
+      }
+    }
+    if (best == null) {
+      return null;
+    }
+    CopyGroupStatus.Applied better = applied.get(best);
+    String behind =
+        chosen == null
+            ? "reports no position in it"
+            : chosen.fromEpoch() < better.fromEpoch()
+                ? "has only the stream of epoch " + chosen.fromEpoch()
+                : "is " + (better.sequence() - chosen.sequence()) + " writes behind";
+    String text =
+        best
+            + " applied the old primary's stream up to write "
+            + better.sequence()
+            + " of epoch "
+            + better.fromEpoch()
+            + "; "
+            + request.newPrimary()
+            + " "
+            + behind;
+    if (!request.acceptStale()) {
+      throw new DirectoryException(
+          ErrorCode.STALE_COPY,
+          "a forced takeover by "
+              + request.newPrimary()
+              + " would lose writes: "
+              + text
+              + ". Take over at "
+              + best
+              + ", or name "
+              + request.newPrimary()
+              + " explicitly to accept the loss",
+          Map.of("site", best, "behind", behind));
+    }
+    return text;
+  }
+
+  private static boolean isAhead(CopyGroupStatus.Applied a, CopyGroupStatus.Applied b) {
+    if (a == null) {
+      return false;
+    }
+    if (b == null) {
+      return true;
+    }
+    return a.fromEpoch() != b.fromEpoch()
+        ? a.fromEpoch() > b.fromEpoch()
+        : a.sequence() > b.sequence();
   }
 
   /** What a secondary's control unit applied of the group's stream; null if it cannot say. */

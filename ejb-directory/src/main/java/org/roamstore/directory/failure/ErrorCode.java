@@ -33,6 +33,8 @@ public enum ErrorCode {
   TOKEN_EXPIRED(Kind.UNAUTHENTICATED),
   /** The access was granted at an epoch the copy group has left; log in again. */
   STALE_EPOCH(Kind.CONFLICT),
+  /** A forced takeover would promote a copy less current than another surviving one. */
+  STALE_COPY(Kind.CONFLICT),
   /** A byte range that is empty or reaches past the end of the volume. */
   RANGE_NOT_SATISFIABLE(Kind.RANGE),
   /** Too many failed sign-ins for this user; wait (details.retryAfterSeconds) and try again. */

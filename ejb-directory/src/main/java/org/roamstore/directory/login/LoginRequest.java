@@ -6,7 +6,9 @@ import jakarta.validation.constraints.Size;
 /**
  * Step 800 of Fig. 8: who logs in, to which virtual volume, through which network interface. When
  * the network interface is not named, the client's address picks it (the interface whose ranges
- * cover it).
+ * cover it). {@code force} allows a takeover without an unreachable primary; {@code forceAt} names
+ * the data center the caller takes over at even if another surviving copy is more current (it must
+ * be the one the login picks).
  */
 public record LoginRequest(
     @NotBlank @Size(max = 64) String user,
@@ -14,7 +16,18 @@ public record LoginRequest(
     @NotBlank @Size(max = 128) String volume,
     @Size(max = 128) String networkInterface,
     @Size(max = 64) String clientAddress,
-    Boolean force) {
+    Boolean force,
+    @Size(max = 64) String forceAt) {
+
+  public LoginRequest(
+      String user,
+      String password,
+      String volume,
+      String networkInterface,
+      String clientAddress,
+      Boolean force) {
+    this(user, password, volume, networkInterface, clientAddress, force, null);
+  }
 
   public boolean forced() {
     return Boolean.TRUE.equals(force);
@@ -25,7 +38,7 @@ public record LoginRequest(
    * claim of its address is never taken.
    */
   public LoginRequest fromAddress(String seenAddress) {
-    return new LoginRequest(user, password, volume, networkInterface, seenAddress, force);
+    return new LoginRequest(user, password, volume, networkInterface, seenAddress, force, forceAt);
   }
 
   @Override

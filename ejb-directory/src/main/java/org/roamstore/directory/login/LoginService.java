@@ -199,6 +199,7 @@ public class LoginService {
     }
 
     boolean forced = decision.outcome() == Outcome.FORCED_TAKEOVER;
+    boolean acceptStale = acceptsStaleCopy(request, target);
     long switchStarted = System.nanoTime();
     CopyGroupDefinition.Switch done =
         definition.switchPrimary(
@@ -209,7 +210,8 @@ public class LoginService {
                 request.forced(),
                 active.stream()
                     .filter(g -> g.dataCenter().equals(primary.dataCenter()))
-                    .collect(Collectors.toMap(AccessGrant::exportName, AccessGrant::expiresAt))));
+                    .collect(Collectors.toMap(AccessGrant::exportName, AccessGrant::expiresAt)),
+                acceptStale));
     // Reported to the user and to metrics: the time the primary was moving, drain included.
     Duration switchTook = Duration.ofNanos(System.nanoTime() - switchStarted);
     // The switch may have had to skip an unreachable old primary only because it was forced.
@@ -485,11 +487,40 @@ public class LoginService {
    * A forced takeover cannot drain the old primary: what it accepted that the new primary had not
    * applied may be lost. The new primary says how far it got in the old primary's stream.
    */
+  /**
+   * Whether the caller named the data center the login takes over at ({@code forceAt}): then a copy
+   * less current than another surviving one is taken all the same, and recorded as such.
+   */
+  private static boolean acceptsStaleCopy(LoginRequest request, RealVolumeInfo target) {
+    String at = request.forceAt();
+    if (at == null || at.isBlank()) {
+      return false;
+    }
+    if (!request.forced()) {
+      throw new DirectoryException(
+          ErrorCode.VALIDATION_FAILED, "forceAt is for a forced takeover: set force too");
+    }
+    if (!at.equalsIgnoreCase(target.dataCenter().name())) {
+      throw new DirectoryException(
+          ErrorCode.VALIDATION_FAILED,
+          "forceAt "
+              + at
+              + " is not the data center this login takes over at ("
+              + target.dataCenter().name()
+              + ", the nearest to the network interface)");
+    }
+    return true;
+  }
+
   private static String possibleLoss(
       VirtualVolume volume, String previous, CopyGroupDefinition.Switch done) {
     if (done.skipped().isEmpty()) {
       return "nothing: every member was reached";
     }
+    String stale =
+        done.moreCurrent()
+            .map(m -> "; taken although a more current copy survived, as asked: " + m)
+            .orElse("");
     String lost =
         volume.transferType() == TransferType.SYNC
             ? "nothing acknowledged while the new primary was in sync (SYNC); writes in flight at "
@@ -511,7 +542,7 @@ public class LoginService {
                         + a.durableSequence()
                         + " on disk)")
             .orElse("unknown (the new primary did not report it)");
-    return lost + "; last write known applied at the new primary: " + applied;
+    return lost + "; last write known applied at the new primary: " + applied + stale;
   }
 
   /** Storage was switched before the commit; if the commit fails, put storage back. */

@@ -205,6 +205,54 @@ class CopyGroupDefinitionTest {
   }
 
   @Test
+  void aForcedTakeoverRefusesACopyLessCurrentThanAnotherSurvivorUnlessNamedExplicitly() {
+    portland.unreachable = true;
+    seattle.applied = new CopyGroupStatus.Applied(3, 41, 40);
+    sf.applied = new CopyGroupStatus.Applied(3, 57, 57);
+
+    DirectoryException e =
+        assertThrows(
+            DirectoryException.class, () -> definition.switchPrimary(toSeattle(true, Set.of())));
+    assertEquals(ErrorCode.STALE_COPY, e.code());
+    assertTrue(e.getMessage().contains("Take over at sanfrancisco"), e.getMessage());
+    assertTrue(e.getMessage().contains("16 writes behind"), e.getMessage());
+    assertEquals(3, seattle.epoch(VOL), "nothing changed");
+    assertEquals(3, sf.epoch(VOL), "nothing changed");
+
+    CopyGroupDefinition.Switch forced =
+        definition.switchPrimary(
+            new CopyGroupDefinition.Request(current, "seattle", Set.of(), true, Map.of(), true));
+    assertEquals(4, forced.epoch());
+    assertTrue(forced.moreCurrent().orElseThrow().contains("sanfrancisco"));
+    assertTrue(seattle.primaryHere(VOL));
+  }
+
+  @Test
+  void aForcedTakeoverByTheMostCurrentCopyGoesThroughAfterItCaughtUp() throws Exception {
+    portland.unreachable = true;
+    seattle.applied = new CopyGroupStatus.Applied(3, 41, 40);
+    sf.applied = new CopyGroupStatus.Applied(3, 45, 45);
+    // What the broker still held of the dead primary's stream reaches seattle meanwhile.
+    Thread catchingUp =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(100);
+              } catch (InterruptedException e) {
+                return;
+              }
+              seattle.applied = new CopyGroupStatus.Applied(3, 60, 60);
+            });
+    catchingUp.start();
+
+    CopyGroupDefinition.Switch forced = definition.switchPrimary(toSeattle(true, Set.of()));
+    catchingUp.join();
+
+    assertEquals(Optional.of(new CopyGroupStatus.Applied(3, 60, 60)), forced.appliedAtNewPrimary());
+    assertTrue(forced.moreCurrent().isEmpty(), "seattle got furthest once it had caught up");
+  }
+
+  @Test
   void aSiteMarkedDownIsNotContacted() {
     DirectoryException e =
         assertThrows(

@@ -45,7 +45,7 @@ public final class FakeStorage implements StorageConnection {
   public final List<Set<String>> synchronizations = new ArrayList<>();
 
   /** What this unit reports it applied as a secondary; null: it reports nothing. */
-  public CopyGroupStatus.Applied applied;
+  public volatile CopyGroupStatus.Applied applied;
 
   /** What this unit took over as it became primary, per volume. */
   public final Map<String, OutOfSyncRegions> inherited = new HashMap<>();

@@ -140,7 +140,8 @@ public class LoginServlet extends HttpServlet {
         string(body, "volume"),
         string(body, "networkInterface"),
         null,
-        force(body));
+        force(body),
+        string(body, "forceAt"));
   }
 
   private static String string(JsonObject body, String name) {
