@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The crash harness as a soak: PrimaryCrashTest with TRIALS seeds per transfer type and scenario
+# (restart as primary; forced takeover and return of the old primary), each trial a SIGKILL of the
+# primary's JVM during tagged NBD writes with FLUSH every 150 ms. README's test command runs 2.
+#   bench/crash-soak.sh            (TRIALS=5: 20 trials in all)
+# Prints one line per scenario and transfer type: trials, diverged or lost, time per trial; exits
+# non-zero if any trial failed (its assertion is in the surefire report named at the end).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TRIALS=${TRIALS:-5}
+REPORT=$ROOT/storage-connector/storage-engine/target/surefire-reports/TEST-org.roamstore.storage.replication.PrimaryCrashTest.xml
+
+command -v mvn >/dev/null || { echo "missing mvn" >&2; exit 1; }
+rm -f "$REPORT"
+mkdir -p "$ROOT/bench/target"
+status=0
+(cd "$ROOT" && mvn -B -ntp -q -pl storage-connector/storage-engine -am test \
+  -Dtest=PrimaryCrashTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Droamstore.crash.trials="$TRIALS" -Dspotless.check.skip=true -Dspotless.apply.skip=true) \
+  > "$ROOT/bench/target/crash-soak.log" 2>&1 || status=$?
+[ -f "$REPORT" ] || { echo "no report; see bench/target/crash-soak.log" >&2; exit 1; }
+python3 - "$REPORT" "$TRIALS" <<'PY'
+import sys, re, xml.etree.ElementTree as ET
+cases = ET.parse(sys.argv[1]).getroot().findall("testcase")
+rows = {}
+for c in cases:
+    scenario = "restart as primary" if c.get("name").startswith("aPrimaryKilled") else "forced takeover, old primary returns"
+    m = re.search(r"(ASYNC|SYNC) seed (\d+)", c.get("name"))
+    key = (scenario, m.group(1) if m else "?")
+    r = rows.setdefault(key, [0, 0, 0.0])
+    r[0] += 1
+    r[1] += 1 if (c.find("failure") is not None or c.find("error") is not None) else 0
+    r[2] += float(c.get("time", "0"))
+print(f"| scenario | transfer | trials | failed | s per trial |")
+print(f"| --- | --- | ---: | ---: | ---: |")
+for (scenario, transfer), (n, failed, seconds) in sorted(rows.items()):
+    print(f"| {scenario} | {transfer} | {n} | {failed} | {seconds / max(n, 1):.1f} |")
+PY
+exit $status
