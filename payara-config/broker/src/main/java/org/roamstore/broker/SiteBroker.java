@@ -1,13 +1,21 @@
 package org.roamstore.broker;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.journal.impl.JournalImpl;
+import org.apache.activemq.artemis.core.postoffice.QueueBinding;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
@@ -16,7 +24,38 @@ public final class SiteBroker implements AutoCloseable {
   /** More than a secondary applies between two checkpoints (64 MiB) plus its consumer window. */
   static final int MAX_READ_PAGE_BYTES = 96 << 20;
 
+  /** Artemis's default journal file size, stated because the bound below is made of it. */
+  static final int JOURNAL_FILE_BYTES = 10 << 20;
+
+  /**
+   * Journal files kept for reuse once their records are dead; files beyond these are deleted.
+   * Artemis keeps every file by default, so a backlog's journal stayed on disk after it was
+   * consumed. 20 files cover the journal of a busy site at steady state (per secondary up to a 64
+   * MiB checkpoint plus the consumer window not yet acknowledged, two secondaries, and files that
+   * still hold one live record), so steady writing reuses files instead of creating and
+   * zero-filling new ones.
+   */
+  static final int JOURNAL_POOL_FILES = 20;
+
+  /**
+   * What the data directory comes back under once no queue holds a durable message: the pooled
+   * journal files, the file being written, and the bindings journal (two 1 MiB files); paging and
+   * large message files are deleted once consumed.
+   */
+  static final long SETTLED_DATA_BYTES = (JOURNAL_POOL_FILES + 1L) * JOURNAL_FILE_BYTES + (2 << 20);
+
+  /** How often an idle broker checks whether its journal holds files beyond the pool. */
+  static final Duration TIDY_PERIOD = Duration.ofSeconds(5);
+
   private final EmbeddedActiveMQ embedded = new EmbeddedActiveMQ();
+  private final ScheduledExecutorService tidier =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "roamstore-broker-journal-tidier");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private long lastFileId = -1;
 
   private SiteBroker() {}
 
@@ -42,7 +81,58 @@ public final class SiteBroker implements AutoCloseable {
     SiteBroker broker = new SiteBroker();
     broker.embedded.setConfiguration(config);
     broker.embedded.start();
+    broker.tidier.scheduleWithFixedDelay(
+        broker::tidy, TIDY_PERIOD.toMillis(), TIDY_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     return broker;
+  }
+
+  /**
+   * Gives the space of a consumed backlog back. Artemis reclaims journal files only when it moves
+   * to a new file, so after a secondary has caught up (acknowledgements are small records) the
+   * files of the backlog stayed until about 10 MiB more had been written; files that still hold one
+   * live record (a duplicate id of a bridge, a page counter) stay until a compaction. So when the
+   * journal has not moved on for a period, holds more files than the pool, and no queue holds more
+   * than a file's worth of durable messages, this compacts it: it rewrites the few live records to
+   * a new file and frees all others, so what a busy journal (or a real backlog) holds is never
+   * copied.
+   */
+  private void tidy() {
+    try {
+      ActiveMQServer server = embedded.getActiveMQServer();
+      if (server == null
+          || !server.isActive()
+          || !(server.getStorageManager().getMessageJournal() instanceof JournalImpl journal)) {
+        return;
+      }
+      long fileId = journal.getCurrentFile() == null ? -1 : journal.getCurrentFile().getFileID();
+      boolean quiet = fileId == lastFileId;
+      lastFileId = fileId;
+      int files =
+          journal.getDataFilesCount()
+              + journal.getFreeFilesCount()
+              + journal.getOpenedFilesCount()
+              + 1;
+      if (!quiet
+          || files <= JOURNAL_POOL_FILES
+          || queuedDurableBytes(server) > JOURNAL_FILE_BYTES) {
+        return;
+      }
+      journal.scheduleCompactAndBlock(60);
+    } catch (Exception e) {
+      // Space only: the next period tries again.
+      System.err.println("broker journal tidy-up failed: " + e);
+    }
+  }
+
+  private static long queuedDurableBytes(ActiveMQServer server) {
+    return server
+        .getPostOffice()
+        .getAllBindings()
+        .filter(QueueBinding.class::isInstance)
+        .map(binding -> ((QueueBinding) binding).getQueue())
+        .filter(Queue::isDurable)
+        .mapToLong(Queue::getDurablePersistentSize)
+        .sum();
   }
 
   static Configuration configuration(Path data, String host, int port) {
@@ -57,6 +147,8 @@ public final class SiteBroker implements AutoCloseable {
     // (default 3.3 ms) before it writes and forces them: every commit waits that long.
     config.setJournalBufferSize_NIO(2 << 20);
     config.setJournalBufferTimeout_NIO(500_000);
+    config.setJournalFileSize(JOURNAL_FILE_BYTES);
+    config.setJournalPoolFiles(JOURNAL_POOL_FILES);
     config.setJournalDirectory(data.resolve("journal").toString());
     config.setBindingsDirectory(data.resolve("bindings").toString());
     config.setPagingDirectory(data.resolve("paging").toString());
@@ -109,6 +201,8 @@ public final class SiteBroker implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    tidier.shutdownNow();
+    tidier.awaitTermination(70, TimeUnit.SECONDS);
     embedded.stop();
   }
 }

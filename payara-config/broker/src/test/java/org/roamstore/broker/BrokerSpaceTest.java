@@ -1,0 +1,127 @@
+package org.roamstore.broker;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientProducer;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The broker's disk space after an ASYNC backlog has been consumed. */
+class BrokerSpaceTest {
+  private static final String QUEUE = "roamstore.replication.data.portland";
+  private static final int BATCH_BYTES = 1 << 20;
+  private static final int BATCHES = 320;
+
+  @Test
+  void theDataDirectoryShrinksBackOnceABacklogIsConsumed(@TempDir Path data) throws Exception {
+    int port = freePort();
+    try (SiteBroker broker = SiteBroker.start(data, "127.0.0.1", port);
+        ServerLocator locator = locator(port);
+        ClientSessionFactory factory = locator.createSessionFactory()) {
+      try (ClientSession session = factory.createSession(false, false)) {
+        session.createQueue(
+            QueueConfiguration.of(QUEUE).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+        // As the primary's send process ships ASYNC write data: persistent batches of 1 MiB,
+        // committed a few at a time, while no secondary consumes them.
+        ClientProducer producer = session.createProducer(QUEUE);
+        byte[] body = new byte[BATCH_BYTES - 1024];
+        for (int i = 0; i < BATCHES; i++) {
+          body[0] = (byte) i;
+          ClientMessage message = session.createMessage(true);
+          message.getBodyBuffer().writeBytes(body);
+          producer.send(message);
+          if (i % 8 == 7) {
+            session.commit();
+          }
+        }
+        session.commit();
+      }
+      Map<String, Long> backlog = sizes(data);
+      System.out.println("broker data with a backlog of " + BATCHES + " MiB: " + backlog);
+
+      // The secondary catches up, acknowledging each batch on its own.
+      try (ClientSession session = factory.createSession(true, true)) {
+        ClientConsumer consumer = session.createConsumer(QUEUE);
+        session.start();
+        for (int i = 0; i < BATCHES; i++) {
+          ClientMessage message = consumer.receive(10_000);
+          assertTrue(message != null, "batch " + i + " is delivered");
+          message.individualAcknowledge();
+        }
+        assertEquals(null, consumer.receiveImmediate(), "nothing is left");
+      }
+
+      long started = System.nanoTime();
+      try {
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(250))
+            .until(() -> total(sizes(data)) <= SiteBroker.SETTLED_DATA_BYTES);
+      } finally {
+        System.out.printf(
+            "broker data after the backlog was consumed (%.1f s later): %s%n",
+            (System.nanoTime() - started) / 1e9, sizes(data));
+      }
+    }
+  }
+
+  /** Bytes under each directory of the broker's data directory. */
+  private static Map<String, Long> sizes(Path data) throws IOException {
+    Map<String, Long> sizes = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(data)) {
+      files
+          .filter(Files::isRegularFile)
+          .forEach(
+              file -> {
+                Path relative = data.relativize(file);
+                String top = relative.getNameCount() > 1 ? relative.getName(0).toString() : ".";
+                try {
+                  sizes.merge(top, Files.size(file), Long::sum);
+                } catch (IOException e) {
+                  // A journal file the broker deleted between the listing and its size.
+                  if (Files.exists(file)) {
+                    throw new UncheckedIOException(e);
+                  }
+                }
+              });
+    }
+    return sizes;
+  }
+
+  private static long total(Map<String, Long> sizes) {
+    return sizes.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private static ServerLocator locator(int port) throws Exception {
+    // Like the storage engine's client: a 1 MiB batch stays an ordinary message.
+    return ActiveMQClient.createServerLocator("tcp://127.0.0.1:" + port)
+        .setMinLargeMessageSize(4 << 20)
+        .setConsumerWindowSize(8 << 20)
+        .setProducerWindowSize(8 << 20);
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
