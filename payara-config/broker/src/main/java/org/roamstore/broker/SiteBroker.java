@@ -19,7 +19,18 @@ import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 
-/** An embedded Artemis broker with its journal, bindings and paging under one directory. */
+/**
+ * An embedded Artemis broker with its journal, bindings and paging under one directory.
+ *
+ * <p>Disk space: while a secondary lags, its write data waits here, in the journal (10 MiB files)
+ * up to the broker's global memory limit (half its heap by default) and in paging files beyond it;
+ * the journal then grows without a bound of its own. Once no queue holds more than a file's worth
+ * of durable messages, the directory comes back within one {@link #TIDY_PERIOD} of the journal
+ * going quiet to at most {@link #SETTLED_DATA_BYTES} (212 MiB): the {@link #JOURNAL_POOL_FILES}
+ * (20) journal files kept for reuse and the one being written, 10 MiB each, and the bindings
+ * journal (2 MiB). Paging files are deleted as their messages are consumed, and write data never
+ * becomes a large message file (batches are under the clients' 4 MiB threshold).
+ */
 public final class SiteBroker implements AutoCloseable {
   /** More than a secondary applies between two checkpoints (64 MiB) plus its consumer window. */
   static final int MAX_READ_PAGE_BYTES = 96 << 20;
@@ -78,6 +89,10 @@ public final class SiteBroker implements AutoCloseable {
       config.setName("roamstore-" + site);
       SiteBridges.configure(config, site, peers);
     }
+    return start(config);
+  }
+
+  static SiteBroker start(Configuration config) throws Exception {
     SiteBroker broker = new SiteBroker();
     broker.embedded.setConfiguration(config);
     broker.embedded.start();

@@ -22,6 +22,7 @@ import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.apache.activemq.artemis.core.config.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,12 +30,39 @@ import org.junit.jupiter.api.io.TempDir;
 class BrokerSpaceTest {
   private static final String QUEUE = "roamstore.replication.data.portland";
   private static final int BATCH_BYTES = 1 << 20;
-  private static final int BATCHES = 320;
 
   @Test
-  void theDataDirectoryShrinksBackOnceABacklogIsConsumed(@TempDir Path data) throws Exception {
+  void theJournalShrinksBackOnceABacklogIsConsumed(@TempDir Path data) throws Exception {
     int port = freePort();
-    try (SiteBroker broker = SiteBroker.start(data, "127.0.0.1", port);
+    Map<String, Long> settled =
+        backlogThenCatchUp(data, SiteBroker.configuration(data, "127.0.0.1", port), port, 320);
+    assertTrue(settled.getOrDefault("journal", 0L) > 0, "the journal is measured: " + settled);
+  }
+
+  @Test
+  void theBoundIsTheOneTheReadmeStates() {
+    assertEquals(212L << 20, SiteBroker.SETTLED_DATA_BYTES);
+  }
+
+  @Test
+  void pagedWriteDataIsDeletedOnceConsumed(@TempDir Path data) throws Exception {
+    int port = freePort();
+    // A broker whose heap is small: most of the backlog goes to paging instead of memory.
+    Configuration config = SiteBroker.configuration(data, "127.0.0.1", port);
+    config.setGlobalMaxSize(32 << 20);
+    Map<String, Long> settled = backlogThenCatchUp(data, config, port, 160);
+    assertTrue(
+        settled.getOrDefault("paging", 0L) < 1 << 20,
+        "no page file is left once everything is consumed: " + settled);
+  }
+
+  /**
+   * Sends a backlog of persistent 1 MiB batches, consumes it and awaits the data directory under
+   * the bound; returns the sizes it measured last.
+   */
+  private static Map<String, Long> backlogThenCatchUp(
+      Path data, Configuration config, int port, int batches) throws Exception {
+    try (SiteBroker broker = SiteBroker.start(config);
         ServerLocator locator = locator(port);
         ClientSessionFactory factory = locator.createSessionFactory()) {
       try (ClientSession session = factory.createSession(false, false)) {
@@ -44,7 +72,7 @@ class BrokerSpaceTest {
         // committed a few at a time, while no secondary consumes them.
         ClientProducer producer = session.createProducer(QUEUE);
         byte[] body = new byte[BATCH_BYTES - 1024];
-        for (int i = 0; i < BATCHES; i++) {
+        for (int i = 0; i < batches; i++) {
           body[0] = (byte) i;
           ClientMessage message = session.createMessage(true);
           message.getBodyBuffer().writeBytes(body);
@@ -56,13 +84,13 @@ class BrokerSpaceTest {
         session.commit();
       }
       Map<String, Long> backlog = sizes(data);
-      System.out.println("broker data with a backlog of " + BATCHES + " MiB: " + backlog);
+      System.out.println("broker data with a backlog of " + batches + " MiB: " + backlog);
 
       // The secondary catches up, acknowledging each batch on its own.
       try (ClientSession session = factory.createSession(true, true)) {
         ClientConsumer consumer = session.createConsumer(QUEUE);
         session.start();
-        for (int i = 0; i < BATCHES; i++) {
+        for (int i = 0; i < batches; i++) {
           ClientMessage message = consumer.receive(10_000);
           assertTrue(message != null, "batch " + i + " is delivered");
           message.individualAcknowledge();
@@ -81,6 +109,7 @@ class BrokerSpaceTest {
             "broker data after the backlog was consumed (%.1f s later): %s%n",
             (System.nanoTime() - started) / 1e9, sizes(data));
       }
+      return sizes(data);
     }
   }
 
