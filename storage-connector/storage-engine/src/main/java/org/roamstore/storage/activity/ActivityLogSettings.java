@@ -12,22 +12,28 @@ import java.time.Duration;
  *     for a cooling round
  * @param coolInterval how often regions not written since the last round are cooled (each round
  *     flushes the volume and waits for the secondaries' disks)
+ * @param enabled false only to measure what the log costs: writes then record nothing, and a crash
+ *     of the primary leaves its copies different without anyone knowing
  */
-public record ActivityLogSettings(int regionBytes, int maxHotRegions, Duration coolInterval) {
+public record ActivityLogSettings(
+    int regionBytes, int maxHotRegions, Duration coolInterval, boolean enabled) {
   public static final String REGION_MIB_PROPERTY = "roamstore.activity.regionMiB";
   public static final String MAX_HOT_PROPERTY = "roamstore.activity.maxHotRegions";
   public static final String COOL_MILLIS_PROPERTY = "roamstore.activity.coolMillis";
+  public static final String ENABLED_PROPERTY = "roamstore.activity.enabled";
 
   public static final ActivityLogSettings DEFAULTS =
       new ActivityLogSettings(
           ActivityLog.DEFAULT_REGION_BYTES,
           ActivityLog.DEFAULT_MAX_HOT_REGIONS,
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(5),
+          true);
 
   public static ActivityLogSettings fromSystemProperties() {
     return new ActivityLogSettings(
         Integer.getInteger(REGION_MIB_PROPERTY, DEFAULTS.regionBytes >> 20) << 20,
         Integer.getInteger(MAX_HOT_PROPERTY, DEFAULTS.maxHotRegions),
-        Duration.ofMillis(Long.getLong(COOL_MILLIS_PROPERTY, DEFAULTS.coolInterval.toMillis())));
+        Duration.ofMillis(Long.getLong(COOL_MILLIS_PROPERTY, DEFAULTS.coolInterval.toMillis())),
+        !"false".equalsIgnoreCase(System.getProperty(ENABLED_PROPERTY)));
   }
 }

@@ -94,7 +94,7 @@ public final class StorageControlUnit implements AutoCloseable {
     this.exports = new ExportRegistry(dir.resolve("exports.log"));
     this.cache = new CacheMemory(config.cacheBytes());
     this.sender = sender;
-    this.writes = new WriteRequestExecution(sender);
+    this.writes = new WriteRequestExecution(sender, activitySettings.enabled());
     this.cooling =
         new ActivityCooling(
             volumes.values(), sender, activitySettings.coolInterval(), COOLING_ROUND_TIMEOUT);

@@ -23,9 +23,11 @@ final class WriteRequestExecution {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final WriteDataSender sender;
+  private final boolean activityLog;
 
-  WriteRequestExecution(WriteDataSender sender) {
+  WriteRequestExecution(WriteDataSender sender, boolean activityLog) {
     this.sender = sender;
+    this.activityLog = activityLog;
   }
 
   CompletableFuture<Void> write(HostedVolume volume, long epoch, long offset, ByteBuffer data) {
@@ -49,7 +51,8 @@ final class WriteRequestExecution {
       // they are sent, or two overlapping writes in flight could end differently at each copy.
       Lock order = group.members().size() > 1 ? volume.writeOrder : null;
       // Hot before the bytes can reach the cache: a crash from here on resyncs these regions.
-      ActivityLog.Ticket hot = order != null ? volume.activity.begin(offset, length) : null;
+      ActivityLog.Ticket hot =
+          order != null && activityLog ? volume.activity.begin(offset, length) : null;
       if (order != null) {
         order.lock();
       }
@@ -66,7 +69,9 @@ final class WriteRequestExecution {
       } finally {
         if (order != null) {
           order.unlock();
-          volume.activity.end(hot);
+          if (hot != null) {
+            volume.activity.end(hot);
+          }
         }
       }
     } finally {
