@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The crash harness as a soak: PrimaryCrashTest with TRIALS seeds per transfer type and scenario
 # (restart as primary; forced takeover and return of the old primary), each trial a SIGKILL of the
-# primary's JVM during tagged NBD writes with FLUSH every 150 ms. README's test command runs 2.
+# primary's JVM during tagged NBD writes with FLUSH every 150 ms. README's test command runs 1.
 #   bench/crash-soak.sh            (TRIALS=5: 20 trials in all)
 # Prints one line per scenario and transfer type: trials, diverged or lost, time per trial; exits
 # non-zero if any trial failed (its assertion is in the surefire report named at the end).
@@ -26,8 +26,10 @@ cases = ET.parse(sys.argv[1]).getroot().findall("testcase")
 rows = {}
 for c in cases:
     scenario = "restart as primary" if c.get("name").startswith("aPrimaryKilled") else "forced takeover, old primary returns"
-    m = re.search(r"(ASYNC|SYNC) seed (\d+)", c.get("name"))
-    key = (scenario, m.group(1) if m else "?")
+    # Surefire names a trial by its index: seeds 1..TRIALS of ASYNC, then of SYNC.
+    m = re.search(r"\[(\d+)\]", c.get("name"))
+    transfer = "ASYNC" if m and int(m.group(1)) <= int(sys.argv[2]) else "SYNC"
+    key = (scenario, transfer)
     r = rows.setdefault(key, [0, 0, 0.0])
     r[0] += 1
     r[1] += 1 if (c.find("failure") is not None or c.find("error") is not None) else 0
