@@ -204,9 +204,10 @@ public final class CopyGroupDefinition {
       Long epoch,
       String unreachable,
       StorageException refused,
-      CopyGroupStatus.Applied applied) {
+      CopyGroupStatus.Applied applied,
+      long sizeBytes) {
     Held(String system, Long epoch, String unreachable, StorageException refused) {
-      this(system, epoch, unreachable, refused, null);
+      this(system, epoch, unreachable, refused, null, 0);
     }
   }
 
@@ -243,7 +244,15 @@ public final class CopyGroupDefinition {
                       request.force() && !system.equals(oldPrimary)
                           ? appliedQuietly(storage, member)
                           : null;
-                  Held held = new Held(system, heldEpoch(storage, member), null, null, applied);
+                  VolumeInfo volume = memberVolume(storage, member);
+                  Held held =
+                      new Held(
+                          system,
+                          heldEpoch(volume, member),
+                          null,
+                          null,
+                          applied,
+                          volume.sizeBytes());
                   if (drainHere) {
                     drainResult.complete(
                         drainQuietly(storage, current, held.epoch(), request.newPrimary()));
@@ -263,6 +272,7 @@ public final class CopyGroupDefinition {
 
     Map<String, String> unreachable = new LinkedHashMap<>();
     Map<String, Long> epochs = new LinkedHashMap<>();
+    Map<String, Long> sizes = new LinkedHashMap<>();
     CopyGroupStatus.Applied appliedAtNewPrimary = null;
     Map<String, CopyGroupStatus.Applied> appliedBySecondary = new LinkedHashMap<>();
     StorageException refusal = null;
@@ -278,6 +288,7 @@ public final class CopyGroupDefinition {
         }
       } else {
         epochs.put(held.system(), held.epoch());
+        sizes.put(held.system(), held.sizeBytes());
         if (held.applied() != null) {
           appliedBySecondary.put(held.system(), held.applied());
         }
@@ -329,11 +340,13 @@ public final class CopyGroupDefinition {
           Map.of("site", first));
     }
     String moreCurrent = null;
+    OutOfSyncRegions elsewhere = OutOfSyncRegions.NONE;
     if (request.force() && unreachable.containsKey(oldPrimary)) {
       // A takeover without the old primary: its stream is cut where each secondary got. Let them
       // apply what the broker still holds of it first, then take the one that got furthest.
       appliedBySecondary = caughtUp(current, appliedBySecondary.keySet(), appliedBySecondary);
       moreCurrent = moreCurrentThanNewPrimary(request, appliedBySecondary);
+      elsewhere = notWhereTheNewPrimaryIs(request, epochs.keySet(), appliedBySecondary, sizes);
     }
     appliedAtNewPrimary = appliedBySecondary.get(request.newPrimary());
     if (drainFailure != null) {
@@ -364,7 +377,8 @@ public final class CopyGroupDefinition {
       }
       missed = fenced.handedOver();
     }
-    OutOfSyncRegions inherited = missed;
+    // Plus, after a takeover, every survivor that did not get exactly as far as the new primary.
+    OutOfSyncRegions inherited = merged(missed, elsewhere);
     List<String> rest =
         order.subList(1, order.size()).stream().filter(s -> !unreachable.containsKey(s)).toList();
     // One after the other (no executor), a failure stops the rest, as it always did; at the same
@@ -586,6 +600,53 @@ public final class CopyGroupDefinition {
     return text;
   }
 
+  // Regions of a whole-volume resync: the storage engine's out-of-sync regions are 1 MiB.
+  static final int RESYNC_REGION_BYTES = 1 << 20;
+
+  /**
+   * After a takeover without the old primary, a survivor that got less far in its stream than the
+   * new primary misses writes, one that got further holds writes the new primary lacks (it was
+   * taken all the same), and one that cannot say may be either: which regions differ, only the dead
+   * primary knew. So each of them is resynced whole from the new primary (it hands over the exact
+   * regions only if it comes back). One at exactly the new primary's position is left as it is.
+   */
+  private static OutOfSyncRegions notWhereTheNewPrimaryIs(
+      Request request,
+      Set<String> survivors,
+      Map<String, CopyGroupStatus.Applied> applied,
+      Map<String, Long> sizes) {
+    CopyGroupStatus.Applied at = applied.get(request.newPrimary());
+    OutOfSyncRegions whole = OutOfSyncRegions.NONE;
+    for (String system : survivors) {
+      if (system.equals(request.newPrimary())) {
+        continue;
+      }
+      CopyGroupStatus.Applied there = applied.get(system);
+      // Neither having applied anything of any stream (a volume never written) is the same too.
+      boolean same =
+          at == null
+              ? there == null
+              : there != null
+                  && at.fromEpoch() == there.fromEpoch()
+                  && at.sequence() == there.sequence();
+      if (!same) {
+        long size = sizes.getOrDefault(system, 0L);
+        java.util.BitSet all = new java.util.BitSet();
+        all.set(0, (int) ((size + RESYNC_REGION_BYTES - 1) / RESYNC_REGION_BYTES));
+        whole = whole.with(system, all, RESYNC_REGION_BYTES);
+      }
+    }
+    return whole;
+  }
+
+  private static OutOfSyncRegions merged(OutOfSyncRegions a, OutOfSyncRegions b) {
+    OutOfSyncRegions all = a;
+    for (String system : b.secondaries()) {
+      all = all.with(system, b.regionsOf(system), b.regionBytes());
+    }
+    return all;
+  }
+
   private static boolean isAhead(CopyGroupStatus.Applied a, CopyGroupStatus.Applied b) {
     if (a == null) {
       return false;
@@ -610,15 +671,20 @@ public final class CopyGroupDefinition {
 
   /** The epoch a member's storage control unit holds for the group (steps 901-902). */
   private static long heldEpoch(StorageConnection storage, CopyGroupMember member) {
-    String volumeId = member.address().volumeId();
-    VolumeInfo volume =
-        storage
-            .volume(volumeId)
-            .orElseThrow(
-                () ->
-                    new StorageException(
-                        StorageException.Reason.UNKNOWN_VOLUME,
-                        "the real volume " + member.address() + " does not exist"));
+    return heldEpoch(memberVolume(storage, member), member);
+  }
+
+  private static VolumeInfo memberVolume(StorageConnection storage, CopyGroupMember member) {
+    return storage
+        .volume(member.address().volumeId())
+        .orElseThrow(
+            () ->
+                new StorageException(
+                    StorageException.Reason.UNKNOWN_VOLUME,
+                    "the real volume " + member.address() + " does not exist"));
+  }
+
+  private static long heldEpoch(VolumeInfo volume, CopyGroupMember member) {
     return volume
         .copyGroup()
         .orElseThrow(

@@ -253,6 +253,27 @@ class CopyGroupDefinitionTest {
   }
 
   @Test
+  void afterATakeoverASurvivorBehindTheNewPrimaryIsResyncedWholeAndOneAtItsPositionIsNot() {
+    portland.unreachable = true;
+    seattle.applied = new CopyGroupStatus.Applied(3, 41, 40);
+    sf.applied = new CopyGroupStatus.Applied(3, 30, 30);
+
+    definition.switchPrimary(toSeattle(true, Set.of()));
+    OutOfSyncRegions given = seattle.inherited.get(VOL);
+    assertEquals(Set.of("sanfrancisco"), given.secondaries(), String.valueOf(given));
+    assertEquals(1L << 20, given.bytesOf("sanfrancisco"), "the whole (1 MiB) volume");
+
+    // The same takeover with sanfrancisco exactly where seattle is: nothing to resync.
+    threeSitesPortlandPrimary();
+    seattle.inherited.clear();
+    portland.unreachable = true;
+    seattle.applied = new CopyGroupStatus.Applied(3, 41, 40);
+    sf.applied = new CopyGroupStatus.Applied(3, 41, 41);
+    definition.switchPrimary(toSeattle(true, Set.of()));
+    assertEquals(null, seattle.inherited.get(VOL));
+  }
+
+  @Test
   void aSiteMarkedDownIsNotContacted() {
     DirectoryException e =
         assertThrows(
