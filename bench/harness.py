@@ -32,7 +32,7 @@ def log(*words):
     print(*words, file=sys.stderr, flush=True)
 
 
-def options(description, runtime, size, smoke_size="16M", rounds=3):
+def options(description, runtime, size, smoke_size="16M", short_size="256M", rounds=3):
     """The options every bench takes; the bench adds its own to the returned parser."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--rounds", type=int, default=rounds,
@@ -45,7 +45,9 @@ def options(description, runtime, size, smoke_size="16M", rounds=3):
                         help="at most this many seconds of waiting for a quiet disk before each side (default 60)")
     parser.add_argument("--smoke", action="store_true",
                         help=f"a seconds-long check that the bench works: one round, 1 s jobs, {smoke_size}")
-    parser.set_defaults(smoke_size=smoke_size)
+    parser.add_argument("--short", action="store_true",
+                        help=f"a few minutes: 3 s jobs after 1 s of ramp, {short_size}, 3 rounds unless --rounds")
+    parser.set_defaults(smoke_size=smoke_size, short_size=short_size)
     return parser
 
 
@@ -54,6 +56,9 @@ def parse(parser, argv=None):
     if args.smoke:
         args.rounds, args.runtime, args.ramp, args.size = 1, 1, 0, parser.get_default("smoke_size")
         args.quiet_wait = min(args.quiet_wait, 5)
+    elif args.short:
+        args.runtime, args.ramp, args.size = 3, 1, parser.get_default("short_size")
+        args.quiet_wait = min(args.quiet_wait, 20)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     return args

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The NBD front end of one storage control unit against qemu-nbd on the same filesystem.
 
-  bench/nbd-bench.py [--rounds 3] [--runtime 10] [--size 1G] [--cache-mib 256] [--smoke]
+  bench/nbd-bench.py [--rounds 3] [--runtime 10] [--size 1G] [--cache-mib 256] [--short] [--smoke]
 
 Both sides serve a raw volume of --size, filled once by a sequential write before the rounds (so
 reads read data, not holes); qemu-nbd with --cache=writeback. fio (--ioengine=nbd) runs each job

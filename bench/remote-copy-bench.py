@@ -2,7 +2,7 @@
 """Remote copy: fio through NBD on a 3-copy volume, ASYNC and SYNC, against a plain qemu-nbd.
 
   bench/remote-copy-bench.py [--rounds 3] [--runtime 10] [--size 1G] [--drain 1G] [--cache-mib 256]
-                             [--warmup 5] [--jobs 4k|1M] [--modes async,sync] [--java-extra ...] [--smoke]
+                             [--warmup 5] [--jobs 4k|1M] [--modes async,sync] [--java-extra ...] [--short] [--smoke]
 
 Three StandaloneStorage processes (seattle primary, portland, sanfrancisco) and one site broker
 (BrokerMain) on this machine, and qemu-nbd (--cache=writeback, raw file) beside them. After a
@@ -12,7 +12,7 @@ round, in alternating order, each side after a quiet disk. After each Roamstore 
 until both secondaries have it durable (catch-up) and counts secondaries marked out of sync during
 it (dropped: then the figure is partly that of a volume without remote copy). Then: synchronize
 cache on an empty backlog (9 times), and the drain of a --drain ASYNC backlog written while both
-secondaries were stopped. Needs Debian's fio and qemu-utils, java and mvn.
+secondaries were stopped. --short: 3 s jobs, 256M, 2 s warm-up rounds, 256M drain. Needs Debian's fio and qemu-utils, java and mvn.
 """
 import os
 import re
@@ -187,6 +187,8 @@ def main(argv):
     args = h.parse(parser, argv)
     if args.smoke:
         args.drain, args.warmup = "8M", 0
+    elif args.short:
+        args.drain, args.warmup = "256M", 2
     jobs = [j for j in JOBS if j[0].startswith(args.jobs)]
     modes = [m for m in args.modes.split(",") if m]
     h.ensure_packages(["fio", "qemu-utils"], ["java", "mvn", "fio", "qemu-nbd"])
