@@ -181,6 +181,7 @@ class Session:
         self.name = name
         self.procs = []
         self.on_exit = []
+        self.keep = []  # more logs (files or folders) to keep in <bench>-last-logs
         self.work = None
 
     def __enter__(self):
@@ -211,6 +212,11 @@ class Session:
             for proc in self.procs:
                 if os.path.exists(proc.log):
                     shutil.copy(proc.log, os.path.join(logs, os.path.basename(proc.log)))
+            for path, name in self.keep:
+                if os.path.isdir(path):
+                    shutil.copytree(path, os.path.join(logs, name), dirs_exist_ok=True)
+                elif os.path.exists(path):
+                    shutil.copy(path, os.path.join(logs, name))
             shutil.rmtree(self.work, ignore_errors=True)
         finally:
             for sig, old in self._old.items():
@@ -436,10 +442,10 @@ def compare(args, work, jobs, sides, note_columns=()):
     return markdown(headers, rows, right=range(2, len(headers)))
 
 
-def describe(args):
+def describe(args, alternating="the sides", ratio="of medians against the reference"):
     return (f"{args.rounds} round(s), {args.runtime:g} s per job after {args.ramp:g} s of ramp, {args.size}; "
-            "before each side: sync, drop caches, Dirty+Writeback under 8 MiB; sides alternate their order "
-            "each round; p50/p99/p99.9: fio's completion latency (clat), median of the rounds; ratio: of medians")
+            f"before each job: sync, drop caches, Dirty+Writeback under 8 MiB; {alternating} in reversed order "
+            f"every other round; p50/p99/p99.9: fio's completion latency (clat), median of the rounds; ratio: {ratio}")
 
 
 def run(main):

@@ -204,6 +204,7 @@ def start_roamstore(s):
     h.runtime_dist()
     port = h.free_port()
     data = s.path("data")
+    s.keep.append((os.path.join(data, "logs"), "roamstore-logs"))
     launcher = s.start("roamstore-run", [os.path.join(h.ROOT, "payara-config", "roamstore"), "run", "--data", data,
                                          "--port", str(port), "--broker-port", str(h.free_port()),
                                          "--nbd-port", "0"])
