@@ -412,6 +412,10 @@ def compare(args, work, jobs, sides, note_columns=()):
                 if side.before:
                     side.before(label)
                 quiet = quiet_disk(args.quiet_wait)
+                if "read" in rw:
+                    # The page cache was just dropped, a server's own cache was not: one sequential
+                    # read of the volume first puts both sides' caches in the same, warm state.
+                    fio(work, side.uri, "read", "1M", 4, args.size, runtime=0, name="warm")
                 res = fio(work, side.uri, rw, bs, depth, args.size, args.runtime, args.ramp)
                 note = side.after(label, res) if side.after else {}
                 results[(label, side.name)].append(res)
@@ -444,7 +448,8 @@ def compare(args, work, jobs, sides, note_columns=()):
 
 def describe(args, alternating="the sides", ratio="of medians against the reference"):
     return (f"{args.rounds} round(s), {args.runtime:g} s per job after {args.ramp:g} s of ramp, {args.size}; "
-            f"before each job: sync, drop caches, Dirty+Writeback under 8 MiB; {alternating} in reversed order "
+            f"before each job: sync, drop caches, Dirty+Writeback under 8 MiB (and a read job: one sequential read of "
+            f"the volume); {alternating} in reversed order "
             f"every other round; p50/p99/p99.9: fio's completion latency (clat), median of the rounds; ratio: {ratio}")
 
 
