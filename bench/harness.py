@@ -61,6 +61,10 @@ def parse(parser, argv=None):
         args.quiet_wait = min(args.quiet_wait, 20)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    try:
+        size_bytes(args.size)
+    except (ValueError, IndexError):
+        parser.error(f"--size {args.size}: a number of bytes, or with K, M, G or T")
     return args
 
 
@@ -199,13 +203,14 @@ class Session:
         for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
             signal.signal(sig, signal.SIG_IGN)
         try:
+            # The processes first, then what they used (e.g. the WAN bench's PostgreSQL).
+            for proc in reversed(self.procs):
+                proc.stop()
             for fn in reversed(self.on_exit):
                 try:
                     fn()
                 except Exception as e:  # noqa: BLE001 - go on stopping the rest
                     log(f"cleanup: {e}")
-            for proc in reversed(self.procs):
-                proc.stop()
             logs = os.path.join(TARGET, f"{self.name}-last-logs")
             shutil.rmtree(logs, ignore_errors=True)
             os.makedirs(logs)

@@ -13,7 +13,7 @@ in each round, three scenarios: no switch (the nearest site is primary), a switc
 every login (8 threads), and a switch with one client thread (what one user waits for; --logins/8
 logins, at least 100). There is no reference side: the table gives each round's logins/s, the
 median and spread, latency percentiles over all rounds, and the server's CPU per login (Payara
-Micro and the broker). --short: 400 logins per scenario, at most 5000 of warm-up. Needs java and mvn (first build), python3.
+Micro and the broker). --short: 200 logins per scenario, one warm-up round (2500 logins). Needs java and mvn (first build), python3.
 """
 import base64
 import http.client
@@ -229,7 +229,7 @@ def main(argv):
     if args.smoke:
         args.logins, args.threads, args.warmup = 40, 2, 0
     elif args.short:
-        args.logins, args.warmup = 400, 5000
+        args.logins, args.warmup = 200, 2500
     h.ensure_packages([], ["java", "mvn"] if not args.url else [])
     results = {k: [] for k, *_ in SCENARIOS}
     with h.Session("login") as s:
