@@ -180,7 +180,7 @@ def main(argv):
     parser = h.options(__doc__.splitlines()[0], runtime=10, size="1G")
     parser.add_argument("--drain", default="1G", help="ASYNC backlog for the drain, 0 = no drain (default 1G)")
     parser.add_argument("--cache-mib", type=int, default=256, help="each site's cache (default 256)")
-    parser.add_argument("--warmup", type=float, default=5, help="seconds per job in each warm-up round, 0 = none")
+    parser.add_argument("--warmup", type=int, default=5, help="seconds per job in each warm-up round, 0 = none")
     parser.add_argument("--jobs", default="", help="only the jobs whose label starts so (4k or 1M)")
     parser.add_argument("--modes", default="async,sync", help="remote copy modes to run (default async,sync)")
     parser.add_argument("--java-extra", default="", help="more options for every JVM (e.g. a JFR recording)")
