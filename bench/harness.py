@@ -293,11 +293,15 @@ def dirty_mib():
     return (kib.get("Dirty", 0) + kib.get("Writeback", 0)) / 1024
 
 
+QUIET = {"jobs": 0, "not_quiet": 0}  # for the table's header: how many jobs began on a busy disk
+
+
 def quiet_disk(max_wait=60, bound_mib=8):
     """Before each side: written data on disk (sync), the page cache dropped where permitted (root,
     not in every container), and Dirty+Writeback under bound_mib for 1 s, waiting at most max_wait
     seconds. Returns a short note of what happened."""
     start = time.monotonic()
+    QUIET["jobs"] += 1
     os.sync()
     dropped = "caches dropped"
     try:
@@ -317,6 +321,7 @@ def quiet_disk(max_wait=60, bound_mib=8):
             below_since = None
         if now - start >= max_wait:
             log(f"  disk not quiet after {max_wait:.0f} s: {dirty:.0f} MiB dirty or in writeback")
+            QUIET["not_quiet"] += 1
             break
         time.sleep(0.2)
     return f"{dropped}, {dirty:.1f} MiB dirty after {time.monotonic() - start:.1f} s"
@@ -455,7 +460,9 @@ def describe(args, alternating="the sides", ratio="of medians against the refere
     return (f"{args.rounds} round(s), {args.runtime:g} s per job after {args.ramp:g} s of ramp, {args.size}; "
             f"before each job: sync, drop caches, Dirty+Writeback under 8 MiB (and a read job: one sequential read of "
             f"the volume); {alternating} in reversed order "
-            f"every other round; p50/p99/p99.9: fio's completion latency (clat), median of the rounds; ratio: {ratio}")
+            f"every other round; p50/p99/p99.9: fio's completion latency (clat), median of the rounds; ratio: {ratio}"
+            + (f"; {QUIET['not_quiet']} of {QUIET['jobs']} jobs began with more than 8 MiB dirty after "
+               f"{args.quiet_wait:g} s of waiting (the page cache is the whole machine's)" if QUIET["not_quiet"] else ""))
 
 
 def run(main):
