@@ -24,7 +24,7 @@ import org.roamstore.directory.transaction.AfterCompletion;
  * row, {@link PendingEvent}) and sent by {@link EventPublisher} right after the commit. Sending it
  * to the broker inside the caller's transaction instead made every login a distributed two-phase
  * commit between the database and the broker, which dominated the login's time (thread dumps under
- * bench/login-bench.sh). A rolled-back transaction leaves no row, so nothing is announced; a
+ * bench/login-bench.py). A rolled-back transaction leaves no row, so nothing is announced; a
  * committed one is sent at least once, also after a crash.
  *
  * <p>Every event is a JSON object with {@code type} ({@link EventType}), {@code at} (ISO-8601

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""Remote copy: fio through NBD on a 3-copy volume, ASYNC and SYNC, against a plain qemu-nbd.
+
+  bench/remote-copy-bench.py [--rounds 3] [--runtime 10] [--size 1G] [--drain 1G] [--cache-mib 256]
+                             [--warmup 5] [--jobs 4k|1M] [--modes async,sync] [--java-extra ...] [--short] [--smoke]
+
+Three StandaloneStorage processes (seattle primary, portland, sanfrancisco) and one site broker
+(BrokerMain) on this machine, and qemu-nbd (--cache=writeback, raw file) beside them. After a
+warm-up (rounds of --warmup s per job on each volume until the four JVMs' JIT compilers use under
+2 % of the CPUs, at most 8 rounds: servers run for days), every job runs on every side in each
+round, in alternating order, each side after a quiet disk. After each Roamstore job the bench waits
+until both secondaries have it durable (catch-up) and counts secondaries marked out of sync during
+it (dropped: then the figure is partly that of a volume without remote copy). Then: synchronize
+cache on an empty backlog (9 times), and the drain of a --drain ASYNC backlog written while both
+secondaries were stopped. --short: 3 s jobs, 256M, 2 s warm-up rounds, 256M drain. Needs Debian's fio and qemu-utils, java and mvn.
+"""
+import os
+import re
+import subprocess
+import time
+
+import harness as h
+
+JOBS = [
+    ("4k randwrite QD16", "randwrite", "4k", 16, "iops"),
+    ("1M seqwrite QD4", "write", "1M", 4, "mib_s"),
+]
+SITES = ("portland", "sanfrancisco")
+# G1 regions of 8 MiB: with 1 MiB every message buffer of 512 KiB or more is "humongous" (10-16 s
+# of G1 pauses per process in a 3-minute run); the heap committed and touched at start, as a
+# long-running server's is (a young JVM's page faults took 17 % of both CPUs).
+JAVA_OPTS = ["-Xms768m", "-Xmx768m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=1g",
+             "-XX:G1HeapRegionSize=8m", "-Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off",
+             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"]
+
+
+class RemoteCopy:
+    def __init__(self, s, args, cp):
+        self.s, self.args, self.cp = s, args, cp
+        self.java = ["java", *(JAVA_OPTS if not args.smoke else
+                               [o.replace("768m", "256m") for o in JAVA_OPTS if o != "-XX:+AlwaysPreTouch"]),
+                     *args.java_extra.split()]
+        self.broker_port, self.nbd_port = h.free_port(), h.free_port()
+        # producerWindowSize: with Artemis's 64 KiB default every 1 MiB batch waited for credits.
+        self.broker_url = (f"tcp://127.0.0.1:{self.broker_port}?minLargeMessageSize=4194304"
+                           "&consumerWindowSize=8388608&producerWindowSize=8388608")
+        drain = args.drain if h.size_bytes(args.drain) else "1M"
+        self.site_args = [str(args.cache_mib), "--volume", f"async:{args.size}", "--volume", f"sync:{args.size}",
+                          "--volume", f"drain:{drain}"]
+        for group, mode in (("async", "ASYNC"), ("sync", "SYNC"), ("drain", "ASYNC")):
+            self.site_args += ["--group", f"{group}:{mode}:1:seattle/{group}*,portland/{group},sanfrancisco/{group}"]
+        self.sites = {}
+
+    def start_broker(self):
+        self.broker = self.s.start("broker", [*self.java, "-cp", self.cp, "org.roamstore.broker.BrokerMain",
+                                              "--data", self.s.path("broker"), "--port", str(self.broker_port)])
+        self.broker.wait_log("listening")
+
+    def start_site(self, site):
+        primary = site == "seattle"
+        argv = [*self.java, "-cp", self.cp, "org.roamstore.storage.engine.StandaloneStorage", site,
+                self.s.path(site), str(self.nbd_port if primary else -1), *self.site_args,
+                "--broker", self.broker_url]
+        if primary:
+            argv += ["--export", "async", "--export", "sync", "--export", "drain"]
+        proc = self.s.start(site, argv, stdin=subprocess.PIPE if primary else subprocess.DEVNULL)
+        self.sites[site] = proc
+        return proc
+
+    def command(self, line, reply, timeout=3600):
+        """A command to seattle on its stdin; returns its reply line (REPLY... or FAILED...)."""
+        seattle = self.sites["seattle"]
+        pattern = re.compile(rf"^({reply}|FAILED).*$", re.M)
+        before = len(pattern.findall(seattle.text()))
+        seattle.popen.stdin.write((line + "\n").encode())
+        seattle.popen.stdin.flush()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = pattern.findall(seattle.text())
+            if len(found) > before:
+                return [m.group(0) for m in pattern.finditer(seattle.text())][-1]
+            if not seattle.alive():
+                raise SystemExit(f"seattle exited:\n{seattle.tail()}")
+            time.sleep(0.05)
+        raise SystemExit(f"no reply to '{line}' in {timeout} s")
+
+    def catch_up(self, volume):
+        reply = self.command(f"sync {volume} portland,sanfrancisco", "SYNCED")
+        if not reply.startswith("SYNCED"):
+            raise SystemExit(f"catch-up of {volume} failed: {reply}")
+        return reply
+
+    def drops(self, volume):
+        return len(re.findall(rf"copy group {volume}: secondary .* is out of sync", self.sites["seattle"].text()))
+
+    def uri(self, volume):
+        return f"nbd://127.0.0.1:{self.nbd_port}/{volume}"
+
+    def jit_seconds(self):
+        total = 0
+        for proc in [self.broker, *self.sites.values()]:
+            for task in os.listdir(f"/proc/{proc.pid}/task") if proc.alive() else []:
+                try:
+                    with open(f"/proc/{proc.pid}/task/{task}/comm") as f:
+                        if not re.match(r"C[12] Compiler", f.read()):
+                            continue
+                    with open(f"/proc/{proc.pid}/task/{task}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                    total += int(fields[11]) + int(fields[12])
+                except OSError:
+                    pass
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def warm_up(self, seconds, rounds=8, settled=2.0):
+        h.log(f"warming up in rounds of {seconds} s per job until the JIT compilers use under {settled} % of the CPUs...")
+        for r in range(rounds):
+            jit0, t0 = self.jit_seconds(), time.monotonic()
+            for volume in ("async", "sync"):
+                for _label, rw, bs, depth, _unit in JOBS:
+                    h.fio(self.s.work, self.uri(volume), rw, bs, depth, self.args.size, seconds, ramp=0, name="warmup")
+                self.catch_up(volume)
+            share = 100 * (self.jit_seconds() - jit0) / (time.monotonic() - t0) / os.cpu_count()
+            h.log(f"  warm-up round {r + 1}: JIT compilers used {share:.1f} % of the CPUs")
+            if share < settled:
+                break
+
+    def side(self, volume, name):
+        state = {}
+
+        def before(_label):
+            state["drops"] = self.drops(volume)
+
+        def after(_label, _res):
+            t0 = time.monotonic()
+            self.catch_up(volume)
+            return {"dropped": self.drops(volume) - state["drops"], "catch-up s": f"{time.monotonic() - t0:.1f}"}
+
+        return h.Side(name, self.uri(volume), before=before, after=after)
+
+    def sync_cache_p50(self, times=9):
+        ms = []
+        for _ in range(times):
+            reply = self.catch_up("async")
+            ms.append(float(reply.split()[-1]))
+        return h.median(ms), ms
+
+    def drain(self):
+        h.log(f"drain: stopping the secondaries, writing {self.args.drain} ASYNC, starting them again...")
+        for site in SITES:
+            self.sites[site].stop()
+        res = h.fio(self.s.work, self.uri("drain"), "write", "1M", 4, self.args.drain, runtime=0, name="backlog")
+        drops_before = self.drops("drain")
+        start = time.monotonic()
+        for site in SITES:
+            self.s.forget(self.sites[site])
+            os.rename(self.sites[site].log, self.sites[site].log + ".before-drain")
+        for proc in [self.start_site(site) for site in SITES]:
+            proc.wait_log("READY")
+        ready = time.monotonic()
+        procs = {"broker": self.broker, **self.sites}
+        cpu0 = {n: cpu_seconds(p.pid) for n, p in procs.items()}
+        self.catch_up("drain")
+        end = time.monotonic()
+        cpu = {n: cpu_seconds(p.pid) - cpu0[n] for n, p in procs.items()}
+        mib = res["bytes"] / 1048576
+        return (f"Drain of a {mib:.0f} MiB ASYNC backlog to 2 secondaries: {mib / (end - start):.0f} MiB/s per "
+                f"secondary from their restart (both JVMs started at once, their start included), {mib / (end - ready):.0f} MiB/s from both "
+                f"ready; secondaries marked out of sync while it was written: {drops_before}, during the "
+                f"drain: {self.drops('drain') - drops_before}; CPU seconds during the drain (from ready): "
+                + ", ".join(f"{n} {c:.1f}" for n, c in cpu.items()) + ".")
+
+
+def cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def main(argv):
+    parser = h.options(__doc__.splitlines()[0], runtime=10, size="1G")
+    parser.add_argument("--drain", default="1G", help="ASYNC backlog for the drain, 0 = no drain (default 1G)")
+    parser.add_argument("--cache-mib", type=int, default=256, help="each site's cache (default 256)")
+    parser.add_argument("--warmup", type=int, default=5, help="seconds per job in each warm-up round, 0 = none")
+    parser.add_argument("--jobs", default="", help="only the jobs whose label starts so (4k or 1M)")
+    parser.add_argument("--modes", default="async,sync", help="remote copy modes to run (default async,sync)")
+    parser.add_argument("--java-extra", default="", help="more options for every JVM (e.g. a JFR recording)")
+    args = h.parse(parser, argv)
+    if args.smoke:
+        args.drain, args.warmup = "8M", 0
+    elif args.short:
+        args.drain, args.warmup = "256M", 2
+    jobs = [j for j in JOBS if j[0].startswith(args.jobs)]
+    modes = [m for m in args.modes.split(",") if m]
+    h.ensure_packages(["fio", "qemu-utils"], ["java", "mvn", "fio", "qemu-nbd"])
+    with h.Session("remote-copy") as s:
+        rc = RemoteCopy(s, args, h.engine_classpath(s.work))
+        rc.start_broker()
+        for proc in [rc.start_site(site) for site in (*SITES, "seattle")]:
+            proc.wait_log("READY")
+        qn_port = h.free_port()
+        with open(s.path("qemu.img"), "wb") as f:
+            f.truncate(h.size_bytes(args.size))
+        qn = s.start("qemu-nbd", ["qemu-nbd", "-f", "raw", "--cache=writeback", "-t", "-p", str(qn_port),
+                                  "-b", "127.0.0.1", "-x", "bench", s.path("qemu.img")])
+        h.wait_port(qn_port, qn)
+        if args.warmup:
+            rc.warm_up(args.warmup)
+        sides = [h.Side("qemu-nbd", f"nbd://127.0.0.1:{qn_port}/bench", reference=True)]
+        sides += [rc.side(m, m.upper()) for m in modes]
+        table = h.compare(args, s.work, jobs, sides, note_columns=("dropped", "catch-up s"))
+        p50, all_ms = rc.sync_cache_p50()
+        drain = rc.drain() if h.size_bytes(args.drain) else ""
+    print(f"Remote copy, 3 copies (seattle primary, portland, sanfrancisco; one broker; cache "
+          f"{args.cache_mib} MiB each) against qemu-nbd --cache=writeback; warm-up {args.warmup:g} s per job "
+          f"and round; {h.describe(args)}; dropped: secondaries marked out of sync during the job; "
+          f"catch-up: seconds until both secondaries had the job's writes durable\n")
+    print(table)
+    print(f"\nSynchronize cache on an empty backlog, 2 secondaries: p50 {p50:g} ms "
+          f"(all: {' '.join(f'{m:g}' for m in all_ms)}).")
+    if drain:
+        print(drain)
+
+
+if __name__ == "__main__":
+    h.run(main)

@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""Write latency of SYNC against ASYNC remote copy across an emulated WAN, on the multi-site deployment.
+
+  bench/wan-bench.py [--rounds 3] [--runtime 10] [--size 256M] [--delays 0,10,20] [--short] [--smoke]
+
+Starts PostgreSQL (payara-config/postgres), a delay proxy in front of each site's broker
+(bench/delay-proxy.py, at real-time priority when root) and the three sites (payara-config/roamstore
+run --site ..., one at a time), each site reaching the other sites' brokers through their proxies,
+so only the bridges between brokers cross the "WAN"; fio talks NBD to Seattle directly. Provisions
+a 3-copy SYNC and a 3-copy ASYNC volume (primary Seattle), logs in from the network interface
+"seattle" and runs 4 KiB random writes at QD1 and QD16 on each, at every one-way delay, in rounds
+(the order of the delays reversed every other round, so drift shows as spread). Before each job:
+every secondary in sync again, Seattle's broker quiet, and a quiet disk. The reference is the same
+volume at 0 ms. The kernel here has no sch_netem, hence the user-space proxy (README "WAN latency").
+--short: 3 s jobs, 256M, delays 0 and 10 ms. Needs Debian's fio and postgresql, java and mvn (first build).
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import harness as h
+
+SITES = ("seattle", "portland", "sanfrancisco")
+USER, PASSWORD, ADMIN = "wanbench", "wanbench-pass", ("admin", "roamstore-admin")
+
+
+def post(url, body, auth=None):
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json"})
+    if auth:
+        import base64
+        req.add_header("Authorization", "Basic " + base64.b64encode(":".join(auth).encode()).decode())
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f"POST {url}: HTTP {e.code} {e.read()[:300]!r}")
+
+
+class Wan:
+    def __init__(self, s, args):
+        self.s, self.args = s, args
+        self.ports = {site: {k: h.free_port() for k in ("http", "broker", "nbd", "proxy")} for site in SITES}
+        self.delay_file = s.path("delay-ms")
+        self.set_delay(0, settle=0)
+
+    def start_postgres(self):
+        pg = os.path.join(h.ROOT, "payara-config", "postgres")
+        data = self.s.path("postgres")
+        self.s.on_exit.append(lambda: subprocess.run([pg, "stop", "--data", data], stdout=subprocess.DEVNULL,
+                                                     stderr=subprocess.DEVNULL))
+        out = subprocess.run([pg, "start", "--data", data, "--port", str(h.free_port())], check=True,
+                             stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()
+        if not out or not out[-1].startswith("jdbc:postgresql:"):
+            raise SystemExit("PostgreSQL did not start")
+        self.jdbc = out[-1]
+
+    def start_proxy(self):
+        prio = []
+        if os.getuid() == 0 and shutil.which("chrt") and subprocess.run(["chrt", "-f", "10", "true"]).returncode == 0:
+            prio = ["chrt", "-f", "10"]  # the proxy stands for the network, which does not wait for the CPUs
+        maps = [a for site in SITES for a in ("--map", f"{self.ports[site]['proxy']}=127.0.0.1:{self.ports[site]['broker']}")]
+        proxy = self.s.start("proxy", [*prio, "python3", os.path.join(h.BENCH, "delay-proxy.py"),
+                                       "--delay-file", self.delay_file, *maps])
+        proxy.wait_log("listening", timeout=30)
+
+    def start_sites(self):
+        # One at a time, the first alone (it makes the schema and loads the topology); again when a
+        # launcher gives up (on a loaded machine Payara Micro can take longer than it waits).
+        for site in SITES:
+            for attempt in (1, 2, 3):
+                p = self.ports[site]
+                peers = [a for other in SITES if other != site
+                         for a in ("--peer", f"{other}=127.0.0.1:{self.ports[other]['proxy']}")]
+                self.s.keep.append((self.s.path(site, "logs"), f"{site}-logs"))
+                h.log(f"starting {site} (HTTP {p['http']}, broker {p['broker']}, NBD {p['nbd']})...")
+                launcher = self.s.start(f"{site}-run", [
+                    os.path.join(h.ROOT, "payara-config", "roamstore"), "run", "--site", site,
+                    "--data", self.s.path(site), "--port", str(p["http"]), "--broker-port", str(p["broker"]),
+                    "--nbd-port", str(p["nbd"]), *peers, "--jdbc-url", self.jdbc, "--jdbc-user", "roamstore",
+                    "--jdbc-password", "roamstore"])
+                try:
+                    launcher.wait_log("is running", timeout=900)
+                    break
+                except SystemExit as e:
+                    h.log(f"  {site} did not start (attempt {attempt}): {str(e)[-400:]}")
+                    launcher.stop()
+                    if attempt == 3:
+                        raise
+        self.seattle_log = self.s.path("seattle", "logs", "payara.log")
+        with open(self.s.path("seattle", "broker.pid")) as f:
+            self.broker_pid = int(f.read())
+
+    def provision(self):
+        api = f"http://127.0.0.1:{self.ports['seattle']['http']}/api"
+        post(f"{api}/admin/users", {"name": USER, "password": PASSWORD}, ADMIN)
+        self.uri = {}
+        for mode in ("SYNC", "ASYNC"):
+            volume = f"wan-{mode.lower()}"
+            post(f"{api}/admin/volumes", {"name": volume, "owner": USER, "sizeBytes": h.size_bytes(self.args.size),
+                                          "transferType": mode, "sites": list(SITES), "primary": "seattle",
+                                          "minimumStaySeconds": 0}, ADMIN)
+            answer = post(f"{api}/login", {"user": USER, "password": PASSWORD, "volume": volume,
+                                           "networkInterface": "seattle"})
+            if answer["dataCenter"]["name"] != "seattle":
+                raise SystemExit(f"login did not land at seattle: {answer}")
+            self.uri[mode] = answer["nbd"]["uri"]
+            h.log(f"{mode} volume {volume}: {answer['outcome']} at seattle")
+
+    def set_delay(self, ms, settle=1):
+        with open(self.delay_file + ".new", "w") as f:
+            f.write(f"{ms}\n")
+        os.replace(self.delay_file + ".new", self.delay_file)
+        time.sleep(settle)  # the proxy polls its file every 50 ms; let data queued under the old delay go
+
+    def log_text(self):
+        with open(self.seattle_log, errors="replace") as f:
+            return f.read()
+
+    def out_of_sync(self):
+        """How many secondaries are out of sync now: the last word on each (group, secondary)."""
+        state = {}
+        for m in re.finditer(r"copy group (\S+): (?:secondary )?([a-z0-9]+) is (out of sync|in sync again)",
+                             self.log_text()):
+            state[(m.group(1), m.group(2))] = m.group(3) == "out of sync"
+        return sum(state.values())
+
+    def wait_quiet(self, limit=120):
+        """Every secondary in sync again and Seattle's broker under 5 % of a CPU for 2 s running."""
+        quiet, hz = 0, os.sysconf("SC_CLK_TCK")
+        for _ in range(limit):
+            if self.out_of_sync() == 0:
+                a = cpu_ticks(self.broker_pid)
+                time.sleep(1)
+                quiet = quiet + 1 if (cpu_ticks(self.broker_pid) - a) * 100 < hz * 5 else 0
+                if quiet >= 2:
+                    break
+            else:
+                time.sleep(1)
+        else:
+            h.log(f"  (still resynchronising or busy after {limit} s)")
+        return h.quiet_disk(self.args.quiet_wait)
+
+    def job(self, mode, depth):
+        before = len(self.log_text())
+        start_ms = time.time() * 1000
+        res = h.fio(self.s.work, self.uri[mode], "randwrite", "4k", depth, self.args.size, self.args.runtime,
+                    self.args.ramp, name="wan")
+        new = self.log_text()[before:]
+        drop = "-"
+        for line in new.splitlines():
+            if "is out of sync" in line:
+                m = re.search(r"timeMillis: (\d+)", line)
+                drop = f"{(int(m.group(1)) - start_ms) / 1000:.0f}s" if m else "yes"
+                break
+        res["drop"] = drop
+        return res
+
+
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def main(argv):
+    parser = h.options(__doc__.splitlines()[0], runtime=10, size="256M")
+    parser.add_argument("--delays", default="0,10,20", help="one-way delays in ms (default 0,10,20; 0 is the reference)")
+    args = h.parse(parser, argv)
+    delays = [int(d) for d in args.delays.split(",")]
+    if args.smoke or args.short:
+        delays = [0, 10]
+    if 0 not in delays:
+        delays.insert(0, 0)
+    h.ensure_packages(["fio", "postgresql"], ["java", "mvn", "fio"])
+    if "nbd" not in subprocess.run(["fio", "--enghelp"], stdout=subprocess.PIPE, text=True).stdout.split():
+        raise SystemExit("this fio has no nbd engine: install Debian's fio (built with libnbd)")
+    h.runtime_dist()
+    keys = [(d, m, q) for d in delays for m in ("SYNC", "ASYNC") for q in (1, 16)]
+    results = {k: [] for k in keys}
+    with h.Session("wan") as s:
+        wan = Wan(s, args)
+        h.log("starting PostgreSQL...")
+        wan.start_postgres()
+        wan.start_proxy()
+        t0 = time.monotonic()
+        wan.start_sites()
+        h.log(f"three sites up in {time.monotonic() - t0:.0f} s")
+        wan.provision()
+        load_before = open("/proc/loadavg").read().split()[:3]
+        for r in range(args.rounds):
+            for delay in h.order(r, delays):
+                wan.set_delay(delay)
+                for mode in ("SYNC", "ASYNC"):
+                    for depth in (1, 16):
+                        quiet = wan.wait_quiet()
+                        res = wan.job(mode, depth)
+                        results[(delay, mode, depth)].append(res)
+                        h.log(f"round {r + 1} {delay} ms {mode} QD{depth}: {h.num(res['iops'])} IOPS, clat p50 "
+                              f"{h.lat(res['p50'])} ms, p99 {h.lat(res['p99'])} ms, p99.9 {h.lat(res['p99.9'])} ms,"
+                              f" out of sync: {res['drop']} ({quiet})")
+        load_after = open("/proc/loadavg").read().split()[:3]
+    rows = []
+    for delay, mode, depth in keys:
+        runs = results[(delay, mode, depth)]
+        iops = [x["iops"] for x in runs]
+        ref = h.median([x["iops"] for x in results[(0, mode, depth)]])
+        rows.append([f"{delay} ms", mode, f"QD{depth}", " / ".join(h.num(x) for x in iops), h.num(h.median(iops)),
+                     f"{h.num(min(iops))}-{h.num(max(iops))}",
+                     *(h.lat(h.median([x[p] for x in runs])) for p in ("p50", "p99", "p99.9")),
+                     "ref" if delay == 0 else (f"{h.median(iops) / ref:.2f}" if ref else "-"),
+                     " / ".join(x["drop"] for x in runs)])
+    print(f"4 KiB random writes through NBD at Seattle on 3-copy volumes (seattle primary, portland, sanfrancisco), "
+          f"every link between the sites' brokers delayed by the one-way delay each way; "
+          f"{h.describe(args, 'the delays', 'median IOPS against the same volume and depth at 0 ms')}; out of sync: when (s into the job) the "
+          f"primary marked its secondaries out of sync, '-' never; load average {' '.join(load_before)} before, "
+          f"{' '.join(load_after)} after ({os.cpu_count()} CPUs)\n")
+    print(h.markdown(["one-way delay", "mode", "depth", "IOPS per round", "median", "spread", "p50 ms", "p99 ms",
+                      "p99.9 ms", "ratio", "out of sync"], rows, right=range(3, 10)))
+
+
+if __name__ == "__main__":
+    h.run(main)
