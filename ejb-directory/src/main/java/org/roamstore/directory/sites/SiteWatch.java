@@ -33,7 +33,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.directory.copygroup.StorageSites;
 import org.roamstore.directory.model.DataCenter;
-import org.roamstore.directory.model.DownReason;
 
 /**
  * Watches every data center's storage control unit. Every period ({@value #PERIOD_PROPERTY}, 1000
@@ -232,13 +231,13 @@ public class SiteWatch {
       return; // the last change of this site is still being made; the next ping looks again
     }
     try {
+      // Another instance, or this one a moment ago (the directory is read again every period,
+      // perhaps before the last change was committed), may have made the change already.
       if (change.up()) {
-        DataCenter site = sites.markUpIfUnreachable(change.site());
-        if (site.isUp()) {
+        if (sites.markUpIfUnreachable(change.site())) {
           LOG.info("data center " + change.site() + " is up again: " + change.why());
         }
-      } else {
-        sites.markDown(change.site(), DownReason.UNREACHABLE);
+      } else if (sites.markUnreachable(change.site())) {
         LOG.warning("data center " + change.site() + " marked down: " + change.why());
       }
     } catch (RuntimeException e) {
