@@ -43,12 +43,12 @@ import org.roamstore.directory.model.DataCenter;
  * marked down when {@value #FAILURES_PROPERTY} pings in a row (3 by default) have failed, and up
  * again at its first answer, by the rules of {@link SiteLiveness}.
  *
- * <p>So a dead site is marked down at most {@code failures x period + timeout} after its death: 3 x
- * 1 s + 5 s = 8 s by default (the third ping sent after the death goes out at most 3 periods after
- * it, and fails at its timeout), sooner when pings fail at once (no connection factory, connection
- * refused). A site that is slow but alive is never marked down while it answers each ping within
- * the timeout: it must stay silent for at least {@code timeout + (failures - 1) x period}, 7 s by
- * default.
+ * <p>So a dead site is marked down at most {@code failures x period + timeout} after its death
+ * (plus the directory's write): 3 x 1 s + 5 s = 8 s by default (the third ping sent after the death
+ * goes out at most 3 periods after it, and fails at its timeout), sooner when pings fail at once (a
+ * connection refused). A site that is slow but alive is never marked down while it answers each
+ * ping within the timeout: it must stay silent for more than {@code timeout + (failures - 1) x
+ * period}, 7 s by default.
  *
  * <p>Several instances on one directory each run a watch; marking a site that is already down (or
  * up) changes nothing, so they agree. The system property {@value #ENABLED_PROPERTY}{@code =false}
