@@ -60,15 +60,31 @@ public class SiteService {
   }
 
   /**
-   * Up again, for the site watch: only a site the watch itself took down ({@link
-   * DownReason#UNREACHABLE}) and that is still down; anything else is returned unchanged.
+   * Down for the site watch ({@link DownReason#UNREACHABLE}), when it is up.
+   *
+   * @return whether this call marked it down (false: it was down already, perhaps by another
+   *     instance's watch)
    */
-  public DataCenter markUpIfUnreachable(@NotNull String name) {
+  public boolean markUnreachable(@NotNull String name) {
+    if (!find(name).isUp()) {
+      return false;
+    }
+    markDown(name, DownReason.UNREACHABLE);
+    return true;
+  }
+
+  /**
+   * Up again, for the site watch: only a site the watch itself took down ({@link
+   * DownReason#UNREACHABLE}) and that is still down; anything else is left unchanged.
+   *
+   * @return whether this call marked it up
+   */
+  public boolean markUpIfUnreachable(@NotNull String name) {
     DataCenter site = find(name);
     if (site.downReason().orElse(null) != DownReason.UNREACHABLE) {
-      return site;
+      return false;
     }
-    return bringUp(site);
+    return bringUp(site).isUp();
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.roamstore.runtime;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -14,8 +15,10 @@ import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +35,14 @@ class MultiSiteIT {
   private static final String[] SITES = {"seattle", "portland", "sanfrancisco"};
   private static final int CHUNK = 64 * 1024;
   private static final int CHUNKS_DURING_KILL = 48;
+
+  /**
+   * README: a dead site is marked down within failures x period + timeout of the site watch, 3 x 1
+   * s + 5 s by default (SiteWatch).
+   */
+  private static final Duration MARK_DOWN_BOUND = Duration.ofSeconds(8);
+
+  private static final Duration MARGIN = Duration.ofSeconds(2);
 
   private final List<Process> started = new ArrayList<>();
   private Path data;
@@ -115,13 +126,20 @@ class MultiSiteIT {
     // Async writes at San Francisco while Portland's server and broker are killed (SIGKILL).
     Process writes = startQemuIo(sfNbd, chunkWrites());
     Thread.sleep(300);
+    long killed = System.nanoTime();
     kill9(data.resolve("portland"));
+
+    // Every surviving server's directory marks it down within README's bound, and says so in its
+    // status.
+    awaitMarkedDownWithinTheBound(killed, "portland", seattle, sanFrancisco);
+    awaitSiteUp(seattle, "portland", false);
+    assertTrue(upInDirectory(seattle, "seattle"), "the living sites stay up");
+    assertTrue(upInDirectory(seattle, "sanfrancisco"), "the living sites stay up");
     assertTrue(writes.waitFor(120, TimeUnit.SECONDS), "the writes finish without Portland");
     assertEquals(0, writes.exitValue(), new String(writes.getInputStream().readAllBytes()));
 
-    // The directory notices, says so in its status, and does not pick the dead site: Eugene's
-    // nearest copy of the second volume is Portland's, yet the login stays at Seattle.
-    awaitSiteUp(seattle, "portland", false);
+    // The dead site is not picked: Eugene's nearest copy of the second volume is Portland's, yet
+    // the login stays at Seattle.
     JsonObject fromEugene = sanFrancisco.login(user, nearby, "eugene");
     assertEquals("seattle", fromEugene.getJsonObject("dataCenter").getString("name"));
     qemuIo(fromEugene.getJsonObject("nbd").getString("uri"), "write -P 0x77 0 64k");
@@ -191,31 +209,65 @@ class MultiSiteIT {
   }
 
   /** Waits until the directory's status reports the site up (or down). */
-  private static void awaitSiteUp(GatewayClient gateway, String site, boolean up) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> status;
-      try {
-        status = gateway.send("GET", "api/status", GatewayClient.ADMIN, null);
-      } catch (IOException e) {
-        // The server closed an idle kept-alive connection as this request went out: ask again.
-        last = e.toString();
-        Thread.sleep(1000);
-        continue;
-      }
-      last = status.body();
-      if (status.statusCode() == 200) {
-        for (JsonValue s : GatewayClient.json(last).getJsonArray("sites")) {
-          JsonObject o = s.asJsonObject();
-          if (o.getString("name").equals(site) && o.getBoolean("up") == up) {
-            return;
-          }
-        }
-      }
-      Thread.sleep(1000); // the directory's site watch runs every few seconds
+  private static void awaitSiteUp(GatewayClient gateway, String site, boolean up) {
+    // Up after a restart: the brokers' bridges reconnect (at most 5 s apart), then the first
+    // answered ping re-defines the site's copy groups.
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreException(IOException.class) // an idle kept-alive connection closed as we asked
+        .until(() -> upInStatus(gateway, site).equals(Optional.of(up)));
+  }
+
+  private static Optional<Boolean> upInStatus(GatewayClient gateway, String site) throws Exception {
+    HttpResponse<String> status = gateway.send("GET", "api/status", GatewayClient.ADMIN, null);
+    if (status.statusCode() != 200) {
+      return Optional.empty();
     }
-    throw new AssertionError(site + " not reported " + (up ? "up" : "down") + ": " + last);
+    for (JsonValue s : GatewayClient.json(status.body()).getJsonArray("sites")) {
+      JsonObject o = s.asJsonObject();
+      if (o.getString("name").equals(site)) {
+        return Optional.of(o.getBoolean("up"));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Waits until each gateway's directory ({@code /api/sites}) has the killed site down, at most
+   * README's bound after the kill plus a margin for the HTTP polls and a loaded machine.
+   */
+  private static void awaitMarkedDownWithinTheBound(
+      long killedNanos, String site, GatewayClient... gateways) {
+    Duration atMost = MARK_DOWN_BOUND.plus(MARGIN).minusNanos(System.nanoTime() - killedNanos);
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreException(IOException.class)
+        .until(
+            () -> {
+              for (GatewayClient gateway : gateways) {
+                if (upInDirectory(gateway, site)) {
+                  return false;
+                }
+              }
+              return true;
+            });
+    System.out.printf(
+        "%s marked down %.1f s after SIGKILL (README's bound: %d s)%n",
+        site, (System.nanoTime() - killedNanos) / 1e9, MARK_DOWN_BOUND.toSeconds());
+  }
+
+  private static boolean upInDirectory(GatewayClient gateway, String site) throws Exception {
+    HttpResponse<String> sites = gateway.send("GET", "api/sites", null, null);
+    assertEquals(200, sites.statusCode(), sites.body());
+    for (JsonValue s : GatewayClient.json(sites.body()).getJsonArray("dataCenters")) {
+      JsonObject o = s.asJsonObject();
+      if (o.getString("name").equals(site)) {
+        return o.getBoolean("up");
+      }
+    }
+    throw new AssertionError("no data center " + site + " in " + sites.body());
   }
 
   private static void awaitVolume(GatewayClient gateway, String volume) throws Exception {
