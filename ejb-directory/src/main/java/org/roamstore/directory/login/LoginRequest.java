@@ -18,16 +18,7 @@ public record LoginRequest(
     @Size(max = 64) String clientAddress,
     Boolean force,
     @Size(max = 64) String forceAt) {
-
-  public LoginRequest(
-      String user,
-      String password,
-      String volume,
-      String networkInterface,
-      String clientAddress,
-      Boolean force) {
-    this(user, password, volume, networkInterface, clientAddress, force, null);
-  }
+  // One constructor only: JSON-B (the request queue) cannot choose among several for a record.
 
   public boolean forced() {
     return Boolean.TRUE.equals(force);

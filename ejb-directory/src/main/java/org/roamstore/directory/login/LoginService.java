@@ -135,7 +135,8 @@ public class LoginService {
             request.volume(),
             request.networkInterface(),
             request.clientAddress(),
-            request.force()));
+            request.force(),
+            null));
   }
 
   private LoginResult login(DirectoryUser user, LoginRequest request) {
