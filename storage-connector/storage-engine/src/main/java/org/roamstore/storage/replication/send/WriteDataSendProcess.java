@@ -65,6 +65,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private MessageProducer retainedProducer;
   private final Map<String, Queue> queues = new HashMap<>();
   private List<GroupStream.Shipment> inFlight;
+  private final SyncSendProcess syncSender;
 
   public WriteDataSendProcess(
       ConnectionFactory factory,
@@ -76,6 +77,16 @@ public final class WriteDataSendProcess extends MessagingLoop {
     this.incarnation = incarnation;
     this.settings = settings;
     this.volumes = volumes;
+    this.syncSender = new SyncSendProcess(factory, self, groups);
+  }
+
+  /**
+   * The SYNC send process, to run beside this one: it ships SYNC batches to the secondaries' SYNC
+   * queues on a connection of its own, so they never wait for this loop's sends and commits of
+   * ASYNC batches (the broker's credits and journal force took seconds under ASYNC load).
+   */
+  public MessagingLoop syncSender() {
+    return syncSender;
   }
 
   /** Takes up the resyncs that were going on when this unit stopped. */
@@ -130,6 +141,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
   }
 
   private void wake() {
+    syncSender.wake();
     pending = true;
     if (idle) {
       wakeLock.lock();
@@ -157,7 +169,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     List<GroupStream.Shipment> batches = new ArrayList<>();
     pending = false;
     for (GroupStream g : groups.values()) {
-      g.takeReady(batches, MAX_BATCHES_PER_COMMIT);
+      g.takeReady(batches, MAX_BATCHES_PER_COMMIT, false);
     }
     if (!batches.isEmpty()) {
       shipSyncFirst(batches);
@@ -176,10 +188,10 @@ public final class WriteDataSendProcess extends MessagingLoop {
    * SYNC batches (not persistent) go first and outside any transaction: nothing waits for the
    * broker's answer, let alone for the disk force of the journal that the ASYNC batches' commit
    * costs. The primary retains them until the secondary has them on disk, and sends them again
-   * after a reconnect, so the broker's confirmation would add nothing. Most go to the secondary's
-   * SYNC queue, apart from ASYNC ones; the first of a stream go to its write data queue (see
-   * Queues). Not when that queue gets both in one round (a group that changed its transfer type):
-   * its batches must reach it in stream order, so they share one transaction.
+   * after a reconnect, so the broker's confirmation would add nothing. (Only the first SYNC batches
+   * of a stream come here; the rest go to the SYNC queues by the SYNC send process.) Not when one
+   * queue gets both in one round (a group that changed its transfer type): its batches must reach
+   * it in stream order, so they share one transaction.
    */
   private void shipSyncFirst(List<GroupStream.Shipment> batches) throws JMSException {
     List<GroupStream.Shipment> retained = new ArrayList<>();
