@@ -4,7 +4,8 @@
 # volume of the same primary beside it (ASYNC_RW/ASYNC_BS/ASYNC_DEPTH, default 1 MiB sequential
 # QD4), ROUNDS times each, all in one run; prints SYNC IOPS, p50/p99 completion latency and the
 # ratio beside/alone per round.
-#   bench/sync-beside-async-bench.sh   (RUNTIME=10 s, ROUNDS=2, SIZE=1G, WARMUP=5, CACHE_MIB=256)
+#   bench/sync-beside-async-bench.sh   (RUNTIME=10 s, ROUNDS=2, SIZE=1G, WARMUP=5, CACHE_MIB=256;
+#   SKIP_BUILD=1 uses the classes already built)
 # Three StandaloneStorage processes (seattle primary, portland, sanfrancisco) and one site broker
 # (BrokerMain), as bench/remote-copy-bench.sh starts them. Needs java, mvn, fio, python3.
 set -euo pipefail
