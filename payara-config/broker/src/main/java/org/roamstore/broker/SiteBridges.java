@@ -26,7 +26,6 @@ final class SiteBridges {
   static final List<String> FORWARDED_PREFIXES =
       List.of(
           "roamstore.replication.data.",
-          "roamstore.replication.sync.",
           "roamstore.replication.acks.",
           "roamstore.control.requests.",
           "roamstore.control.replies.");

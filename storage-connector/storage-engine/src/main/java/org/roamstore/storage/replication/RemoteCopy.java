@@ -59,7 +59,6 @@ public final class RemoteCopy implements WriteDataSender {
     acks = new AckReceiveProcess(factory, volumes.storageSystem(), sender);
     receiver = new WriteDataReceiveProcess(factory, volumes, settings, executor);
     executor.execute(sender);
-    executor.execute(sender.syncSender());
     executor.execute(acks);
     executor.execute(receiver);
     LOG.info(
@@ -190,7 +189,6 @@ public final class RemoteCopy implements WriteDataSender {
   public void close() {
     if (sender != null) {
       sender.stop(CLOSE_GRACE_MILLIS);
-      sender.syncSender().stop(CLOSE_GRACE_MILLIS);
     }
     if (receiver != null) {
       receiver.stop(CLOSE_GRACE_MILLIS);

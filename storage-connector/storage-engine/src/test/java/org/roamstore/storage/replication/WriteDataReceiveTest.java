@@ -3,6 +3,7 @@ package org.roamstore.storage.replication;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.roamstore.storage.replication.RemoteCopySites.MIB;
 
 import jakarta.jms.BytesMessage;
@@ -113,7 +114,9 @@ class WriteDataReceiveTest {
 
       threads.holdNext();
       producer.send(batch(session, EPOCH_2, true, 1, page(0, 0x11)));
-      threads.awaitHeld(); // the checkpoint batch 1 asked for
+      assertTrue(
+          threads.awaitHeld().getClass().getName().endsWith("Checkpoint"),
+          "the task held is the checkpoint batch 1 asked for");
       producer.send(batch(session, EPOCH_2, false, 2, page(4096, 0x22)));
       await().atMost(Duration.ofSeconds(10)).until(() -> applied(sites).sequence() == 2);
       assertEquals(0, applied(sites).durableSequence(), "nothing is durable before the force");
@@ -147,11 +150,8 @@ class WriteDataReceiveTest {
     }
   }
 
-  /**
-   * Runs each task on a thread of its own; the next checkpoint after {@link #holdNext} waits (only
-   * a checkpoint: the receive process starts its SYNC lane when it connects, which may be later).
-   */
-  static final class HeldTask implements Executor, AutoCloseable {
+  /** Runs each task on a thread of its own; the next one after {@link #holdNext} waits. */
+  private static final class HeldTask implements Executor, AutoCloseable {
     private final ExecutorService pool =
         Executors.newCachedThreadPool(
             r -> {
@@ -165,8 +165,7 @@ class WriteDataReceiveTest {
 
     @Override
     public void execute(Runnable task) {
-      if (!task.getClass().getName().endsWith("Checkpoint")
-          || !holdNext.compareAndSet(true, false)) {
+      if (!holdNext.compareAndSet(true, false)) {
         pool.execute(task);
         return;
       }

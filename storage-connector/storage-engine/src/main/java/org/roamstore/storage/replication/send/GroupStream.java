@@ -92,11 +92,7 @@ public final class GroupStream {
 
   /** A batch on its way: taken by the send process, then committed or returned. */
   public record Shipment(
-      String groupId,
-      String storageSystem,
-      Destination destination,
-      OutgoingBatch batch,
-      boolean syncQueue) {
+      String groupId, String storageSystem, Destination destination, OutgoingBatch batch) {
     public BatchFormat.Header header(String source) {
       return new BatchFormat.Header(
           groupId, batch.stream, source, batch.first, batch.last, batch.checkpoint);
@@ -437,14 +433,8 @@ public final class GroupStream {
 
   // ---- the send process's side ----
 
-  /**
-   * Closes the open batches and takes up to {@code max} batches to ship, in stream order: for the
-   * write data queues ({@code syncQueue} false: the send process), or for the SYNC queues (the SYNC
-   * send process). A secondary's batches go to its SYNC queue once it has started their stream,
-   * i.e. applied every batch of it sent to the write data queue, where the first ones go, behind
-   * whatever was sent before them (see Queues).
-   */
-  void takeReady(List<Shipment> into, int max, boolean syncQueue) {
+  /** Closes the open batches and takes up to {@code max} batches to ship, in stream order. */
+  void takeReady(List<Shipment> into, int max) {
     lock.lock();
     try {
       for (Destination d : destinations.values()) {
@@ -452,43 +442,13 @@ public final class GroupStream {
           closeOpen(d);
         }
         while (!d.ready.isEmpty() && into.size() < max) {
-          OutgoingBatch batch = d.ready.peek();
-          boolean current = batch.retained && batch.stream.equals(d.stream);
-          if (syncQueue != viaSyncQueue(d, batch)) {
-            break; // for the other send process (those behind it too: one stream, one queue)
-          }
-          d.ready.poll();
+          OutgoingBatch batch = d.ready.poll();
           if (batch.retained) {
             d.unappliedSyncBatches.add(batch.last);
           }
-          if (current && !syncQueue) {
-            d.lastViaDataQueue = Math.max(d.lastViaDataQueue, batch.last);
-          }
-          into.add(new Shipment(groupId, d.storageSystem, d, batch, syncQueue));
+          into.add(new Shipment(groupId, d.storageSystem, d, batch));
         }
       }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private static boolean viaSyncQueue(Destination d, OutgoingBatch batch) {
-    return batch.retained
-        && batch.stream.equals(d.stream)
-        && d.applied > 0
-        && d.applied >= d.lastViaDataQueue;
-  }
-
-  /** Whether batches wait for the SYNC send process. */
-  boolean hasUnshippedForSyncQueue() {
-    lock.lock();
-    try {
-      for (Destination d : destinations.values()) {
-        if (!d.ready.isEmpty() && viaSyncQueue(d, d.ready.peek())) {
-          return true;
-        }
-      }
-      return false;
     } finally {
       lock.unlock();
     }

@@ -65,7 +65,6 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private MessageProducer retainedProducer;
   private final Map<String, Queue> queues = new HashMap<>();
   private List<GroupStream.Shipment> inFlight;
-  private final SyncSendProcess syncSender;
 
   public WriteDataSendProcess(
       ConnectionFactory factory,
@@ -77,16 +76,6 @@ public final class WriteDataSendProcess extends MessagingLoop {
     this.incarnation = incarnation;
     this.settings = settings;
     this.volumes = volumes;
-    this.syncSender = new SyncSendProcess(factory, self, groups);
-  }
-
-  /**
-   * The SYNC send process, to run beside this one: it ships SYNC batches to the secondaries' SYNC
-   * queues on a connection of its own, so they never wait for this loop's sends and commits of
-   * ASYNC batches (the broker's credits and journal force took seconds under ASYNC load).
-   */
-  public MessagingLoop syncSender() {
-    return syncSender;
   }
 
   /** Takes up the resyncs that were going on when this unit stopped. */
@@ -141,7 +130,6 @@ public final class WriteDataSendProcess extends MessagingLoop {
   }
 
   private void wake() {
-    syncSender.wake();
     pending = true;
     if (idle) {
       wakeLock.lock();
@@ -169,7 +157,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     List<GroupStream.Shipment> batches = new ArrayList<>();
     pending = false;
     for (GroupStream g : groups.values()) {
-      g.takeReady(batches, MAX_BATCHES_PER_COMMIT, false);
+      g.takeReady(batches, MAX_BATCHES_PER_COMMIT);
     }
     if (!batches.isEmpty()) {
       shipSyncFirst(batches);
@@ -188,10 +176,9 @@ public final class WriteDataSendProcess extends MessagingLoop {
    * SYNC batches (not persistent) go first and outside any transaction: nothing waits for the
    * broker's answer, let alone for the disk force of the journal that the ASYNC batches' commit
    * costs. The primary retains them until the secondary has them on disk, and sends them again
-   * after a reconnect, so the broker's confirmation would add nothing. (Only the first SYNC batches
-   * of a stream come here; the rest go to the SYNC queues by the SYNC send process.) Not when one
-   * queue gets both in one round (a group that changed its transfer type): its batches must reach
-   * it in stream order, so they share one transaction.
+   * after a reconnect, so the broker's confirmation would add nothing. Not when one queue gets both
+   * (a group that changed its transfer type): its batches must reach it in stream order, so they
+   * share one transaction.
    */
   private void shipSyncFirst(List<GroupStream.Shipment> batches) throws JMSException {
     List<GroupStream.Shipment> retained = new ArrayList<>();
@@ -202,9 +189,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
         persistent.add(s);
       } else {
         retained.add(s);
-        if (!s.syncQueue()) {
-          retainedQueues.add(s.storageSystem());
-        }
+        retainedQueues.add(s.storageSystem());
       }
     }
     boolean mixed = false;
@@ -226,7 +211,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private void shipRetained(List<GroupStream.Shipment> batches) throws JMSException {
     inFlight = batches;
     for (GroupStream.Shipment s : batches) {
-      retainedProducer.send(queue(s), message(retainedSession, s));
+      retainedProducer.send(queue(s.storageSystem()), message(retainedSession, s));
     }
     inFlight = null;
     for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(batches).entrySet()) {
@@ -245,7 +230,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     inFlight = batches;
     for (GroupStream.Shipment s : batches) {
       producer.send(
-          queue(s),
+          queue(s.storageSystem()),
           message(session, s),
           s.persistent() ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT,
           Message.DEFAULT_PRIORITY,
@@ -266,15 +251,11 @@ public final class WriteDataSendProcess extends MessagingLoop {
     return by;
   }
 
-  private Queue queue(GroupStream.Shipment s) throws JMSException {
-    String name =
-        s.syncQueue()
-            ? Queues.syncWriteData(s.storageSystem())
-            : Queues.writeData(s.storageSystem());
-    Queue q = queues.get(name);
+  private Queue queue(String storageSystem) throws JMSException {
+    Queue q = queues.get(storageSystem);
     if (q == null) {
-      q = session.createQueue(name);
-      queues.put(name, q);
+      q = session.createQueue(Queues.writeData(storageSystem));
+      queues.put(storageSystem, q);
     }
     return q;
   }

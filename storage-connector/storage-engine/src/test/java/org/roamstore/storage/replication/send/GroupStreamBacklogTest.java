@@ -52,8 +52,7 @@ class GroupStreamBacklogTest {
     assertEquals(State.LAGGING, portland(stream).state(), "in sync, not dropped");
 
     List<GroupStream.Shipment> batches = new ArrayList<>();
-    stream.takeReady(batches, 64, false);
-    stream.takeReady(batches, 64, true);
+    stream.takeReady(batches, 64);
     stream.committed(batches);
     fourth.get(30, TimeUnit.SECONDS);
     SecondaryStatus status = portland(stream);

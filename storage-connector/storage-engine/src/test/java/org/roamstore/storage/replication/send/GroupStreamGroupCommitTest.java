@@ -99,14 +99,10 @@ class GroupStreamGroupCommitTest {
     assertFalse(flushed.isDone(), "the flush waits for the secondary's disk");
   }
 
-  /**
-   * Takes the ready batches as the send processes would (to the write data queue, then to the SYNC
-   * queue), and has the broker take them.
-   */
+  /** Takes the ready batches as the send process would, and has the broker take them. */
   private List<String> ship() {
     List<GroupStream.Shipment> batches = new ArrayList<>();
-    stream.takeReady(batches, 64, false);
-    stream.takeReady(batches, 64, true);
+    stream.takeReady(batches, 64);
     stream.committed(batches);
     List<String> ranges = new ArrayList<>();
     for (GroupStream.Shipment s : batches) {
