@@ -570,9 +570,7 @@ public final class CopyGroupDefinition {
     String behind =
         chosen == null
             ? "reports no position in it"
-            : chosen.fromEpoch() < better.fromEpoch()
-                ? "has only the stream of epoch " + chosen.fromEpoch()
-                : "is " + (better.sequence() - chosen.sequence()) + " writes behind";
+            : "has only the stream of epoch " + chosen.fromEpoch();
     String text =
         best
             + " applied the old primary's stream up to write "
@@ -623,12 +621,9 @@ public final class CopyGroupDefinition {
       }
       CopyGroupStatus.Applied there = applied.get(system);
       // Neither having applied anything of any stream (a volume never written) is the same too.
+      // The same epoch's stream counts as the same position (see isAhead).
       boolean same =
-          at == null
-              ? there == null
-              : there != null
-                  && at.fromEpoch() == there.fromEpoch()
-                  && at.sequence() == there.sequence();
+          at == null ? there == null : there != null && at.fromEpoch() == there.fromEpoch();
       if (!same) {
         long size = sizes.getOrDefault(system, 0L);
         java.util.BitSet all = new java.util.BitSet();
@@ -647,16 +642,18 @@ public final class CopyGroupDefinition {
     return all;
   }
 
+  /**
+   * Whether {@code a} applied a newer epoch's stream than {@code b} (or {@code b} none). Write
+   * numbers within one stream are not compared: the primary numbers each secondary's writes on its
+   * own, and markers (a FLUSH, a synchronize cache, the activity log's cooling) go only to the
+   * secondaries still owing something, so two secondaries with the same writes can be a few numbers
+   * apart.
+   */
   private static boolean isAhead(CopyGroupStatus.Applied a, CopyGroupStatus.Applied b) {
     if (a == null) {
       return false;
     }
-    if (b == null) {
-      return true;
-    }
-    return a.fromEpoch() != b.fromEpoch()
-        ? a.fromEpoch() > b.fromEpoch()
-        : a.sequence() > b.sequence();
+    return b == null || a.fromEpoch() > b.fromEpoch();
   }
 
   /** What a secondary's control unit applied of the group's stream; null if it cannot say. */
