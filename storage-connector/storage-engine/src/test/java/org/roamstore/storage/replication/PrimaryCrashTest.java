@@ -142,16 +142,7 @@ class PrimaryCrashTest {
         writeUntilKilled(writer, seattle, seed);
 
         awaitCaughtUp(sites.unit("portland"));
-        CopyVolumeGroupInfo taken =
-            RemoteCopySites.group(
-                    "v",
-                    type,
-                    SyncFailurePolicy.MARK_OUT_OF_SYNC,
-                    "portland",
-                    "seattle",
-                    "portland",
-                    "sanfrancisco")
-                .withPrimary("portland", 2);
+        CopyVolumeGroupInfo taken = groupAt(type, "portland", 2);
         try (StorageConnection portland = sites.unit("portland").connect();
             StorageConnection sanfrancisco = sites.unit("sanfrancisco").connect()) {
           sanfrancisco.defineCopyGroup(taken);
@@ -195,6 +186,19 @@ class PrimaryCrashTest {
         seattle.close();
       }
     }
+  }
+
+  /** Volume v on the three sites with its primary at {@code primary}, at {@code epoch}. */
+  private static CopyVolumeGroupInfo groupAt(TransferType type, String primary, long epoch) {
+    return RemoteCopySites.group(
+            "v",
+            type,
+            SyncFailurePolicy.MARK_OUT_OF_SYNC,
+            "seattle",
+            "seattle",
+            "portland",
+            "sanfrancisco")
+        .withPrimary(primary, epoch);
   }
 
   private String[] seattleArgs(RemoteCopySites sites, String spec) {
@@ -273,16 +277,7 @@ class PrimaryCrashTest {
     assertTrue(defined.startsWith("DEFINED"), defined);
     OutOfSyncRegions handedOver = StandaloneStorage.decode(defined.substring(8).strip());
     assertEquals(OutOfSyncRegions.NONE, handedOver, "a drained primary hands nothing over");
-    CopyVolumeGroupInfo group2 =
-        RemoteCopySites.group(
-                "v",
-                type,
-                SyncFailurePolicy.MARK_OUT_OF_SYNC,
-                "portland",
-                "seattle",
-                "portland",
-                "sanfrancisco")
-            .withPrimary("portland", 2);
+    CopyVolumeGroupInfo group2 = groupAt(type, "portland", 2);
     try (StorageConnection portland = sites.unit("portland").connect();
         StorageConnection sanfrancisco = sites.unit("sanfrancisco").connect()) {
       sanfrancisco.defineCopyGroup(group2);
