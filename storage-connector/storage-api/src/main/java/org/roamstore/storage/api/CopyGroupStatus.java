@@ -42,11 +42,17 @@ public record CopyGroupStatus(
 
   /** Where one secondary stands, from its primary's point of view. */
   public enum State {
-    /** Every write sent to it is applied; SYNC writes wait for it. */
+    /**
+     * Every write sent to it is applied, no region is marked for it, and its last verify (if any)
+     * found no difference left unrepaired; SYNC writes wait for it.
+     */
     IN_SYNC,
     /** Writes are on their way (ASYNC, or a SYNC write being acknowledged). */
     LAGGING,
-    /** It stopped answering; the regions written since are tracked, nothing is sent to it. */
+    /**
+     * It stopped answering (the regions written since are tracked, nothing is sent to it), or a
+     * verify found regions that differ and were not repaired.
+     */
     OUT_OF_SYNC,
     /** It answers again and the tracked regions are being copied to it. */
     RESYNCING
@@ -63,6 +69,7 @@ public record CopyGroupStatus(
    * @param outOfSyncBytes bytes of regions still to resynchronise (0 unless out of sync or
    *     resyncing)
    * @param resyncPercent progress of a resync, 0-100 (100 when nothing is to resync)
+   * @param verify the running or last online verify of it; null if it was never verified
    */
   public record SecondaryStatus(
       String storageSystem,
@@ -71,7 +78,8 @@ public record CopyGroupStatus(
       long lagBytes,
       double estimatedSeconds,
       long outOfSyncBytes,
-      int resyncPercent) {}
+      int resyncPercent,
+      VerifyStatus verify) {}
 
   /**
    * What a secondary has applied of its primary's stream.

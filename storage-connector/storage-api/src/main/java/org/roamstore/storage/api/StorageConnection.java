@@ -86,6 +86,19 @@ public interface StorageConnection extends AutoCloseable {
         StorageException.Reason.UNSUPPORTED, "this storage connection has no remote copy");
   }
 
+  /**
+   * Starts an online verify of the volume's copy group at its primary (see {@link VerifyRequest})
+   * and returns at once with the group's status, in which each verified secondary's {@link
+   * CopyGroupStatus.SecondaryStatus#verify()} shows its progress. Refused with {@link
+   * StorageException.Reason#INVALID_ARGUMENT} for a secondary that is not in the group or is out of
+   * sync (a resync, not a verify, is what it needs), and with {@link
+   * StorageException.Reason#NOT_PRIMARY} where this unit does not hold the primary.
+   */
+  default CopyGroupStatus verify(String volumeId, VerifyRequest request) {
+    throw new StorageException(
+        StorageException.Reason.UNSUPPORTED, "this storage connection has no remote copy");
+  }
+
   /** How remote copy of the volume's copy group stands at this storage control unit. */
   default CopyGroupStatus copyGroupStatus(String volumeId) {
     throw new StorageException(

@@ -22,6 +22,8 @@ import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageStatus;
 import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.api.VerifyRequest;
+import org.roamstore.storage.api.VerifyStatus;
 import org.roamstore.storage.api.VolumeInfo;
 
 /**
@@ -248,6 +250,7 @@ final class ControlCodec {
       out.writeDouble(s.estimatedSeconds());
       out.writeLong(s.outOfSyncBytes());
       out.writeInt(s.resyncPercent());
+      writeVerifyStatus(out, s.verify());
     }
     out.writeBoolean(status.applied() != null);
     if (status.applied() != null) {
@@ -275,13 +278,76 @@ final class ControlCodec {
               in.readLong(),
               in.readDouble(),
               in.readLong(),
-              in.readInt()));
+              in.readInt(),
+              readVerifyStatus(in)));
     }
     CopyGroupStatus.Applied applied =
         in.readBoolean()
             ? new CopyGroupStatus.Applied(in.readLong(), in.readLong(), in.readLong())
             : null;
     return new CopyGroupStatus(volume, groupId, role, epoch, transferType, secondaries, applied);
+  }
+
+  static void writeVerifyRequest(DataOutput out, VerifyRequest request) throws IOException {
+    writeStrings(out, request.secondaries());
+    out.writeInt(request.rateMiBPerSecond());
+    out.writeBoolean(request.repair());
+  }
+
+  static VerifyRequest readVerifyRequest(DataInput in) throws IOException {
+    return new VerifyRequest(readStrings(in), in.readInt(), in.readBoolean());
+  }
+
+  private static void writeVerifyStatus(DataOutput out, VerifyStatus verify) throws IOException {
+    out.writeBoolean(verify != null);
+    if (verify == null) {
+      return;
+    }
+    writeString(out, verify.outcome().name());
+    writeInstant(out, verify.startedAt());
+    writeInstant(out, verify.finishedAt());
+    out.writeLong(verify.bytesVerified());
+    out.writeLong(verify.bytesTotal());
+    out.writeInt(verify.regionBytes());
+    out.writeLong(verify.differingRegions());
+    out.writeInt(verify.differingOffsets().size());
+    for (long offset : verify.differingOffsets()) {
+      out.writeLong(offset);
+    }
+    out.writeBoolean(verify.repair());
+    writeString(out, verify.detail());
+  }
+
+  private static VerifyStatus readVerifyStatus(DataInput in) throws IOException {
+    if (!in.readBoolean()) {
+      return null;
+    }
+    VerifyStatus.Outcome outcome = readEnum(in, VerifyStatus.Outcome.class);
+    Instant startedAt = readInstant(in);
+    Instant finishedAt = readInstant(in);
+    long verified = in.readLong();
+    long total = in.readLong();
+    int regionBytes = in.readInt();
+    long differing = in.readLong();
+    int listed = in.readInt();
+    if (listed < 0 || listed > VerifyStatus.LISTED) {
+      throw new IOException("a verify lists 0.." + VerifyStatus.LISTED + " offsets, not " + listed);
+    }
+    List<Long> offsets = new ArrayList<>(listed);
+    for (int i = 0; i < listed; i++) {
+      offsets.add(in.readLong());
+    }
+    return new VerifyStatus(
+        outcome,
+        startedAt,
+        finishedAt,
+        verified,
+        total,
+        regionBytes,
+        differing,
+        offsets,
+        in.readBoolean(),
+        readString(in));
   }
 
   private static <E extends Enum<E>> E parse(Class<E> type, String name) throws IOException {

@@ -182,6 +182,9 @@ public final class ControlServer extends MessagingLoop {
       case COPY_GROUP_STATUS ->
           ControlCodec.writeCopyGroupStatus(
               out, storage.copyGroupStatus(ControlCodec.readString(in)));
+      case VERIFY ->
+          ControlCodec.writeCopyGroupStatus(
+              out, storage.verify(ControlCodec.readString(in), ControlCodec.readVerifyRequest(in)));
     }
   }
 }

@@ -19,6 +19,7 @@ import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.StorageStatus;
+import org.roamstore.storage.api.VerifyRequest;
 import org.roamstore.storage.api.VolumeInfo;
 
 /**
@@ -203,6 +204,17 @@ public final class RemoteStorageConnection implements StorageConnection {
     return call(
         ControlOp.COPY_GROUP_STATUS,
         out -> ControlCodec.writeString(out, volumeId),
+        ControlCodec::readCopyGroupStatus);
+  }
+
+  @Override
+  public CopyGroupStatus verify(String volumeId, VerifyRequest request) {
+    return call(
+        ControlOp.VERIFY,
+        out -> {
+          ControlCodec.writeString(out, volumeId);
+          ControlCodec.writeVerifyRequest(out, request);
+        },
         ControlCodec::readCopyGroupStatus);
   }
 

@@ -13,6 +13,7 @@ import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.StorageStatus;
+import org.roamstore.storage.api.VerifyRequest;
 import org.roamstore.storage.api.VolumeInfo;
 
 /** A thin handle on a control unit; dead after its own close or the unit's. */
@@ -101,6 +102,11 @@ final class LocalStorageConnection implements StorageConnection {
   @Override
   public CopyGroupStatus copyGroupStatus(String volumeId) {
     return unit().copyGroupStatus(volumeId);
+  }
+
+  @Override
+  public CopyGroupStatus verify(String volumeId, VerifyRequest request) {
+    return unit().verify(volumeId, request);
   }
 
   @Override

@@ -35,6 +35,7 @@ import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.StorageStatus;
+import org.roamstore.storage.api.VerifyRequest;
 import org.roamstore.storage.api.VolumeInfo;
 import org.roamstore.storage.cache.CacheMemory;
 import org.roamstore.storage.copygroup.CopyGroupStore;
@@ -608,6 +609,34 @@ public final class StorageControlUnit implements AutoCloseable {
     }
     return sender.synchronizeCache(
         group, secondaries == null ? Set.of() : Set.copyOf(secondaries), timeout);
+  }
+
+  CopyGroupStatus verify(String volumeId, VerifyRequest request) {
+    checkOpen();
+    if (request == null) {
+      throw new StorageException(Reason.INVALID_ARGUMENT, "a verify request is needed");
+    }
+    HostedVolume volume = require(volumeId);
+    volume.groupLock.readLock().lock();
+    try {
+      CopyVolumeGroupInfo group = volume.group;
+      if (group == null) {
+        throw new StorageException(
+            Reason.NO_COPY_GROUP, "volume " + volume.address + " belongs to no copy group");
+      }
+      if (!group.primary().address().equals(volume.address)) {
+        throw new StorageException(
+            Reason.NOT_PRIMARY,
+            "a verify runs at the primary of copy group "
+                + group.groupId()
+                + ", which is "
+                + group.primary().address());
+      }
+      sender.verify(group, request);
+    } finally {
+      volume.groupLock.readLock().unlock();
+    }
+    return sender.status(volume);
   }
 
   CopyGroupStatus copyGroupStatus(String volumeId) {

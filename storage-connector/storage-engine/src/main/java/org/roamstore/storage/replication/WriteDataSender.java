@@ -11,6 +11,7 @@ import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.api.VerifyRequest;
 
 /**
  * The write data send process (reference text, 134; Fig. 10 and 11). Called by the write request
@@ -79,6 +80,14 @@ public interface WriteDataSender {
           Reason.UNSUPPORTED,
           "this storage control unit has no remote copy to resynchronise " + regions.secondaries());
     }
+  }
+
+  /**
+   * Starts an online verify of a group this unit is the primary of (see {@link VerifyRequest}); its
+   * progress and result show in {@link #status}.
+   */
+  default void verify(CopyVolumeGroupInfo group, VerifyRequest request) {
+    throw new StorageException(Reason.UNSUPPORTED, "this storage control unit has no remote copy");
   }
 
   /** How remote copy of the group stands here; {@code volume} is the member this unit holds. */

@@ -15,6 +15,7 @@ import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageStatus;
+import org.roamstore.storage.api.VerifyRequest;
 import org.roamstore.storage.api.VolumeInfo;
 
 /**
@@ -99,6 +100,11 @@ public final class StorageConnectionHandle implements StorageConnection {
   @Override
   public CopyGroupStatus copyGroupStatus(String volumeId) {
     return call(c -> c.copyGroupStatus(volumeId));
+  }
+
+  @Override
+  public CopyGroupStatus verify(String volumeId, VerifyRequest request) {
+    return call(c -> c.verify(volumeId, request));
   }
 
   /** Gives the connection back to the pool. Closing twice is harmless (try-with-resources). */

@@ -1046,7 +1046,8 @@ public final class GroupStream {
                 lagBytes,
                 seconds,
                 (long) regions * OutOfSyncMap.REGION_BYTES,
-                percent));
+                percent,
+                null));
       }
       return all;
     } finally {
