@@ -246,6 +246,55 @@ public final class CacheMemory implements AutoCloseable {
    * With the cache full of dirty data a read goes straight to the file: every acknowledged write
    * not in the cache is already in the file, because only clean pages are ever evicted.
    */
+  /**
+   * What the volume holds in a range, as an online verify compares it: the file's bytes with the
+   * dirty pages laid over them, loading nothing into the cache. Clean pages would hide a difference
+   * that is on disk, and a verify pass through the cache would evict the users' pages. The caller
+   * keeps writes out of the range meanwhile; the destager may go on, since a page it marks clean is
+   * in the file by then, and one it is writing is still dirty when the snapshot is taken.
+   */
+  void readStored(CachedVolume volume, long offset, ByteBuffer dst) {
+    int length = dst.remaining();
+    long first = offset / PAGE_SIZE;
+    long last = (offset + length - 1) / PAGE_SIZE;
+    List<CachePage> dirty = new ArrayList<>();
+    List<byte[]> snapshots = new ArrayList<>();
+    lock.lock();
+    try {
+      checkAttached(volume);
+      for (long index = first; length > 0 && index <= last; index++) {
+        CachePage page = volume.pages.get(index);
+        if (page != null && page.dirty) {
+          byte[] copy = new byte[page.length()];
+          page.data.duplicate().clear().get(copy);
+          dirty.add(page);
+          snapshots.add(copy);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    int at = dst.position();
+    try {
+      volume.file.read(dst.duplicate().limit(at + length), offset);
+    } catch (IOException e) {
+      throw new StorageException(Reason.IO_ERROR, "cannot read volume: " + e.getMessage(), e);
+    }
+    for (int i = 0; i < dirty.size(); i++) {
+      long pageStart = dirty.get(i).position();
+      long from = Math.max(pageStart, offset);
+      long to = Math.min(pageStart + snapshots.get(i).length, offset + length);
+      if (from < to) {
+        dst.put(
+            at + (int) (from - offset),
+            snapshots.get(i),
+            (int) (from - pageStart),
+            (int) (to - from));
+      }
+    }
+    dst.position(at + length);
+  }
+
   private void readAround(CachedVolume volume, long position, int n, ByteBuffer dst) {
     int at = dst.position();
     lock.unlock();

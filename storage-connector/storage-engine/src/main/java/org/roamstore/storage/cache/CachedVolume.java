@@ -48,6 +48,15 @@ public final class CachedVolume {
   }
 
   /**
+   * Reads what the volume holds, bypassing the cache: the file with the dirty pages over it (see
+   * {@link CacheMemory#readStored}); for an online verify.
+   */
+  public void readStored(long offset, ByteBuffer dst) {
+    checkRange(offset, dst.remaining());
+    cache.readStored(this, offset, dst);
+  }
+
+  /**
    * Stores the remaining bytes of {@code src} at {@code offset}. Returns when they are in the
    * cache; waits for the destager when the cache is full of dirty data.
    */

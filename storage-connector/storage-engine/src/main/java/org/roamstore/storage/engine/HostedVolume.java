@@ -141,6 +141,30 @@ final class HostedVolume implements ReplicaVolume {
   }
 
   @Override
+  public void readStored(long offset, ByteBuffer dst) {
+    cache.readStored(offset, dst);
+  }
+
+  @Override
+  public boolean atStreamPoint(Runnable atPoint) {
+    groupLock.readLock().lock();
+    try {
+      if (!address.equals(group == null ? null : group.primary().address())) {
+        return false;
+      }
+      writeOrder.lock();
+      try {
+        atPoint.run();
+        return true;
+      } finally {
+        writeOrder.unlock();
+      }
+    } finally {
+      groupLock.readLock().unlock();
+    }
+  }
+
+  @Override
   public void flush() {
     cache.flush();
   }

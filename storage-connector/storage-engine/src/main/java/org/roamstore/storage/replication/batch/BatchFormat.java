@@ -10,10 +10,11 @@ import java.util.List;
 /**
  * The wire format. A batch is a bytes message whose properties say where it belongs (group, stream,
  * source, sequence range) and whose body holds its writes one after the other: offset (8 bytes),
- * length (8), kind (1: 0 = data, 1 = zeros), then the data for kind 0. The n-th entry has sequence
- * {@code first + n}. A batch that asks for a checkpoint (someone at the primary waits until it is
- * durable at the secondary) says so in a property. An acknowledgement is an empty message with
- * properties only.
+ * length (8), kind (1: 0 = data, 1 = zeros, 2 = verify: checksum the range and report it), then the
+ * data for kind 0. The n-th entry has sequence {@code first + n}. A batch that asks for a
+ * checkpoint (someone at the primary waits until it is durable at the secondary) says so in a
+ * property. An acknowledgement is an empty message with properties only, and the digests of the
+ * verify entries applied since the last one.
  */
 public final class BatchFormat {
   public static final String GROUP = "rsGroup";
@@ -27,10 +28,12 @@ public final class BatchFormat {
   public static final String FROM = "rsFrom";
   public static final String APPLIED = "rsApplied";
   public static final String DURABLE = "rsDurable";
+  public static final String DIGESTS = "rsDigests";
 
   public static final int ENTRY_HEADER_BYTES = 17;
   private static final byte DATA = 0;
   private static final byte ZEROES = 1;
+  private static final byte VERIFY = 2;
 
   private BatchFormat() {}
 
@@ -40,6 +43,11 @@ public final class BatchFormat {
     if (data != null) {
       body.put(data.duplicate());
     }
+  }
+
+  /** Appends a verify entry (no data) to {@code body}, which must have room for it. */
+  public static void putVerify(ByteBuffer body, long offset, long length) {
+    body.putLong(offset).putLong(length).put(VERIFY);
   }
 
   public static int entryBytes(long length, boolean zeroes) {
@@ -53,7 +61,7 @@ public final class BatchFormat {
       long offset = body.getLong();
       long length = body.getLong();
       byte kind = body.get();
-      if (offset < 0 || length < 0 || (kind != DATA && kind != ZEROES)) {
+      if (offset < 0 || length < 0 || kind < DATA || kind > VERIFY) {
         throw new IllegalArgumentException("malformed batch entry at byte " + body.position());
       }
       ByteBuffer data = null;
@@ -62,7 +70,10 @@ public final class BatchFormat {
         data = body.slice(body.position(), n);
         body.position(body.position() + n);
       }
-      entries.add(new BatchEntry(offset, length, data));
+      entries.add(
+          kind == VERIFY
+              ? BatchEntry.verify(offset, length)
+              : new BatchEntry(offset, length, data));
     }
     return entries;
   }
@@ -123,8 +134,25 @@ public final class BatchFormat {
     return ByteBuffer.wrap(bytes, 0, length).slice();
   }
 
-  /** An acknowledgement from a secondary: applied to its cache, and durable there. */
-  public record Ack(String groupId, StreamKey stream, String from, long applied, long durable) {
+  /**
+   * An acknowledgement from a secondary: applied to its cache, durable there, and the digests of
+   * the verify entries it applied since its last acknowledgement (all at or below {@code applied}).
+   */
+  public record Ack(
+      String groupId,
+      StreamKey stream,
+      String from,
+      long applied,
+      long durable,
+      List<RegionDigest> digests) {
+
+    public Ack {
+      digests = List.copyOf(digests);
+    }
+
+    public Ack(String groupId, StreamKey stream, String from, long applied, long durable) {
+      this(groupId, stream, from, applied, durable, List.of());
+    }
 
     public static Ack of(Message message) throws JMSException {
       return new Ack(
@@ -132,7 +160,8 @@ public final class BatchFormat {
           new StreamKey(message.getLongProperty(EPOCH), message.getLongProperty(INCARNATION)),
           message.getStringProperty(FROM),
           message.getLongProperty(APPLIED),
-          message.getLongProperty(DURABLE));
+          message.getLongProperty(DURABLE),
+          RegionDigest.decode(message.getStringProperty(DIGESTS)));
     }
 
     public void writeTo(Message message) throws JMSException {
@@ -142,6 +171,9 @@ public final class BatchFormat {
       message.setStringProperty(FROM, from);
       message.setLongProperty(APPLIED, applied);
       message.setLongProperty(DURABLE, durable);
+      if (!digests.isEmpty()) {
+        message.setStringProperty(DIGESTS, RegionDigest.encode(digests));
+      }
     }
   }
 }

@@ -6,8 +6,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.roamstore.storage.copygroup.AtomicFile;
+import org.roamstore.storage.replication.batch.RegionDigest;
 import org.roamstore.storage.replication.batch.StreamKey;
 
 /**
@@ -23,6 +26,11 @@ final class AppliedStream {
   long applied;
   long durable;
   boolean changed;
+  // Digests of verify entries applied and not yet sent in an acknowledgement, oldest first.
+  final List<Digested> digests = new ArrayList<>(0);
+
+  /** The digest a verify entry asked for, with the entry's sequence. */
+  record Digested(long sequence, RegionDigest digest) {}
 
   AppliedStream(String groupId, StreamKey stream, String source, long applied) {
     this.groupId = groupId;

@@ -45,6 +45,9 @@ final class Destination {
   int resyncTotal;
   int resyncCursor;
 
+  // The online verify running for it; null if none.
+  Verification verification;
+
   Destination(String storageSystem, StreamKey stream) {
     this.storageSystem = storageSystem;
     this.stream = stream;

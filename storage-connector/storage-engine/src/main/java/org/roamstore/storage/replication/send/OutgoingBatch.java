@@ -85,6 +85,13 @@ final class OutgoingBatch {
     return ++last;
   }
 
+  /** Adds a verify entry (it writes nothing, so it marks no range); returns its sequence. */
+  long addVerify(long offset, long length) {
+    ensureRoom(BatchFormat.ENTRY_HEADER_BYTES);
+    BatchFormat.putVerify(body, offset, length);
+    return ++last;
+  }
+
   private void ensureRoom(int need) {
     if (body == null) {
       body = take(Math.max(Math.min(INITIAL_BYTES, maxBytes), need));
