@@ -217,6 +217,10 @@ public final class StandaloneStorage {
                       + (System.nanoTime() - start) / 1_000_000);
             }
             case "status" -> System.out.println("STATUS " + c.copyGroupStatus(words[1]));
+            case "verify" ->
+                System.out.println(
+                    "VERIFYING "
+                        + c.verify(words[1], org.roamstore.storage.api.VerifyRequest.all()));
             case "flush" -> {
               c.flush(words[1]);
               System.out.println("FLUSHED " + words[1]);

@@ -30,6 +30,8 @@ import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.api.VerifyRequest;
+import org.roamstore.storage.api.VerifyStatus;
 import org.roamstore.storage.engine.StandaloneStorage;
 
 /**
@@ -92,6 +94,10 @@ class PrimaryCrashTest {
             seattle.output().contains("was not stopped cleanly"),
             "the restarted primary found hot regions in its activity log");
         awaitInSync(seattle);
+        ChildProcess restarted = seattle;
+        assertVerifyFindsNoDifference(
+            () -> restarted.command("verify v", Duration.ofSeconds(30), "VERIFYING", "FAILED"),
+            () -> restarted.command("status v", Duration.ofSeconds(30), "STATUS", "FAILED"));
         seattle.command("sync v", Duration.ofSeconds(60), "SYNCED", "FAILED");
         seattle.close(); // clean stop: the primary's cache goes to its file
         assertCopiesAgree(sites, "after the restart");
@@ -158,6 +164,9 @@ class PrimaryCrashTest {
           writeOutsideTheCrashArea(portland, 2, seed + 1);
 
           awaitInSync(() -> portland.copyGroupStatus("v").toString());
+          assertVerifyFindsNoDifference(
+              () -> portland.verify("v", VerifyRequest.all()).toString(),
+              () -> portland.copyGroupStatus("v").toString());
           portland.synchronizeCache("v", Set.of(), Duration.ofSeconds(60));
           portland.flush("v");
           seattle.command("flush v", Duration.ofSeconds(60), "FLUSHED");
@@ -309,6 +318,26 @@ class PrimaryCrashTest {
                         .split("state=" + CopyGroupStatus.State.IN_SYNC + ", lagWrites=0,", -1)
                         .length
                     == 3);
+  }
+
+  /**
+   * Runs an online verify at the primary (while it runs, the copies can still be written) and waits
+   * for both secondaries' results: no difference, every byte compared.
+   */
+  private static void assertVerifyFindsNoDifference(
+      java.util.concurrent.Callable<String> start, java.util.concurrent.Callable<String> status)
+      throws Exception {
+    String started = start.call();
+    assertEquals(3, started.split("outcome=RUNNING", -1).length, started);
+    String done =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .until(status, s -> !s.contains("outcome=RUNNING"));
+    assertEquals(
+        3,
+        done.split("outcome=" + VerifyStatus.Outcome.NO_DIFFERENCE + ", ", -1).length,
+        () -> "the verify after the crash found differences: " + done);
   }
 
   private static void assertCopiesAgree(RemoteCopySites sites, String when) throws IOException {
