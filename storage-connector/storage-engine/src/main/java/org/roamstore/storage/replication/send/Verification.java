@@ -62,7 +62,7 @@ final class Verification {
     }
     // One region of burst above the rate, so a slow rate still starts at once.
     double allowed = bytesPerSecond * ((nowNanos - startedNanos) / 1e9) + REGION_BYTES;
-    if (askedBytes >= allowed) {
+    if (askedBytes + REGION_BYTES > allowed) {
       return -1;
     }
     int again = askAgain.nextSetBit(0);
