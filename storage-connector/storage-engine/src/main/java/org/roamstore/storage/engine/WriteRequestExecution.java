@@ -23,11 +23,9 @@ final class WriteRequestExecution {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final WriteDataSender sender;
-  private final boolean activityLog;
 
-  WriteRequestExecution(WriteDataSender sender, boolean activityLog) {
+  WriteRequestExecution(WriteDataSender sender) {
     this.sender = sender;
-    this.activityLog = activityLog;
   }
 
   CompletableFuture<Void> write(HostedVolume volume, long epoch, long offset, ByteBuffer data) {
@@ -52,7 +50,7 @@ final class WriteRequestExecution {
       Lock order = group.members().size() > 1 ? volume.writeOrder : null;
       // Hot before the bytes can reach the cache: a crash from here on resyncs these regions.
       ActivityLog.Ticket hot =
-          order != null && activityLog ? volume.activity.begin(offset, length) : null;
+          order != null && volume.logsActivity ? volume.activity.begin(offset, length) : null;
       if (order != null) {
         order.lock();
       }

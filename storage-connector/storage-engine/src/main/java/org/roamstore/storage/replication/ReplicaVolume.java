@@ -41,8 +41,9 @@ public interface ReplicaVolume {
 
   /**
    * Runs {@code atPoint} while no write is between this volume's cache and the remote copy stream
-   * (writes wait meanwhile), if this unit still holds the primary; returns whether it ran. What it
-   * reads of the volume is then exactly what every write before the stream's current end made it.
+   * (writes wait meanwhile), if this unit still holds the primary and the locks that takes are free
+   * within a few milliseconds; returns whether it ran (if not, try again later). What it reads of
+   * the volume is then exactly what every write before the stream's current end made it.
    */
   boolean atStreamPoint(Runnable atPoint);
 

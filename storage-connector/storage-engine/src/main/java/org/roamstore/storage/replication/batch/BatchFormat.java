@@ -24,6 +24,8 @@ public final class BatchFormat {
   public static final String FIRST = "rsFirst";
   public static final String LAST = "rsLast";
   public static final String CHECKPOINT = "rsCheckpoint";
+  public static final String LAST_WRITE = "rsLastWrite";
+  public static final String RESYNCING = "rsResyncing";
   // Acknowledgements.
   public static final String FROM = "rsFrom";
   public static final String APPLIED = "rsApplied";
@@ -83,12 +85,32 @@ public final class BatchFormat {
    *
    * @param checkpoint the secondary should make the batch durable as soon as it has applied it,
    *     instead of at its next periodic checkpoint
+   * @param lastWrite the primary's number of the last write in the stream up to this batch's end;
+   *     -1 if unknown
+   * @param resyncing the primary was still copying regions the secondary missed
    */
   public record Header(
-      String groupId, StreamKey stream, String source, long first, long last, boolean checkpoint) {
+      String groupId,
+      StreamKey stream,
+      String source,
+      long first,
+      long last,
+      boolean checkpoint,
+      long lastWrite,
+      boolean resyncing) {
 
     public Header(String groupId, StreamKey stream, String source, long first, long last) {
       this(groupId, stream, source, first, last, false);
+    }
+
+    public Header(
+        String groupId,
+        StreamKey stream,
+        String source,
+        long first,
+        long last,
+        boolean checkpoint) {
+      this(groupId, stream, source, first, last, checkpoint, -1, false);
     }
 
     public static Header of(Message message) throws JMSException {
@@ -98,7 +120,9 @@ public final class BatchFormat {
           message.getStringProperty(SOURCE),
           message.getLongProperty(FIRST),
           message.getLongProperty(LAST),
-          message.propertyExists(CHECKPOINT) && message.getBooleanProperty(CHECKPOINT));
+          message.propertyExists(CHECKPOINT) && message.getBooleanProperty(CHECKPOINT),
+          message.propertyExists(LAST_WRITE) ? message.getLongProperty(LAST_WRITE) : -1,
+          message.propertyExists(RESYNCING) && message.getBooleanProperty(RESYNCING));
     }
 
     public void writeTo(Message message) throws JMSException {
@@ -110,6 +134,12 @@ public final class BatchFormat {
       message.setLongProperty(LAST, last);
       if (checkpoint) {
         message.setBooleanProperty(CHECKPOINT, true);
+      }
+      if (lastWrite >= 0) {
+        message.setLongProperty(LAST_WRITE, lastWrite);
+      }
+      if (resyncing) {
+        message.setBooleanProperty(RESYNCING, true);
       }
     }
   }

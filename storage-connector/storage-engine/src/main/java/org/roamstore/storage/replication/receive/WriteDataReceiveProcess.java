@@ -129,9 +129,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     }
     try {
       AppliedStream saved = AppliedStream.load(stateFile(groupId), groupId);
-      return saved == null
-          ? null
-          : new CopyGroupStatus.Applied(saved.stream.epoch(), saved.applied, saved.applied);
+      return saved == null ? null : saved.position(saved.applied);
     } catch (IOException | RuntimeException e) {
       throw new StorageException(
           Reason.IO_ERROR, "cannot read what copy group " + groupId + " applied: " + e, e);
@@ -329,6 +327,8 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       state.digests.clear(); // the old stream's verify is over
     }
     state.applied = h.last();
+    state.lastWrite = h.lastWrite();
+    state.resyncing = h.resyncing();
     state.digests.addAll(digests);
     state.changed = true;
     checkpointAsked |= h.checkpoint();
@@ -423,7 +423,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   }
 
   private void publish(AppliedStream s) {
-    published.put(s.groupId, new CopyGroupStatus.Applied(s.stream.epoch(), s.applied, s.durable));
+    published.put(s.groupId, s.position(s.durable));
   }
 
   /**

@@ -102,7 +102,14 @@ public final class GroupStream {
       String groupId, String storageSystem, Destination destination, OutgoingBatch batch) {
     public BatchFormat.Header header(String source) {
       return new BatchFormat.Header(
-          groupId, batch.stream, source, batch.first, batch.last, batch.checkpoint);
+          groupId,
+          batch.stream,
+          source,
+          batch.first,
+          batch.last,
+          batch.checkpoint,
+          batch.lastWrite,
+          batch.resyncing);
     }
 
     public byte[] body() {
@@ -171,7 +178,7 @@ public final class GroupStream {
           }
           continue;
         }
-        long sequence = assign(d, write.offset(), write.length(), write.data());
+        long sequence = assign(d, write.sequence(), write.offset(), write.length(), write.data());
         if (d.owingSinceNanos == 0) {
           d.owingSinceNanos = now;
         }
@@ -273,8 +280,18 @@ public final class GroupStream {
     }
   }
 
-  /** Numbers a write for one secondary, cutting it into entries that fit a batch. */
-  private long assign(Destination d, long offset, long length, ByteBuffer data) {
+  /**
+   * Numbers a write for one secondary, cutting it into entries that fit a batch; {@code
+   * writeNumber} is the primary's number of the write (a resync's copy keeps the last one).
+   */
+  private long assign(Destination d, long writeNumber, long offset, long length, ByteBuffer data) {
+    long last = assignPieces(d, offset, length, data);
+    d.lastWrite = writeNumber;
+    d.open.lastWrite = writeNumber; // the batch with the write's last piece
+    return last;
+  }
+
+  private long assignPieces(Destination d, long offset, long length, ByteBuffer data) {
     if (data == null) {
       return add(d, offset, length, null);
     }
@@ -319,6 +336,7 @@ public final class GroupStream {
       d.open =
           new OutgoingBatch(
               d.stream, d.lastAssigned + 1, transferType == TransferType.SYNC, maxBody, buffers);
+      d.open.lastWrite = d.lastWrite;
     }
     return d.open;
   }
@@ -336,6 +354,7 @@ public final class GroupStream {
 
   private void closeOpen(Destination d) {
     if (d.open != null && !d.open.isEmpty()) {
+      d.open.resyncing = d.state != State.IN_SYNC;
       d.ready.add(d.open);
       d.byteMarks.add(new long[] {d.open.last, d.assignedBytes});
     }
@@ -704,6 +723,9 @@ public final class GroupStream {
       d.state = State.IN_SYNC;
       outOfSync.forget(d.storageSystem);
       saveOutOfSyncMap();
+      // A batch closed in sync tells the secondary its copy is whole again (its data generation),
+      // even if no write comes for a while.
+      marker(d);
       LOG.info(() -> "copy group " + groupId + ": " + d.storageSystem + " is in sync again");
     }
   }
@@ -829,7 +851,7 @@ public final class GroupStream {
       // the stream, so the secondary ends with the newest bytes either way.
       volume.read(offset, data);
       data.flip();
-      d.resyncLastSequence = assign(d, offset, length, data);
+      d.resyncLastSequence = assign(d, d.lastWrite, offset, length, data);
       if (d.owingSinceNanos == 0) {
         d.owingSinceNanos = System.nanoTime();
       }
@@ -1163,7 +1185,7 @@ public final class GroupStream {
                 askVerify(asking, region, offset, length);
               });
       if (!read) {
-        return; // no longer the primary: the change of group interrupts the verifies
+        return; // busy (again next round), or no longer the primary (the new group interrupts it)
       }
       data.flip();
       byte[] digest = RegionDigest.of(data);
