@@ -8,6 +8,8 @@ import java.nio.file.StandardOpenOption;
 
 /** One real volume: a sparse file whose length is the volume's size. */
 public final class RealVolume implements BackingFile, AutoCloseable {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(RealVolume.class.getName());
   private final String volumeId;
   private final Path file;
   private final long sizeBytes;
@@ -20,10 +22,20 @@ public final class RealVolume implements BackingFile, AutoCloseable {
     this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
     this.sizeBytes = channel.size();
     try {
-      this.holes = FileHoles.open(file, sizeBytes);
+      this.holes = openHoles(file, sizeBytes);
     } catch (IOException e) {
       channel.close();
       throw e;
+    }
+  }
+
+  private static FileHoles openHoles(Path file, long sizeBytes) throws IOException {
+    try {
+      return FileHoles.open(file, sizeBytes);
+    } catch (LinkageError e) {
+      // JNA is not on the class path (a hand-made one): zeros are written, nothing is a hole.
+      LOG.warning("no JNA, so no hole punching or finding: " + e);
+      return null;
     }
   }
 
