@@ -362,10 +362,8 @@ public final class CacheMemory implements AutoCloseable {
           }
         }
       }
-      for (long[] other : volume.bypasses) {
-        if (other[0] <= range[1] && range[0] <= other[1]) {
-          return false;
-        }
+      if (overlapsBypass(volume, range)) {
+        return false;
       }
       volume.bypasses.add(range);
     } finally {
@@ -376,15 +374,20 @@ public final class CacheMemory implements AutoCloseable {
     } catch (IOException e) {
       throw new StorageException(Reason.IO_ERROR, "cannot write volume: " + e.getMessage(), e);
     } finally {
-      lock.lock();
-      try {
-        volume.bypasses.remove(range);
-        pageLoaded.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      endBypass(volume, range);
     }
     return true;
+  }
+
+  /** Lets pages of a range written or punched around the cache appear again. */
+  private void endBypass(CachedVolume volume, long[] range) {
+    lock.lock();
+    try {
+      volume.bypasses.remove(range);
+      pageLoaded.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** True (after waiting) if the page is inside a write around the cache; look again then. */
@@ -503,6 +506,118 @@ public final class CacheMemory implements AutoCloseable {
       waitingForSpace--;
     }
     return null;
+  }
+
+  // ---- holes ----
+
+  /**
+   * Zeros whole pages {@code [from, to)} by punching a hole in the file. The range's pages are
+   * dropped (dirty ones too: their data is being zeroed) and no page of it can appear until the
+   * hole is punched, so nothing cached can hide the hole or write old data over it; the volume's
+   * destage lock keeps the destager from writing a dropped page meanwhile. Returns false, having
+   * changed no byte the volume reads, if the file cannot punch holes: the caller writes zeros.
+   */
+  boolean deallocate(CachedVolume volume, long from, long to) {
+    if (!volume.file.canPunchHoles()) {
+      return false;
+    }
+    long[] range = {from / PAGE_SIZE, (to - 1) / PAGE_SIZE};
+    volume.destageLock.lock();
+    try {
+      lock.lock();
+      try {
+        while (true) {
+          checkAttached(volume);
+          if (!overlapsBypass(volume, range)) {
+            break;
+          }
+          pageLoaded.awaitUninterruptibly();
+        }
+        volume.bypasses.add(range);
+        dropPages(volume, range[0], range[1]);
+      } finally {
+        lock.unlock();
+      }
+      try {
+        // If this is false, the dropped pages were clean or held data now being zeroed: the caller
+        // writes zeros over them before the request completes.
+        return volume.file.punchHole(from, to - from);
+      } catch (IOException e) {
+        throw new StorageException(Reason.IO_ERROR, "cannot punch a hole: " + e.getMessage(), e);
+      } finally {
+        endBypass(volume, range);
+      }
+    } finally {
+      volume.destageLock.unlock();
+    }
+  }
+
+  private static boolean overlapsBypass(CachedVolume volume, long[] range) {
+    for (long[] other : volume.bypasses) {
+      if (other[0] <= range[1] && range[0] <= other[1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Takes the pages {@code [first, last]} out of the cache; lock held. */
+  private void dropPages(CachedVolume volume, long first, long last) {
+    List<CachePage> doomed = new ArrayList<>();
+    if (last - first + 1 > volume.pages.size()) {
+      for (CachePage page : volume.pages.values()) {
+        if (page.index >= first && page.index <= last) {
+          doomed.add(page);
+        }
+      }
+    } else {
+      for (long i = first; i <= last; i++) {
+        CachePage page = volume.pages.get(i);
+        if (page != null) {
+          doomed.add(page);
+        }
+      }
+    }
+    for (CachePage page : doomed) {
+      volume.pages.remove(page.index);
+      if (page.loading) {
+        continue; // the loader sees the page gone and frees the buffer itself
+      }
+      unlinkLru(page);
+      if (page.dirty) {
+        page.dirty = false;
+        volume.dirty.remove(page.index);
+        dirtyPages--;
+      }
+      freeBuffers.push(page.data);
+    }
+    if (!doomed.isEmpty()) {
+      pageFreed.signalAll();
+    }
+  }
+
+  /**
+   * The pages from {@code firstPage} up to the byte {@code end} whose data may not be in the file
+   * yet (dirty, or being written around the cache), in ascending order.
+   */
+  long[] unwrittenPages(CachedVolume volume, long firstPage, long end) {
+    long lastPage = (end - 1) / PAGE_SIZE;
+    lock.lock();
+    try {
+      checkAttached(volume);
+      java.util.TreeSet<Long> found = new java.util.TreeSet<>();
+      if (end > firstPage * PAGE_SIZE) {
+        found.addAll(volume.dirty.subSet(firstPage, true, lastPage, true));
+        for (long[] range : volume.bypasses) {
+          for (long i = Math.max(firstPage, range[0]); i <= Math.min(lastPage, range[1]); i++) {
+            found.add(i);
+          }
+        }
+      }
+      return found.stream().mapToLong(Long::longValue).toArray();
+    } finally {
+      lock.unlock();
+    }
   }
 
   // ---- destaging ----
