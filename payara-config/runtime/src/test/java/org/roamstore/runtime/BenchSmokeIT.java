@@ -43,7 +43,7 @@ class BenchSmokeIT {
                 ROOT.resolve("bench/all").toString(),
                 "--smoke",
                 "--only",
-                "nbd,remote-copy,login",
+                "nbd,nbdcopy,remote-copy,activity-verify,login",
                 "--results",
                 results.toString())
             .redirectErrorStream(true)
@@ -61,7 +61,13 @@ class BenchSmokeIT {
     String section = Files.readString(results);
     assertTrue(section.contains("(smoke mode)"), section);
     for (String[] bench :
-        new String[][] {{"nbd", "| job "}, {"remote-copy", "| job "}, {"login", "| scenario "}}) {
+        new String[][] {
+          {"nbd", "| job "},
+          {"nbdcopy", "| "},
+          {"remote-copy", "| job "},
+          {"activity-verify", "| job "},
+          {"login", "| scenario "}
+        }) {
       int at = section.indexOf("### " + bench[0] + ": ");
       assertTrue(at >= 0, "no section for " + bench[0] + ":\n" + section);
       int next = section.indexOf("\n### ", at + 1);
