@@ -173,12 +173,7 @@ class GatewayPagesIT {
 
   @Test
   void theStatusPageFollowsASiteGoingDownWithoutReloading() throws Exception {
-    WebDriver b = browser();
-    b.get(gateway.root() + "status");
-    wait(b).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
-    b.findElement(By.id("user")).sendKeys("admin");
-    b.findElement(By.id("password")).sendKeys("roamstore-admin");
-    b.findElement(By.id("sign-in-button")).click();
+    WebDriver b = operatorAtTheStatusPage();
     wait(b)
         .until(
             ExpectedConditions.textToBePresentInElementLocated(
@@ -223,12 +218,7 @@ class GatewayPagesIT {
     String volume = gateway.newVolume(owner, "ASYNC", "seattle", "portland");
     By portland = By.id("verify-" + volume + "-portland");
 
-    WebDriver b = browser();
-    b.get(gateway.root() + "status");
-    wait(b).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
-    b.findElement(By.id("user")).sendKeys("admin");
-    b.findElement(By.id("password")).sendKeys("roamstore-admin");
-    b.findElement(By.id("sign-in-button")).click();
+    WebDriver b = operatorAtTheStatusPage();
     wait(b).until(ExpectedConditions.textToBePresentInElementLocated(portland, "never verified"));
 
     // The table is redrawn every 2 s; a button from the previous drawing may be gone by the click.
@@ -361,6 +351,17 @@ class GatewayPagesIT {
   }
 
   // --- helpers -------------------------------------------------------------------------------
+
+  /** A browser signed in as the demo operator, on the status page. */
+  private WebDriver operatorAtTheStatusPage() throws Exception {
+    WebDriver b = browser();
+    b.get(gateway.root() + "status");
+    wait(b).until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+    b.findElement(By.id("user")).sendKeys("admin");
+    b.findElement(By.id("password")).sendKeys("roamstore-admin");
+    b.findElement(By.id("sign-in-button")).click();
+    return b;
+  }
 
   private WebDriver browser() throws Exception {
     profile = Files.createTempDirectory("chromium-profile");
