@@ -229,13 +229,20 @@ class GatewayPagesIT {
               d.findElement(By.id("verify-button-" + volume)).click();
               return true;
             });
-    wait(b).until(ExpectedConditions.visibilityOfElementLocated(By.id("verify-note")));
+    // The page after the post says either that it started or why not.
+    wait(b)
+        .until(
+            ExpectedConditions.or(
+                ExpectedConditions.visibilityOfElementLocated(By.id("verify-note")),
+                ExpectedConditions.visibilityOfElementLocated(By.id("verify-error"))));
+    assertTrue(
+        b.findElements(By.id("verify-error")).isEmpty(),
+        () -> b.findElement(By.id("verify-error")).getText());
     assertTrue(
         b.findElement(By.id("verify-note"))
             .getText()
             .contains("A verify of " + volume + " started"),
         b.getPageSource());
-    assertTrue(b.findElements(By.id("verify-error")).isEmpty(), b.getPageSource());
     wait(b)
         .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(
