@@ -567,20 +567,8 @@ public final class CopyGroupDefinition {
       return null;
     }
     CopyGroupStatus.Applied better = applied.get(best);
-    String behind =
-        chosen == null
-            ? "reports no position in it"
-            : "has only the stream of epoch " + chosen.fromEpoch();
-    String text =
-        best
-            + " applied the old primary's stream up to write "
-            + better.sequence()
-            + " of epoch "
-            + better.fromEpoch()
-            + "; "
-            + request.newPrimary()
-            + " "
-            + behind;
+    String behind = chosen == null ? "reports no position in it" : "has " + describe(chosen);
+    String text = best + " has " + describe(better) + "; " + request.newPrimary() + " " + behind;
     if (!request.acceptStale()) {
       throw new DirectoryException(
           ErrorCode.STALE_COPY,
@@ -621,9 +609,7 @@ public final class CopyGroupDefinition {
       }
       CopyGroupStatus.Applied there = applied.get(system);
       // Neither having applied anything of any stream (a volume never written) is the same too.
-      // The same epoch's stream counts as the same position (see isAhead).
-      boolean same =
-          at == null ? there == null : there != null && at.fromEpoch() == there.fromEpoch();
+      boolean same = at == null ? there == null : at.samePositionAs(there);
       if (!same) {
         long size = sizes.getOrDefault(system, 0L);
         java.util.BitSet all = new java.util.BitSet();
@@ -643,17 +629,20 @@ public final class CopyGroupDefinition {
   }
 
   /**
-   * Whether {@code a} applied a newer epoch's stream than {@code b} (or {@code b} none). Write
-   * numbers within one stream are not compared: the primary numbers each secondary's writes on its
-   * own, and markers (a FLUSH, a synchronize cache, the activity log's cooling) go only to the
-   * secondaries still owing something, so two secondaries with the same writes can be a few numbers
-   * apart.
+   * Whether {@code a} holds every write {@code b} holds and more (the storage API's rule, {@link
+   * CopyGroupStatus.Applied#isAheadOf}: epoch, start of the primary, then the primary's write
+   * number, which is the same at every secondary of one stream).
    */
   private static boolean isAhead(CopyGroupStatus.Applied a, CopyGroupStatus.Applied b) {
-    if (a == null) {
-      return false;
-    }
-    return b == null || a.fromEpoch() > b.fromEpoch();
+    return a != null && a.isAheadOf(b);
+  }
+
+  private static String describe(CopyGroupStatus.Applied a) {
+    return "the old primary's write "
+        + (a.lastWrite() < 0 ? "(number unknown)" : Long.toString(a.lastWrite()))
+        + " of epoch "
+        + a.fromEpoch()
+        + (a.resyncing() ? ", still being resynced" : "");
   }
 
   /** What a secondary's control unit applied of the group's stream; null if it cannot say. */

@@ -215,7 +215,8 @@ class CopyGroupDefinitionTest {
             DirectoryException.class, () -> definition.switchPrimary(toSeattle(true, Set.of())));
     assertEquals(ErrorCode.STALE_COPY, e.code());
     assertTrue(e.getMessage().contains("Take over at sanfrancisco"), e.getMessage());
-    assertTrue(e.getMessage().contains("has only the stream of epoch 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("seattle has the old primary's write"), e.getMessage());
+    assertTrue(e.getMessage().contains("of epoch 2"), e.getMessage());
     assertEquals(3, seattle.epoch(VOL), "nothing changed");
     assertEquals(3, sf.epoch(VOL), "nothing changed");
 
@@ -263,14 +264,50 @@ class CopyGroupDefinitionTest {
     assertEquals(Set.of("sanfrancisco"), given.secondaries(), String.valueOf(given));
     assertEquals(1L << 20, given.bytesOf("sanfrancisco"), "the whole (1 MiB) volume");
 
-    // The same takeover with sanfrancisco exactly where seattle is: nothing to resync.
+    // The same takeover with sanfrancisco exactly where seattle is: nothing to resync. Their own
+    // stream numbers are a few markers apart; the primary's write number is what is compared.
     threeSitesPortlandPrimary();
     seattle.inherited.clear();
     portland.unreachable = true;
-    seattle.applied = new CopyGroupStatus.Applied(3, 41, 40);
-    sf.applied = new CopyGroupStatus.Applied(3, 39, 39); // a few markers apart: the same stream
+    seattle.applied = new CopyGroupStatus.Applied(3, 41, 40, 1, 500, false);
+    sf.applied = new CopyGroupStatus.Applied(3, 39, 39, 1, 500, false);
     definition.switchPrimary(toSeattle(true, Set.of()));
     assertEquals(null, seattle.inherited.get(VOL));
+
+    // sanfrancisco a few writes behind in the same stream: it misses them, resynced whole.
+    threeSitesPortlandPrimary();
+    seattle.inherited.clear();
+    portland.unreachable = true;
+    seattle.applied = new CopyGroupStatus.Applied(3, 41, 40, 1, 500, false);
+    sf.applied = new CopyGroupStatus.Applied(3, 40, 40, 1, 497, false);
+    definition.switchPrimary(toSeattle(true, Set.of()));
+    assertEquals(1L << 20, seattle.inherited.get(VOL).bytesOf("sanfrancisco"));
+  }
+
+  @Test
+  void aForcedTakeoverRefusesACopyThatMissedWritesOfTheSameStream() {
+    // A SYNC secondary paused while the primary went on without it (marked out of sync there),
+    // then the primary died: the paused copy has fewer of the primary's writes.
+    portland.unreachable = true;
+    seattle.applied = new CopyGroupStatus.Applied(3, 900, 900, 2, 1200, false);
+    sf.applied = new CopyGroupStatus.Applied(3, 2700, 2690, 2, 2889, false);
+
+    DirectoryException e =
+        assertThrows(
+            DirectoryException.class, () -> definition.switchPrimary(toSeattle(true, Set.of())));
+    assertEquals(ErrorCode.STALE_COPY, e.code());
+    assertTrue(e.getMessage().contains("Take over at sanfrancisco"), e.getMessage());
+    assertTrue(e.getMessage().contains("write 2889 of epoch 3"), e.getMessage());
+    assertEquals(3, seattle.epoch(VOL), "nothing changed");
+
+    // A copy being resynced is behind a complete one with as many writes, not ahead of it.
+    sf.applied = new CopyGroupStatus.Applied(3, 2700, 2690, 2, 1200, false);
+    seattle.applied = new CopyGroupStatus.Applied(3, 900, 900, 2, 1200, true);
+    assertEquals(
+        ErrorCode.STALE_COPY,
+        assertThrows(
+                DirectoryException.class, () -> definition.switchPrimary(toSeattle(true, Set.of())))
+            .code());
   }
 
   @Test

@@ -82,11 +82,74 @@ public record CopyGroupStatus(
       VerifyStatus verify) {}
 
   /**
-   * What a secondary has applied of its primary's stream.
+   * What a secondary has applied of its primary's stream: its data generation. Copies of one group
+   * compare these to tell which is the most current when the primary is gone.
    *
    * @param fromEpoch epoch of the stream
-   * @param sequence the last write applied to the cache
-   * @param durableSequence the last write also on disk here (or still redeliverable by the broker)
+   * @param sequence the last entry applied to the cache, in the stream's numbering for this
+   *     secondary (the primary numbers each secondary's stream on its own)
+   * @param durableSequence the last entry also on disk here (or still redeliverable by the broker)
+   * @param incarnation which start of the primary's storage control unit sent the stream
+   * @param lastWrite the primary's number of the last write applied here, the same for every
+   *     secondary of one stream; -1 if unknown (applied before this was recorded)
+   * @param resyncing whether the last batch applied came while the primary was still copying
+   *     regions this copy missed: then it may lack writes older than {@code lastWrite}
    */
-  public record Applied(long fromEpoch, long sequence, long durableSequence) {}
+  public record Applied(
+      long fromEpoch,
+      long sequence,
+      long durableSequence,
+      long incarnation,
+      long lastWrite,
+      boolean resyncing) {
+
+    /** A position without a data generation (unknown last write). */
+    public Applied(long fromEpoch, long sequence, long durableSequence) {
+      this(fromEpoch, sequence, durableSequence, 0, -1, false);
+    }
+
+    /**
+     * Whether this copy holds every write {@code other} holds, and more: a newer epoch's stream, or
+     * in the same epoch a newer start of the primary (once resynced), or in the same stream a later
+     * write, or the same write but complete where {@code other} is still being resynced. {@code
+     * other} null (nothing applied, or unknown) is behind anything applied. Where a position is
+     * unknown in a stream both have, neither is ahead: nobody can tell.
+     */
+    public boolean isAheadOf(Applied other) {
+      if (other == null) {
+        return true;
+      }
+      if (fromEpoch != other.fromEpoch) {
+        return fromEpoch > other.fromEpoch;
+      }
+      if (incarnation != other.incarnation) {
+        // A restarted primary resyncs what was hot at its crash: until that is done, a copy of
+        // its new stream may lack what a copy of the old one has.
+        return incarnation > other.incarnation && !resyncing;
+      }
+      if (lastWrite < 0 || other.lastWrite < 0) {
+        return false;
+      }
+      if (resyncing != other.resyncing) {
+        // Complete beats resyncing only if it has at least as many writes; otherwise each may
+        // hold what the other lacks, and neither is ahead.
+        return !resyncing && lastWrite >= other.lastWrite;
+      }
+      return lastWrite > other.lastWrite;
+    }
+
+    /**
+     * Whether both copies hold the same writes, as far as can be known: the same stream up to the
+     * same write, neither being resynced. An unknown position is never the same.
+     */
+    public boolean samePositionAs(Applied other) {
+      return other != null
+          && fromEpoch == other.fromEpoch
+          && incarnation == other.incarnation
+          && lastWrite >= 0
+          && lastWrite == other.lastWrite
+          && !resyncing
+          && !other.resyncing;
+    }
+  }
 }

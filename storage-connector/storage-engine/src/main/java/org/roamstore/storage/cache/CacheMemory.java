@@ -246,6 +246,55 @@ public final class CacheMemory implements AutoCloseable {
    * With the cache full of dirty data a read goes straight to the file: every acknowledged write
    * not in the cache is already in the file, because only clean pages are ever evicted.
    */
+  /**
+   * What the volume holds in a range, as an online verify compares it: the file's bytes with the
+   * dirty pages laid over them, loading nothing into the cache. Clean pages would hide a difference
+   * that is on disk, and a verify pass through the cache would evict the users' pages. The caller
+   * keeps writes out of the range meanwhile; the destager may go on, since a page it marks clean is
+   * in the file by then, and one it is writing is still dirty when the snapshot is taken.
+   */
+  void readStored(CachedVolume volume, long offset, ByteBuffer dst) {
+    int length = dst.remaining();
+    long first = offset / PAGE_SIZE;
+    long last = (offset + length - 1) / PAGE_SIZE;
+    List<CachePage> dirty = new ArrayList<>();
+    List<byte[]> snapshots = new ArrayList<>();
+    lock.lock();
+    try {
+      checkAttached(volume);
+      for (long index = first; length > 0 && index <= last; index++) {
+        CachePage page = volume.pages.get(index);
+        if (page != null && page.dirty) {
+          byte[] copy = new byte[page.length()];
+          page.data.duplicate().clear().get(copy);
+          dirty.add(page);
+          snapshots.add(copy);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    int at = dst.position();
+    try {
+      volume.file.read(dst.duplicate().limit(at + length), offset);
+    } catch (IOException e) {
+      throw new StorageException(Reason.IO_ERROR, "cannot read volume: " + e.getMessage(), e);
+    }
+    for (int i = 0; i < dirty.size(); i++) {
+      long pageStart = dirty.get(i).position();
+      long from = Math.max(pageStart, offset);
+      long to = Math.min(pageStart + snapshots.get(i).length, offset + length);
+      if (from < to) {
+        dst.put(
+            at + (int) (from - offset),
+            snapshots.get(i),
+            (int) (from - pageStart),
+            (int) (to - from));
+      }
+    }
+    dst.position(at + length);
+  }
+
   private void readAround(CachedVolume volume, long position, int n, ByteBuffer dst) {
     int at = dst.position();
     lock.unlock();
@@ -313,10 +362,8 @@ public final class CacheMemory implements AutoCloseable {
           }
         }
       }
-      for (long[] other : volume.bypasses) {
-        if (other[0] <= range[1] && range[0] <= other[1]) {
-          return false;
-        }
+      if (overlapsBypass(volume, range)) {
+        return false;
       }
       volume.bypasses.add(range);
     } finally {
@@ -327,15 +374,20 @@ public final class CacheMemory implements AutoCloseable {
     } catch (IOException e) {
       throw new StorageException(Reason.IO_ERROR, "cannot write volume: " + e.getMessage(), e);
     } finally {
-      lock.lock();
-      try {
-        volume.bypasses.remove(range);
-        pageLoaded.signalAll();
-      } finally {
-        lock.unlock();
-      }
+      endBypass(volume, range);
     }
     return true;
+  }
+
+  /** Lets pages of a range written or punched around the cache appear again. */
+  private void endBypass(CachedVolume volume, long[] range) {
+    lock.lock();
+    try {
+      volume.bypasses.remove(range);
+      pageLoaded.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** True (after waiting) if the page is inside a write around the cache; look again then. */
@@ -454,6 +506,118 @@ public final class CacheMemory implements AutoCloseable {
       waitingForSpace--;
     }
     return null;
+  }
+
+  // ---- holes ----
+
+  /**
+   * Zeros whole pages {@code [from, to)} by punching a hole in the file. The range's pages are
+   * dropped (dirty ones too: their data is being zeroed) and no page of it can appear until the
+   * hole is punched, so nothing cached can hide the hole or write old data over it; the volume's
+   * destage lock keeps the destager from writing a dropped page meanwhile. Returns false, having
+   * changed no byte the volume reads, if the file cannot punch holes: the caller writes zeros.
+   */
+  boolean deallocate(CachedVolume volume, long from, long to) {
+    if (!volume.file.canPunchHoles()) {
+      return false;
+    }
+    long[] range = {from / PAGE_SIZE, (to - 1) / PAGE_SIZE};
+    volume.destageLock.lock();
+    try {
+      lock.lock();
+      try {
+        while (true) {
+          checkAttached(volume);
+          if (!overlapsBypass(volume, range)) {
+            break;
+          }
+          pageLoaded.awaitUninterruptibly();
+        }
+        volume.bypasses.add(range);
+        dropPages(volume, range[0], range[1]);
+      } finally {
+        lock.unlock();
+      }
+      try {
+        // If this is false, the dropped pages were clean or held data now being zeroed: the caller
+        // writes zeros over them before the request completes.
+        return volume.file.punchHole(from, to - from);
+      } catch (IOException e) {
+        throw new StorageException(Reason.IO_ERROR, "cannot punch a hole: " + e.getMessage(), e);
+      } finally {
+        endBypass(volume, range);
+      }
+    } finally {
+      volume.destageLock.unlock();
+    }
+  }
+
+  private static boolean overlapsBypass(CachedVolume volume, long[] range) {
+    for (long[] other : volume.bypasses) {
+      if (other[0] <= range[1] && range[0] <= other[1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Takes the pages {@code [first, last]} out of the cache; lock held. */
+  private void dropPages(CachedVolume volume, long first, long last) {
+    List<CachePage> doomed = new ArrayList<>();
+    if (last - first + 1 > volume.pages.size()) {
+      for (CachePage page : volume.pages.values()) {
+        if (page.index >= first && page.index <= last) {
+          doomed.add(page);
+        }
+      }
+    } else {
+      for (long i = first; i <= last; i++) {
+        CachePage page = volume.pages.get(i);
+        if (page != null) {
+          doomed.add(page);
+        }
+      }
+    }
+    for (CachePage page : doomed) {
+      volume.pages.remove(page.index);
+      if (page.loading) {
+        continue; // the loader sees the page gone and frees the buffer itself
+      }
+      unlinkLru(page);
+      if (page.dirty) {
+        page.dirty = false;
+        volume.dirty.remove(page.index);
+        dirtyPages--;
+      }
+      freeBuffers.push(page.data);
+    }
+    if (!doomed.isEmpty()) {
+      pageFreed.signalAll();
+    }
+  }
+
+  /**
+   * The pages from {@code firstPage} up to the byte {@code end} whose data may not be in the file
+   * yet (dirty, or being written around the cache), in ascending order.
+   */
+  long[] unwrittenPages(CachedVolume volume, long firstPage, long end) {
+    long lastPage = (end - 1) / PAGE_SIZE;
+    lock.lock();
+    try {
+      checkAttached(volume);
+      java.util.TreeSet<Long> found = new java.util.TreeSet<>();
+      if (end > firstPage * PAGE_SIZE) {
+        found.addAll(volume.dirty.subSet(firstPage, true, lastPage, true));
+        for (long[] range : volume.bypasses) {
+          for (long i = Math.max(firstPage, range[0]); i <= Math.min(lastPage, range[1]); i++) {
+            found.add(i);
+          }
+        }
+      }
+      return found.stream().mapToLong(Long::longValue).toArray();
+    } finally {
+      lock.unlock();
+    }
   }
 
   // ---- destaging ----

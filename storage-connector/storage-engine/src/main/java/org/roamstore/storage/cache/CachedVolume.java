@@ -2,6 +2,7 @@ package org.roamstore.storage.cache;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,15 @@ public final class CachedVolume {
   }
 
   /**
+   * Reads what the volume holds, bypassing the cache: the file with the dirty pages over it (see
+   * {@link CacheMemory#readStored}); for an online verify.
+   */
+  public void readStored(long offset, ByteBuffer dst) {
+    checkRange(offset, dst.remaining());
+    cache.readStored(this, offset, dst);
+  }
+
+  /**
    * Stores the remaining bytes of {@code src} at {@code offset}. Returns when they are in the
    * cache; waits for the destager when the cache is full of dirty data.
    */
@@ -56,16 +66,114 @@ public final class CachedVolume {
     cache.write(this, offset, src);
   }
 
-  /** Stores zeros over a range. */
+  /**
+   * Stores zeros over a range. The whole pages in it become a hole in the file where the file can
+   * punch one (their cached copies are dropped); the pages at either end, and everything if it
+   * cannot, are written as zeros through the cache.
+   */
   public void writeZeroes(long offset, long length) {
     checkRange(offset, length);
-    ByteBuffer zeros = CacheMemory.ZEROS.duplicate();
-    long pos = offset;
     long end = offset + length;
-    while (pos < end) {
-      int n = (int) Math.min(zeros.capacity(), end - pos);
+    long firstWhole = Math.min(end, ceilPage(offset));
+    long endWhole = end == sizeBytes ? end : end - end % CacheMemory.PAGE_SIZE;
+    if (firstWhole < endWhole && cache.deallocate(this, firstWhole, endWhole)) {
+      writeZeroPages(offset, firstWhole);
+      writeZeroPages(endWhole, end);
+    } else {
+      writeZeroPages(offset, end);
+    }
+  }
+
+  /** Stores zeros over a range and keeps it allocated in the file (no hole). */
+  public void writeAllocatedZeroes(long offset, long length) {
+    checkRange(offset, length);
+    writeZeroPages(offset, offset + length);
+  }
+
+  /** Whether {@link #writeZeroes} of whole pages punches a hole rather than writing zeros. */
+  public boolean zeroesPunchHoles() {
+    return file.canPunchHoles();
+  }
+
+  private void writeZeroPages(long from, long to) {
+    ByteBuffer zeros = CacheMemory.ZEROS.duplicate();
+    long pos = from;
+    while (pos < to) {
+      int n = (int) Math.min(zeros.capacity(), to - pos);
       cache.write(this, pos, zeros.clear().limit(n));
       pos += n;
+    }
+  }
+
+  private static long ceilPage(long offset) {
+    long rest = offset % CacheMemory.PAGE_SIZE;
+    return rest == 0 ? offset : offset + CacheMemory.PAGE_SIZE - rest;
+  }
+
+  /** A run of the volume that is allocated data, or a hole that reads as zeros. */
+  public record Extent(long length, boolean hole) {}
+
+  /**
+   * How {@code [offset, offset + length)} is allocated, from its start: consecutive extents, at
+   * most {@code maxExtents}, covering the range or a prefix of it. A hole is a hole of the file
+   * that no dirty page of the cache covers; anything else is data (which may still read as zeros).
+   *
+   * <p>The dirty pages are looked at before the file: a page destaged in between is then data both
+   * ways, never a hole. The other order could miss it (a hole in the file, then clean in the
+   * cache). Writes that start during the call may or may not show, as with any concurrent read.
+   */
+  public List<Extent> allocation(long offset, long length, int maxExtents) {
+    checkRange(offset, length);
+    long end = offset + length;
+    long[] inMemory = cache.unwrittenPages(this, offset / CacheMemory.PAGE_SIZE, end);
+    List<Extent> extents = new ArrayList<>();
+    long pos = offset;
+    try {
+      while (pos < end && extents.size() < maxExtents) {
+        long data = Math.min(end, file.nextData(pos));
+        if (data > pos) {
+          addHole(extents, inMemory, pos, data);
+          pos = data;
+        } else {
+          long hole = Math.min(end, Math.max(pos + 1, file.nextHole(pos)));
+          add(extents, hole - pos, false);
+          pos = hole;
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new StorageException(
+          Reason.IO_ERROR, "cannot read the volume's allocation: " + e.getMessage(), e);
+    }
+    return extents.size() > maxExtents ? extents.subList(0, maxExtents) : extents;
+  }
+
+  /** Adds the hole {@code [from, to)}, as data where a page in memory covers it. */
+  private static void addHole(List<Extent> extents, long[] inMemory, long from, long to) {
+    long pos = from;
+    int i = Arrays.binarySearch(inMemory, from / CacheMemory.PAGE_SIZE);
+    for (i = i < 0 ? -i - 1 : i; i < inMemory.length && pos < to; i++) {
+      long pageStart = inMemory[i] * CacheMemory.PAGE_SIZE;
+      if (pageStart >= to) {
+        break;
+      }
+      long dataFrom = Math.max(pos, pageStart);
+      long dataTo = Math.min(to, pageStart + CacheMemory.PAGE_SIZE);
+      add(extents, dataFrom - pos, true);
+      add(extents, dataTo - dataFrom, false);
+      pos = dataTo;
+    }
+    add(extents, to - pos, true);
+  }
+
+  private static void add(List<Extent> extents, long length, boolean hole) {
+    if (length <= 0) {
+      return;
+    }
+    int last = extents.size() - 1;
+    if (last >= 0 && extents.get(last).hole() == hole) {
+      extents.set(last, new Extent(extents.get(last).length() + length, hole));
+    } else {
+      extents.add(new Extent(length, hole));
     }
   }
 

@@ -257,6 +257,9 @@ final class ControlCodec {
       out.writeLong(status.applied().fromEpoch());
       out.writeLong(status.applied().sequence());
       out.writeLong(status.applied().durableSequence());
+      out.writeLong(status.applied().incarnation());
+      out.writeLong(status.applied().lastWrite());
+      out.writeBoolean(status.applied().resyncing());
     }
   }
 
@@ -283,7 +286,13 @@ final class ControlCodec {
     }
     CopyGroupStatus.Applied applied =
         in.readBoolean()
-            ? new CopyGroupStatus.Applied(in.readLong(), in.readLong(), in.readLong())
+            ? new CopyGroupStatus.Applied(
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readLong(),
+                in.readBoolean())
             : null;
     return new CopyGroupStatus(volume, groupId, role, epoch, transferType, secondaries, applied);
   }

@@ -1,9 +1,13 @@
 package org.roamstore.storage.engine;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.Lock;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.cache.CachedVolume;
 import org.roamstore.storage.nbd.NbdExport;
 
 /**
@@ -74,15 +78,31 @@ final class ExportBinding implements NbdExport {
   }
 
   @Override
-  public CompletableFuture<Void> writeZeroes(long offset, long length) {
+  public CompletableFuture<Void> writeZeroes(long offset, long length, boolean noHole) {
     checkNotRevoked();
-    return writes.writeZeroes(volume, epoch, offset, length);
+    return writes.writeZeroes(volume, epoch, offset, length, noHole);
   }
 
   @Override
-  public void trim(long offset, long length) {
-    checkUsable();
-    volume.cache.checkRange(offset, length);
+  public boolean zeroesAreFast() {
+    return volume.cache.zeroesPunchHoles();
+  }
+
+  @Override
+  public List<Extent> allocation(long offset, long length, int maxExtents) {
+    checkNotRevoked();
+    Lock lock = volume.groupLock.readLock();
+    lock.lock();
+    try {
+      volume.checkServes(epoch);
+      List<Extent> extents = new ArrayList<>();
+      for (CachedVolume.Extent e : volume.cache.allocation(offset, length, maxExtents)) {
+        extents.add(new Extent(e.length(), e.hole()));
+      }
+      return extents;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override

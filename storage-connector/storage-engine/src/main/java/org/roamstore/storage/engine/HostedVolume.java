@@ -2,6 +2,7 @@ package org.roamstore.storage.engine;
 
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.roamstore.storage.activity.ActivityLog;
@@ -23,6 +24,8 @@ final class HostedVolume implements ReplicaVolume {
   final RealVolume file;
   final CachedVolume cache;
   final ActivityLog activity;
+  // False only while measuring what the activity log costs (ActivityLogSettings.offFor).
+  final boolean logsActivity;
 
   /**
    * Reads and writes hold the read side from their epoch check until their data is in the cache
@@ -39,11 +42,16 @@ final class HostedVolume implements ReplicaVolume {
   final AtomicLong writeSequence = new AtomicLong();
 
   HostedVolume(
-      RealVolumeAddress address, RealVolume file, CachedVolume cache, ActivityLog activity) {
+      RealVolumeAddress address,
+      RealVolume file,
+      CachedVolume cache,
+      ActivityLog activity,
+      boolean logsActivity) {
     this.address = address;
     this.file = file;
     this.cache = cache;
     this.activity = activity;
+    this.logsActivity = logsActivity;
   }
 
   /** Whether this unit is the primary of {@code group} and the group has secondaries. */
@@ -139,6 +147,44 @@ final class HostedVolume implements ReplicaVolume {
   public void read(long offset, ByteBuffer dst) {
     cache.read(offset, dst);
   }
+
+  @Override
+  public void readStored(long offset, ByteBuffer dst) {
+    cache.readStored(offset, dst);
+  }
+
+  /**
+   * Only tries the locks, briefly: the caller is the send process, and a writer holding the write
+   * order may be waiting for it (back-pressure), as a change of group holding the group lock may
+   * wait for its drain. Blocking there would deadlock both until their timeouts.
+   */
+  @Override
+  public boolean atStreamPoint(Runnable atPoint) {
+    try {
+      if (!groupLock.readLock().tryLock(STREAM_POINT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+        return false;
+      }
+      try {
+        if (!address.equals(group == null ? null : group.primary().address())
+            || !writeOrder.tryLock(STREAM_POINT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+          return false;
+        }
+        try {
+          atPoint.run();
+          return true;
+        } finally {
+          writeOrder.unlock();
+        }
+      } finally {
+        groupLock.readLock().unlock();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static final long STREAM_POINT_WAIT_MILLIS = 5;
 
   @Override
   public void flush() {

@@ -9,6 +9,7 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -217,6 +218,12 @@ public final class StandaloneStorage {
                       + (System.nanoTime() - start) / 1_000_000);
             }
             case "status" -> System.out.println("STATUS " + c.copyGroupStatus(words[1]));
+            case "verify" -> {
+              // verify VOLUME [MIB_PER_SECOND]: every secondary in sync, repairing differences
+              int rate = words.length > 2 ? Integer.parseInt(words[2]) : 0;
+              var request = new org.roamstore.storage.api.VerifyRequest(Set.of(), rate, true);
+              System.out.println("VERIFYING " + c.verify(words[1], request));
+            }
             case "flush" -> {
               c.flush(words[1]);
               System.out.println("FLUSHED " + words[1]);

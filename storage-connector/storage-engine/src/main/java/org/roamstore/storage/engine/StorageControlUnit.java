@@ -95,7 +95,7 @@ public final class StorageControlUnit implements AutoCloseable {
     this.exports = new ExportRegistry(dir.resolve("exports.log"));
     this.cache = new CacheMemory(config.cacheBytes());
     this.sender = sender;
-    this.writes = new WriteRequestExecution(sender, activitySettings.enabled());
+    this.writes = new WriteRequestExecution(sender);
     this.cooling =
         new ActivityCooling(
             volumes.values(), sender, activitySettings.coolInterval(), COOLING_ROUND_TIMEOUT);
@@ -196,7 +196,8 @@ public final class StorageControlUnit implements AutoCloseable {
             activitySettings.regionBytes(),
             activitySettings.maxHotRegions(),
             cooling::want);
-    return new HostedVolume(address, file, cache.attach(file), activity);
+    return new HostedVolume(
+        address, file, cache.attach(file), activity, activitySettings.logs(file.volumeId()));
   }
 
   private Path activityFile(String volumeId) {

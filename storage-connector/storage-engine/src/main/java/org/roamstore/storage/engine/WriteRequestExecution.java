@@ -23,23 +23,31 @@ final class WriteRequestExecution {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final WriteDataSender sender;
-  private final boolean activityLog;
 
-  WriteRequestExecution(WriteDataSender sender, boolean activityLog) {
+  WriteRequestExecution(WriteDataSender sender) {
     this.sender = sender;
-    this.activityLog = activityLog;
   }
 
   CompletableFuture<Void> write(HostedVolume volume, long epoch, long offset, ByteBuffer data) {
-    return execute(volume, epoch, offset, data.remaining(), data);
+    return execute(volume, epoch, offset, data.remaining(), data, false);
   }
 
-  CompletableFuture<Void> writeZeroes(HostedVolume volume, long epoch, long offset, long length) {
-    return execute(volume, epoch, offset, length, null);
+  /**
+   * Zeros a range; whole pages become a hole in the file unless {@code allocate}. Either way it
+   * goes to the secondaries as a zero range, which they apply by punching where they can.
+   */
+  CompletableFuture<Void> writeZeroes(
+      HostedVolume volume, long epoch, long offset, long length, boolean allocate) {
+    return execute(volume, epoch, offset, length, null, allocate);
   }
 
   private CompletableFuture<Void> execute(
-      HostedVolume volume, long epoch, long offset, long length, ByteBuffer data) {
+      HostedVolume volume,
+      long epoch,
+      long offset,
+      long length,
+      ByteBuffer data,
+      boolean allocateZeroes) {
     CopyVolumeGroupInfo group;
     CompletionStage<Void> sent;
     Lock lock = volume.groupLock.readLock();
@@ -52,7 +60,7 @@ final class WriteRequestExecution {
       Lock order = group.members().size() > 1 ? volume.writeOrder : null;
       // Hot before the bytes can reach the cache: a crash from here on resyncs these regions.
       ActivityLog.Ticket hot =
-          order != null && activityLog ? volume.activity.begin(offset, length) : null;
+          order != null && volume.logsActivity ? volume.activity.begin(offset, length) : null;
       if (order != null) {
         order.lock();
       }
@@ -61,6 +69,8 @@ final class WriteRequestExecution {
         if (data != null) {
           forSender = data.asReadOnlyBuffer();
           volume.cache.write(offset, data);
+        } else if (allocateZeroes) {
+          volume.cache.writeAllocatedZeroes(offset, length);
         } else {
           volume.cache.writeZeroes(offset, length);
         }

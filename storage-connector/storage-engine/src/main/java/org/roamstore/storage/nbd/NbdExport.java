@@ -1,6 +1,7 @@
 package org.roamstore.storage.nbd;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,10 +24,25 @@ public interface NbdExport {
    */
   CompletableFuture<Void> write(long offset, ByteBuffer src);
 
-  CompletableFuture<Void> writeZeroes(long offset, long length);
+  /**
+   * Zeros a range, like {@link #write}. Without {@code noHole} it may give the space back (and does
+   * where {@link #zeroesAreFast}); TRIM is this too, so every copy of the volume reads zeros there.
+   */
+  CompletableFuture<Void> writeZeroes(long offset, long length, boolean noHole);
 
-  /** Checks a discard request; the data may stay as it is. */
-  void trim(long offset, long length);
+  /** Whether zeroing without {@code noHole} is faster than writing the zeros (a hole punch). */
+  boolean zeroesAreFast();
+
+  /**
+   * How a range is allocated, from {@code offset}: at least one and at most {@code maxExtents}
+   * consecutive extents, covering the range or a prefix of it.
+   */
+  List<Extent> allocation(long offset, long length, int maxExtents);
+
+  /**
+   * A run of the export: allocated data (which may read as zeros), or a hole that reads as zeros.
+   */
+  record Extent(long length, boolean hole) {}
 
   /** Returns once every acknowledged write is on stable storage. */
   void flush();

@@ -19,9 +19,12 @@ import org.roamstore.storage.api.StorageException;
 /**
  * The fixed-newstyle handshake: option haggling until the client picks an export (GO or
  * EXPORT_NAME) or gives up. Export names are access tokens, so LIST is refused rather than
- * answered. The whole handshake has a time limit: the channel is non-blocking meanwhile and every
- * wait for the client is a select bounded by what is left, so a client that connects and stalls (or
- * trickles bytes) is disconnected instead of holding a thread.
+ * answered. STRUCTURED_REPLY, then SET_META_CONTEXT for {@code base:allocation} (the only context:
+ * see the package documentation for why there is no {@code roamstore:replication}), are remembered
+ * for the session; a selection counts only if GO names the same export. The whole handshake has a
+ * time limit: the channel is non-blocking meanwhile and every wait for the client is a select
+ * bounded by what is left, so a client that connects and stalls (or trickles bytes) is disconnected
+ * instead of holding a thread.
  */
 final class NbdHandshake {
   // Longer than any option this server understands (a 4096-byte name plus info requests).
@@ -31,6 +34,9 @@ final class NbdHandshake {
   private final NbdExportResolver resolver;
   private final Duration timeout;
   private boolean noZeroes;
+  private boolean structuredReplies;
+  private String contextExport; // the export of the last SET_META_CONTEXT that selected one
+  private String lastInfoName;
   private Selector selector;
   private SelectionKey key;
   private long deadline;
@@ -42,10 +48,10 @@ final class NbdHandshake {
   }
 
   /**
-   * The chosen export, or {@code null} if the connection is to be closed; the channel is blocking
-   * again when it returns.
+   * The chosen export and what was agreed, or {@code null} if the connection is to be closed; the
+   * channel is blocking again when it returns.
    */
-  NbdExport negotiate() throws IOException {
+  NbdSession negotiate() throws IOException {
     deadline = System.nanoTime() + timeout.toNanos();
     channel.configureBlocking(false);
     try (Selector s = Selector.open()) {
@@ -58,7 +64,7 @@ final class NbdHandshake {
     }
   }
 
-  private NbdExport haggle() throws IOException {
+  private NbdSession haggle() throws IOException {
     ByteBuffer hello = ByteBuffer.allocate(18);
     hello
         .putLong(NBDMAGIC)
@@ -86,14 +92,15 @@ final class NbdHandshake {
       ByteBuffer data = readFully((int) length);
       switch (option) {
         case OPT_EXPORT_NAME -> {
-          NbdExport export = usable(decodeName(data, (int) length));
+          String name = decodeName(data, (int) length);
+          NbdExport export = usable(name);
           if (export == null) {
             return null; // this option has no error reply: the protocol says close
           }
           ByteBuffer reply = ByteBuffer.allocate(noZeroes ? 10 : 134);
-          reply.putLong(export.sizeBytes()).putShort((short) TRANSMISSION_FLAGS);
+          reply.putLong(export.sizeBytes()).putShort((short) transmissionFlags(structuredReplies));
           writeAll(reply.clear());
-          return export;
+          return session(export, name);
         }
         case OPT_ABORT -> {
           reply(option, REP_ACK, ByteBuffer.allocate(0));
@@ -109,12 +116,92 @@ final class NbdHandshake {
         case OPT_INFO, OPT_GO -> {
           NbdExport export = info(option, data);
           if (export != null && option == OPT_GO) {
-            return export;
+            return session(export, lastInfoName);
           }
         }
+        case OPT_STRUCTURED_REPLY -> {
+          if (length != 0) {
+            error(option, REP_ERR_INVALID, "STRUCTURED_REPLY takes no data");
+          } else {
+            structuredReplies = true;
+            reply(option, REP_ACK, ByteBuffer.allocate(0));
+          }
+        }
+        case OPT_LIST_META_CONTEXT, OPT_SET_META_CONTEXT -> metaContext(option, data);
         default -> error(option, REP_ERR_UNSUP, "option " + option + " is not supported");
       }
     }
+  }
+
+  private NbdSession session(NbdExport export, String name) {
+    boolean allocation = contextExport != null && contextExport.equals(name);
+    return new NbdSession(export, structuredReplies, allocation);
+  }
+
+  /**
+   * LIST_META_CONTEXT and SET_META_CONTEXT: an export name and queries. Only {@code
+   * base:allocation} exists; {@code base:} lists it, unknown namespaces and leaves are ignored as
+   * the protocol requires, and a query without a namespace is invalid.
+   */
+  private void metaContext(int option, ByteBuffer data) throws IOException {
+    boolean set = option == OPT_SET_META_CONTEXT;
+    if (set) {
+      contextExport = null; // replaced even if this one fails
+    }
+    if (!structuredReplies) {
+      error(option, REP_ERR_INVALID, "negotiate structured replies first");
+      return;
+    }
+    String name = string(data);
+    if (name == null || data.remaining() < 4) {
+      error(option, REP_ERR_INVALID, "malformed export name");
+      return;
+    }
+    long count = Integer.toUnsignedLong(data.getInt());
+    boolean allocation = count == 0 && !set;
+    for (long i = 0; i < count; i++) {
+      String query = string(data);
+      if (query == null) {
+        error(option, REP_ERR_INVALID, "malformed query " + i);
+        return;
+      }
+      int colon = query.indexOf(':');
+      if (colon <= 0) {
+        error(option, REP_ERR_INVALID, "a query starts with a namespace and a colon");
+        return;
+      }
+      allocation |= query.equals(BASE_ALLOCATION) || (!set && query.equals("base:"));
+    }
+    if (data.hasRemaining()) {
+      error(option, REP_ERR_INVALID, "data after the last query");
+      return;
+    }
+    if (resolver.find(name) == null) {
+      error(option, REP_ERR_UNKNOWN, "unknown or expired export");
+      return;
+    }
+    if (allocation) {
+      byte[] context = BASE_ALLOCATION.getBytes(StandardCharsets.UTF_8);
+      ByteBuffer r = ByteBuffer.allocate(4 + context.length);
+      r.putInt(set ? ALLOCATION_CONTEXT_ID : 0).put(context);
+      reply(option, REP_META_CONTEXT, r.flip());
+      if (set) {
+        contextExport = name;
+      }
+    }
+    reply(option, REP_ACK, ByteBuffer.allocate(0));
+  }
+
+  /** A 32-bit length and that many bytes of UTF-8, or null if they do not fit or do not decode. */
+  private static String string(ByteBuffer data) {
+    if (data.remaining() < 4) {
+      return null;
+    }
+    long length = Integer.toUnsignedLong(data.getInt());
+    if (length > data.remaining()) {
+      return null;
+    }
+    return decodeName(data, (int) length);
   }
 
   /** Answers INFO or GO; returns the export when the answer was positive. */
@@ -129,6 +216,7 @@ final class NbdHandshake {
       return null;
     }
     String name = decodeName(data, (int) nameLength);
+    lastInfoName = name;
     int requests = Short.toUnsignedInt(data.getShort());
     if (data.remaining() != requests * 2) {
       error(option, REP_ERR_INVALID, "information request count does not match the option length");
@@ -155,7 +243,7 @@ final class NbdHandshake {
     }
     ByteBuffer exportInfo = ByteBuffer.allocate(12);
     exportInfo.putShort((short) INFO_EXPORT).putLong(export.sizeBytes());
-    exportInfo.putShort((short) TRANSMISSION_FLAGS);
+    exportInfo.putShort((short) transmissionFlags(structuredReplies));
     reply(option, REP_INFO, exportInfo.flip());
     // Any offset and length work; say so, and how large a request may be.
     ByteBuffer blockSize = ByteBuffer.allocate(14);

@@ -115,9 +115,9 @@ public final class NbdServer implements AutoCloseable {
 
   private void serve(SocketChannel client) {
     try {
-      NbdExport export = new NbdHandshake(client, resolver, handshakeTimeout).negotiate();
-      if (export != null) {
-        new NbdConnection(client, export, workers).serve();
+      NbdSession session = new NbdHandshake(client, resolver, handshakeTimeout).negotiate();
+      if (session != null) {
+        new NbdConnection(client, session, workers).serve();
       }
     } catch (IOException | RuntimeException e) {
       NbdConnection.logUnexpected(e);

@@ -1,8 +1,31 @@
 /**
  * The NBD front end (the read/write request issue, 142, for real clients): a fixed-newstyle NBD
- * server with simple replies. One reader thread per connection executes cache-speed requests in
- * place and batches their replies; flushes, FUA writes and large zeroings go to a small worker
- * pool, so a slow request never holds up the ones behind it. It knows nothing of the engine: it
- * finds exports through {@link org.roamstore.storage.nbd.NbdExportResolver}.
+ * server (NetworkBlockDevice/nbd, doc/proto.md). One reader thread per connection executes
+ * cache-speed requests in place and batches their replies; flushes, FUA writes and large zeroings
+ * go to a small worker pool, so a slow request never holds up the ones behind it. It knows nothing
+ * of the engine: it finds exports through {@link org.roamstore.storage.nbd.NbdExportResolver}.
+ *
+ * <p>Simple replies for clients that ask for nothing more (the Linux kernel client); structured
+ * replies for those that negotiate them (qemu, libnbd): READ in OFFSET_DATA and OFFSET_HOLE chunks,
+ * errors as ERROR / ERROR_OFFSET chunks, and BLOCK_STATUS for {@code base:allocation}, whose holes
+ * come from the volume file (SEEK_HOLE) minus the cache's dirty pages. TRIM and WRITE_ZEROES punch
+ * holes and replicate as zero ranges; NO_HOLE writes allocated zeros; FAST_ZERO is refused with
+ * ENOTSUP when it cannot be fast.
+ *
+ * <p>Not served, and why:
+ *
+ * <ul>
+ *   <li>A {@code roamstore:replication} context (which regions are not yet at every secondary). The
+ *       replication layer has no read-only question for it: the out-of-sync regions live in {@code
+ *       GroupStream}'s map and come out only through {@code handOver}, which marks resyncing
+ *       secondaries out of sync as it answers, and writes in flight to a secondary are counted
+ *       ({@code lagWrites}) but not located. A context built from what is reachable would claim
+ *       regions safe that are not; it waits for a read-only region query in {@code GroupStream}.
+ *   <li>Extended headers (64-bit lengths, {@code NBD_OPT_EXTENDED_HEADERS}). The protocol document
+ *       still calls the extension experimental (it lives on the {@code extension-ext-header}
+ *       branch), and the clients here do not use it: libnbd 1.14.2 and qemu 7.2 on this machine
+ *       predate it. The option is refused with {@code NBD_REP_ERR_UNSUP}, which those clients
+ *       expect from servers without it.
+ * </ul>
  */
 package org.roamstore.storage.nbd;

@@ -32,6 +32,21 @@ public interface ReplicaVolume {
   /** Reads through the cache, for a resync at the primary. */
   void read(long offset, ByteBuffer dst);
 
+  /**
+   * Reads what the volume holds, on disk or in dirty pages not yet written there, without going
+   * through (or filling) the cache: what an online verify compares. Clean cached pages could hide a
+   * difference on disk.
+   */
+  void readStored(long offset, ByteBuffer dst);
+
+  /**
+   * Runs {@code atPoint} while no write is between this volume's cache and the remote copy stream
+   * (writes wait meanwhile), if this unit still holds the primary and the locks that takes are free
+   * within a few milliseconds; returns whether it ran (if not, try again later). What it reads of
+   * the volume is then exactly what every write before the stream's current end made it.
+   */
+  boolean atStreamPoint(Runnable atPoint);
+
   /** Writes every dirty page to the file and forces it. */
   void flush();
 }

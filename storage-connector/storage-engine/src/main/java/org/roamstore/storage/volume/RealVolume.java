@@ -8,16 +8,35 @@ import java.nio.file.StandardOpenOption;
 
 /** One real volume: a sparse file whose length is the volume's size. */
 public final class RealVolume implements BackingFile, AutoCloseable {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(RealVolume.class.getName());
   private final String volumeId;
   private final Path file;
   private final long sizeBytes;
   private final FileChannel channel;
+  private final FileHoles holes; // null where holes can neither be punched nor found
 
   RealVolume(String volumeId, Path file) throws IOException {
     this.volumeId = volumeId;
     this.file = file;
     this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
     this.sizeBytes = channel.size();
+    try {
+      this.holes = openHoles(file, sizeBytes);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private static FileHoles openHoles(Path file, long sizeBytes) throws IOException {
+    try {
+      return FileHoles.open(file, sizeBytes);
+    } catch (LinkageError e) {
+      // JNA is not on the class path (a hand-made one): zeros are written, nothing is a hole.
+      LOG.warning("no JNA, so no hole punching or finding: " + e);
+      return null;
+    }
   }
 
   public String volumeId() {
@@ -79,7 +98,33 @@ public final class RealVolume implements BackingFile, AutoCloseable {
   }
 
   @Override
+  public boolean punchHole(long position, long length) throws IOException {
+    return holes != null && holes.punch(position, length);
+  }
+
+  @Override
+  public boolean canPunchHoles() {
+    return holes != null && holes.canPunch();
+  }
+
+  @Override
+  public long nextData(long position) throws IOException {
+    return holes == null ? Math.min(position, sizeBytes) : holes.nextData(position);
+  }
+
+  @Override
+  public long nextHole(long position) throws IOException {
+    return holes == null ? sizeBytes : holes.nextHole(position);
+  }
+
+  @Override
   public void close() throws IOException {
-    channel.close();
+    try {
+      channel.close();
+    } finally {
+      if (holes != null) {
+        holes.close();
+      }
+    }
   }
 }

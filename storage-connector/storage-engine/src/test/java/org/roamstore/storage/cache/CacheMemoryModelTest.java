@@ -94,13 +94,31 @@ class CacheMemoryModelTest {
             bytes(read.flip()),
             "op " + op + ": read " + offset + "+" + length);
       } else {
+        assertHolesReadAsZeros(volume, model, "op " + op + ", dirty pages in the cache");
         volume.flush();
         assertArrayEquals(model, Files.readAllBytes(file.file()), "file after flush, op " + op);
+        assertHolesReadAsZeros(volume, model, "op " + op + ", after a flush");
       }
     }
     cache.close();
     assertArrayEquals(model, Files.readAllBytes(file.file()), "file after close");
     assertEquals(0, cache.dirtyBytes());
+  }
+
+  /** Whatever the allocation calls a hole must be zeros; it must cover the volume in order. */
+  private static void assertHolesReadAsZeros(CachedVolume volume, byte[] model, String when) {
+    long at = 0;
+    for (CachedVolume.Extent e : volume.allocation(0, model.length, Integer.MAX_VALUE)) {
+      if (e.hole()) {
+        byte[] zeros = new byte[(int) e.length()];
+        assertArrayEquals(
+            zeros,
+            Arrays.copyOfRange(model, (int) at, (int) (at + e.length())),
+            when + ": hole " + at + "+" + e.length());
+      }
+      at += e.length();
+    }
+    assertEquals(model.length, at, when + ": the extents cover the volume");
   }
 
   @Test

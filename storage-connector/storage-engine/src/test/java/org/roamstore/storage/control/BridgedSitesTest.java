@@ -1,5 +1,6 @@
 package org.roamstore.storage.control;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.roamstore.storage.control.ControlPathTest.freePort;
@@ -22,6 +23,8 @@ import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.VerifyRequest;
+import org.roamstore.storage.api.VerifyStatus;
 import org.roamstore.storage.engine.StorageControlUnit;
 import org.roamstore.storage.engine.StorageControlUnitConfig;
 import org.roamstore.storage.replication.RemoteCopy;
@@ -93,6 +96,20 @@ class BridgedSitesTest {
         CopyGroupStatus status = atPortland.copyGroupStatus("v1");
         assertEquals(CopyGroupStatus.Role.SECONDARY, status.role());
         assertEquals(sync.sequences().get("portland"), status.applied().sequence());
+
+        // An online verify across the bridges: its entries go with the write data, its digests
+        // come back with the acknowledgements, its status through the control path.
+        CopyGroupStatus started =
+            atSeattle.verify("v1", new VerifyRequest(Set.of("portland"), 0, true));
+        assertEquals(VerifyStatus.Outcome.RUNNING, started.secondaries().get(0).verify().outcome());
+        VerifyStatus verified =
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                    () -> atSeattle.copyGroupStatus("v1").secondaries().get(0).verify(),
+                    v -> v.outcome() != VerifyStatus.Outcome.RUNNING);
+        assertEquals(VerifyStatus.Outcome.NO_DIFFERENCE, verified.outcome(), verified.toString());
+        assertEquals(4 * MIB, verified.bytesVerified());
       } finally {
         client.close();
         seattleServer.stop(0);

@@ -118,6 +118,9 @@ class ControlPathTest {
     assertReason(Reason.VOLUME_EXISTS, () -> remote.createVolume("v1", MIB));
     // This unit has no remote copy: the refusal says so, as a local call would.
     assertReason(Reason.UNSUPPORTED, () -> remote.synchronizeCache("v1", Set.of(), Duration.ZERO));
+    assertReason(
+        Reason.UNSUPPORTED,
+        () -> remote.verify("v1", new org.roamstore.storage.api.VerifyRequest(Set.of(), 5, false)));
     // The regions a new primary would inherit cross too: this one misses some itself.
     java.util.BitSet missed = new java.util.BitSet();
     missed.set(0);

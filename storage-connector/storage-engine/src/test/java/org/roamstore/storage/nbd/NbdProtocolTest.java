@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -34,6 +37,25 @@ class NbdProtocolTest {
   private static final int EPERM = 1;
   private static final int EINVAL = 22;
   private static final int ENOSPC = 28;
+  private static final int ENOTSUP = 95;
+  private static final int REP_ACK = 1;
+  private static final int REP_META_CONTEXT = 4;
+  private static final int REP_ERR_INVALID = 0x80000003;
+  private static final int REP_ERR_UNKNOWN = 0x80000006;
+  private static final int LIST_META_CONTEXT = 9;
+  private static final int SET_META_CONTEXT = 10;
+  private static final int CMD_READ = 0;
+  private static final int CMD_TRIM = 4;
+  private static final int CMD_WRITE_ZEROES = 6;
+  private static final int CMD_BLOCK_STATUS = 7;
+  private static final int FLAG_NO_HOLE = 2;
+  private static final int FLAG_DF = 4;
+  private static final int FLAG_REQ_ONE = 8;
+  private static final int FLAG_FAST_ZERO = 16;
+  private static final int HOLE_AND_ZERO = 3;
+  // Trimmed by the tests of holes: whole pages in the middle of the volume.
+  private static final int HOLE_AT = 256 << 10;
+  private static final int HOLE_LENGTH = 512 << 10;
 
   @TempDir Path dir;
   private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -91,7 +113,7 @@ class NbdProtocolTest {
   @Test
   void optionsOutsideTheSupportedSetAreRefusedLoudly() throws Exception {
     try (RawNbdClient client = new RawNbdClient(unit.nbdPort())) {
-      client.sendOption(8, new byte[0]); // STRUCTURED_REPLY
+      client.sendOption(11, new byte[0]); // EXTENDED_HEADERS: experimental, not served
       assertEquals(0x80000001, client.readOptionReply().type(), "NBD_REP_ERR_UNSUP");
       client.sendOption(3, new byte[0]); // LIST: names are access tokens
       assertEquals(0x80000002, client.readOptionReply().type(), "NBD_REP_ERR_POLICY");
@@ -114,7 +136,8 @@ class NbdProtocolTest {
     try (RawNbdClient client = new RawNbdClient(unit.nbdPort())) {
       client.sendOption(1, "token-1".getBytes(StandardCharsets.UTF_8));
       assertEquals(SIZE, client.in.readLong());
-      assertEquals(0x16d, client.in.readUnsignedShort(), "transmission flags");
+      // HAS_FLAGS, FLUSH, FUA, TRIM, WRITE_ZEROES, CAN_MULTI_CONN, FAST_ZERO; no DF (no structured)
+      assertEquals(0x96d, client.in.readUnsignedShort(), "transmission flags");
       assertArrayEquals(java.util.Arrays.copyOfRange(original, 0, 16), client.read(1, 0, 16));
     }
   }
@@ -269,5 +292,204 @@ class NbdProtocolTest {
       assertTrue(client.closedByServer());
     }
     assertArrayEquals(new byte[] {4, 5, 6}, storage.read("v1", 1, 0, 3));
+  }
+
+  /** A connection with structured replies and {@code base:allocation} selected for token-1. */
+  private RawNbdClient structured() throws Exception {
+    RawNbdClient client = new RawNbdClient(unit.nbdPort());
+    client.structuredReplies();
+    List<RawNbdClient.OptionReply> set =
+        client.metaContext(
+            SET_META_CONTEXT, RawNbdClient.metaContextData("token-1", "base:allocation"));
+    assertEquals(List.of(REP_META_CONTEXT, REP_ACK), types(set));
+    assertEquals(1, client.go("token-1"), "GO acknowledged");
+    assertTrue((client.exportFlags & (1 << 7)) != 0, "DF is announced with structured replies");
+    return client;
+  }
+
+  private static List<Integer> types(List<RawNbdClient.OptionReply> replies) {
+    return replies.stream().map(RawNbdClient.OptionReply::type).toList();
+  }
+
+  /** The volume's content once the middle is trimmed. */
+  private byte[] trimmedOriginal(RawNbdClient client) throws Exception {
+    client.request(0, CMD_TRIM, 77, HOLE_AT, HOLE_LENGTH, null);
+    assertEquals(new RawNbdClient.Reply(0, 77), client.readReply());
+    byte[] expected = original.clone();
+    Arrays.fill(expected, HOLE_AT, HOLE_AT + HOLE_LENGTH, (byte) 0);
+    return expected;
+  }
+
+  @Test
+  void aStructuredReadSendsTheTrimmedRangeAsAHoleAndTheRestAsData() throws Exception {
+    try (RawNbdClient client = structured()) {
+      byte[] expected = trimmedOriginal(client);
+      client.request(0, CMD_READ, 5, 0, SIZE, null);
+      byte[] back = new byte[(int) SIZE];
+      Arrays.fill(back, (byte) 0x55); // anything a chunk does not cover stays visibly wrong
+      long holeBytes = 0;
+      for (RawNbdClient.Chunk c : client.readChunks(5)) {
+        ByteBuffer d = c.data();
+        int at = (int) d.getLong();
+        switch (c.type()) {
+          case RawNbdClient.CHUNK_OFFSET_DATA -> d.get(back, at, d.remaining());
+          case RawNbdClient.CHUNK_OFFSET_HOLE -> {
+            int n = d.getInt();
+            assertTrue(at >= HOLE_AT && at + n <= HOLE_AT + HOLE_LENGTH, "hole " + at + "+" + n);
+            Arrays.fill(back, at, at + n, (byte) 0);
+            holeBytes += n;
+          }
+          default -> fail("unexpected chunk type " + c.type());
+        }
+      }
+      assertArrayEquals(expected, back);
+      assertEquals(HOLE_LENGTH, holeBytes, "the whole trimmed range went as a hole");
+
+      client.request(FLAG_DF, CMD_READ, 6, 0, SIZE, null); // don't fragment: one data chunk
+      List<RawNbdClient.Chunk> one = client.readChunks(6);
+      assertEquals(1, one.size());
+      assertEquals(RawNbdClient.CHUNK_OFFSET_DATA, one.get(0).type());
+      ByteBuffer d = one.get(0).data();
+      assertEquals(0, d.getLong());
+      byte[] whole = new byte[d.remaining()];
+      d.get(whole);
+      assertArrayEquals(expected, whole);
+    }
+  }
+
+  @Test
+  void blockStatusReportsTheHoleAndRefusesRangesPastTheEnd() throws Exception {
+    try (RawNbdClient client = structured()) {
+      trimmedOriginal(client);
+      client.request(0, CMD_BLOCK_STATUS, 1, 0, SIZE, null);
+      assertEquals(
+          List.of(
+              List.of(HOLE_AT, 0),
+              List.of(HOLE_LENGTH, HOLE_AND_ZERO),
+              List.of((int) SIZE - HOLE_AT - HOLE_LENGTH, 0)),
+          extents(client, 1));
+
+      client.request(FLAG_REQ_ONE, CMD_BLOCK_STATUS, 2, 0, SIZE, null);
+      assertEquals(List.of(List.of(HOLE_AT, 0)), extents(client, 2));
+      client.request(FLAG_REQ_ONE, CMD_BLOCK_STATUS, 3, HOLE_AT + 4096, 4096, null);
+      assertEquals(List.of(List.of(4096, HOLE_AND_ZERO)), extents(client, 3), "not past length");
+
+      client.request(0, CMD_BLOCK_STATUS, 4, SIZE - 4096, 8192, null);
+      assertError(client, 4, EINVAL);
+      client.request(0, CMD_BLOCK_STATUS, 5, SIZE, 1, null);
+      assertError(client, 5, EINVAL);
+      client.request(0, CMD_BLOCK_STATUS, 6, 0, 0, null);
+      assertError(client, 6, EINVAL);
+      client.request(1 << 9, CMD_BLOCK_STATUS, 7, 0, 4096, null); // unknown flag
+      assertError(client, 7, EINVAL);
+      client.request(FLAG_REQ_ONE, CMD_READ, 8, 0, 4096, null); // a flag READ does not take
+      assertError(client, 8, EINVAL);
+      client.request(0, CMD_READ, 9, SIZE - 1, 2, null); // past the end: an error chunk
+      assertError(client, 9, EINVAL);
+    }
+    assertDataUnchangedExceptTheHole();
+  }
+
+  private void assertDataUnchangedExceptTheHole() throws Exception {
+    byte[] expected = original.clone();
+    Arrays.fill(expected, HOLE_AT, HOLE_AT + HOLE_LENGTH, (byte) 0);
+    assertArrayEquals(expected, storage.read("v1", 1, 0, (int) SIZE));
+  }
+
+  /** The (length, flags) pairs of a one-chunk block status reply for base:allocation. */
+  private static List<List<Integer>> extents(RawNbdClient client, long cookie) throws Exception {
+    List<RawNbdClient.Chunk> chunks = client.readChunks(cookie);
+    assertEquals(1, chunks.size(), "one chunk per selected context");
+    assertEquals(RawNbdClient.CHUNK_BLOCK_STATUS, chunks.get(0).type());
+    ByteBuffer d = chunks.get(0).data();
+    assertEquals(1, d.getInt(), "the context id SET_META_CONTEXT gave");
+    List<List<Integer>> extents = new java.util.ArrayList<>();
+    while (d.hasRemaining()) {
+      extents.add(List.of(d.getInt(), d.getInt()));
+    }
+    return extents;
+  }
+
+  private static void assertError(RawNbdClient client, long cookie, int error) throws Exception {
+    List<RawNbdClient.Chunk> chunks = client.readChunks(cookie);
+    assertEquals(1, chunks.size());
+    assertEquals(RawNbdClient.CHUNK_ERROR, chunks.get(0).type());
+    assertEquals(error, chunks.get(0).error());
+  }
+
+  @Test
+  void malformedMetaContextNegotiationsGetTheProtocolsErrors() throws Exception {
+    storage.registerExport("token-2", "v1", 1);
+    try (RawNbdClient client = new RawNbdClient(unit.nbdPort())) {
+      byte[] select = RawNbdClient.metaContextData("token-1", "base:allocation");
+      assertEquals(
+          List.of(REP_ERR_INVALID),
+          types(client.metaContext(SET_META_CONTEXT, select)),
+          "no structured replies yet");
+      client.sendOption(8, new byte[] {1}); // STRUCTURED_REPLY with data
+      assertEquals(REP_ERR_INVALID, client.readOptionReply().type());
+      client.structuredReplies();
+
+      byte[] lying = select.clone();
+      lying[18] = 100; // the query's length now runs past the option
+      assertEquals(List.of(REP_ERR_INVALID), types(client.metaContext(SET_META_CONTEXT, lying)));
+      byte[] noNamespace = RawNbdClient.metaContextData("token-1", "allocation");
+      assertEquals(
+          List.of(REP_ERR_INVALID), types(client.metaContext(SET_META_CONTEXT, noNamespace)));
+      byte[] unknownExport = RawNbdClient.metaContextData("no-such-token", "base:allocation");
+      assertEquals(
+          List.of(REP_ERR_UNKNOWN), types(client.metaContext(SET_META_CONTEXT, unknownExport)));
+      byte[] otherNamespace = RawNbdClient.metaContextData("token-1", "x-other:thing");
+      assertEquals(List.of(REP_ACK), types(client.metaContext(SET_META_CONTEXT, otherNamespace)));
+
+      for (byte[] list :
+          List.of(
+              RawNbdClient.metaContextData("token-1"),
+              RawNbdClient.metaContextData("token-1", "base:"))) {
+        List<RawNbdClient.OptionReply> listed = client.metaContext(LIST_META_CONTEXT, list);
+        assertEquals(List.of(REP_META_CONTEXT, REP_ACK), types(listed));
+        byte[] data = listed.get(0).data();
+        assertEquals(
+            "base:allocation", new String(data, 4, data.length - 4, StandardCharsets.UTF_8));
+      }
+
+      // Selected for token-1, then GO to token-2: nothing is selected there.
+      assertEquals(
+          List.of(REP_META_CONTEXT, REP_ACK), types(client.metaContext(SET_META_CONTEXT, select)));
+      assertEquals(1, client.go("token-2"));
+      client.request(0, CMD_BLOCK_STATUS, 1, 0, 4096, null);
+      assertError(client, 1, EINVAL);
+      assertArrayEquals(Arrays.copyOfRange(original, 0, 4096), readChunked(client, 2, 4096));
+    }
+    assertDataUnchangedAndServing();
+  }
+
+  private static byte[] readChunked(RawNbdClient client, long cookie, int length) throws Exception {
+    client.request(0, CMD_READ, cookie, 0, length, null);
+    List<RawNbdClient.Chunk> chunks = client.readChunks(cookie);
+    assertEquals(1, chunks.size(), "a short read is one data chunk");
+    ByteBuffer d = chunks.get(0).data();
+    assertEquals(0, d.getLong());
+    byte[] data = new byte[d.remaining()];
+    d.get(data);
+    return data;
+  }
+
+  @Test
+  void fastZeroIsRefusedAtOnceWhenItCannotBeFastAndPunchesOtherwise() throws Exception {
+    try (RawNbdClient client = connected()) {
+      assertTrue((client.exportFlags & (1 << 11)) != 0, "FAST_ZERO is announced");
+      client.request(FLAG_FAST_ZERO | FLAG_NO_HOLE, CMD_WRITE_ZEROES, 1, 0, 65536, null);
+      assertEquals(new RawNbdClient.Reply(ENOTSUP, 1), client.readReply());
+      assertArrayEquals(original, storage.read("v1", 1, 0, (int) SIZE), "nothing changed");
+
+      client.request(FLAG_FAST_ZERO, CMD_WRITE_ZEROES, 2, 4096, 65536, null);
+      assertEquals(new RawNbdClient.Reply(0, 2), client.readReply());
+      client.request(1, CMD_READ, 3, 0, 8192, null); // FUA on a read: accepted, meaningless
+      assertEquals(new RawNbdClient.Reply(0, 3), client.readReply());
+      byte[] back = client.in.readNBytes(8192);
+      assertArrayEquals(Arrays.copyOfRange(original, 0, 4096), Arrays.copyOfRange(back, 0, 4096));
+      assertArrayEquals(new byte[4096], Arrays.copyOfRange(back, 4096, 8192));
+    }
   }
 }

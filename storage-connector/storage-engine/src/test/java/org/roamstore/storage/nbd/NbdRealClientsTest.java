@@ -1,5 +1,7 @@
 package org.roamstore.storage.nbd;
 
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +36,9 @@ class NbdRealClientsTest {
   private static final String QEMU_IO = "/usr/bin/qemu-io";
   private static final String NBDCOPY = "/usr/bin/nbdcopy";
   private static final String FIO = "/usr/bin/fio";
+  private static final String NBDINFO = "/usr/bin/nbdinfo";
+  private static final String QEMU_IMG = "/usr/bin/qemu-img";
+  private static final int MIB = 1 << 20;
 
   @TempDir Path dir;
   private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -175,6 +180,147 @@ class NbdRealClientsTest {
         runAllowingFailure(QEMU_IO, "-f", "raw", uri(unit, "not-a-token"), "-c", "read 0 4k");
     assertNotEquals(0, r.exit(), r.output());
     assertTrue(r.output().toLowerCase().contains("export"), r.output());
+  }
+
+  private Path volumeFile() {
+    return dir.resolve("data").resolve("volumes").resolve("v1.vol");
+  }
+
+  private static void write(StorageControlUnit unit, long offset, byte[] data) {
+    try (StorageConnection c = unit.connect()) {
+      c.write("v1", 1, offset, data, false);
+    }
+  }
+
+  @Test
+  void nbdinfoAndQemuImgMapShowTheHolesOfASparseVolume() throws Exception {
+    requireTool(NBDINFO, "libnbd-bin");
+    requireTool(QEMU_IMG, "qemu-utils");
+    StorageControlUnit unit = unitWithVolume(64 << 20);
+    write(unit, 8 * MIB, new byte[MIB]); // around the cache, into the file
+    byte[] small = new byte[4096];
+    small[7] = 1;
+    write(unit, 40 * MIB, small); // into the cache: data whether destaged yet or not
+
+    List<List<Long>> map = new ArrayList<>();
+    for (String line : run(NBDINFO, "--map", uri(unit, "token")).strip().split("\n")) {
+      String[] f = line.strip().split("\\s+");
+      map.add(List.of(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])));
+    }
+    assertEquals(
+        List.of(
+            List.of(0L, 8L * MIB, 3L),
+            List.of(8L * MIB, (long) MIB, 0L),
+            List.of(9L * MIB, 31L * MIB, 3L),
+            List.of(40L * MIB, 4096L, 0L),
+            List.of(40L * MIB + 4096, 24L * MIB - 4096, 3L)),
+        map,
+        "nbdinfo --map: offset, length, 3 = hole and zero, 0 = data");
+
+    String json = run(QEMU_IMG, "map", "-f", "raw", "--output=json", uri(unit, "token"));
+    List<String> data = new ArrayList<>();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"start\": (\\d+), \"length\": (\\d+),[^}]*\"data\": true")
+            .matcher(json);
+    while (m.find()) {
+      data.add(m.group(1) + "+" + m.group(2));
+    }
+    assertEquals(List.of(8 * MIB + "+" + MIB, 40 * MIB + "+4096"), data, json);
+  }
+
+  @Test
+  void nbdcopyAndQemuImgConvertCopyA1GiBVolumeWith10MiBWritten() throws Exception {
+    requireTool(NBDCOPY, "libnbd-bin");
+    requireTool(QEMU_IMG, "qemu-utils");
+    long size = 1L << 30;
+    StorageControlUnit unit = unitWithVolume(size);
+    Path expected = dir.resolve("expected.img");
+    Random random = new Random(1010);
+    try (var file = java.nio.channels.FileChannel.open(expected, CREATE_NEW, WRITE)) {
+      for (int i = 0; i < 10; i++) {
+        byte[] data = new byte[MIB];
+        random.nextBytes(data);
+        long offset = i * 100L * MIB + i * 12345L; // some not page aligned
+        write(unit, offset, data);
+        file.write(java.nio.ByteBuffer.wrap(data), offset);
+      }
+      file.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1); // the same length
+    }
+    Path byNbdcopy = Files.createFile(dir.resolve("nbdcopy.img"));
+    run(NBDCOPY, uri(unit, "token"), byNbdcopy.toString());
+    Path byQemuImg = dir.resolve("qemu-img.img");
+    run(QEMU_IMG, "convert", "-f", "raw", "-O", "raw", uri(unit, "token"), byQemuImg.toString());
+    assertEquals(-1L, Files.mismatch(expected, byNbdcopy), "nbdcopy's copy");
+    assertEquals(-1L, Files.mismatch(expected, byQemuImg), "qemu-img convert's copy");
+  }
+
+  @Test
+  void trimAndZeroingGiveSpaceBackButNotWithNoHole() throws Exception {
+    requireTool(QEMU_IO, "qemu-utils");
+    StorageControlUnit unit = unitWithVolume(64 << 20);
+    String uri = uri(unit, "token");
+    run(QEMU_IO, "-f", "raw", uri, "-c", "write -P 0x11 0 32M", "-c", "flush");
+    long written = allocatedBytes(volumeFile());
+    assertTrue(written >= 32L * MIB, "allocated after writing 32 MiB: " + written);
+
+    run(QEMU_IO, "-f", "raw", uri, "-c", "discard 0 8M", "-c", "flush");
+    long trimmed = allocatedBytes(volumeFile());
+    assertTrue(trimmed <= written - 8L * MIB, written + " -> " + trimmed + " after TRIM of 8 MiB");
+
+    // qemu sends NO_HOLE unless told it may unmap (-u).
+    run(QEMU_IO, "-f", "raw", uri, "-c", "write -z 8M 8M", "-c", "flush");
+    long kept = allocatedBytes(volumeFile());
+    assertTrue(kept >= trimmed, trimmed + " -> " + kept + " after zeroing with NO_HOLE");
+    run(QEMU_IO, "-f", "raw", uri, "-c", "write -z -u 16M 8M", "-c", "flush");
+    long punched = allocatedBytes(volumeFile());
+    assertTrue(punched <= kept - 8L * MIB, kept + " -> " + punched + " after zeroing 8 MiB");
+
+    run(
+        QEMU_IO,
+        "-f",
+        "raw",
+        uri,
+        "-c",
+        "read -P 0 0 24M",
+        "-c",
+        "read -P 0x11 24M 8M",
+        "-c",
+        "read -P 0 32M 32M");
+  }
+
+  /** What {@code stat} says the file occupies on disk: 512-byte blocks. */
+  private long allocatedBytes(Path file) throws Exception {
+    return 512 * Long.parseLong(run("/usr/bin/stat", "-c", "%b", file.toString()).strip());
+  }
+
+  @Test
+  void advertisedFlagsAreTrueAndNbdcopyFlushesEveryConnectionsWrites() throws Exception {
+    requireTool(NBDINFO, "libnbd-bin");
+    requireTool(NBDCOPY, "libnbd-bin");
+    StorageControlUnit unit = unitWithVolume(32 << 20);
+    String info = run(NBDINFO, "--json", uri(unit, "token")).replaceAll("\\s", "");
+    for (String fact :
+        List.of(
+            "\"structured\":true",
+            "\"contexts\":[\"base:allocation\"]",
+            "\"can_multi_conn\":true",
+            "\"can_fast_zero\":true",
+            "\"can_trim\":true",
+            "\"can_df\":true",
+            "\"block_size_minimum\":1,",
+            "\"block_size_preferred\":4096,",
+            "\"block_size_maximum\":33554432,")) {
+      assertTrue(info.contains(fact), fact + " in " + info);
+    }
+
+    Path in = dir.resolve("in.img");
+    byte[] content = new byte[32 << 20];
+    new Random(4).nextBytes(content);
+    Files.write(in, content);
+    // Four connections write their parts; the flush at the end must cover all of them, so the
+    // volume file itself (not just the cache) holds every byte once nbdcopy has exited.
+    run(NBDCOPY, "--connections=4", "--flush", in.toString(), uri(unit, "token"));
+    assertEquals(-1L, Files.mismatch(in, volumeFile()), "the volume file after the flush");
   }
 
   // ---- running clients ----

@@ -19,10 +19,33 @@ final class RawNbdClient implements AutoCloseable {
 
   record Reply(int error, long cookie) {}
 
+  /** One structured reply chunk. */
+  record Chunk(int flags, int type, long cookie, byte[] payload) {
+    boolean done() {
+      return (flags & 1) != 0;
+    }
+
+    java.nio.ByteBuffer data() {
+      return java.nio.ByteBuffer.wrap(payload);
+    }
+
+    /** The error of an error chunk (types with bit 15 set). */
+    int error() {
+      return data().getInt();
+    }
+  }
+
+  static final int CHUNK_OFFSET_DATA = 1;
+  static final int CHUNK_OFFSET_HOLE = 2;
+  static final int CHUNK_BLOCK_STATUS = 5;
+  static final int CHUNK_ERROR = 0x8001;
+  static final int CHUNK_ERROR_OFFSET = 0x8002;
+
   private final Socket socket;
   final DataInputStream in;
   final DataOutputStream out;
   long exportSize;
+  int exportFlags;
 
   RawNbdClient(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
@@ -70,11 +93,71 @@ final class RawNbdClient implements AutoCloseable {
       OptionReply r = readOptionReply();
       if (r.type() == 3 && r.data()[0] == 0 && r.data()[1] == 0) {
         exportSize = java.nio.ByteBuffer.wrap(r.data(), 2, 8).getLong();
+        exportFlags = java.nio.ByteBuffer.wrap(r.data(), 10, 2).getShort() & 0xffff;
       }
       if (r.type() != 3) {
         return r.type();
       }
     }
+  }
+
+  /** Negotiates structured replies; fails the test unless they are acknowledged. */
+  void structuredReplies() throws IOException {
+    sendOption(8, new byte[0]);
+    assertEquals(1, readOptionReply().type(), "STRUCTURED_REPLY acknowledged");
+  }
+
+  /** Option data of LIST_META_CONTEXT / SET_META_CONTEXT: an export name and queries. */
+  static byte[] metaContextData(String export, String... queries) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (DataOutputStream data = new DataOutputStream(bytes)) {
+      byte[] name = export.getBytes(StandardCharsets.UTF_8);
+      data.writeInt(name.length);
+      data.write(name);
+      data.writeInt(queries.length);
+      for (String q : queries) {
+        byte[] query = q.getBytes(StandardCharsets.UTF_8);
+        data.writeInt(query.length);
+        data.write(query);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Sends a meta context option; returns its replies up to and including the final one. */
+  java.util.List<OptionReply> metaContext(int option, byte[] data) throws IOException {
+    sendOption(option, data);
+    java.util.List<OptionReply> replies = new java.util.ArrayList<>();
+    OptionReply r;
+    do {
+      r = readOptionReply();
+      replies.add(r);
+    } while (r.type() == 4); // NBD_REP_META_CONTEXT
+    return replies;
+  }
+
+  Chunk readChunk() throws IOException {
+    assertEquals(0x668e33ef, in.readInt(), "structured reply magic");
+    int flags = in.readUnsignedShort();
+    int type = in.readUnsignedShort();
+    long cookie = in.readLong();
+    byte[] payload = new byte[in.readInt()];
+    in.readFully(payload);
+    return new Chunk(flags, type, cookie, payload);
+  }
+
+  /** The chunks of one structured reply, up to the one marked done. */
+  java.util.List<Chunk> readChunks(long cookie) throws IOException {
+    java.util.List<Chunk> chunks = new java.util.ArrayList<>();
+    Chunk c;
+    do {
+      c = readChunk();
+      assertEquals(cookie, c.cookie());
+      chunks.add(c);
+    } while (!c.done());
+    return chunks;
   }
 
   void request(int flags, int type, long cookie, long offset, long length, byte[] payload)

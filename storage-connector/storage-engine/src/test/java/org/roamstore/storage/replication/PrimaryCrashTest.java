@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -30,6 +31,8 @@ import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.api.VerifyRequest;
+import org.roamstore.storage.api.VerifyStatus;
 import org.roamstore.storage.engine.StandaloneStorage;
 
 /**
@@ -92,6 +95,10 @@ class PrimaryCrashTest {
             seattle.output().contains("was not stopped cleanly"),
             "the restarted primary found hot regions in its activity log");
         awaitInSync(seattle);
+        ChildProcess restarted = seattle;
+        assertVerifyFindsNoDifference(
+            () -> restarted.command("verify v", Duration.ofSeconds(30), "VERIFYING", "FAILED"),
+            () -> restarted.command("status v", Duration.ofSeconds(30), "STATUS", "FAILED"));
         seattle.command("sync v", Duration.ofSeconds(60), "SYNCED", "FAILED");
         seattle.close(); // clean stop: the primary's cache goes to its file
         assertCopiesAgree(sites, "after the restart");
@@ -158,6 +165,9 @@ class PrimaryCrashTest {
           writeOutsideTheCrashArea(portland, 2, seed + 1);
 
           awaitInSync(() -> portland.copyGroupStatus("v").toString());
+          assertVerifyFindsNoDifference(
+              () -> portland.verify("v", VerifyRequest.all()).toString(),
+              () -> portland.copyGroupStatus("v").toString());
           portland.synchronizeCache("v", Set.of(), Duration.ofSeconds(60));
           portland.flush("v");
           seattle.command("flush v", Duration.ofSeconds(60), "FLUSHED");
@@ -186,6 +196,167 @@ class PrimaryCrashTest {
         seattle.close();
       }
     }
+  }
+
+  /**
+   * SYNC with a secondary paused (SIGSTOP) before the primary's kill: the primary goes on without
+   * it once its SYNC timeout passes (MARK_OUT_OF_SYNC), so when the primary dies the paused copy
+   * lacks acknowledged writes that the other secondary has. Their data generations must say so (the
+   * directory refuses a forced takeover by the stale one unless named explicitly), the takeover
+   * goes to the current one, the stale one is resynced whole (as the directory asks), the old
+   * primary returns, and then every acknowledged write is at the new primary and all copies are
+   * byte-identical.
+   */
+  @ParameterizedTest(name = "SYNC seed {0}")
+  @MethodSource("seeds")
+  void aSecondaryPausedBeforeTheCrashIsKnownStaleAndTheTakeoverGoesToTheCurrentOne(long seed)
+      throws Exception {
+    try (RemoteCopySites sites = RemoteCopySites.withEmbeddedBroker(root, SETTINGS)) {
+      sites.open("portland");
+      sites.create(groupAt(TransferType.SYNC, "seattle", 1), SIZE); // portland's member only
+      String spec = "v:" + TransferType.SYNC + ":1:seattle/v*,portland/v,sanfrancisco/v";
+      String[] seattleArgs = withSyncTimeout(seattleArgs(sites, spec), 1000);
+      String[] sfArgs = siteArgs(sites, "sanfrancisco", spec);
+      Path log = root.resolve("seattle.log");
+      ChildProcess sf =
+          ChildProcess.start(root.resolve("sanfrancisco.log"), "READY", STANDALONE, sfArgs);
+      ChildProcess seattle = ChildProcess.start(log, "READY", JVM_OPTIONS, STANDALONE, seattleArgs);
+      try {
+        TaggedNbdWriter writer = new TaggedNbdWriter(CRASH_AREA, seed, WINDOW);
+        int port = nbdPort(seattle);
+        CompletableFuture<Void> writing =
+            CompletableFuture.runAsync(
+                () -> {
+                  try {
+                    writer.run(port, "v", 120_000, 150);
+                  } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.completedFlushes() >= 3);
+        sf.pause();
+        long pausedAt = writer.acknowledged();
+        // Past the primary's SYNC timeout (1 s) it goes on without sanfrancisco.
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> writer.acknowledged() > pausedAt + 200 && writer.completedFlushes() >= 6);
+        Thread.sleep(new Random(seed).nextInt(500));
+        seattle.kill();
+        writing.get(60, TimeUnit.SECONDS);
+        sf.resume();
+
+        awaitCaughtUp(sites.unit("portland"));
+        ChildProcess paused = sf;
+        CopyGroupStatus.Applied atSf =
+            awaitSettled(
+                () -> applied(paused.command("status v", Duration.ofSeconds(30), "STATUS")));
+        CopyGroupStatus.Applied atPortland;
+        try (StorageConnection portland = sites.unit("portland").connect()) {
+          atPortland = portland.copyGroupStatus("v").applied();
+        }
+        assertTrue(
+            atPortland.isAheadOf(atSf) && !atSf.isAheadOf(atPortland),
+            () -> "portland " + atPortland + " must be ahead of the paused " + atSf);
+
+        // The takeover the directory allows: at portland, sanfrancisco resynced whole.
+        CopyVolumeGroupInfo taken = groupAt(TransferType.SYNC, "portland", 2);
+        String spec2 = "v:" + TransferType.SYNC + ":2:seattle/v,portland/v*,sanfrancisco/v";
+        BitSet whole = new BitSet();
+        whole.set(0, (int) (SIZE >> 20));
+        try (StorageConnection portland = sites.unit("portland").connect()) {
+          sf.command("define " + spec2, Duration.ofSeconds(60), "DEFINED");
+          portland.defineCopyGroup(
+              taken, OutOfSyncRegions.NONE.with("sanfrancisco", whole, 1 << 20));
+          writeOutsideTheCrashArea(portland, 2, seed);
+
+          seattle = ChildProcess.start(log, "READY", JVM_OPTIONS, STANDALONE, seattleArgs);
+          String defined = seattle.command("define " + spec2, Duration.ofSeconds(60), "DEFINED");
+          portland.defineCopyGroup(taken, StandaloneStorage.decode(defined.substring(8).strip()));
+
+          awaitInSync(() -> portland.copyGroupStatus("v").toString());
+          assertVerifyFindsNoDifference(
+              () -> portland.verify("v", VerifyRequest.all()).toString(),
+              () -> portland.copyGroupStatus("v").toString());
+          portland.synchronizeCache("v", Set.of(), Duration.ofSeconds(60));
+          portland.flush("v");
+          List<String> lost = writer.check(sites.volumeFile("portland", "v"), true);
+          assertTrue(lost.isEmpty(), () -> "acknowledged writes missing at portland: " + lost);
+        }
+        seattle.close();
+        sf.close();
+        assertCopiesAgree(sites, "portland", "after the paused secondary was resynced");
+      } finally {
+        seattle.close();
+        sf.resume();
+        sf.close();
+      }
+    }
+  }
+
+  static Stream<Arguments> seeds() {
+    int n = Integer.getInteger("roamstore.crash.trials", 1);
+    return LongStream.rangeClosed(1, n).mapToObj(Arguments::of);
+  }
+
+  private static final java.util.regex.Pattern APPLIED =
+      java.util.regex.Pattern.compile(
+          "Applied\\[fromEpoch=(\\d+), sequence=(\\d+), durableSequence=(\\d+),"
+              + " incarnation=(\\d+), lastWrite=(-?\\d+), resyncing=(true|false)\\]");
+
+  /** The position in a STATUS line of a secondary (the record's text). */
+  private static CopyGroupStatus.Applied applied(String status) {
+    java.util.regex.Matcher m = APPLIED.matcher(status);
+    if (!m.find()) {
+      throw new AssertionError("no applied position in " + status);
+    }
+    return new CopyGroupStatus.Applied(
+        Long.parseLong(m.group(1)),
+        Long.parseLong(m.group(2)),
+        Long.parseLong(m.group(3)),
+        Long.parseLong(m.group(4)),
+        Long.parseLong(m.group(5)),
+        Boolean.parseBoolean(m.group(6)));
+  }
+
+  /** Polls a position until it has not moved for a second. */
+  private static CopyGroupStatus.Applied awaitSettled(
+      java.util.concurrent.Callable<CopyGroupStatus.Applied> position) {
+    Object[] last = {null, System.nanoTime()};
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              CopyGroupStatus.Applied now = position.call();
+              if (!now.equals(last[0])) {
+                last[0] = now;
+                last[1] = System.nanoTime();
+              }
+              return System.nanoTime() - (long) last[1] > TimeUnit.SECONDS.toNanos(1);
+            });
+    return (CopyGroupStatus.Applied) last[0];
+  }
+
+  private static String[] withSyncTimeout(String[] args, long millis) {
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.addAll(List.of("--sync-timeout-ms", Long.toString(millis)));
+    return all.toArray(String[]::new);
+  }
+
+  /** A secondary's site in a process of its own. */
+  private String[] siteArgs(RemoteCopySites sites, String site, String spec) {
+    return new String[] {
+      site,
+      root.resolve(site).toString(),
+      "0",
+      "32",
+      "--volume",
+      "v:" + SIZE,
+      "--group",
+      spec,
+      "--broker",
+      RemoteCopySites.brokerUrl(sites.brokerPort)
+    };
   }
 
   /** Volume v on the three sites with its primary at {@code primary}, at {@code epoch}. */
@@ -309,6 +480,26 @@ class PrimaryCrashTest {
                         .split("state=" + CopyGroupStatus.State.IN_SYNC + ", lagWrites=0,", -1)
                         .length
                     == 3);
+  }
+
+  /**
+   * Runs an online verify at the primary (while it runs, the copies can still be written) and waits
+   * for both secondaries' results: no difference, every byte compared.
+   */
+  private static void assertVerifyFindsNoDifference(
+      java.util.concurrent.Callable<String> start, java.util.concurrent.Callable<String> status)
+      throws Exception {
+    String started = start.call();
+    assertEquals(3, started.split("outcome=RUNNING", -1).length, started);
+    String done =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .until(status, s -> !s.contains("outcome=RUNNING"));
+    assertEquals(
+        3,
+        done.split("outcome=" + VerifyStatus.Outcome.NO_DIFFERENCE + ", ", -1).length,
+        () -> "the verify after the crash found differences: " + done);
   }
 
   private static void assertCopiesAgree(RemoteCopySites sites, String when) throws IOException {

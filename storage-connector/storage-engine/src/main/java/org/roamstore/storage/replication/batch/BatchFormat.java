@@ -10,10 +10,11 @@ import java.util.List;
 /**
  * The wire format. A batch is a bytes message whose properties say where it belongs (group, stream,
  * source, sequence range) and whose body holds its writes one after the other: offset (8 bytes),
- * length (8), kind (1: 0 = data, 1 = zeros), then the data for kind 0. The n-th entry has sequence
- * {@code first + n}. A batch that asks for a checkpoint (someone at the primary waits until it is
- * durable at the secondary) says so in a property. An acknowledgement is an empty message with
- * properties only.
+ * length (8), kind (1: 0 = data, 1 = zeros, 2 = verify: checksum the range and report it), then the
+ * data for kind 0. The n-th entry has sequence {@code first + n}. A batch that asks for a
+ * checkpoint (someone at the primary waits until it is durable at the secondary) says so in a
+ * property. An acknowledgement is an empty message with properties only, and the digests of the
+ * verify entries applied since the last one.
  */
 public final class BatchFormat {
   public static final String GROUP = "rsGroup";
@@ -23,14 +24,18 @@ public final class BatchFormat {
   public static final String FIRST = "rsFirst";
   public static final String LAST = "rsLast";
   public static final String CHECKPOINT = "rsCheckpoint";
+  public static final String LAST_WRITE = "rsLastWrite";
+  public static final String RESYNCING = "rsResyncing";
   // Acknowledgements.
   public static final String FROM = "rsFrom";
   public static final String APPLIED = "rsApplied";
   public static final String DURABLE = "rsDurable";
+  public static final String DIGESTS = "rsDigests";
 
   public static final int ENTRY_HEADER_BYTES = 17;
   private static final byte DATA = 0;
   private static final byte ZEROES = 1;
+  private static final byte VERIFY = 2;
 
   private BatchFormat() {}
 
@@ -40,6 +45,11 @@ public final class BatchFormat {
     if (data != null) {
       body.put(data.duplicate());
     }
+  }
+
+  /** Appends a verify entry (no data) to {@code body}, which must have room for it. */
+  public static void putVerify(ByteBuffer body, long offset, long length) {
+    body.putLong(offset).putLong(length).put(VERIFY);
   }
 
   public static int entryBytes(long length, boolean zeroes) {
@@ -53,7 +63,7 @@ public final class BatchFormat {
       long offset = body.getLong();
       long length = body.getLong();
       byte kind = body.get();
-      if (offset < 0 || length < 0 || (kind != DATA && kind != ZEROES)) {
+      if (offset < 0 || length < 0 || kind < DATA || kind > VERIFY) {
         throw new IllegalArgumentException("malformed batch entry at byte " + body.position());
       }
       ByteBuffer data = null;
@@ -62,7 +72,10 @@ public final class BatchFormat {
         data = body.slice(body.position(), n);
         body.position(body.position() + n);
       }
-      entries.add(new BatchEntry(offset, length, data));
+      entries.add(
+          kind == VERIFY
+              ? BatchEntry.verify(offset, length)
+              : new BatchEntry(offset, length, data));
     }
     return entries;
   }
@@ -72,12 +85,32 @@ public final class BatchFormat {
    *
    * @param checkpoint the secondary should make the batch durable as soon as it has applied it,
    *     instead of at its next periodic checkpoint
+   * @param lastWrite the primary's number of the last write in the stream up to this batch's end;
+   *     -1 if unknown
+   * @param resyncing the primary was still copying regions the secondary missed
    */
   public record Header(
-      String groupId, StreamKey stream, String source, long first, long last, boolean checkpoint) {
+      String groupId,
+      StreamKey stream,
+      String source,
+      long first,
+      long last,
+      boolean checkpoint,
+      long lastWrite,
+      boolean resyncing) {
 
     public Header(String groupId, StreamKey stream, String source, long first, long last) {
       this(groupId, stream, source, first, last, false);
+    }
+
+    public Header(
+        String groupId,
+        StreamKey stream,
+        String source,
+        long first,
+        long last,
+        boolean checkpoint) {
+      this(groupId, stream, source, first, last, checkpoint, -1, false);
     }
 
     public static Header of(Message message) throws JMSException {
@@ -87,7 +120,9 @@ public final class BatchFormat {
           message.getStringProperty(SOURCE),
           message.getLongProperty(FIRST),
           message.getLongProperty(LAST),
-          message.propertyExists(CHECKPOINT) && message.getBooleanProperty(CHECKPOINT));
+          message.propertyExists(CHECKPOINT) && message.getBooleanProperty(CHECKPOINT),
+          message.propertyExists(LAST_WRITE) ? message.getLongProperty(LAST_WRITE) : -1,
+          message.propertyExists(RESYNCING) && message.getBooleanProperty(RESYNCING));
     }
 
     public void writeTo(Message message) throws JMSException {
@@ -99,6 +134,12 @@ public final class BatchFormat {
       message.setLongProperty(LAST, last);
       if (checkpoint) {
         message.setBooleanProperty(CHECKPOINT, true);
+      }
+      if (lastWrite >= 0) {
+        message.setLongProperty(LAST_WRITE, lastWrite);
+      }
+      if (resyncing) {
+        message.setBooleanProperty(RESYNCING, true);
       }
     }
   }
@@ -123,8 +164,25 @@ public final class BatchFormat {
     return ByteBuffer.wrap(bytes, 0, length).slice();
   }
 
-  /** An acknowledgement from a secondary: applied to its cache, and durable there. */
-  public record Ack(String groupId, StreamKey stream, String from, long applied, long durable) {
+  /**
+   * An acknowledgement from a secondary: applied to its cache, durable there, and the digests of
+   * the verify entries it applied since its last acknowledgement (all at or below {@code applied}).
+   */
+  public record Ack(
+      String groupId,
+      StreamKey stream,
+      String from,
+      long applied,
+      long durable,
+      List<RegionDigest> digests) {
+
+    public Ack {
+      digests = List.copyOf(digests);
+    }
+
+    public Ack(String groupId, StreamKey stream, String from, long applied, long durable) {
+      this(groupId, stream, from, applied, durable, List.of());
+    }
 
     public static Ack of(Message message) throws JMSException {
       return new Ack(
@@ -132,7 +190,8 @@ public final class BatchFormat {
           new StreamKey(message.getLongProperty(EPOCH), message.getLongProperty(INCARNATION)),
           message.getStringProperty(FROM),
           message.getLongProperty(APPLIED),
-          message.getLongProperty(DURABLE));
+          message.getLongProperty(DURABLE),
+          RegionDigest.decode(message.getStringProperty(DIGESTS)));
     }
 
     public void writeTo(Message message) throws JMSException {
@@ -142,6 +201,9 @@ public final class BatchFormat {
       message.setStringProperty(FROM, from);
       message.setLongProperty(APPLIED, applied);
       message.setLongProperty(DURABLE, durable);
+      if (!digests.isEmpty()) {
+        message.setStringProperty(DIGESTS, RegionDigest.encode(digests));
+      }
     }
   }
 }

@@ -37,6 +37,8 @@ import org.roamstore.storage.replication.ReplicaVolumes;
 import org.roamstore.storage.replication.batch.BatchEntry;
 import org.roamstore.storage.replication.batch.BatchFormat;
 import org.roamstore.storage.replication.batch.Queues;
+import org.roamstore.storage.replication.batch.RegionDigest;
+import org.roamstore.storage.replication.receive.AppliedStream.Digested;
 
 /**
  * The write data receive process (reference text, 135; Fig. 12) of one control unit: consumes its
@@ -85,6 +87,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private Session ackSession;
   private MessageProducer ackProducer;
   private byte[] receiveBuffer = new byte[0];
+  private ByteBuffer verifyBuffer = ByteBuffer.allocate(0);
   // Batches dealt with (applied, skipped or refused) since the last checkpoint began.
   private List<Message> settled = new ArrayList<>();
   // Volumes written since the last checkpoint began.
@@ -126,9 +129,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     }
     try {
       AppliedStream saved = AppliedStream.load(stateFile(groupId), groupId);
-      return saved == null
-          ? null
-          : new CopyGroupStatus.Applied(saved.stream.epoch(), saved.applied, saved.applied);
+      return saved == null ? null : saved.position(saved.applied);
     } catch (IOException | RuntimeException e) {
       throw new StorageException(
           Reason.IO_ERROR, "cannot read what copy group " + groupId + " applied: " + e, e);
@@ -296,13 +297,16 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       return false; // a gap: wait for the batches before it
     }
     int skip = (int) (applied + 1 - h.first());
+    List<Digested> digests = new ArrayList<>(0);
     boolean ran =
         volume.applyAsSecondary(
             h.stream().epoch(),
             () -> {
               for (int i = skip; i < entries.size(); i++) {
                 BatchEntry e = entries.get(i);
-                if (e.isZeroes()) {
+                if (e.verify()) {
+                  digests.add(new Digested(h.first() + i, digest(volume, e)));
+                } else if (e.isZeroes()) {
                   volume.writeZeroes(e.offset(), e.length());
                 } else {
                   volume.write(e.offset(), e.data().duplicate());
@@ -320,8 +324,12 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       state.stream = h.stream();
       state.source = h.source();
       state.durable = 0;
+      state.digests.clear(); // the old stream's verify is over
     }
     state.applied = h.last();
+    state.lastWrite = h.lastWrite();
+    state.resyncing = h.resyncing();
+    state.digests.addAll(digests);
     state.changed = true;
     checkpointAsked |= h.checkpoint();
     if (writesData(entries, skip)) {
@@ -332,9 +340,24 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     return true;
   }
 
+  /**
+   * The digest of a verify entry's range as this copy holds it after every write before the entry
+   * in the stream, which the primary compares with its own at the same point.
+   */
+  private RegionDigest digest(ReplicaVolume volume, BatchEntry e) {
+    int length = (int) Math.min(e.length(), Math.max(0, volume.sizeBytes() - e.offset()));
+    if (verifyBuffer.capacity() < length) {
+      verifyBuffer = ByteBuffer.allocate(length);
+    }
+    ByteBuffer range = verifyBuffer.clear().limit(length);
+    volume.readStored(e.offset(), range);
+    range.flip();
+    return new RegionDigest(e.offset(), RegionDigest.of(range));
+  }
+
   private static boolean writesData(List<BatchEntry> entries, int from) {
     for (int i = from; i < entries.size(); i++) {
-      if (entries.get(i).length() > 0) {
+      if (entries.get(i).writes()) {
         return true;
       }
     }
@@ -400,7 +423,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   }
 
   private void publish(AppliedStream s) {
-    published.put(s.groupId, new CopyGroupStatus.Applied(s.stream.epoch(), s.applied, s.durable));
+    published.put(s.groupId, s.position(s.durable));
   }
 
   /**
@@ -513,11 +536,27 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
 
   private void acknowledge() throws JMSException {
     for (AppliedStream s : toAcknowledge) {
-      Message ack = ackSession.createMessage();
-      new BatchFormat.Ack(s.groupId, s.stream, self, s.applied, s.durable).writeTo(ack);
-      ackProducer.send(ackQueue(s.source), ack);
+      // Digests beyond what one message carries go first, each message saying it has applied up
+      // to its last digest: the primary takes a verify entry at or below an acknowledgement's
+      // applied sequence whose digest did not come as lost (its acknowledgement was), and asks
+      // for that region again.
+      while (s.digests.size() > RegionDigest.MAX_PER_ACK) {
+        List<Digested> part = s.digests.subList(0, RegionDigest.MAX_PER_ACK);
+        sendAck(s, part.get(part.size() - 1).sequence(), part);
+        part.clear();
+      }
+      sendAck(s, s.applied, s.digests);
+      s.digests.clear();
     }
     toAcknowledge.clear();
+  }
+
+  private void sendAck(AppliedStream s, long applied, List<Digested> digests) throws JMSException {
+    Message ack = ackSession.createMessage();
+    List<RegionDigest> regions = new ArrayList<>(digests.size());
+    digests.forEach(d -> regions.add(d.digest()));
+    new BatchFormat.Ack(s.groupId, s.stream, self, applied, s.durable, regions).writeTo(ack);
+    ackProducer.send(ackQueue(s.source), ack);
   }
 
   private Queue ackQueue(String storageSystem) throws JMSException {

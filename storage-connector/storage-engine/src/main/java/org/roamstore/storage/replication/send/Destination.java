@@ -16,6 +16,9 @@ final class Destination {
   long committed; // the last sequence in the broker's journal (SYNC: on the secondary's disk)
   long applied; // the last sequence the secondary has in its cache
   long durable; // the last sequence on the secondary's disk
+  // The primary's number (WriteData.sequence) of the last write put into this stream whole: the
+  // same for every secondary taking the stream, unlike the sequences.
+  long lastWrite;
   State state = State.IN_SYNC; // IN_SYNC, OUT_OF_SYNC or RESYNCING; LAGGING is derived
 
   OutgoingBatch open;
@@ -44,6 +47,9 @@ final class Destination {
   long resyncLastSequence;
   int resyncTotal;
   int resyncCursor;
+
+  // The online verify running for it; null if none.
+  Verification verification;
 
   Destination(String storageSystem, StreamKey stream) {
     this.storageSystem = storageSystem;

@@ -26,10 +26,14 @@ import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.api.VerifyRequest;
+import org.roamstore.storage.api.VerifyStatus;
+import org.roamstore.storage.api.VerifyStatus.Outcome;
 import org.roamstore.storage.replication.RemoteCopySettings;
 import org.roamstore.storage.replication.ReplicaVolume;
 import org.roamstore.storage.replication.WriteData;
 import org.roamstore.storage.replication.batch.BatchFormat;
+import org.roamstore.storage.replication.batch.RegionDigest;
 import org.roamstore.storage.replication.batch.StreamKey;
 
 /**
@@ -56,6 +60,9 @@ public final class GroupStream {
   private final long incarnation;
   private final RemoteCopySettings settings;
   private final OutOfSyncMap outOfSync;
+  private final VerifyRecords verifyRecords;
+  // The send process's buffer for the regions a verify reads at the primary.
+  private ByteBuffer verifyBuffer = ByteBuffer.allocate(0);
   private final Runnable wakeSender;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition progress = lock.newCondition();
@@ -95,7 +102,14 @@ public final class GroupStream {
       String groupId, String storageSystem, Destination destination, OutgoingBatch batch) {
     public BatchFormat.Header header(String source) {
       return new BatchFormat.Header(
-          groupId, batch.stream, source, batch.first, batch.last, batch.checkpoint);
+          groupId,
+          batch.stream,
+          source,
+          batch.first,
+          batch.last,
+          batch.checkpoint,
+          batch.lastWrite,
+          batch.resyncing);
     }
 
     public byte[] body() {
@@ -118,10 +132,21 @@ public final class GroupStream {
       RemoteCopySettings settings,
       OutOfSyncMap outOfSync,
       Runnable wakeSender) {
+    this(groupId, incarnation, settings, outOfSync, new VerifyRecords(null), wakeSender);
+  }
+
+  GroupStream(
+      String groupId,
+      long incarnation,
+      RemoteCopySettings settings,
+      OutOfSyncMap outOfSync,
+      VerifyRecords verifyRecords,
+      Runnable wakeSender) {
     this.groupId = groupId;
     this.incarnation = incarnation;
     this.settings = settings;
     this.outOfSync = outOfSync;
+    this.verifyRecords = verifyRecords;
     this.wakeSender = wakeSender;
   }
 
@@ -153,7 +178,7 @@ public final class GroupStream {
           }
           continue;
         }
-        long sequence = assign(d, write.offset(), write.length(), write.data());
+        long sequence = assign(d, write.sequence(), write.offset(), write.length(), write.data());
         if (d.owingSinceNanos == 0) {
           d.owingSinceNanos = now;
         }
@@ -255,8 +280,18 @@ public final class GroupStream {
     }
   }
 
-  /** Numbers a write for one secondary, cutting it into entries that fit a batch. */
-  private long assign(Destination d, long offset, long length, ByteBuffer data) {
+  /**
+   * Numbers a write for one secondary, cutting it into entries that fit a batch; {@code
+   * writeNumber} is the primary's number of the write (a resync's copy keeps the last one).
+   */
+  private long assign(Destination d, long writeNumber, long offset, long length, ByteBuffer data) {
+    long last = assignPieces(d, offset, length, data);
+    d.lastWrite = writeNumber;
+    d.open.lastWrite = writeNumber; // the batch with the write's last piece
+    return last;
+  }
+
+  private long assignPieces(Destination d, long offset, long length, ByteBuffer data) {
     if (data == null) {
       return add(d, offset, length, null);
     }
@@ -283,6 +318,15 @@ public final class GroupStream {
 
   private long add(Destination d, long offset, long length, ByteBuffer data) {
     int entryBytes = BatchFormat.entryBytes(length, data == null);
+    long sequence = openBatch(d, entryBytes).add(offset, length, data);
+    d.lastAssigned = sequence;
+    d.uncommittedBytes += entryBytes;
+    d.assignedBytes += length;
+    return sequence;
+  }
+
+  /** The secondary's open batch, with room for an entry of {@code entryBytes}. */
+  private OutgoingBatch openBatch(Destination d, int entryBytes) {
     // The limit is on payload: a batch's body may exceed it by one entry header.
     int maxBody = batchBytes() + BatchFormat.ENTRY_HEADER_BYTES;
     if (d.open != null && !d.open.fits(entryBytes, maxBody)) {
@@ -292,12 +336,9 @@ public final class GroupStream {
       d.open =
           new OutgoingBatch(
               d.stream, d.lastAssigned + 1, transferType == TransferType.SYNC, maxBody, buffers);
+      d.open.lastWrite = d.lastWrite;
     }
-    long sequence = d.open.add(offset, length, data);
-    d.lastAssigned = sequence;
-    d.uncommittedBytes += entryBytes;
-    d.assignedBytes += length;
-    return sequence;
+    return d.open;
   }
 
   /**
@@ -313,6 +354,7 @@ public final class GroupStream {
 
   private void closeOpen(Destination d) {
     if (d.open != null && !d.open.isEmpty()) {
+      d.open.resyncing = d.state != State.IN_SYNC;
       d.ready.add(d.open);
       d.byteMarks.add(new long[] {d.open.last, d.assignedBytes});
     }
@@ -337,6 +379,7 @@ public final class GroupStream {
                 return false;
               }
               releaseWaiters(d);
+              interruptVerify(d, "it is no longer a secondary of the group");
               return true;
             });
     for (String s : secondaries) {
@@ -355,6 +398,7 @@ public final class GroupStream {
           markOutOfSync(d, "the copy group changed before SYNC write data was durable there");
           dropRetained(d);
         }
+        interruptVerify(d, "the copy group changed (epoch " + epoch + ")");
         d.restart(stream);
       }
     }
@@ -390,6 +434,13 @@ public final class GroupStream {
       Map<String, BitSet> missing = new LinkedHashMap<>();
       for (String s : outOfSync.secondaries()) {
         missing.put(s, outOfSync.regionsOf(s));
+      }
+      // What a verify found different and did not repair: the next primary resyncs it.
+      for (Destination d : destinations.values()) {
+        BitSet unrepaired = verifyRecords.unrepaired(d.storageSystem);
+        if (!unrepaired.isEmpty()) {
+          missing.computeIfAbsent(d.storageSystem, s -> new BitSet()).or(unrepaired);
+        }
       }
       return new OutOfSyncRegions(OutOfSyncMap.REGION_BYTES, missing);
     } finally {
@@ -599,6 +650,9 @@ public final class GroupStream {
       if (!ack.stream().equals(d.stream)) {
         return false;
       }
+      if (d.verification != null) {
+        verified(d, ack);
+      }
       if (ack.applied() > d.applied) {
         d.applied = ack.applied();
         while (!d.byteMarks.isEmpty() && d.byteMarks.peek()[0] <= d.applied) {
@@ -661,20 +715,7 @@ public final class GroupStream {
   private void advance(Destination d) {
     if (d.state == State.OUT_OF_SYNC && d.applied >= d.lastAssigned) {
       // It has applied everything sent before it went out of sync: it is back.
-      d.state = State.RESYNCING;
-      d.resyncTotal = outOfSync.count(d.storageSystem);
-      d.resyncCursor = 0;
-      d.resyncLastSequence = d.lastAssigned;
-      d.owingSinceNanos = System.nanoTime();
-      LOG.info(
-          () ->
-              "copy group "
-                  + groupId
-                  + ": "
-                  + d.storageSystem
-                  + " answers again, resynchronising "
-                  + d.resyncTotal
-                  + " region(s)");
+      startResync(d, "answers again");
     }
     if (d.state == State.RESYNCING
         && outOfSync.count(d.storageSystem) == 0
@@ -682,8 +723,31 @@ public final class GroupStream {
       d.state = State.IN_SYNC;
       outOfSync.forget(d.storageSystem);
       saveOutOfSyncMap();
+      // A batch closed in sync tells the secondary its copy is whole again (its data generation),
+      // even if no write comes for a while.
+      marker(d);
       LOG.info(() -> "copy group " + groupId + ": " + d.storageSystem + " is in sync again");
     }
+  }
+
+  /** Copies the marked regions to a secondary that takes the stream, behind what is queued. */
+  private void startResync(Destination d, String why) {
+    d.state = State.RESYNCING;
+    d.resyncTotal = outOfSync.count(d.storageSystem);
+    d.resyncCursor = 0;
+    d.resyncLastSequence = d.lastAssigned;
+    d.owingSinceNanos = System.nanoTime();
+    LOG.info(
+        () ->
+            "copy group "
+                + groupId
+                + ": "
+                + d.storageSystem
+                + " "
+                + why
+                + ", resynchronising "
+                + d.resyncTotal
+                + " region(s)");
   }
 
   // ---- timeouts and resync, driven by the send process ----
@@ -787,7 +851,7 @@ public final class GroupStream {
       // the stream, so the secondary ends with the newest bytes either way.
       volume.read(offset, data);
       data.flip();
-      d.resyncLastSequence = assign(d, offset, length, data);
+      d.resyncLastSequence = assign(d, d.lastWrite, offset, length, data);
       if (d.owingSinceNanos == 0) {
         d.owingSinceNanos = System.nanoTime();
       }
@@ -799,6 +863,7 @@ public final class GroupStream {
       return;
     }
     d.state = State.OUT_OF_SYNC;
+    interruptVerify(d, "it went out of sync: " + why);
     outOfSync.track(d.storageSystem); // from now on, even before any region is written
     OutgoingBatch.RangeConsumer mark =
         (offset, length) -> outOfSync.mark(d.storageSystem, offset, length);
@@ -1018,40 +1083,276 @@ public final class GroupStream {
     return d.resyncTotal > 0 ? Integer.toString(d.resyncTotal) : "some";
   }
 
+  // ---- online verify ----
+
+  /**
+   * Starts a verify of the named secondaries (every one taking the stream if none is named) of a
+   * volume of {@code volumeBytes}; one already running goes on. Refuses, changing nothing, a name
+   * that is no secondary or one that is out of sync or resyncing: what it lacks is known already.
+   */
+  public void startVerify(VerifyRequest request, long volumeBytes, long defaultBytesPerSecond) {
+    lock.lock();
+    try {
+      List<Destination> chosen = new ArrayList<>();
+      for (String s : request.secondaries()) {
+        Destination d = destinations.get(s);
+        if (d == null) {
+          throw new StorageException(
+              Reason.INVALID_ARGUMENT,
+              s + " is not a secondary of copy group " + groupId + " " + destinations.keySet());
+        }
+        if (d.state != State.IN_SYNC) {
+          throw new StorageException(
+              Reason.INVALID_ARGUMENT,
+              s
+                  + " is "
+                  + d.state
+                  + " in copy group "
+                  + groupId
+                  + ": it needs its resync, not a verify; verify it once it is in sync");
+        }
+      }
+      for (Destination d : destinations.values()) {
+        boolean named = request.secondaries().contains(d.storageSystem);
+        if (named || (request.secondaries().isEmpty() && d.state == State.IN_SYNC)) {
+          chosen.add(d);
+        }
+      }
+      if (chosen.isEmpty()) {
+        throw new StorageException(
+            Reason.INVALID_ARGUMENT,
+            "copy group " + groupId + " has no secondary in sync to verify " + statusOfLocked());
+      }
+      long rate =
+          request.rateMiBPerSecond() > 0
+              ? (long) request.rateMiBPerSecond() << 20
+              : defaultBytesPerSecond;
+      for (Destination d : chosen) {
+        if (d.verification == null) {
+          d.verification = new Verification(volumeBytes, rate, request.repair());
+          LOG.info(
+              () ->
+                  "copy group "
+                      + groupId
+                      + ": verifying "
+                      + d.storageSystem
+                      + " ("
+                      + volumeBytes
+                      + " bytes at up to "
+                      + (rate >> 20)
+                      + " MiB/s"
+                      + (request.repair() ? ", repairing differences" : "")
+                      + ")");
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    wakeSender.run();
+  }
+
+  /** The most regions one round of the send process reads for verifies (then it ships again). */
+  private static final int VERIFY_REGIONS_PER_STEP = 8;
+
+  /**
+   * Asks the next regions of the running verifies, as far as their rates allow; called by the send
+   * process between its rounds, without the lock. Each region is read at the primary with no write
+   * between its cache and the stream ({@link ReplicaVolume#atStreamPoint}) and its verify entry
+   * goes into the stream at that point, so both copies hash the region after the same writes; the
+   * hashing happens after, with nothing held.
+   */
+  void verifyStep(ReplicaVolume volume) {
+    if (volume == null) {
+      return;
+    }
+    for (int i = 0; i < VERIFY_REGIONS_PER_STEP; i++) {
+      List<Destination> asking = new ArrayList<>(1);
+      int region = nextVerifyRegion(asking);
+      if (region < 0) {
+        return;
+      }
+      Verification first = asking.get(0).verification;
+      long offset = first.offsetOf(region);
+      int length = first.lengthOf(region);
+      if (verifyBuffer.capacity() < length) {
+        verifyBuffer = ByteBuffer.allocate(length);
+      }
+      ByteBuffer data = verifyBuffer.clear().limit(length);
+      boolean read =
+          volume.atStreamPoint(
+              () -> {
+                volume.readStored(offset, data);
+                askVerify(asking, region, offset, length);
+              });
+      if (!read) {
+        return; // busy (again next round), or no longer the primary (the new group interrupts it)
+      }
+      data.flip();
+      byte[] digest = RegionDigest.of(data);
+      lock.lock();
+      try {
+        for (Destination d : asking) {
+          Verification v = d.verification;
+          if (v != null) {
+            v.primaryDigest(offset, digest);
+            finishVerifyIfDone(d);
+          }
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /** The lowest region a running verify may ask now, and the secondaries that ask it. */
+  private int nextVerifyRegion(List<Destination> asking) {
+    lock.lock();
+    try {
+      long now = System.nanoTime();
+      int lowest = -1;
+      for (Destination d : destinations.values()) {
+        int r = d.verification == null || !d.streaming() ? -1 : d.verification.next(now);
+        if (r >= 0 && (lowest < 0 || r < lowest)) {
+          lowest = r;
+          asking.clear();
+        }
+        if (r >= 0 && r == lowest) {
+          asking.add(d);
+        }
+      }
+      return lowest;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Puts a verify entry into each asking secondary's stream; with the volume at a stream point. */
+  private void askVerify(List<Destination> asking, int region, long offset, int length) {
+    lock.lock();
+    try {
+      asking.removeIf(d -> d.verification == null || !d.streaming());
+      for (Destination d : asking) {
+        long sequence = openBatch(d, BatchFormat.ENTRY_HEADER_BYTES).addVerify(offset, length);
+        d.lastAssigned = sequence;
+        d.uncommittedBytes += BatchFormat.ENTRY_HEADER_BYTES;
+        d.verification.asked(region, sequence);
+      }
+    } finally {
+      lock.unlock();
+    }
+    wakeSender.run();
+  }
+
+  /** An acknowledgement's digests; called with the lock held and the verify running. */
+  private void verified(Destination d, BatchFormat.Ack ack) {
+    Verification v = d.verification;
+    for (RegionDigest r : ack.digests()) {
+      v.secondaryDigest(r.offset(), r.digest());
+    }
+    v.answeredUpTo(ack.applied());
+    finishVerifyIfDone(d);
+  }
+
+  private void finishVerifyIfDone(Destination d) {
+    Verification v = d.verification;
+    if (v == null || !v.done()) {
+      return;
+    }
+    d.verification = null;
+    BitSet differing = v.differing();
+    VerifyStatus result =
+        v.status(differing.isEmpty() ? Outcome.NO_DIFFERENCE : Outcome.DIFFERENCES, null);
+    recordVerify(d, result, v.repair ? new BitSet() : differing);
+    String summary =
+        "copy group "
+            + groupId
+            + ": verify of "
+            + d.storageSystem
+            + " compared "
+            + result.bytesVerified()
+            + " bytes at "
+            + String.format("%.1f", v.mibPerSecond())
+            + " MiB/s: ";
+    if (differing.isEmpty()) {
+      LOG.info(summary + "no difference");
+      return;
+    }
+    LOG.warning(
+        summary
+            + differing.cardinality()
+            + " region(s) differ from the primary, first at offsets "
+            + result.differingOffsets()
+            + (v.repair ? "; resynchronising them from the primary" : "; not repaired"));
+    if (v.repair && d.streaming()) {
+      for (int r = differing.nextSetBit(0); r >= 0; r = differing.nextSetBit(r + 1)) {
+        outOfSync.mark(d.storageSystem, v.offsetOf(r), Verification.REGION_BYTES);
+      }
+      saveOutOfSyncMap();
+      startResync(d, "differs from the primary (verify)");
+    }
+  }
+
+  private void interruptVerify(Destination d, String why) {
+    Verification v = d.verification;
+    if (v == null) {
+      return;
+    }
+    d.verification = null;
+    recordVerify(d, v.status(Outcome.INTERRUPTED, why), new BitSet());
+    LOG.warning("copy group " + groupId + ": verify of " + d.storageSystem + " stopped: " + why);
+  }
+
+  private void recordVerify(Destination d, VerifyStatus result, BitSet unrepaired) {
+    try {
+      verifyRecords.finished(d.storageSystem, result, unrepaired);
+    } catch (IOException e) {
+      LOG.log(Level.SEVERE, "cannot save the verify of copy group " + groupId, e);
+    }
+  }
+
   // ---- status ----
 
   public List<SecondaryStatus> statusOf() {
     lock.lock();
     try {
-      List<SecondaryStatus> all = new ArrayList<>();
-      for (Destination d : destinations.values()) {
-        long lagBytes = d.lagBytes();
-        State state = d.state == State.IN_SYNC && d.lagWrites() > 0 ? State.LAGGING : d.state;
-        double seconds = lagBytes == 0 ? 0 : d.rate > 0 ? lagBytes / d.rate : -1;
-        int regions = outOfSync.count(d.storageSystem);
-        int percent =
-            switch (d.state) {
-              case OUT_OF_SYNC -> 0;
-              case RESYNCING ->
-                  d.resyncTotal == 0
-                      ? 100
-                      : (int) (100L * (d.resyncTotal - regions) / d.resyncTotal);
-              default -> 100;
-            };
-        all.add(
-            new SecondaryStatus(
-                d.storageSystem,
-                state,
-                d.lagWrites(),
-                lagBytes,
-                seconds,
-                (long) regions * OutOfSyncMap.REGION_BYTES,
-                percent,
-                null));
-      }
-      return all;
+      return statusOfLocked();
     } finally {
       lock.unlock();
     }
+  }
+
+  private List<SecondaryStatus> statusOfLocked() {
+    List<SecondaryStatus> all = new ArrayList<>();
+    for (Destination d : destinations.values()) {
+      long lagBytes = d.lagBytes();
+      State state = d.state == State.IN_SYNC && d.lagWrites() > 0 ? State.LAGGING : d.state;
+      double seconds = lagBytes == 0 ? 0 : d.rate > 0 ? lagBytes / d.rate : -1;
+      int regions = outOfSync.count(d.storageSystem);
+      int unrepaired = verifyRecords.unrepaired(d.storageSystem).cardinality();
+      if (unrepaired > 0 && d.streaming()) {
+        state = State.OUT_OF_SYNC; // a verify found differences that nothing repaired yet
+        regions += unrepaired;
+      }
+      int percent =
+          switch (state) {
+            case OUT_OF_SYNC -> 0;
+            case RESYNCING ->
+                d.resyncTotal == 0 ? 100 : (int) (100L * (d.resyncTotal - regions) / d.resyncTotal);
+            default -> 100;
+          };
+      all.add(
+          new SecondaryStatus(
+              d.storageSystem,
+              state,
+              d.lagWrites(),
+              lagBytes,
+              seconds,
+              (long) regions * OutOfSyncMap.REGION_BYTES,
+              percent,
+              d.verification != null
+                  ? d.verification.status(Outcome.RUNNING, null)
+                  : verifyRecords.last(d.storageSystem)));
+    }
+    return all;
   }
 }

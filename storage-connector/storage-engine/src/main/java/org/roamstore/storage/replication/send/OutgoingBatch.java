@@ -28,6 +28,10 @@ final class OutgoingBatch {
   // Someone waits until this batch is durable at the secondary (synchronize cache, a FLUSH of a
   // SYNC volume): the secondary checkpoints right after applying it.
   boolean checkpoint;
+  // The primary's number of the last write in the stream up to this batch's end (see
+  // Destination.lastWrite), and whether the secondary was still being resynced when it closed.
+  long lastWrite;
+  boolean resyncing;
   private ByteBuffer body;
   private final ArrayDeque<ByteBuffer> buffers;
   private long[] ranges = new long[16];
@@ -82,6 +86,13 @@ final class OutgoingBatch {
     ranges[rangeCount++] = offset;
     ranges[rangeCount++] = length;
     payloadBytes += length;
+    return ++last;
+  }
+
+  /** Adds a verify entry (it writes nothing, so it marks no range); returns its sequence. */
+  long addVerify(long offset, long length) {
+    ensureRoom(BatchFormat.ENTRY_HEADER_BYTES);
+    BatchFormat.putVerify(body, offset, length);
     return ++last;
   }
 

@@ -106,7 +106,21 @@ public final class WriteDataSendProcess extends MessagingLoop {
 
   public GroupStream stream(String groupId) {
     return groups.computeIfAbsent(
-        groupId, id -> new GroupStream(id, incarnation, settings, loadMap(id), this::wake));
+        groupId,
+        id ->
+            new GroupStream(
+                id, incarnation, settings, loadMap(id), loadVerifyRecords(id), this::wake));
+  }
+
+  private VerifyRecords loadVerifyRecords(String groupId) {
+    Path file = volumes.stateDirectory().resolve(groupId + ".verify");
+    try {
+      return VerifyRecords.load(file);
+    } catch (IOException | RuntimeException e) {
+      // Only the history of verifies is lost: say so, and start a new history.
+      LOG.log(Level.WARNING, "cannot read the verify records " + file + "; starting anew", e);
+      return new VerifyRecords(file);
+    }
   }
 
   private OutOfSyncMap loadMap(String groupId) {
@@ -165,7 +179,9 @@ public final class WriteDataSendProcess extends MessagingLoop {
     // Every round: besides deadlines, a resync refills its window as soon as the broker took the
     // previous regions, so its pace is the broker's and not a timer's.
     for (GroupStream g : groups.values()) {
-      g.tick(primaryVolume(g.groupId()));
+      ReplicaVolume primary = primaryVolume(g.groupId());
+      g.tick(primary);
+      g.verifyStep(primary);
     }
     if (batches.isEmpty()) {
       awaitWork();
@@ -258,6 +274,11 @@ public final class WriteDataSendProcess extends MessagingLoop {
       queues.put(storageSystem, q);
     }
     return q;
+  }
+
+  /** The volume of the group this unit holds. */
+  public java.util.Optional<ReplicaVolume> volumeOf(CopyVolumeGroupInfo group) {
+    return volumes.byGroup(group.groupId());
   }
 
   private ReplicaVolume primaryVolume(String groupId) {
