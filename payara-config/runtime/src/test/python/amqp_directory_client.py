@@ -156,24 +156,68 @@ def main():
         unknown = directory.ask({"op": "format-everything"})
         check("an unknown op is refused", code_of(unknown) == "UNKNOWN_OP", unknown)
 
-        seen = None
-        while seen is None:
+        not_admin_verify = directory.ask(
+            {"op": "verify", "admin": {"user": user, "password": password}, "volume": volume}
+        )
+        check("a verify needs the role admin", code_of(not_admin_verify) == "FORBIDDEN",
+              not_admin_verify)
+
+        bad_verify = directory.ask(
+            {"op": "verify", "admin": admin, "volume": volume, "repair": "yes"}
+        )
+        check("a verify option of the wrong type is refused",
+              code_of(bad_verify) == "MALFORMED_REQUEST", bad_verify)
+
+        no_volume = directory.ask({"op": "verify", "admin": admin, "volume": volume + "-none"})
+        check("a verify of an unknown volume is refused", code_of(no_volume) == "UNKNOWN_VOLUME",
+              no_volume)
+
+        verify = directory.ask(
+            {"op": "verify", "requestId": "verify-" + suffix, "admin": admin, "volume": volume,
+             "rateMiBPerSecond": 64}
+        )
+        started = verify.get("result", {})
+        check(
+            "an admin starts a verify at the primary (Portland) of its secondary (Seattle)",
+            verify.get("ok") is True
+            and started.get("primary") == "portland"
+            and [s.get("dataCenter") for s in started.get("secondaries", [])] == ["seattle"],
+            verify,
+        )
+
+        # The login, then the verify's start and its end, on the events topic (bounded: each
+        # receive gives up after --timeout seconds).
+        wanted = {"LOGIN"} | ({"VERIFY_STARTED", "VERIFY_FINISHED"} if verify.get("ok") else set())
+        seen = {}
+        while not wanted <= seen.keys():
             message = events.receive(timeout=args.timeout)
             events.accept()
             event = json.loads(message.body)
-            if event.get("volume") == volume and event.get("type") == "LOGIN":
-                seen = event
+            if event.get("volume") == volume:
+                seen.setdefault(event.get("type"), event)
+        login_event = seen["LOGIN"]
         check(
             "the login is announced on the events topic",
-            seen.get("dataCenter") == "portland" and seen.get("outcome") == "SWITCH",
-            seen,
+            login_event.get("dataCenter") == "portland" and login_event.get("outcome") == "SWITCH",
+            login_event,
+        )
+        finished = seen.get("VERIFY_FINISHED", {})
+        secondaries = finished.get("secondaries", [])
+        check(
+            "the verify's end is announced: Seattle's copy has no difference",
+            finished.get("outcome") == "NO_DIFFERENCE"
+            and len(secondaries) == 1
+            and secondaries[0].get("dataCenter") == "seattle"
+            and secondaries[0].get("differingRegions") == 0
+            and secondaries[0].get("bytesVerified") == 16 * 1024 * 1024,
+            finished,
         )
         print("VOLUME=" + volume)
         print("NBD_URI=" + result.get("nbd", {}).get("uri", ""))
     finally:
         connection.close()
 
-    print("%d passed, %d failed" % (11 - len(failures), len(failures)))
+    print("%d passed, %d failed" % (16 - len(failures), len(failures)))
     return 1 if failures else 0
 
 

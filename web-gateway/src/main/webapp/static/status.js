@@ -4,6 +4,9 @@
   const script = document.currentScript;
   const api = script.dataset.api;
   const refresh = Number(script.dataset.refresh) || 2000;
+  const verifyAction = script.dataset.verify;
+  const csrfField = script.dataset.csrfField;
+  const csrf = script.dataset.csrf;
 
   function cell(row, text, cls) {
     const td = document.createElement("td");
@@ -33,6 +36,70 @@
     if (l.outOfSyncBytes) parts.push(bytes(l.outOfSyncBytes) + " to resync");
     if (l.resyncPercent != null && l.resyncPercent < 100) parts.push("resync " + l.resyncPercent + "%");
     return parts.join(", ");
+  }
+
+  function when(iso) {
+    return iso ? new Date(iso).toLocaleString() : "";
+  }
+
+  // One secondary's running or last verify, as storage reports it; nothing is assumed.
+  function verifyCell(td, volume, member) {
+    const line = document.createElement("div");
+    line.className = "verify";
+    line.id = "verify-" + volume + "-" + member.dataCenter;
+    const l = member.lag;
+    const v = l ? l.verify : null;
+    let text;
+    if (!l || l.state == null) {
+      text = "not reported";
+    } else if (!v) {
+      text = "never verified";
+    } else if (v.outcome === "RUNNING") {
+      text = "running " + v.percent + "% (since " + when(v.startedAt) + ")";
+    } else if (v.outcome === "NO_DIFFERENCE") {
+      text = "no difference, " + when(v.finishedAt);
+    } else if (v.outcome === "DIFFERENCES") {
+      text =
+        v.differingRegions +
+        " region(s) differed" +
+        (v.repair ? ", repaired" : ", NOT repaired") +
+        ", " +
+        when(v.finishedAt);
+    } else {
+      text = "interrupted at " + v.percent + "%, " + when(v.finishedAt) + (v.detail ? ": " + v.detail : "");
+    }
+    line.textContent = member.dataCenter + ": " + text;
+    line.dataset.outcome = !l || l.state == null ? "NOT_REPORTED" : v ? v.outcome : "NEVER";
+    if (v && v.outcome === "RUNNING") {
+      const bar = document.createElement("progress");
+      bar.max = 100;
+      bar.value = v.percent;
+      line.appendChild(bar);
+    }
+    td.appendChild(line);
+  }
+
+  function verifyButton(td, volume) {
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = verifyAction;
+    form.className = "verify";
+    for (const [name, value] of [
+      [csrfField, csrf],
+      ["volume", volume],
+    ]) {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.appendChild(input);
+    }
+    const button = document.createElement("button");
+    button.type = "submit";
+    button.id = "verify-button-" + volume;
+    button.textContent = "Verify";
+    form.appendChild(button);
+    td.appendChild(form);
   }
 
   function draw(status) {
@@ -74,6 +141,10 @@
           .join("; ")
       );
       cell(row, String(g.activeGrants));
+      const verify = cell(row, "", "verify");
+      g.members.filter((m) => !m.primary).forEach((m) => verifyCell(verify, g.volume, m));
+      if (!g.members.some((m) => !m.primary)) verify.textContent = "one copy: nothing to compare";
+      verifyButton(cell(row, ""), g.volume);
       groups.appendChild(row);
     }
     document.getElementById("updated").textContent = new Date(status.at).toLocaleTimeString();

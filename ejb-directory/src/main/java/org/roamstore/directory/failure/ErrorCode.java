@@ -35,6 +35,13 @@ public enum ErrorCode {
   STALE_EPOCH(Kind.CONFLICT),
   /** A forced takeover would promote a copy less current than another surviving one. */
   STALE_COPY(Kind.CONFLICT),
+  /**
+   * Storage refused an online verify: a secondary named is out of sync or resyncing (it needs a
+   * resync, not a verify), none is in sync, or the volume has no other copy to compare with.
+   */
+  VERIFY_REFUSED(Kind.CONFLICT),
+  /** An online verify of the volume is still running; wait for its VERIFY_FINISHED. */
+  VERIFY_RUNNING(Kind.CONFLICT),
   /** A byte range that is empty or reaches past the end of the volume. */
   RANGE_NOT_SATISFIABLE(Kind.RANGE),
   /** Too many failed sign-ins for this user; wait (details.retryAfterSeconds) and try again. */

@@ -6,8 +6,10 @@ import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.util.Map;
+import org.roamstore.directory.access.ReplicationLag;
 import org.roamstore.directory.login.LoginResult;
 import org.roamstore.directory.provisioning.VolumeView;
+import org.roamstore.directory.verify.VerifyStart;
 
 /** Renders the directory's results; field names are the public contract (ejb-directory README). */
 public final class DirectoryJson {
@@ -137,5 +139,79 @@ public final class DirectoryJson {
       out.add("lastSwitchAt", v.lastSwitchAt().toString());
     }
     return out.build();
+  }
+
+  /**
+   * A secondary's lag as its primary reports it; every figure null when storage does not ({@code
+   * state} null). {@code verify} is null when the secondary was never verified (or nothing is
+   * reported): the status never shows a verify that did not happen.
+   */
+  public static JsonObject lag(ReplicationLag.Lag lag) {
+    JsonObjectBuilder out = JSON.createObjectBuilder();
+    addOrNull(out, "state", lag.state());
+    addOrNull(out, "pendingBytes", lag.pendingBytes());
+    addOrNull(out, "pendingWrites", lag.pendingWrites());
+    addOrNull(out, "seconds", lag.seconds());
+    addOrNull(out, "outOfSyncBytes", lag.outOfSyncBytes());
+    addOrNull(out, "resyncPercent", lag.resyncPercent());
+    if (lag.verify() == null) {
+      out.addNull("verify");
+    } else {
+      out.add("verify", verify(lag.verify()));
+    }
+    return out.build();
+  }
+
+  /** One secondary's running or last verify. */
+  public static JsonObject verify(ReplicationLag.Verify v) {
+    JsonArrayBuilder offsets = JSON.createArrayBuilder();
+    v.differingOffsets().forEach(offsets::add);
+    JsonObjectBuilder out =
+        JSON.createObjectBuilder()
+            .add("outcome", v.outcome())
+            .add("startedAt", v.startedAt().toString());
+    addOrNull(out, "finishedAt", v.finishedAt() == null ? null : v.finishedAt().toString());
+    out.add("percent", v.percent())
+        .add("bytesVerified", v.bytesVerified())
+        .add("bytesTotal", v.bytesTotal())
+        .add("regionBytes", v.regionBytes())
+        .add("differingRegions", v.differingRegions())
+        .add("differingOffsets", offsets)
+        .add("repair", v.repair());
+    addOrNull(out, "detail", v.detail());
+    return out.build();
+  }
+
+  /** The answer to a started verify ({@code POST /api/volumes/{name}/verify}, op verify). */
+  public static JsonObject verifyStart(VerifyStart start) {
+    JsonArrayBuilder members = JSON.createArrayBuilder();
+    start
+        .secondaries()
+        .forEach(
+            (dataCenter, lag) ->
+                members.add(
+                    JSON.createObjectBuilder().add("dataCenter", dataCenter).add("lag", lag(lag))));
+    return JSON.createObjectBuilder()
+        .add("volume", start.volume())
+        .add("primary", start.primary())
+        .add("epoch", start.epoch())
+        .add("startedAt", start.startedAt().toString())
+        .add("by", start.requestedBy())
+        .add("repair", start.repair())
+        .add("rateMiBPerSecond", start.rateMiBPerSecond())
+        .add("secondaries", members)
+        .build();
+  }
+
+  private static void addOrNull(JsonObjectBuilder out, String key, Object value) {
+    if (value == null) {
+      out.addNull(key);
+    } else if (value instanceof String text) {
+      out.add(key, text);
+    } else if (value instanceof Double d) {
+      out.add(key, d);
+    } else {
+      out.add(key, ((Number) value).longValue());
+    }
   }
 }

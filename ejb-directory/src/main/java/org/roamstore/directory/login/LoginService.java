@@ -141,7 +141,7 @@ public class LoginService {
 
   private LoginResult login(DirectoryUser user, LoginRequest request) {
     Via via = networkInterface(request);
-    VirtualVolume volume = lockVolume(request.volume());
+    VirtualVolume volume = lockVolume(em, request.volume());
     if (!volume.isOwnedBy(user.name())) {
       throw new DirectoryException(
           ErrorCode.NOT_YOUR_VOLUME, "volume '" + volume.name() + "' belongs to another user");
@@ -313,7 +313,11 @@ public class LoginService {
     return address;
   }
 
-  private VirtualVolume lockVolume(String name) {
+  /**
+   * The volume's row, locked for the rest of the transaction (10 s at most waiting for it): what a
+   * login decides, and an online verify starts, is never decided by two at once.
+   */
+  public static VirtualVolume lockVolume(EntityManager em, String name) {
     try {
       return em
           .createNamedQuery(VirtualVolume.BY_NAME, VirtualVolume.class)

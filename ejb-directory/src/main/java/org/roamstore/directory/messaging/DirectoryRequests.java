@@ -28,6 +28,8 @@ import org.roamstore.directory.security.LoginThrottle;
 import org.roamstore.directory.security.NewUser;
 import org.roamstore.directory.security.UserDirectory;
 import org.roamstore.directory.topology.DirectoryStartup;
+import org.roamstore.directory.verify.VerifyOptions;
+import org.roamstore.directory.verify.VerifyService;
 
 /**
  * What a request on the directory's queue can ask. Every answer is a JSON object with {@code ok},
@@ -42,6 +44,10 @@ import org.roamstore.directory.topology.DirectoryStartup;
  *   <li>{@code provision}: {@code admin} ({@code user}, {@code password} of a user with role admin)
  *       and {@code user} (as {@code POST /api/admin/users}) and/or {@code volume} (as {@code POST
  *       /api/admin/volumes}). A user is made before a volume, each in its own transaction.
+ *   <li>{@code verify}: {@code admin} as for {@code provision}, {@code volume} (a name) and the
+ *       options of {@code POST /api/volumes/{name}/verify} ({@code secondaries}, {@code
+ *       rateMiBPerSecond}, {@code repair}) beside them. The result is that call's answer; the
+ *       outcome comes later as the event {@code VERIFY_FINISHED}.
  * </ul>
  */
 @ApplicationScoped
@@ -53,6 +59,7 @@ public class DirectoryRequests {
   @Inject private ProvisioningService provisioning;
   @Inject private UserDirectory users;
   @Inject private LoginThrottle throttle;
+  @Inject private VerifyService verifies;
 
   public JsonObject handle(JsonObject request) {
     String op = request.get("op") instanceof jakarta.json.JsonString s ? s.getString() : "";
@@ -70,6 +77,7 @@ public class DirectoryRequests {
                     .build();
             case "login" -> ok(op, login(request));
             case "provision" -> ok(op, provision(request));
+            case "verify" -> ok(op, verify(request));
             case "" -> error(op, "MALFORMED_REQUEST", "a request needs an 'op'", Map.of());
             default -> error(op, "UNKNOWN_OP", "unknown op '" + op + "'", Map.of());
           };
@@ -103,28 +111,7 @@ public class DirectoryRequests {
   }
 
   private JsonObject provision(JsonObject request) {
-    JsonObject admin = object(request, "admin");
-    if (admin == null) {
-      throw new DirectoryException(
-          ErrorCode.AUTHENTICATION_FAILED, "provisioning needs 'admin': {user, password}");
-    }
-    String name = admin.getString("user", null);
-    if (name != null) {
-      throttle.check(name);
-    }
-    DirectoryUser who =
-        users
-            .check(name, admin.getString("password", null))
-            .orElseThrow(
-                () -> {
-                  throttle.failed(name);
-                  return new DirectoryException(
-                      ErrorCode.AUTHENTICATION_FAILED, "unknown user or wrong password");
-                });
-    throttle.succeeded(name);
-    if (!who.isAdmin()) {
-      throw new Forbidden("provisioning needs the role admin");
-    }
+    admin(request, "provisioning");
     JsonObject user = object(request, "user");
     JsonObject volume = object(request, "volume");
     if (user == null && volume == null) {
@@ -146,6 +133,47 @@ public class DirectoryRequests {
               provisioning.create(Binding.JSONB.fromJson(volume.toString(), VolumeSpec.class))));
     }
     return result.build();
+  }
+
+  private JsonObject verify(JsonObject request) {
+    DirectoryUser who = admin(request, "a verify");
+    JsonValue volume = request.get("volume");
+    if (!(volume instanceof jakarta.json.JsonString name)) {
+      throw new DirectoryException(
+          ErrorCode.VALIDATION_FAILED,
+          "a verify needs 'volume': the name of a virtual volume",
+          Map.of("volume", "must be a string"));
+    }
+    // A field of the wrong type is a JsonException: MALFORMED_REQUEST, as over REST.
+    VerifyOptions options = VerifyOptions.fromJson(request);
+    return DirectoryJson.verifyStart(verifies.start(name.getString(), options, who.name()));
+  }
+
+  /** The sender's {@code admin} credentials, checked (and throttled) as a sign-in is. */
+  private DirectoryUser admin(JsonObject request, String what) {
+    JsonObject admin = object(request, "admin");
+    if (admin == null) {
+      throw new DirectoryException(
+          ErrorCode.AUTHENTICATION_FAILED, what + " needs 'admin': {user, password}");
+    }
+    String name = admin.getString("user", null);
+    if (name != null) {
+      throttle.check(name);
+    }
+    DirectoryUser who =
+        users
+            .check(name, admin.getString("password", null))
+            .orElseThrow(
+                () -> {
+                  throttle.failed(name);
+                  return new DirectoryException(
+                      ErrorCode.AUTHENTICATION_FAILED, "unknown user or wrong password");
+                });
+    throttle.succeeded(name);
+    if (!who.isAdmin()) {
+      throw new Forbidden(what + " needs the role admin");
+    }
+    return who;
   }
 
   /** JSON-B made on first use, so the pure parts of this class need no JSON-B provider. */

@@ -18,6 +18,8 @@ import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.StorageStatus;
+import org.roamstore.storage.api.VerifyRequest;
+import org.roamstore.storage.api.VerifyStatus;
 import org.roamstore.storage.api.VolumeInfo;
 
 /**
@@ -51,6 +53,29 @@ public final class FakeStorage implements StorageConnection {
   public final Map<String, OutOfSyncRegions> inherited = new HashMap<>();
 
   boolean unreachable;
+
+  /**
+   * Whether this unit has remote copy: then, where it holds the primary, {@link #copyGroupStatus}
+   * reports its secondaries (states from {@link #secondaryStates}, in sync unless named there) and
+   * {@link #verify} starts verifies, as the engine does.
+   */
+  public boolean remoteCopy;
+
+  /** The state each secondary is reported in, by storage system; absent: IN_SYNC. */
+  public final Map<String, CopyGroupStatus.State> secondaryStates = new HashMap<>();
+
+  /** The last verify of each secondary, by storage system (one volume per test). */
+  public final Map<String, VerifyStatus> verifies = new HashMap<>();
+
+  /** Every verify request this unit accepted, in order. */
+  public final List<VerifyRequest> verifyRequests = new ArrayList<>();
+
+  /** Start times, one millisecond apart, so each verify is told from the one before. */
+  private Instant clock = Instant.parse("2026-12-05T12:00:00Z");
+
+  public void setUnreachable(boolean unreachable) {
+    this.unreachable = unreachable;
+  }
 
   public FakeStorage(String system) {
     this.system = system;
@@ -190,8 +215,127 @@ public final class FakeStorage implements StorageConnection {
   }
 
   @Override
+  public CopyGroupStatus verify(String volumeId, VerifyRequest request) {
+    call("verify");
+    if (!remoteCopy) {
+      return StorageConnection.super.verify(volumeId, request);
+    }
+    CopyVolumeGroupInfo group = groups.get(volumeId);
+    if (group == null) {
+      throw new StorageException(Reason.NO_COPY_GROUP, volumeId + " belongs to no copy group");
+    }
+    if (!primaryHere(volumeId)) {
+      throw new StorageException(Reason.NOT_PRIMARY, volumeId + " is not the primary here");
+    }
+    List<String> secondaries = secondariesOf(group);
+    for (String s : request.secondaries()) {
+      if (!secondaries.contains(s)) {
+        throw new StorageException(Reason.INVALID_ARGUMENT, s + " is not a secondary of the group");
+      }
+      if (!canVerify(s)) {
+        throw new StorageException(
+            Reason.INVALID_ARGUMENT, s + " is " + state(s) + "; it needs a resync, not a verify");
+      }
+    }
+    List<String> chosen =
+        request.secondaries().isEmpty()
+            ? secondaries.stream().filter(this::canVerify).toList()
+            : List.copyOf(request.secondaries());
+    for (String s : chosen) {
+      clock = clock.plusMillis(1);
+      verifies.put(
+          s,
+          new VerifyStatus(
+              VerifyStatus.Outcome.RUNNING,
+              clock,
+              null,
+              0,
+              sizes.get(volumeId),
+              1 << 20,
+              0,
+              List.of(),
+              request.repair(),
+              null));
+    }
+    verifyRequests.add(request);
+    return primaryStatus(volumeId, group);
+  }
+
+  /** Ends the running verify of a secondary with the given outcome. */
+  public void finishVerify(
+      String secondary, VerifyStatus.Outcome outcome, List<Long> differingOffsets) {
+    VerifyStatus v = verifies.get(secondary);
+    verifies.put(
+        secondary,
+        new VerifyStatus(
+            outcome,
+            v.startedAt(),
+            v.startedAt().plusSeconds(1),
+            outcome == VerifyStatus.Outcome.INTERRUPTED ? v.bytesTotal() / 2 : v.bytesTotal(),
+            v.bytesTotal(),
+            v.regionBytes(),
+            differingOffsets.size(),
+            differingOffsets,
+            v.repair(),
+            outcome == VerifyStatus.Outcome.INTERRUPTED ? "the secondary went away" : null));
+  }
+
+  /** Moves a running verify of a secondary on to the given share of the volume. */
+  public void progressVerify(String secondary, long bytesVerified) {
+    VerifyStatus v = verifies.get(secondary);
+    verifies.put(
+        secondary,
+        new VerifyStatus(
+            v.outcome(),
+            v.startedAt(),
+            v.finishedAt(),
+            bytesVerified,
+            v.bytesTotal(),
+            v.regionBytes(),
+            v.differingRegions(),
+            v.differingOffsets(),
+            v.repair(),
+            v.detail()));
+  }
+
+  private boolean canVerify(String secondary) {
+    CopyGroupStatus.State state = state(secondary);
+    return state == CopyGroupStatus.State.IN_SYNC || state == CopyGroupStatus.State.LAGGING;
+  }
+
+  private CopyGroupStatus.State state(String secondary) {
+    return secondaryStates.getOrDefault(secondary, CopyGroupStatus.State.IN_SYNC);
+  }
+
+  private List<String> secondariesOf(CopyVolumeGroupInfo group) {
+    return group.members().stream()
+        .map(m -> m.address().storageSystem())
+        .filter(s -> !s.equals(system))
+        .toList();
+  }
+
+  private CopyGroupStatus primaryStatus(String volumeId, CopyVolumeGroupInfo group) {
+    return new CopyGroupStatus(
+        new RealVolumeAddress(system, volumeId),
+        group.groupId(),
+        CopyGroupStatus.Role.PRIMARY,
+        group.epoch(),
+        group.transferType(),
+        secondariesOf(group).stream()
+            .map(
+                s ->
+                    new CopyGroupStatus.SecondaryStatus(
+                        s, state(s), 0, 0, -1, 0, 100, verifies.get(s)))
+            .toList(),
+        null);
+  }
+
+  @Override
   public CopyGroupStatus copyGroupStatus(String volumeId) {
     call("copyGroupStatus");
+    if (remoteCopy && primaryHere(volumeId)) {
+      return primaryStatus(volumeId, groups.get(volumeId));
+    }
     if (applied == null) {
       return StorageConnection.super.copyGroupStatus(volumeId);
     }

@@ -2,6 +2,7 @@ package org.roamstore.directory.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.ejb.EJBException;
 import jakarta.json.JsonObject;
@@ -41,6 +42,32 @@ class DirectoryRequestsTest {
   @Test
   void aBodyThatIsNotTheJsonExpectedIsMalformed() {
     JsonObject answer = DirectoryRequests.failure("login", new JsonbException("unexpected token"));
+    assertEquals("MALFORMED_REQUEST", answer.getJsonObject("error").getString("code"));
+  }
+
+  @Test
+  void aVerifyWithoutAdminCredentialsIsRefusedBeforeAnythingIsAsked() {
+    JsonObject answer =
+        new DirectoryRequests()
+            .handle(
+                jakarta.json.Json.createObjectBuilder()
+                    .add("op", "verify")
+                    .add("volume", "alice-disk")
+                    .add("requestId", "r-1")
+                    .build());
+    assertFalse(answer.getBoolean("ok"));
+    assertEquals("verify", answer.getString("op"));
+    assertEquals("r-1", answer.getString("requestId"));
+    JsonObject error = answer.getJsonObject("error");
+    assertEquals("AUTHENTICATION_FAILED", error.getString("code"));
+    assertTrue(error.getString("message").startsWith("a verify needs 'admin'"));
+  }
+
+  @Test
+  void aVerifyOptionOfTheWrongTypeIsMalformedAsOverRest() {
+    JsonObject answer =
+        DirectoryRequests.failure(
+            "verify", new jakarta.json.JsonException("'repair' must be true or false"));
     assertEquals("MALFORMED_REQUEST", answer.getJsonObject("error").getString("code"));
   }
 }

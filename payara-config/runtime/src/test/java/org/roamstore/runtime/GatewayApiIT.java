@@ -1,5 +1,6 @@
 package org.roamstore.runtime;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
@@ -352,6 +354,130 @@ class GatewayApiIT {
     }
   }
 
+  /**
+   * Needs the storage engine's verify (the lead's part of issue 15): without it the start answers
+   * 409 VERIFY_REFUSED (UNSUPPORTED).
+   */
+  @Test
+  void anAdminVerifiesAVolumeWhileItIsWrittenAndEveryCopyHasNoDifference() throws Exception {
+    String volume = gateway.newVolume(user, "SYNC", "seattle", "portland", "sanfrancisco");
+    JsonObject login = gateway.login(user, volume, "seattle");
+    String nbd = login.getJsonObject("nbd").getString("uri");
+    assertTrue(RealClients.qemuIo(nbd, "write -P 0x5a 0 1M").contains("wrote 1048576/1048576"));
+    for (JsonObject secondary : secondaries(volume)) {
+      assertEquals(
+          JsonValue.NULL, secondary.getJsonObject("lag").get("verify"), "never verified yet");
+    }
+
+    // 1 MiB/s: the 16 MiB volume takes about 16 s, long enough to see it run and write meanwhile.
+    HttpResponse<String> started =
+        gateway.send(
+            "POST", "api/volumes/" + volume + "/verify", ADMIN, "{\"rateMiBPerSecond\": 1}");
+    assertEquals(202, started.statusCode(), started.body());
+    JsonObject answer = GatewayClient.json(started.body());
+    assertEquals("seattle", answer.getString("primary"));
+    assertEquals("admin", answer.getString("by"));
+    assertTrue(answer.getBoolean("repair"), "repair is the default");
+    assertEquals(
+        List.of("portland", "sanfrancisco"),
+        answer.getJsonArray("secondaries").stream()
+            .map(m -> m.asJsonObject().getString("dataCenter"))
+            .toList());
+    error(
+        409,
+        "VERIFY_RUNNING",
+        gateway.send("POST", "api/volumes/" + volume + "/verify", ADMIN, null));
+    assertTrue(
+        RealClients.qemuIo(nbd, "write -P 0x6b 8M 256k").contains("wrote 262144/262144"),
+        "writes go on while the copies are compared");
+
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                secondaries(volume).stream()
+                    .map(m -> m.getJsonObject("lag").get("verify"))
+                    .allMatch(
+                        v ->
+                            v instanceof JsonObject o
+                                && !"RUNNING".equals(o.getString("outcome"))));
+    for (JsonObject secondary : secondaries(volume)) {
+      JsonObject lag = secondary.getJsonObject("lag");
+      JsonObject verify = lag.getJsonObject("verify");
+      assertEquals("NO_DIFFERENCE", verify.getString("outcome"), secondary.toString());
+      assertEquals(100, verify.getInt("percent"), secondary.toString());
+      assertEquals(16L << 20, verify.getJsonNumber("bytesVerified").longValue());
+      assertEquals(0, verify.getInt("differingRegions"));
+      assertTrue(verify.getJsonArray("differingOffsets").isEmpty());
+      assertTrue(verify.get("finishedAt") instanceof jakarta.json.JsonString, verify.toString());
+      assertEquals("IN_SYNC", lag.getString("state"), secondary.toString());
+    }
+    // The run is over for the directory too (VERIFY_FINISHED announced): another may start.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                gateway
+                        .send(
+                            "POST",
+                            "api/volumes/" + volume + "/verify",
+                            ADMIN,
+                            "{\"secondaries\": [\"portland\"], \"repair\": false}")
+                        .statusCode()
+                    == 202);
+  }
+
+  @Test
+  void badVerifyRequestsAreRefusedWithJsonAndStartNothing() throws Exception {
+    String volume = gateway.newVolume(user, "SYNC", "seattle", "portland");
+    String alone = gateway.newVolume(user, "SYNC", "seattle");
+    String path = "api/volumes/" + volume + "/verify";
+    String me = user + ":" + PASSWORD;
+
+    error(401, "AUTHENTICATION_FAILED", gateway.send("POST", path, null, null));
+    error(403, "FORBIDDEN", gateway.send("POST", path, me, null));
+    error(403, "FORBIDDEN", gateway.send("POST", path, me, "{\"repair\": true}"));
+    error(
+        404,
+        "UNKNOWN_VOLUME",
+        gateway.send("POST", "api/volumes/no-such-volume/verify", ADMIN, null));
+    for (String malformed :
+        List.of(
+            "{\"repair\": tru",
+            "[\"portland\"]",
+            "{\"secondaries\": \"portland\"}",
+            "{\"rateMiBPerSecond\": \"fast\"}",
+            "{\"rateMiBPerSecond\": 1e999999999}",
+            "{\"repair\": \"yes\"}",
+            "{\"secondaries\": [\"" + "x".repeat(5000) + "\"]}")) {
+      error(400, "MALFORMED_REQUEST", gateway.send("POST", path, ADMIN, malformed));
+    }
+    for (String invalid :
+        List.of(
+            "{\"rateMiBPerSecond\": 5000}",
+            "{\"rateMiBPerSecond\": -1}",
+            "{\"secondaries\": [\"../etc\"]}",
+            "{\"secondaries\": [\"eugene\"]}",
+            "{\"secondaries\": [\"seattle\"]}")) {
+      error(400, "VALIDATION_FAILED", gateway.send("POST", path, ADMIN, invalid));
+    }
+    JsonObject one =
+        error(
+            409,
+            "VERIFY_REFUSED",
+            gateway.send("POST", "api/volumes/" + alone + "/verify", ADMIN, null));
+    assertTrue(one.getString("message").contains("one copy"), one.toString());
+
+    for (JsonObject secondary : secondaries(volume)) {
+      assertEquals(
+          JsonValue.NULL,
+          secondary.getJsonObject("lag").get("verify"),
+          "no refused request started a verify: " + secondary);
+    }
+  }
+
   @Test
   void anotherSystemUsesTheDirectoryOverAmqp() throws Exception {
     Path script =
@@ -366,7 +492,7 @@ class GatewayApiIT {
                 "--url",
                 "amqp://127.0.0.1:" + System.getProperty("it.broker.port")));
     System.out.println(output);
-    assertTrue(output.contains("11 passed, 0 failed"), output);
+    assertTrue(output.contains("16 passed, 0 failed"), output);
 
     String volume = value(output, "VOLUME=");
     String nbd = value(output, "NBD_URI=");
@@ -380,6 +506,16 @@ class GatewayApiIT {
   }
 
   // --- helpers -------------------------------------------------------------------------------
+
+  /** The secondaries of the volume's copy group in /api/status. */
+  private List<JsonObject> secondaries(String volume) throws Exception {
+    return ok(gateway.send("GET", "api/status/" + volume, ADMIN, null))
+        .getJsonArray("members")
+        .stream()
+        .map(JsonValue::asJsonObject)
+        .filter(m -> !m.getBoolean("primary"))
+        .toList();
+  }
 
   private JsonObject describe(String volume) throws Exception {
     return ok(gateway.send("GET", "api/admin/volumes/" + volume, ADMIN, null));

@@ -12,15 +12,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Map;
 import org.roamstore.directory.access.AccessService;
-import org.roamstore.directory.access.ReplicationLag;
 import org.roamstore.directory.access.SystemStatus;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.json.DirectoryJson;
 
 /**
  * {@code GET /api/status}: every site (up/down, cache) and every copy volume group (primary, epoch,
- * what each member's storage holds, lag and resync progress per secondary). Role admin. Without
- * remote copy at a storage unit, {@code lag} has every figure null ({@code lagReported: false}).
+ * what each member's storage holds, lag, resync progress and the running or last online verify per
+ * secondary). Role admin. Without remote copy at a storage unit, {@code lag} has every figure null
+ * ({@code lagReported: false}); a secondary never verified has {@code verify: null}.
  */
 @Path("status")
 @Produces(MediaType.APPLICATION_JSON)
@@ -104,7 +105,7 @@ public class StatusResource {
       }
       member.add("storage", storage);
       if (m.lag() != null) {
-        member.add("lag", lag(m.lag()));
+        member.add("lag", DirectoryJson.lag(m.lag()));
       }
       members.add(member);
     }
@@ -122,30 +123,5 @@ public class StatusResource {
       out.add("lastSwitchAt", g.lastSwitchAt().toString());
     }
     return out.build();
-  }
-
-  private static JsonObjectBuilder lag(ReplicationLag.Lag lag) {
-    JsonObjectBuilder out = Json.createObjectBuilder();
-    if (lag.state() == null) {
-      out.addNull("state");
-    } else {
-      out.add("state", lag.state());
-    }
-    addOrNull(out, "pendingBytes", lag.pendingBytes());
-    addOrNull(out, "pendingWrites", lag.pendingWrites());
-    addOrNull(out, "seconds", lag.seconds());
-    addOrNull(out, "outOfSyncBytes", lag.outOfSyncBytes());
-    addOrNull(out, "resyncPercent", lag.resyncPercent());
-    return out;
-  }
-
-  private static void addOrNull(JsonObjectBuilder out, String key, Number value) {
-    if (value == null) {
-      out.addNull(key);
-    } else if (value instanceof Double d) {
-      out.add(key, d);
-    } else {
-      out.add(key, value.longValue());
-    }
   }
 }

@@ -1,11 +1,21 @@
 package org.roamstore.gateway.web.status;
 
+import jakarta.ejb.EJBException;
+import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.ConstraintViolationException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.verify.VerifyOptions;
+import org.roamstore.directory.verify.VerifyService;
+import org.roamstore.gateway.rest.ErrorBody;
+import org.roamstore.gateway.security.Csrf;
 import org.roamstore.gateway.web.Html;
 import org.roamstore.gateway.web.Page;
 
@@ -14,14 +24,69 @@ import org.roamstore.gateway.web.Page;
  * {@code /api/status} every {@value #REFRESH_MILLIS} ms with the session's cookie and redraws the
  * tables, so the page stays current without reloading. Polling rather than server-sent events: the
  * status is a few kilobytes, and polling needs no connection held open per operator.
+ *
+ * <p>Each copy group's row has a Verify button: a form posted here with the session's CSRF token
+ * (the API takes no state-changing request on a cookie), which starts an online verify of every
+ * secondary in sync, at the default rate, repairing what differs; the page then shows its progress
+ * and result.
  */
 @WebServlet(urlPatterns = "/status")
 public class StatusPageServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   static final int REFRESH_MILLIS = 2000;
 
+  @Inject private transient VerifyService verifies;
+
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    String verified = request.getParameter("verifying");
+    page(
+        request,
+        response,
+        verified == null ? null : "A verify of " + verified + " started; its progress shows below.",
+        null);
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    if (!Csrf.valid(request)) {
+      Page.formExpired(request, response);
+      return;
+    }
+    String volume = request.getParameter("volume");
+    if (volume == null || volume.isBlank()) {
+      response.setStatus(400);
+      page(request, response, null, "Choose a volume to verify.");
+      return;
+    }
+    try {
+      verifies.start(volume, VerifyOptions.defaults(), request.getUserPrincipal().getName());
+    } catch (DirectoryException | EJBException | ConstraintViolationException e) {
+      DirectoryException d = directoryCause(e);
+      response.setStatus(d == null ? 400 : ErrorBody.status(d.code()));
+      page(
+          request,
+          response,
+          null,
+          "The verify of "
+              + volume
+              + " did not start: "
+              + (d == null
+                  ? String.valueOf(e.getMessage())
+                  : d.getMessage() + " (" + d.code() + ")"));
+      return;
+    }
+    // Post/redirect/get: reloading the page does not start another verify.
+    response.sendRedirect(
+        request.getContextPath()
+            + "/status?verifying="
+            + URLEncoder.encode(volume, StandardCharsets.UTF_8));
+  }
+
+  private void page(
+      HttpServletRequest request, HttpServletResponse response, String note, String error)
       throws IOException {
     String base = request.getContextPath();
     PrintWriter out = Page.open(request, response, "Status");
@@ -29,6 +94,12 @@ public class StatusPageServlet extends HttpServlet {
         "<h1>Status</h1><p class=\"note\">Updated <span id=\"updated\">never</span>;"
             + " refreshes every %d s. <span id=\"status-error\" class=\"error\"></span></p>%n",
         REFRESH_MILLIS / 1000);
+    if (note != null) {
+      out.printf("<p id=\"verify-note\" class=\"note\">%s</p>%n", Html.escape(note));
+    }
+    if (error != null) {
+      out.printf("<p id=\"verify-error\" class=\"error\">%s</p>%n", Html.escape(error));
+    }
     out.println("<h2>Data centers</h2>");
     out.println(
         "<table id=\"sites\"><thead><tr><th>Site</th><th>State</th><th>Volumes</th>"
@@ -37,11 +108,30 @@ public class StatusPageServlet extends HttpServlet {
     out.println(
         "<table id=\"groups\"><thead><tr><th>Volume</th><th>Owner</th><th>Transfer</th>"
             + "<th>Primary</th><th>Epoch</th><th>Members (storage epoch, lag)</th><th>Active"
-            + " access</th></tr></thead><tbody></tbody></table>");
+            + " access</th><th>Verify (per secondary)</th><th></th></tr></thead><tbody></tbody>"
+            + "</table>");
+    out.println(
+        "<p class=\"note\">Verify compares every region of each secondary in sync with the"
+            + " primary's while writes go on, and resyncs regions that differ. A secondary never"
+            + " verified says so.</p>");
     out.printf(
-        "<script src=\"%s/static/status.js\" data-api=\"%s/api/status\" data-refresh=\"%d\">"
-            + "</script>%n",
-        Html.escape(base), Html.escape(base), REFRESH_MILLIS);
+        "<script src=\"%s/static/status.js\" data-api=\"%s/api/status\" data-refresh=\"%d\""
+            + " data-verify=\"%s/status\" data-csrf-field=\"%s\" data-csrf=\"%s\"></script>%n",
+        Html.escape(base),
+        Html.escape(base),
+        REFRESH_MILLIS,
+        Html.escape(base),
+        Csrf.FIELD,
+        Html.escape(Csrf.token(request)));
     Page.close(out);
+  }
+
+  private static DirectoryException directoryCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DirectoryException d) {
+        return d;
+      }
+    }
+    return null;
   }
 }
