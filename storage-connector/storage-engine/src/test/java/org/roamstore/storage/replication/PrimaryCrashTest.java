@@ -176,19 +176,8 @@ class PrimaryCrashTest {
               writer.check(sites.volumeFile("portland", "v"), type == TransferType.SYNC);
           assertTrue(lost.isEmpty(), () -> "promised writes missing at the new primary: " + lost);
 
-          // A planned switch back to seattle, as a login there would make it.
-          portland.synchronizeCache("v", Set.of(), Duration.ofSeconds(60));
-          CopyVolumeGroupInfo back = taken.withPrimary("seattle", 3);
-          OutOfSyncRegions missed = portland.defineCopyGroup(back, OutOfSyncRegions.NONE);
-          sanfrancisco.defineCopyGroup(back);
-          String encoded = StandaloneStorage.encode(missed);
-          String spec3 = "v:" + type + ":3:seattle/v*,portland/v,sanfrancisco/v";
-          String again =
-              seattle.command(
-                  "define " + spec3 + " " + encoded, Duration.ofSeconds(60), "DEFINED", "FAILED");
-          assertTrue(again.startsWith("DEFINED"), again);
-          awaitInSync(seattle);
-          seattle.command("sync v", Duration.ofSeconds(60), "SYNCED");
+          plannedSwitchBackToSeattle(
+              portland, seattle, type, back -> sanfrancisco.defineCopyGroup(back));
         }
         seattle.close();
         assertCopiesAgree(sites, "seattle", "after the planned switch back");
@@ -281,10 +270,27 @@ class PrimaryCrashTest {
           portland.flush("v");
           List<String> lost = writer.check(sites.volumeFile("portland", "v"), true);
           assertTrue(lost.isEmpty(), () -> "acknowledged writes missing at portland: " + lost);
+          seattle.command("flush v", Duration.ofSeconds(60), "FLUSHED");
+          sf.command("flush v", Duration.ofSeconds(60), "FLUSHED");
+          assertCopiesAgree(sites, "portland", "after the paused secondary was resynced");
+
+          ChildProcess paused2 = sf;
+          plannedSwitchBackToSeattle(
+              portland,
+              seattle,
+              TransferType.SYNC,
+              back -> {
+                String spec3 = "v:" + TransferType.SYNC + ":3:seattle/v*,portland/v,sanfrancisco/v";
+                try {
+                  paused2.command("define " + spec3, Duration.ofSeconds(60), "DEFINED");
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
         }
         seattle.close();
         sf.close();
-        assertCopiesAgree(sites, "portland", "after the paused secondary was resynced");
+        assertCopiesAgree(sites, "seattle", "after the planned switch back");
       } finally {
         seattle.close();
         sf.resume();
@@ -357,6 +363,32 @@ class PrimaryCrashTest {
       "--broker",
       RemoteCopySites.brokerUrl(sites.brokerPort)
     };
+  }
+
+  /**
+   * A planned switch from portland (epoch 2) back to seattle, as a login there would make it:
+   * drain, demote portland (its hand-over goes to seattle), define sanfrancisco, promote seattle.
+   */
+  private static void plannedSwitchBackToSeattle(
+      StorageConnection portland,
+      ChildProcess seattle,
+      TransferType type,
+      java.util.function.Consumer<CopyVolumeGroupInfo> atSanfrancisco)
+      throws IOException {
+    portland.synchronizeCache("v", Set.of(), Duration.ofSeconds(60));
+    CopyVolumeGroupInfo back = groupAt(type, "seattle", 3);
+    OutOfSyncRegions missed = portland.defineCopyGroup(back, OutOfSyncRegions.NONE);
+    atSanfrancisco.accept(back);
+    String spec3 = "v:" + type + ":3:seattle/v*,portland/v,sanfrancisco/v";
+    String again =
+        seattle.command(
+            "define " + spec3 + " " + StandaloneStorage.encode(missed),
+            Duration.ofSeconds(60),
+            "DEFINED",
+            "FAILED");
+    assertTrue(again.startsWith("DEFINED"), again);
+    awaitInSync(seattle);
+    seattle.command("sync v", Duration.ofSeconds(60), "SYNCED");
   }
 
   /** Volume v on the three sites with its primary at {@code primary}, at {@code epoch}. */

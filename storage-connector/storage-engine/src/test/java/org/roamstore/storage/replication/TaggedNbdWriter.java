@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * the protocol promised. Writes in flight never overlap, so the order of writes to a block is the
  * order they were sent. It stops when the server goes away (the crash) or at its deadline.
  */
-final class TaggedNbdWriter {
+public final class TaggedNbdWriter {
   static final int BLOCK = 4096;
   private static final int QUEUE_DEPTH = 16;
   private static final long FLUSH_COOKIE = 1L << 62;
@@ -60,14 +60,14 @@ final class TaggedNbdWriter {
    * @param windowBytes writes fall in a window of this size that moves across the volume, so that
    *     regions go cold behind it (0: anywhere)
    */
-  TaggedNbdWriter(long volumeBytes, long seed, long windowBytes) {
+  public TaggedNbdWriter(long volumeBytes, long seed, long windowBytes) {
     this.volumeBytes = volumeBytes;
     this.seed = seed;
     this.windowBytes = windowBytes <= 0 ? volumeBytes : windowBytes;
   }
 
   /** Writes to the export until the connection breaks or {@code millis} have passed. */
-  void run(int port, String export, long millis, long flushEveryMillis) throws IOException {
+  public void run(int port, String export, long millis, long flushEveryMillis) throws IOException {
     Random random = new Random(seed);
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(30_000);
@@ -221,15 +221,15 @@ final class TaggedNbdWriter {
     notifyAll();
   }
 
-  synchronized long acknowledged() {
+  public synchronized long acknowledged() {
     return acks;
   }
 
-  synchronized long flushedAcknowledgements() {
+  public synchronized long flushedAcknowledgements() {
     return flushedAcks;
   }
 
-  synchronized long completedFlushes() {
+  public synchronized long completedFlushes() {
     return flushes;
   }
 
@@ -255,7 +255,7 @@ final class TaggedNbdWriter {
    * the last acknowledged write counts as flushed (SYNC after a takeover: every acknowledged write
    * is at every member). Returns a description of each violation (empty: none).
    */
-  synchronized List<String> check(Path volumeFile, boolean acknowledged) throws IOException {
+  public synchronized List<String> check(Path volumeFile, boolean acknowledged) throws IOException {
     long promised = acknowledged ? acks : flushedAcks;
     Map<Long, List<Write>> byBlock = new HashMap<>();
     for (Write w : writes) {
