@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The crash harness as a soak: PrimaryCrashTest with TRIALS seeds per transfer type and scenario
-# (restart as primary; forced takeover and return of the old primary), each trial a SIGKILL of the
-# primary's JVM during tagged NBD writes with FLUSH every 150 ms. README's test command runs 1.
-#   bench/crash-soak.sh            (TRIALS=5: 20 trials in all)
+# (restart as primary; forced takeover and return of the old primary; SYNC with a secondary paused
+# by SIGSTOP before the kill), each trial a SIGKILL of the primary's JVM during tagged NBD writes
+# with FLUSH every 150 ms. README's test command runs 1.
+#   bench/crash-soak.sh            (TRIALS=5: 25 trials in all)
 # Prints one line per scenario and transfer type: trials, diverged or lost, time per trial; exits
 # non-zero if any trial failed (its assertion is in the surefire report named at the end).
 set -euo pipefail
@@ -25,10 +26,14 @@ import sys, re, xml.etree.ElementTree as ET
 cases = ET.parse(sys.argv[1]).getroot().findall("testcase")
 rows = {}
 for c in cases:
-    scenario = "restart as primary" if c.get("name").startswith("aPrimaryKilled") else "forced takeover, old primary returns"
+    name = c.get("name")
+    paused = name.startswith("aSecondaryPaused")
+    scenario = ("restart as primary" if name.startswith("aPrimaryKilled")
+                else "SYNC secondary paused, forced takeover" if paused
+                else "forced takeover, old primary returns")
     # Surefire names a trial by its index: seeds 1..TRIALS of ASYNC, then of SYNC.
-    m = re.search(r"\[(\d+)\]", c.get("name"))
-    transfer = "ASYNC" if m and int(m.group(1)) <= int(sys.argv[2]) else "SYNC"
+    m = re.search(r"\[(\d+)\]", name)
+    transfer = "SYNC" if paused else "ASYNC" if m and int(m.group(1)) <= int(sys.argv[2]) else "SYNC"
     key = (scenario, transfer)
     r = rows.setdefault(key, [0, 0, 0.0])
     r[0] += 1
