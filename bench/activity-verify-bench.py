@@ -81,17 +81,7 @@ def parse_instant(text):
 
 
 def main(argv):
-    parser = h.options(__doc__.splitlines()[0], runtime=10, size="1G")
-    parser.add_argument("--drain", default="1G", help="ASYNC backlog for the drain, 0 = no drain (default 1G)")
-    parser.add_argument("--cache-mib", type=int, default=256, help="each site's cache (default 256)")
-    parser.add_argument("--warmup", type=int, default=5, help="seconds per job in each warm-up round, 0 = none")
-    parser.add_argument("--modes", default="async,sync", help="remote copy modes to run (default async,sync)")
-    parser.add_argument("--java-extra", default="", help="more options for every JVM")
-    args = h.parse(parser, argv)
-    if args.smoke:
-        args.drain, args.warmup = "8M", 0
-    elif args.short:
-        args.drain, args.warmup = "256M", 2
+    args = rcb.parse_args(__doc__, argv, jobs_option=False)
     modes = [m for m in args.modes.split(",") if m]
     h.ensure_packages(["fio", "qemu-utils"], ["java", "mvn", "fio"])
     with h.Session("activity-verify") as s:

@@ -176,12 +176,14 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def main(argv):
-    parser = h.options(__doc__.splitlines()[0], runtime=10, size="1G")
+def parse_args(doc, argv, jobs_option=True):
+    """The options of a bench on three storage JVMs and a broker (this one and the activity-verify one)."""
+    parser = h.options(doc.splitlines()[0], runtime=10, size="1G")
     parser.add_argument("--drain", default="1G", help="ASYNC backlog for the drain, 0 = no drain (default 1G)")
     parser.add_argument("--cache-mib", type=int, default=256, help="each site's cache (default 256)")
     parser.add_argument("--warmup", type=int, default=5, help="seconds per job in each warm-up round, 0 = none")
-    parser.add_argument("--jobs", default="", help="only the jobs whose label starts so (4k or 1M)")
+    if jobs_option:
+        parser.add_argument("--jobs", default="", help="only the jobs whose label starts so (4k or 1M)")
     parser.add_argument("--modes", default="async,sync", help="remote copy modes to run (default async,sync)")
     parser.add_argument("--java-extra", default="", help="more options for every JVM (e.g. a JFR recording)")
     args = h.parse(parser, argv)
@@ -189,6 +191,11 @@ def main(argv):
         args.drain, args.warmup = "8M", 0
     elif args.short:
         args.drain, args.warmup = "256M", 2
+    return args
+
+
+def main(argv):
+    args = parse_args(__doc__, argv)
     jobs = [j for j in JOBS if j[0].startswith(args.jobs)]
     modes = [m for m in args.modes.split(",") if m]
     h.ensure_packages(["fio", "qemu-utils"], ["java", "mvn", "fio", "qemu-nbd"])

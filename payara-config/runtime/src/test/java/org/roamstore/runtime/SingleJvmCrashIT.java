@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,18 +34,15 @@ import org.roamstore.storage.replication.TaggedNbdWriter;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SingleJvmCrashIT {
-  private static final Pattern URL_LINE = Pattern.compile("Roamstore is running: (http://\\S+)");
   private static final String[] SITES = {"seattle", "portland", "sanfrancisco"};
   private static final long SIZE = 16L << 20;
 
-  private Process running;
+  private RunCommand running;
 
   @AfterEach
   void stopWhateverRuns() throws Exception {
-    if (running != null && running.isAlive()) {
-      running.destroy();
-      running.waitFor(60, TimeUnit.SECONDS);
-      running.destroyForcibly();
+    if (running != null) {
+      running.close();
     }
   }
 
@@ -57,7 +52,8 @@ class SingleJvmCrashIT {
     Path data = Path.of(System.getProperty("it.data") + "-crash-" + transfer.toLowerCase());
     int httpPort = freePort();
     int brokerPort = freePort();
-    GatewayClient gateway = new GatewayClient(new URL(start(data, httpPort, brokerPort, 1)));
+    running = RunCommand.start(data, httpPort, brokerPort, 1);
+    GatewayClient gateway = new GatewayClient(new URL(running.url));
     String user = gateway.newUser();
     String volume = gateway.newVolume(user, transfer, SITES);
     URI nbd =
@@ -81,9 +77,11 @@ class SingleJvmCrashIT {
     writing.get(60, TimeUnit.SECONDS);
     assertTrue(writer.flushedAcknowledgements() > 0, "some writes were flushed before the kill");
     // The run command notices Payara is gone, stops its broker cleanly and exits.
-    assertTrue(running.waitFor(90, TimeUnit.SECONDS), "the run command ends with its server");
+    assertTrue(
+        running.process.waitFor(90, TimeUnit.SECONDS), "the run command ends with its server");
 
-    gateway = new GatewayClient(new URL(start(data, httpPort, brokerPort, 2)));
+    running = RunCommand.start(data, httpPort, brokerPort, 2);
+    gateway = new GatewayClient(new URL(running.url));
     assertTrue(
         Files.readString(data.resolve("logs").resolve("payara.log"))
             .contains("was not stopped cleanly"),
@@ -115,7 +113,7 @@ class SingleJvmCrashIT {
         gateway.send("GET", "api/admin/volumes/" + volume, GatewayClient.ADMIN, null);
     assertEquals(200, described.statusCode(), described.body());
     String storageId = GatewayClient.json(described.body()).getString("storageId");
-    stop();
+    running.stop();
 
     Path primary = volumeFile(data, "seattle", storageId);
     List<String> lost = writer.check(primary, false);
@@ -154,41 +152,6 @@ class SingleJvmCrashIT {
         data.resolve("storage").resolve(site).resolve("volumes").resolve(storageId + ".vol");
     assertTrue(Files.exists(file), file.toString());
     return file;
-  }
-
-  private String start(Path data, int httpPort, int brokerPort, int round) throws Exception {
-    Path log = Files.createDirectories(data).resolve("run-command-" + round + ".out");
-    running =
-        new ProcessBuilder(
-                "bash",
-                System.getProperty("roamstore.launcher"),
-                "run",
-                "--data",
-                data.toString(),
-                "--port",
-                String.valueOf(httpPort),
-                "--broker-port",
-                String.valueOf(brokerPort),
-                "--nbd-port",
-                "0")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-    while (System.nanoTime() < deadline) {
-      Matcher m = URL_LINE.matcher(Files.readString(log));
-      if (m.find()) {
-        return m.group(1);
-      }
-      assertTrue(running.isAlive(), "the run command exited early:\n" + Files.readString(log));
-      Thread.sleep(500); // polling a log file the launcher writes; there is no event to wait on
-    }
-    throw new AssertionError("no gateway URL printed within 300 s:\n" + Files.readString(log));
-  }
-
-  private void stop() throws Exception {
-    running.destroy(); // SIGTERM: the launcher stops Payara (its units flush) and the broker
-    assertTrue(running.waitFor(90, TimeUnit.SECONDS), "the run command stops within 90 s");
   }
 
   private static int freePort() throws java.io.IOException {

@@ -592,24 +592,34 @@ public final class StorageControlUnit implements AutoCloseable {
     CopyVolumeGroupInfo group;
     volume.groupLock.readLock().lock();
     try {
-      group = volume.group;
-      if (group == null) {
-        throw new StorageException(
-            Reason.NO_COPY_GROUP, "volume " + volume.address + " belongs to no copy group");
-      }
-      if (!group.primary().address().equals(volume.address)) {
-        throw new StorageException(
-            Reason.NOT_PRIMARY,
-            "synchronize cache runs at the primary of copy group "
-                + group.groupId()
-                + ", which is "
-                + group.primary().address());
-      }
+      group = groupHeldAsPrimary(volume, "synchronize cache");
     } finally {
       volume.groupLock.readLock().unlock();
     }
     return sender.synchronizeCache(
         group, secondaries == null ? Set.of() : Set.copyOf(secondaries), timeout);
+  }
+
+  /**
+   * The volume's copy group, refused unless this unit holds its primary: {@code what} runs only
+   * there. Called with the group lock held.
+   */
+  private static CopyVolumeGroupInfo groupHeldAsPrimary(HostedVolume volume, String what) {
+    CopyVolumeGroupInfo group = volume.group;
+    if (group == null) {
+      throw new StorageException(
+          Reason.NO_COPY_GROUP, "volume " + volume.address + " belongs to no copy group");
+    }
+    if (!group.primary().address().equals(volume.address)) {
+      throw new StorageException(
+          Reason.NOT_PRIMARY,
+          what
+              + " runs at the primary of copy group "
+              + group.groupId()
+              + ", which is "
+              + group.primary().address());
+    }
+    return group;
   }
 
   CopyGroupStatus verify(String volumeId, VerifyRequest request) {
@@ -620,20 +630,7 @@ public final class StorageControlUnit implements AutoCloseable {
     HostedVolume volume = require(volumeId);
     volume.groupLock.readLock().lock();
     try {
-      CopyVolumeGroupInfo group = volume.group;
-      if (group == null) {
-        throw new StorageException(
-            Reason.NO_COPY_GROUP, "volume " + volume.address + " belongs to no copy group");
-      }
-      if (!group.primary().address().equals(volume.address)) {
-        throw new StorageException(
-            Reason.NOT_PRIMARY,
-            "a verify runs at the primary of copy group "
-                + group.groupId()
-                + ", which is "
-                + group.primary().address());
-      }
-      sender.verify(group, request);
+      sender.verify(groupHeldAsPrimary(volume, "a verify"), request);
     } finally {
       volume.groupLock.readLock().unlock();
     }

@@ -405,20 +405,9 @@ class PrimaryCrashTest {
   }
 
   private String[] seattleArgs(RemoteCopySites sites, String spec) {
-    return new String[] {
-      "seattle",
-      root.resolve("seattle").toString(),
-      "0",
-      "32",
-      "--volume",
-      "v:" + SIZE,
-      "--group",
-      spec,
-      "--export",
-      "v",
-      "--broker",
-      RemoteCopySites.brokerUrl(sites.brokerPort)
-    };
+    List<String> args = new java.util.ArrayList<>(List.of(siteArgs(sites, "seattle", spec)));
+    args.addAll(List.of("--export", "v"));
+    return args.toArray(String[]::new);
   }
 
   /** Runs the writer against the primary until it is killed at a seeded moment. */
