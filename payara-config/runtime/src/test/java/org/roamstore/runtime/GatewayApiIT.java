@@ -198,6 +198,29 @@ class GatewayApiIT {
   }
 
   @Test
+  void networkInterfacesAreListedAndALoginTakesTheirDisplayName() throws Exception {
+    JsonObject list = ok(gateway.send("GET", "api/network-interfaces", null, null));
+    JsonObject sanJose =
+        list.getJsonArray("networkInterfaces").stream()
+            .map(JsonValue::asJsonObject)
+            .filter(n -> n.getString("name").equals("sanjose"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(list.toString()));
+    assertEquals("San Jose", sanJose.getString("displayName"));
+    assertEquals(5, list.getJsonArray("networkInterfaces").size(), list.toString());
+
+    String volume = gateway.newVolume(user, "SYNC", "sanfrancisco", "portland");
+    JsonObject login = gateway.login(user, volume, "San Jose");
+    assertEquals("sanjose", login.getString("networkInterface"));
+    assertEquals("sanjose", gateway.login(user, volume, "SANJOSE").getString("networkInterface"));
+
+    JsonObject unknown =
+        error(400, "UNKNOWN_NETWORK_INTERFACE", gateway.tryLogin(user, volume, "Atlantis"));
+    assertTrue(unknown.getString("message").contains("sanjose (San Jose)"), unknown.toString());
+    assertEquals("networkInterface", unknown.getJsonObject("details").getString("field"));
+  }
+
+  @Test
   void badRestInputIsRefusedWithJsonAndChangesNothing() throws Exception {
     String volume = gateway.newVolume(user, "SYNC", "seattle", "portland");
     JsonObject before = describe(volume);
