@@ -162,6 +162,15 @@ class GatewayApiIT {
         "VALIDATION_FAILED",
         gateway.blocks(
             "PUT", "api/blocks/" + volume + "?offset=-1&epoch=" + epoch, bearer, null, block));
+    JsonObject notANumber =
+        error(
+            400,
+            "VALIDATION_FAILED",
+            gateway.blocks(
+                "PUT", "api/blocks/" + volume + "?offset=abc&epoch=" + epoch, bearer, null, block));
+    assertTrue(
+        notANumber.getJsonObject("details").getString("offset").contains("whole number"),
+        notANumber.toString());
     error(
         409,
         "STALE_EPOCH",
@@ -239,6 +248,26 @@ class GatewayApiIT {
             "VALIDATION_FAILED",
             gateway.send("POST", "api/admin/volumes", ADMIN, "{\"name\":\"x-" + volume + "\"}"));
     assertTrue(missing.getJsonObject("details").containsKey("sites"), missing.toString());
+    JsonObject fast =
+        error(
+            400,
+            "VALIDATION_FAILED",
+            gateway.send(
+                "POST",
+                "api/admin/volumes",
+                ADMIN,
+                "{\"name\":\"f-"
+                    + volume
+                    + "\",\"owner\":\""
+                    + user
+                    + "\",\"sizeBytes\":4096,\"sites\":[\"seattle\"],\"transferType\":\"FAST\"}"));
+    assertEquals(
+        "must be one of SYNC, ASYNC (not 'FAST')",
+        fast.getJsonObject("details").getString("transferType"),
+        fast.toString());
+    JsonObject noBody =
+        error(400, "VALIDATION_FAILED", gateway.send("POST", "api/login", null, "null"));
+    assertTrue(noBody.getJsonObject("details").containsKey("volume"), noBody.toString());
 
     // Not an admin: every administration endpoint refuses, whatever it would have done.
     error(403, "FORBIDDEN", gateway.send("GET", "api/admin/users", me, null));

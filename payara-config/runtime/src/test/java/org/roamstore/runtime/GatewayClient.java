@@ -150,16 +150,16 @@ final class GatewayClient {
   /** A login with {@link #PASSWORD}, whatever it answers. */
   HttpResponse<String> tryLogin(String user, String volume, String via) throws Exception {
     return send(
-            "POST",
-            "api/login",
-            null,
-            Json.createObjectBuilder()
-                .add("user", user)
-                .add("password", PASSWORD)
-                .add("volume", volume)
-                .add("networkInterface", via)
-                .build()
-                .toString());
+        "POST",
+        "api/login",
+        null,
+        Json.createObjectBuilder()
+            .add("user", user)
+            .add("password", PASSWORD)
+            .add("volume", volume)
+            .add("networkInterface", via)
+            .build()
+            .toString());
   }
 
   static JsonObject json(String text) {
