@@ -271,6 +271,13 @@ public class LoginService {
     }
   }
 
+  /** The ids and display names a login takes, for a refusal to list. */
+  private String knownInterfaces() {
+    return networkInterfaces.all().stream()
+        .map(v -> v.name() + " (" + v.displayName() + ")")
+        .collect(Collectors.joining(", "));
+  }
+
   private Via networkInterface(LoginRequest request) {
     if (request.networkInterface() != null && !request.networkInterface().isBlank()) {
       return networkInterfaces
@@ -279,7 +286,17 @@ public class LoginService {
               () ->
                   new DirectoryException(
                       ErrorCode.UNKNOWN_NETWORK_INTERFACE,
-                      "no network interface named '" + request.networkInterface() + "'"));
+                      "no network interface named '"
+                          + request.networkInterface()
+                          + "'; known: "
+                          + knownInterfaces(),
+                      Map.of(
+                          "field",
+                          "networkInterface",
+                          "accepted",
+                          networkInterfaces.all().stream()
+                              .map(Via::name)
+                              .collect(Collectors.joining(", ")))));
     }
     if (request.clientAddress() == null) {
       throw new DirectoryException(

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -21,19 +22,26 @@ import org.roamstore.directory.model.Position;
  * directory, so a copy is right nearly always; it is read again after {@link #MAX_AGE} all the
  * same, so that interfaces another directory instance added (a shared database) show within that
  * time. An unknown name is looked up at once, not only after {@link #MAX_AGE}.
+ *
+ * <p>A user names an interface as README and the pages show it ("San Jose") as often as by its id
+ * ({@code sanjose}), so either is taken, whatever the case.
  */
 @ApplicationScoped
 public class NetworkInterfaces {
   static final Duration MAX_AGE = Duration.ofSeconds(60);
 
   /** One interface, detached from any persistence context. */
-  public record Via(String name, Position position, List<Cidr> ranges) {
+  public record Via(String name, String displayName, Position position, List<Cidr> ranges) {
     public boolean covers(InetAddress address) {
       return ranges.stream().anyMatch(c -> c.contains(address));
     }
   }
 
-  private record Snapshot(Map<String, Via> byName, long readAtNanos) {}
+  /**
+   * {@code byName} in name order; {@code byKey} by id and by display name, both in lower case. An
+   * id wins over another interface's display name that spells the same.
+   */
+  private record Snapshot(Map<String, Via> byName, Map<String, Via> byKey, long readAtNanos) {}
 
   @PersistenceContext(unitName = "directory")
   private EntityManager em;
@@ -49,10 +57,16 @@ public class NetworkInterfaces {
     this.nanoTime = nanoTime;
   }
 
-  /** The interface of that name. */
+  /** The interface with that id or display name, in any case. */
   public Optional<Via> named(String name) {
-    Optional<Via> found = Optional.ofNullable(current().byName().get(name));
-    return found.isPresent() ? found : Optional.ofNullable(reload().byName().get(name));
+    String key = key(name);
+    Optional<Via> found = Optional.ofNullable(current().byKey().get(key));
+    return found.isPresent() ? found : Optional.ofNullable(reload().byKey().get(key));
+  }
+
+  /** Every interface, in id order. */
+  public List<Via> all() {
+    return List.copyOf(current().byName().values());
   }
 
   /** The first interface, by name, whose ranges cover the address. */
@@ -75,12 +89,24 @@ public class NetworkInterfaces {
           n.name(),
           new Via(
               n.name(),
+              n.displayName(),
               new Position(n.position().latitude(), n.position().longitude()),
               n.cidrs().stream().map(Cidr::parse).toList()));
     }
-    Snapshot s = new Snapshot(Collections.unmodifiableMap(byName), nanoTime.getAsLong());
+    Map<String, Via> byKey = new LinkedHashMap<>();
+    byName.values().forEach(v -> byKey.putIfAbsent(key(v.displayName()), v));
+    byName.values().forEach(v -> byKey.put(key(v.name()), v));
+    Snapshot s =
+        new Snapshot(
+            Collections.unmodifiableMap(byName),
+            Collections.unmodifiableMap(byKey),
+            nanoTime.getAsLong());
     snapshot = s;
     return s;
+  }
+
+  private static String key(String name) {
+    return name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
   }
 
   /** Every interface in name order; a seam for tests. */

@@ -53,4 +53,28 @@ class NetworkInterfacesTest {
         "after the maximum age the table is read again");
     assertEquals(4, reads);
   }
+
+  @Test
+  void anInterfaceIsFoundByItsIdOrItsDisplayNameInAnyCase() {
+    table.add(new NetworkInterface("sanjose", "San Jose", new Position(37.3, -121.9), List.of()));
+    table.add(new NetworkInterface("seattle", "Seattle", new Position(47.6, -122.3), List.of()));
+
+    for (String asked : List.of("sanjose", "SanJose", "San Jose", "san jose", " SAN JOSE ")) {
+      assertEquals("sanjose", interfaces.named(asked).orElseThrow().name(), asked);
+    }
+    assertTrue(interfaces.named("San  Jose").isEmpty(), "only the names as written are taken");
+    assertTrue(interfaces.named("jose").isEmpty());
+    assertEquals(
+        List.of("sanjose", "seattle"), interfaces.all().stream().map(v -> v.name()).toList());
+    assertEquals("San Jose", interfaces.all().get(0).displayName());
+  }
+
+  @Test
+  void anIdWinsOverAnotherInterfacesDisplayNameSpelledTheSame() {
+    table.add(new NetworkInterface("east", "West", new Position(0, 0), List.of()));
+    table.add(new NetworkInterface("west", "Westside", new Position(0, 1), List.of()));
+
+    assertEquals("west", interfaces.named("WEST").orElseThrow().name());
+    assertEquals("east", interfaces.named("east").orElseThrow().name());
+  }
 }

@@ -162,6 +162,15 @@ class GatewayApiIT {
         "VALIDATION_FAILED",
         gateway.blocks(
             "PUT", "api/blocks/" + volume + "?offset=-1&epoch=" + epoch, bearer, null, block));
+    JsonObject notANumber =
+        error(
+            400,
+            "VALIDATION_FAILED",
+            gateway.blocks(
+                "PUT", "api/blocks/" + volume + "?offset=abc&epoch=" + epoch, bearer, null, block));
+    assertTrue(
+        notANumber.getJsonObject("details").getString("offset").contains("whole number"),
+        notANumber.toString());
     error(
         409,
         "STALE_EPOCH",
@@ -198,6 +207,29 @@ class GatewayApiIT {
   }
 
   @Test
+  void networkInterfacesAreListedAndALoginTakesTheirDisplayName() throws Exception {
+    JsonObject list = ok(gateway.send("GET", "api/network-interfaces", null, null));
+    JsonObject sanJose =
+        list.getJsonArray("networkInterfaces").stream()
+            .map(JsonValue::asJsonObject)
+            .filter(n -> n.getString("name").equals("sanjose"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(list.toString()));
+    assertEquals("San Jose", sanJose.getString("displayName"));
+    assertEquals(5, list.getJsonArray("networkInterfaces").size(), list.toString());
+
+    String volume = gateway.newVolume(user, "SYNC", "sanfrancisco", "portland");
+    JsonObject login = gateway.login(user, volume, "San Jose");
+    assertEquals("sanjose", login.getString("networkInterface"));
+    assertEquals("sanjose", gateway.login(user, volume, "SANJOSE").getString("networkInterface"));
+
+    JsonObject unknown =
+        error(400, "UNKNOWN_NETWORK_INTERFACE", gateway.tryLogin(user, volume, "Atlantis"));
+    assertTrue(unknown.getString("message").contains("sanjose (San Jose)"), unknown.toString());
+    assertEquals("networkInterface", unknown.getJsonObject("details").getString("field"));
+  }
+
+  @Test
   void badRestInputIsRefusedWithJsonAndChangesNothing() throws Exception {
     String volume = gateway.newVolume(user, "SYNC", "seattle", "portland");
     JsonObject before = describe(volume);
@@ -216,6 +248,26 @@ class GatewayApiIT {
             "VALIDATION_FAILED",
             gateway.send("POST", "api/admin/volumes", ADMIN, "{\"name\":\"x-" + volume + "\"}"));
     assertTrue(missing.getJsonObject("details").containsKey("sites"), missing.toString());
+    JsonObject fast =
+        error(
+            400,
+            "VALIDATION_FAILED",
+            gateway.send(
+                "POST",
+                "api/admin/volumes",
+                ADMIN,
+                "{\"name\":\"f-"
+                    + volume
+                    + "\",\"owner\":\""
+                    + user
+                    + "\",\"sizeBytes\":4096,\"sites\":[\"seattle\"],\"transferType\":\"FAST\"}"));
+    assertEquals(
+        "must be one of SYNC, ASYNC (not 'FAST')",
+        fast.getJsonObject("details").getString("transferType"),
+        fast.toString());
+    JsonObject noBody =
+        error(400, "VALIDATION_FAILED", gateway.send("POST", "api/login", null, "null"));
+    assertTrue(noBody.getJsonObject("details").containsKey("volume"), noBody.toString());
 
     // Not an admin: every administration endpoint refuses, whatever it would have done.
     error(403, "FORBIDDEN", gateway.send("GET", "api/admin/users", me, null));

@@ -50,10 +50,22 @@ class RunCommandIT {
     assertTrue(home.body().contains("San Francisco"), "the demo sites are listed");
     String firstInstallation = installation(url);
     stop(httpPort, brokerPort);
+    Path logs = data.resolve("logs");
+    String firstPayaraLog = Files.readString(logs.resolve("payara.log"));
+    String firstBrokerLog = Files.readString(logs.resolve("broker.log"));
+    assertFalse(firstPayaraLog.isEmpty());
 
     String again = start(data, httpPort, brokerPort, 2);
     assertEquals(
         firstInstallation, installation(again), "the same directory is found after the restart");
+    assertEquals(
+        firstPayaraLog,
+        Files.readString(logs.resolve("payara.log.1")),
+        "the first run's Payara log is kept");
+    assertEquals(
+        firstBrokerLog,
+        Files.readString(logs.resolve("broker.log.1")),
+        "the first run's broker log is kept");
     assertTrue(get(again + "api/sites").body().contains("\"portland\""));
     stop(httpPort, brokerPort);
   }

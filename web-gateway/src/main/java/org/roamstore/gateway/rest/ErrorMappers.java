@@ -6,6 +6,8 @@ import jakarta.json.bind.JsonbException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -16,10 +18,31 @@ import org.roamstore.directory.failure.DirectoryException;
 final class ErrorMappers {
   private ErrorMappers() {}
 
-  /** JSON-B fails either way (wrapped by JAX-RS or not) on a body that does not bind. */
-  private static Response notTheJsonExpected(RuntimeException e) {
-    return ErrorBody.response(
-        400, "MALFORMED_REQUEST", "the body is not the JSON expected: " + e.getMessage(), Map.of());
+  /**
+   * JSON-B fails either way (wrapped by JAX-RS or not) on a body that does not bind. An unknown
+   * enum constant is told by its field; otherwise the innermost message says the most, where
+   * JAX-RS's own ("Error deserializing object from entity stream.") says nothing.
+   */
+  private static Response notTheJsonExpected(RuntimeException e, ResourceInfo resource) {
+    return UnknownConstant.of(e, resource == null ? null : resource.getResourceMethod())
+        .map(ApiError::toResponse)
+        .orElseGet(
+            () ->
+                ErrorBody.response(
+                    400,
+                    "MALFORMED_REQUEST",
+                    "the body is not the JSON expected: " + innermostMessage(e),
+                    Map.of()));
+  }
+
+  private static String innermostMessage(Throwable e) {
+    String message = e.getMessage();
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+    }
+    return message;
   }
 
   @Provider
@@ -49,17 +72,21 @@ final class ErrorMappers {
 
   @Provider
   public static class BadJson implements ExceptionMapper<ProcessingException> {
+    @Context private ResourceInfo resource;
+
     @Override
     public Response toResponse(ProcessingException e) {
-      return notTheJsonExpected(e);
+      return notTheJsonExpected(e, resource);
     }
   }
 
   @Provider
   public static class BadJsonb implements ExceptionMapper<JsonbException> {
+    @Context private ResourceInfo resource;
+
     @Override
     public Response toResponse(JsonbException e) {
-      return notTheJsonExpected(e);
+      return notTheJsonExpected(e, resource);
     }
   }
 

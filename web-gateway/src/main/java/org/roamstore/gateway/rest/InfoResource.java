@@ -11,7 +11,10 @@ import jakarta.ws.rs.core.MediaType;
 import org.roamstore.directory.model.Installation;
 import org.roamstore.directory.topology.DirectoryStartup;
 
-/** What this Roamstore is: its installation identity and the sites it knows. */
+/**
+ * What this Roamstore is: its installation identity, the sites it knows and the network interfaces
+ * a login may name.
+ */
 @Path("")
 @Produces(MediaType.APPLICATION_JSON)
 public class InfoResource {
@@ -48,5 +51,27 @@ public class InfoResource {
                         .add("longitude", d.position().longitude())
                         .add("up", d.isUp())));
     return Json.createObjectBuilder().add("dataCenters", sites).build();
+  }
+
+  /** The ids a login's {@code networkInterface} takes (or their display names), with places. */
+  @GET
+  @Path("network-interfaces")
+  public JsonObject networkInterfaces() {
+    JsonArrayBuilder interfaces = Json.createArrayBuilder();
+    directory
+        .networkInterfaces()
+        .forEach(
+            n -> {
+              JsonArrayBuilder cidrs = Json.createArrayBuilder();
+              n.cidrs().forEach(cidrs::add);
+              interfaces.add(
+                  Json.createObjectBuilder()
+                      .add("name", n.name())
+                      .add("displayName", n.displayName())
+                      .add("latitude", n.position().latitude())
+                      .add("longitude", n.position().longitude())
+                      .add("cidrs", cidrs));
+            });
+    return Json.createObjectBuilder().add("networkInterfaces", interfaces).build();
   }
 }

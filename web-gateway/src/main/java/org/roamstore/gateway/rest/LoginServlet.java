@@ -88,7 +88,11 @@ public class LoginServlet extends HttpServlet {
 
   private JsonObject login(LoginRequest body, String remoteAddress) {
     if (body == null) {
-      throw new DirectoryException(ErrorCode.VALIDATION_FAILED, "the request has no body");
+      throw new DirectoryException(
+          ErrorCode.VALIDATION_FAILED,
+          "the request has no body: send a JSON object with user, password and volume"
+              + " (networkInterface, force and forceAt are optional)",
+          Map.of("user", "required", "password", "required", "volume", "required"));
     }
     throttle.check(body.user());
     // The client's address is what the server saw, never what the body claims.

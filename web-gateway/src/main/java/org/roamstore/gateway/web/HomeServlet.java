@@ -46,6 +46,10 @@ public class HomeServlet extends HttpServlet {
     out.println("<li><a href=\"/openapi\">/openapi</a>: the REST API, described (OpenAPI)</li>");
     out.printf("<li><a href=\"%s/api/info\">/api/info</a>: this installation</li>%n", base);
     out.printf("<li><a href=\"%s/api/sites\">/api/sites</a>: data centers</li>%n", base);
+    out.printf(
+        "<li><a href=\"%s/api/network-interfaces\">/api/network-interfaces</a>: the network"
+            + " interfaces a login may name</li>%n",
+        base);
     out.println(
         "<li><a href=\"/health/ready\">/health/ready</a>, <a href=\"/metrics\">/metrics</a>:"
             + " health and metrics (MicroProfile)</li>");

@@ -4,8 +4,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Positive;
-import jakarta.validation.constraints.PositiveOrZero;
+import jakarta.validation.constraints.Pattern;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -44,6 +43,14 @@ public class BlockResource {
 
   /** Reads are streamed in pieces of this size, so a whole volume never sits in memory. */
   static final int CHUNK_BYTES = 1 << 20;
+
+  /*
+   * Taken as text and checked here: a Long query parameter that does not parse is a 404 in JAX-RS,
+   * which names neither the parameter nor what it takes.
+   */
+  private static final String OFFSET = "must be a whole number of bytes, 0 or more";
+  private static final String EPOCH =
+      "must be the epoch your login returned, a whole number from 1";
 
   @Inject private AccessService access;
   @Inject private StorageSites sites;
@@ -96,25 +103,30 @@ public class BlockResource {
   public JsonObject write(
       @PathParam("volume") String volume,
       @HeaderParam("Authorization") String authorization,
-      @QueryParam("offset") @NotNull @PositiveOrZero Long offset,
-      @QueryParam("epoch") @NotNull @Positive Long epoch,
+      // Named as the query parameters: a refusal's details name the Java parameter.
+      @QueryParam("offset") @NotNull @Pattern(regexp = "[0-9]{1,18}", message = OFFSET)
+          String offset,
+      @QueryParam("epoch") @NotNull @Pattern(regexp = "[1-9][0-9]{0,17}", message = EPOCH)
+          String epoch,
       @QueryParam("fua") boolean fua,
       InputStream body) {
+    long at = Long.parseLong(offset);
+    long named = Long.parseLong(epoch);
     BlockAccess grant = authorize(volume, authorization);
-    if (epoch != grant.epoch()) {
+    if (named != grant.epoch()) {
       throw new DirectoryException(
           ErrorCode.STALE_EPOCH,
           "this write names epoch "
-              + epoch
+              + named
               + " but the access was granted at epoch "
               + grant.epoch()
               + "; nothing was written",
           Map.of("epoch", Long.toString(grant.epoch())));
     }
     byte[] data = readBody(body);
-    ByteRange.forWrite(offset, data.length, grant.sizeBytes());
+    ByteRange.forWrite(at, data.length, grant.sizeBytes());
     try (StorageConnection storage = connect(grant)) {
-      storage.write(grant.volumeId(), grant.epoch(), offset, data, fua);
+      storage.write(grant.volumeId(), grant.epoch(), at, data, fua);
     } catch (StorageException e) {
       throw refused(grant, e);
     }
@@ -123,7 +135,7 @@ public class BlockResource {
         .add("volume", grant.volume())
         .add("dataCenter", grant.dataCenter())
         .add("epoch", grant.epoch())
-        .add("offset", offset)
+        .add("offset", at)
         .add("length", data.length)
         .add("fua", fua)
         .build();
