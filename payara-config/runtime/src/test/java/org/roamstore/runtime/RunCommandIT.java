@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -22,18 +21,15 @@ import org.junit.jupiter.api.Test;
 
 /** Runs Roamstore the way README's run command does, stops it, and runs it again on its data. */
 class RunCommandIT {
-  private static final Pattern URL = Pattern.compile("Roamstore is running: (http://\\S+)");
   private static final Pattern INSTALLATION = Pattern.compile("\"installation\":\"([^\"]+)\"");
 
   private final HttpClient http = HttpClient.newHttpClient();
-  private Process running;
+  private RunCommand running;
 
   @AfterEach
   void stopWhateverRuns() throws Exception {
-    if (running != null && running.isAlive()) {
-      running.destroy();
-      running.waitFor(60, TimeUnit.SECONDS);
-      running.destroyForcibly();
+    if (running != null) {
+      running.close();
     }
   }
 
@@ -43,7 +39,8 @@ class RunCommandIT {
     int httpPort = freePort();
     int brokerPort = freePort();
 
-    String url = start(data, httpPort, brokerPort, 1);
+    running = RunCommand.start(data, httpPort, brokerPort, 1);
+    String url = running.url;
     HttpResponse<String> home = get(url);
     assertEquals(200, home.statusCode());
     assertTrue(home.body().contains("Roamstore"), home.body());
@@ -55,7 +52,8 @@ class RunCommandIT {
     String firstBrokerLog = Files.readString(logs.resolve("broker.log"));
     assertFalse(firstPayaraLog.isEmpty());
 
-    String again = start(data, httpPort, brokerPort, 2);
+    running = RunCommand.start(data, httpPort, brokerPort, 2);
+    String again = running.url;
     assertEquals(
         firstInstallation, installation(again), "the same directory is found after the restart");
     assertEquals(
@@ -70,39 +68,8 @@ class RunCommandIT {
     stop(httpPort, brokerPort);
   }
 
-  private String start(Path data, int httpPort, int brokerPort, int round) throws Exception {
-    Path log = Files.createDirectories(data).resolve("run-command-" + round + ".out");
-    running =
-        new ProcessBuilder(
-                "bash",
-                System.getProperty("roamstore.launcher"),
-                "run",
-                "--data",
-                data.toString(),
-                "--port",
-                String.valueOf(httpPort),
-                "--broker-port",
-                String.valueOf(brokerPort),
-                "--nbd-port",
-                "0")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-    while (System.nanoTime() < deadline) {
-      Matcher m = URL.matcher(Files.readString(log));
-      if (m.find()) {
-        return m.group(1);
-      }
-      assertTrue(running.isAlive(), "the run command exited early:\n" + Files.readString(log));
-      Thread.sleep(500); // polling a log file the launcher writes; there is no event to wait on
-    }
-    throw new AssertionError("no gateway URL printed within 300 s:\n" + Files.readString(log));
-  }
-
   private void stop(int httpPort, int brokerPort) throws Exception {
-    running.destroy(); // SIGTERM, as Ctrl-C's INT would: the launcher stops Payara and the broker
-    assertTrue(running.waitFor(90, TimeUnit.SECONDS), "the run command stops within 90 s");
+    running.stop();
     assertFalse(listening(httpPort), "the gateway port is closed after the stop");
     assertFalse(listening(brokerPort), "the broker port is closed after the stop");
   }

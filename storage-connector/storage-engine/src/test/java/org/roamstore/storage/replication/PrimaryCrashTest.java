@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -58,7 +59,10 @@ class PrimaryCrashTest {
   private static final List<String> JVM_OPTIONS =
       List.of("-Droamstore.activity.coolMillis=200", "-Droamstore.activity.regionMiB=1");
 
-  @TempDir Path root;
+  // A failed trial keeps its directory (under target/, like every test's temporary files): the
+  // processes' logs and the volume files are what tells why.
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path root;
 
   static Stream<Arguments> trials() {
     int n = Integer.getInteger("roamstore.crash.trials", 1);
