@@ -1166,14 +1166,14 @@ public final class GroupStream {
       return;
     }
     for (int i = 0; i < VERIFY_REGIONS_PER_STEP; i++) {
-      List<Destination> asking = new ArrayList<>(1);
+      List<Asking> asking = new ArrayList<>(1);
       int region = nextVerifyRegion(asking);
       if (region < 0) {
         return;
       }
-      Verification first = asking.get(0).verification;
-      long offset = first.offsetOf(region);
-      int length = first.lengthOf(region);
+      // Computed from the verify taken under the lock: it may be interrupted meanwhile.
+      long offset = asking.get(0).verification().offsetOf(region);
+      int length = asking.get(0).verification().lengthOf(region);
       if (verifyBuffer.capacity() < length) {
         verifyBuffer = ByteBuffer.allocate(length);
       }
@@ -1191,11 +1191,10 @@ public final class GroupStream {
       byte[] digest = RegionDigest.of(data);
       lock.lock();
       try {
-        for (Destination d : asking) {
-          Verification v = d.verification;
-          if (v != null) {
-            v.primaryDigest(offset, digest);
-            finishVerifyIfDone(d);
+        for (Asking a : asking) {
+          if (a.stillRuns()) {
+            a.verification().primaryDigest(offset, digest);
+            finishVerifyIfDone(a.destination());
           }
         }
       } finally {
@@ -1204,8 +1203,18 @@ public final class GroupStream {
     }
   }
 
+  /**
+   * A secondary asking a region, with the verify that asks it: a verify interrupted and another
+   * started meanwhile must not be credited with a region it did not ask.
+   */
+  private record Asking(Destination destination, Verification verification) {
+    boolean stillRuns() {
+      return destination.verification == verification && destination.streaming();
+    }
+  }
+
   /** The lowest region a running verify may ask now, and the secondaries that ask it. */
-  private int nextVerifyRegion(List<Destination> asking) {
+  private int nextVerifyRegion(List<Asking> asking) {
     lock.lock();
     try {
       long now = System.nanoTime();
@@ -1217,7 +1226,7 @@ public final class GroupStream {
           asking.clear();
         }
         if (r >= 0 && r == lowest) {
-          asking.add(d);
+          asking.add(new Asking(d, d.verification));
         }
       }
       return lowest;
@@ -1227,15 +1236,16 @@ public final class GroupStream {
   }
 
   /** Puts a verify entry into each asking secondary's stream; with the volume at a stream point. */
-  private void askVerify(List<Destination> asking, int region, long offset, int length) {
+  private void askVerify(List<Asking> asking, int region, long offset, int length) {
     lock.lock();
     try {
-      asking.removeIf(d -> d.verification == null || !d.streaming());
-      for (Destination d : asking) {
+      asking.removeIf(a -> !a.stillRuns());
+      for (Asking a : asking) {
+        Destination d = a.destination();
         long sequence = openBatch(d, BatchFormat.ENTRY_HEADER_BYTES).addVerify(offset, length);
         d.lastAssigned = sequence;
         d.uncommittedBytes += BatchFormat.ENTRY_HEADER_BYTES;
-        d.verification.asked(region, sequence);
+        a.verification().asked(region, sequence);
       }
     } finally {
       lock.unlock();
