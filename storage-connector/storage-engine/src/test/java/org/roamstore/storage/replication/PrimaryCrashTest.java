@@ -216,17 +216,7 @@ class PrimaryCrashTest {
       ChildProcess seattle = ChildProcess.start(log, "READY", JVM_OPTIONS, STANDALONE, seattleArgs);
       try {
         TaggedNbdWriter writer = new TaggedNbdWriter(CRASH_AREA, seed, WINDOW);
-        int port = nbdPort(seattle);
-        CompletableFuture<Void> writing =
-            CompletableFuture.runAsync(
-                () -> {
-                  try {
-                    writer.run(port, "v", 120_000, 150);
-                  } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                  }
-                });
-        await().atMost(Duration.ofSeconds(60)).until(() -> writer.completedFlushes() >= 3);
+        CompletableFuture<Void> writing = startWriting(writer, seattle);
         sf.pause();
         long pausedAt = writer.acknowledged();
         // Past the primary's SYNC timeout (1 s) it goes on without sanfrancisco.
@@ -414,9 +404,12 @@ class PrimaryCrashTest {
     return args.toArray(String[]::new);
   }
 
-  /** Runs the writer against the primary until it is killed at a seeded moment. */
-  private static void writeUntilKilled(TaggedNbdWriter writer, ChildProcess primary, long seed)
-      throws Exception {
+  /**
+   * Starts the writer against the primary's NBD export (2 minutes at most, a FLUSH every 150 ms)
+   * and returns once three FLUSHes have completed.
+   */
+  private static CompletableFuture<Void> startWriting(TaggedNbdWriter writer, ChildProcess primary)
+      throws IOException {
     int port = nbdPort(primary);
     CompletableFuture<Void> writing =
         CompletableFuture.runAsync(
@@ -428,6 +421,13 @@ class PrimaryCrashTest {
               }
             });
     await().atMost(Duration.ofSeconds(60)).until(() -> writer.completedFlushes() >= 3);
+    return writing;
+  }
+
+  /** Runs the writer against the primary until it is killed at a seeded moment. */
+  private static void writeUntilKilled(TaggedNbdWriter writer, ChildProcess primary, long seed)
+      throws Exception {
+    CompletableFuture<Void> writing = startWriting(writer, primary);
     Thread.sleep(new Random(seed).nextInt(1500)); // the crash's moment, seeded
     primary.kill();
     writing.get(60, TimeUnit.SECONDS);
