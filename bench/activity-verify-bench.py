@@ -43,18 +43,7 @@ class ActivityBench(rcb.RemoteCopy):
             self.site_args += ["--volume", f"{name}:{size}"]
         for name, mode, _size in groups:
             self.site_args += ["--group", f"{name}:{mode}:1:seattle/{name}*,portland/{name},sanfrancisco/{name}"]
-
-    def start_site(self, site):
-        primary = site == "seattle"
-        argv = [*self.java, "-cp", self.cp, "org.roamstore.storage.engine.StandaloneStorage", site,
-                self.s.path(site), str(self.nbd_port if primary else -1), *self.site_args,
-                "--broker", self.broker_url]
-        if primary:
-            for volume in ("async", "async-nolog", "sync", "sync-nolog", "drain"):
-                argv += ["--export", volume]
-        proc = self.s.start(site, argv, stdin=rcb.subprocess.PIPE if primary else rcb.subprocess.DEVNULL)
-        self.sites[site] = proc
-        return proc
+        self.exports = [name for name, _mode, _size in groups]
 
     def verify_rate(self, volume):
         """Verifies the volume against both secondaries without a rate limit; MiB/s per secondary."""

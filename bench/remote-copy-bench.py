@@ -50,6 +50,7 @@ class RemoteCopy:
         for group, mode in (("async", "ASYNC"), ("sync", "SYNC"), ("drain", "ASYNC")):
             self.site_args += ["--group", f"{group}:{mode}:1:seattle/{group}*,portland/{group},sanfrancisco/{group}"]
         self.sites = {}
+        self.exports = ["async", "sync", "drain"]  # the volumes seattle serves over NBD
 
     def start_broker(self):
         self.broker = self.s.start("broker", [*self.java, "-cp", self.cp, "org.roamstore.broker.BrokerMain",
@@ -62,7 +63,8 @@ class RemoteCopy:
                 self.s.path(site), str(self.nbd_port if primary else -1), *self.site_args,
                 "--broker", self.broker_url]
         if primary:
-            argv += ["--export", "async", "--export", "sync", "--export", "drain"]
+            for volume in self.exports:
+                argv += ["--export", volume]
         proc = self.s.start(site, argv, stdin=subprocess.PIPE if primary else subprocess.DEVNULL)
         self.sites[site] = proc
         return proc
