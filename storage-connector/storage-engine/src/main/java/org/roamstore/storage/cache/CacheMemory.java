@@ -37,7 +37,7 @@ public final class CacheMemory implements AutoCloseable {
   // Memory is taken from the JVM only as the cache fills, a slab at a time.
   private static final int SLAB_PAGES = 256;
   // One file write per run of adjacent dirty pages, at most this long (1 MiB).
-  private static final int MAX_RUN_PAGES = 256;
+  static final int MAX_RUN_PAGES = 256;
   // Per volume per destager round, so one busy volume cannot starve the others.
   private static final int DESTAGE_BATCH_PAGES = 4096;
   // Whole-page writes at least this large go straight to the file when none of their pages is
@@ -643,12 +643,13 @@ public final class CacheMemory implements AutoCloseable {
 
   /**
    * Writes up to {@code maxPages} dirty pages of a volume, each run of adjacent pages in one call.
-   * The caller holds the volume's destage lock. A page is marked clean only if no write touched it
-   * while it was being written.
+   * The caller holds the volume's destage lock. Each run is copied out of its pages under the lock
+   * and written from that copy: a write landing in a page meanwhile would otherwise reach the file
+   * half (the kernel copies from the buffer as it goes), and a crash then leaves a block that is
+   * neither write. A page is marked clean only if no write touched it after its copy was taken.
    */
   private void destage(CachedVolume volume, int maxPages, boolean fromStart) throws IOException {
     List<CachePage> batch = new ArrayList<>();
-    int[] versions;
     lock.lock();
     try {
       if (volume.detached || volume.dirty.isEmpty()) {
@@ -667,16 +668,42 @@ public final class CacheMemory implements AutoCloseable {
         }
         batch.add(volume.pages.get(index));
       }
-      versions = new int[batch.size()];
-      for (int i = 0; i < versions.length; i++) {
-        versions[i] = batch.get(i).version;
-      }
       volume.destageCursor = batch.get(batch.size() - 1).index + 1;
     } finally {
       lock.unlock();
     }
+    // Pages of the batch stay in the volume meanwhile: dropping or detaching takes the destage
+    // lock, and eviction takes only clean pages.
+    int i = 0;
+    while (i < batch.size()) {
+      int end = i + 1;
+      while (end < batch.size()
+          && end - i < MAX_RUN_PAGES
+          && batch.get(end).index == batch.get(end - 1).index + 1) {
+        end++;
+      }
+      writeRun(volume, batch.subList(i, end));
+      i = end;
+    }
+  }
+
+  /** Copies a run of adjacent dirty pages, writes the copy, and marks unchanged pages clean. */
+  private void writeRun(CachedVolume volume, List<CachePage> run) throws IOException {
+    ByteBuffer copy = volume.staging();
+    int[] versions = new int[run.size()];
+    lock.lock();
     try {
-      writeRuns(volume, batch);
+      copy.clear();
+      for (int k = 0; k < versions.length; k++) {
+        CachePage page = run.get(k);
+        copy.put(page.data.duplicate().clear().limit(page.length()));
+        versions[k] = page.version;
+      }
+    } finally {
+      lock.unlock();
+    }
+    try {
+      volume.file.write(new ByteBuffer[] {copy.flip()}, run.get(0).position());
     } catch (IOException e) {
       lock.lock();
       try {
@@ -689,9 +716,9 @@ public final class CacheMemory implements AutoCloseable {
     lock.lock();
     try {
       destageFailure = null;
-      for (int i = 0; i < versions.length; i++) {
-        CachePage page = batch.get(i);
-        if (page.dirty && page.version == versions[i] && volume.pages.get(page.index) == page) {
+      for (int k = 0; k < versions.length; k++) {
+        CachePage page = run.get(k);
+        if (page.dirty && page.version == versions[k] && volume.pages.get(page.index) == page) {
           page.dirty = false;
           volume.dirty.remove(page.index);
           dirtyPages--;
@@ -701,25 +728,6 @@ public final class CacheMemory implements AutoCloseable {
       pageFreed.signalAll();
     } finally {
       lock.unlock();
-    }
-  }
-
-  private static void writeRuns(CachedVolume volume, List<CachePage> batch) throws IOException {
-    int i = 0;
-    while (i < batch.size()) {
-      int end = i + 1;
-      while (end < batch.size()
-          && end - i < MAX_RUN_PAGES
-          && batch.get(end).index == batch.get(end - 1).index + 1) {
-        end++;
-      }
-      ByteBuffer[] run = new ByteBuffer[end - i];
-      for (int k = i; k < end; k++) {
-        CachePage page = batch.get(k);
-        run[k - i] = page.data.duplicate().clear().limit(page.length());
-      }
-      volume.file.write(run, batch.get(i).position());
-      i = end;
     }
   }
 

@@ -32,6 +32,10 @@ public final class CachedVolume {
   /** Serializes file writes of this volume: the destager's and flushes'. */
   final ReentrantLock destageLock = new ReentrantLock();
 
+  // What a destage writes: a copy of one run of pages (guarded by destageLock; made when first
+  // needed, so a volume never destaged costs nothing).
+  private ByteBuffer staging;
+
   CachedVolume(CacheMemory cache, BackingFile file) {
     this.cache = cache;
     this.file = file;
@@ -40,6 +44,14 @@ public final class CachedVolume {
 
   public long sizeBytes() {
     return sizeBytes;
+  }
+
+  /** The destage copy buffer; the caller holds {@link #destageLock}. */
+  ByteBuffer staging() {
+    if (staging == null) {
+      staging = ByteBuffer.allocateDirect(CacheMemory.MAX_RUN_PAGES * CacheMemory.PAGE_SIZE);
+    }
+    return staging;
   }
 
   /** Fills the remaining bytes of {@code dst} from {@code offset}. */
