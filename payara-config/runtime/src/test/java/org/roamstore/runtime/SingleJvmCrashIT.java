@@ -116,8 +116,12 @@ class SingleJvmCrashIT {
     running.stop();
 
     Path primary = volumeFile(data, "seattle", storageId);
-    List<String> lost = writer.check(primary, false);
-    assertTrue(lost.isEmpty(), () -> "flushed writes missing at the primary: " + lost);
+    // SYNC: every acknowledged write, which was in the primary's file when acknowledged.
+    boolean sync = "SYNC".equals(transfer);
+    List<String> lost = writer.check(primary, sync);
+    assertTrue(
+        lost.isEmpty(),
+        () -> (sync ? "acknowledged" : "flushed") + " writes missing at the primary: " + lost);
     byte[] expected = Files.readAllBytes(primary);
     for (String site : SITES) {
       assertArrayEquals(

@@ -642,6 +642,38 @@ public final class CacheMemory implements AutoCloseable {
   }
 
   /**
+   * Writes the dirty pages of bytes {@code [offset, offset + length)} to the file, without forcing
+   * it: once this returns, what was written there before the call survives a crash of this process
+   * (the file system has it). Pages a later write changed stay dirty; that write is in the file
+   * with its own call, or with the next destage.
+   */
+  void writeOut(CachedVolume volume, long offset, long length) {
+    if (length <= 0) {
+      return;
+    }
+    long first = offset / PAGE_SIZE;
+    long last = (offset + length - 1) / PAGE_SIZE;
+    volume.destageLock.lock();
+    try {
+      List<CachePage> dirty = new ArrayList<>();
+      lock.lock();
+      try {
+        checkAttached(volume);
+        for (Long index : volume.dirty.subSet(first, true, last, true)) {
+          dirty.add(volume.pages.get(index));
+        }
+      } finally {
+        lock.unlock();
+      }
+      writeRuns(volume, dirty);
+    } catch (IOException e) {
+      throw new StorageException(Reason.IO_ERROR, "cannot write volume: " + e.getMessage(), e);
+    } finally {
+      volume.destageLock.unlock();
+    }
+  }
+
+  /**
    * Writes up to {@code maxPages} dirty pages of a volume, each run of adjacent pages in one call.
    * The caller holds the volume's destage lock. Each run is copied out of its pages under the lock
    * and written from that copy: a write landing in a page meanwhile would otherwise reach the file
@@ -672,8 +704,15 @@ public final class CacheMemory implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    // Pages of the batch stay in the volume meanwhile: dropping or detaching takes the destage
-    // lock, and eviction takes only clean pages.
+    writeRuns(volume, batch);
+  }
+
+  /**
+   * Writes dirty pages in ascending order, each run of adjacent ones in one call; the caller holds
+   * the destage lock, so they stay in the volume meanwhile (dropping or detaching takes it, and
+   * eviction takes only clean pages).
+   */
+  private void writeRuns(CachedVolume volume, List<CachePage> batch) throws IOException {
     int i = 0;
     while (i < batch.size()) {
       int end = i + 1;

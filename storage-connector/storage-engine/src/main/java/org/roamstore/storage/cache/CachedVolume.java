@@ -79,6 +79,16 @@ public final class CachedVolume {
   }
 
   /**
+   * Puts what the cache holds of a range into the file (not forced): a write acknowledged after
+   * this survives a crash of this process. For SYNC groups, whose acknowledgement promises more
+   * than the write-back cache keeps.
+   */
+  public void writeOut(long offset, long length) {
+    checkRange(offset, length);
+    cache.writeOut(this, offset, length);
+  }
+
+  /**
    * Stores zeros over a range. The whole pages in it become a hole in the file where the file can
    * punch one (their cached copies are dropped); the pages at either end, and everything if it
    * cannot, are written as zeros through the cache.

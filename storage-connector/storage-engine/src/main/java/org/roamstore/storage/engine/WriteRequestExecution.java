@@ -16,8 +16,8 @@ import org.roamstore.storage.replication.WriteDataSender;
 /**
  * The write request execution (reference text, 133; Fig. 10): check that this unit is the primary
  * at the caller's epoch, store the data in the cache, hand it to the write data sender. The
- * returned future completes when the write may be acknowledged: at once for ASYNC groups, when
- * every secondary has it for SYNC groups.
+ * returned future completes when the write may be acknowledged: at once for ASYNC groups; for SYNC
+ * groups when every secondary has it, and the write is in this unit's file as well as its cache.
  */
 final class WriteRequestExecution {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -87,7 +87,14 @@ final class WriteRequestExecution {
     } finally {
       lock.unlock();
     }
-    return group.transferType() == TransferType.SYNC ? sent.toCompletableFuture() : DONE;
+    if (group.transferType() != TransferType.SYNC) {
+      return DONE;
+    }
+    // A SYNC acknowledgement says the write is at every copy: here that means in the file, not
+    // only in the write-back cache, or a crash of this process alone would lose it while the
+    // secondaries hold it, and the restart's resync from here would take it from them too.
+    volume.cache.writeOut(offset, length);
+    return sent.toCompletableFuture();
   }
 
   /**

@@ -106,8 +106,13 @@ class PrimaryCrashTest {
         seattle.command("sync v", Duration.ofSeconds(60), "SYNCED", "FAILED");
         seattle.close(); // clean stop: the primary's cache goes to its file
         assertCopiesAgree(sites, "after the restart");
-        List<String> lost = writer.check(sites.volumeFile("seattle", "v"), false);
-        assertTrue(lost.isEmpty(), () -> "flushed writes missing at the primary: " + lost);
+        // SYNC: every acknowledged write, flushed or not (it was in the primary's file and at the
+        // secondaries when acknowledged).
+        boolean sync = type == TransferType.SYNC;
+        List<String> lost = writer.check(sites.volumeFile("seattle", "v"), sync);
+        assertTrue(
+            lost.isEmpty(),
+            () -> (sync ? "acknowledged" : "flushed") + " writes missing at the primary: " + lost);
         assertNothingHot(root.resolve("seattle/activity/v.hot"));
 
         // A planned switch to portland after the crash: drain, demote, promote.
