@@ -26,6 +26,7 @@ final class SiteBridges {
   static final List<String> FORWARDED_PREFIXES =
       List.of(
           "roamstore.replication.data.",
+          "roamstore.replication.sync.",
           "roamstore.replication.acks.",
           "roamstore.control.requests.",
           "roamstore.control.replies.");

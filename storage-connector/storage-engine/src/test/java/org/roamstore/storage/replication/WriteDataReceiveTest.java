@@ -151,7 +151,7 @@ class WriteDataReceiveTest {
   }
 
   /** Runs each task on a thread of its own; the next one after {@link #holdNext} waits. */
-  private static final class HeldTask implements Executor, AutoCloseable {
+  static final class HeldTask implements Executor, AutoCloseable {
     private final ExecutorService pool =
         Executors.newCachedThreadPool(
             r -> {

@@ -21,9 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.storage.api.CopyGroupStatus;
@@ -56,9 +59,19 @@ import org.roamstore.storage.replication.receive.AppliedStream.Digested;
  * individual acknowledgement), once a checkpoint that began after it was applied has completed; a
  * transacted session's commit would also consume the batches applied during the force.
  *
+ * <p>SYNC batches come through a queue of their own ({@link Queues#syncWriteData}) to a consumer on
+ * a thread of its own, the SYNC lane: they never wait behind the ASYNC batches in the write data
+ * queue, behind this loop applying them, or behind this loop waiting for a checkpoint when the
+ * ASYNC bytes applied since the last one are at the bound. Both threads apply and acknowledge under
+ * one lock; each session is used by its own thread only. A stream starts through the write data
+ * queue (the primary sends its first batches there): a batch of the lane that would start a stream
+ * is held back until one from that queue has, so a newer stream never overtakes the rest of an
+ * older one still queued there.
+ *
  * <p>A batch that does not follow the last applied one (a gap, or a copy group not defined here
  * yet) is held back, never skipped and never acknowledged; if the gap does not close within a few
- * seconds the session is recovered so the broker delivers everything unacknowledged again.
+ * seconds the session is recovered so the broker delivers everything unacknowledged again (the
+ * lane's held batches stay held: that session is not recovered).
  */
 public final class WriteDataReceiveProcess extends MessagingLoop {
   private static final Logger LOG = Logger.getLogger(WriteDataReceiveProcess.class.getName());
@@ -81,8 +94,15 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private final Set<AppliedStream> toAcknowledge = new LinkedHashSet<>();
   private final Map<String, Queue> ackQueues = new HashMap<>();
   private final Executor executor;
+  // Guards the state above and below against the SYNC lane: everything but the sessions.
+  private final ReentrantLock lock = new ReentrantLock();
+  // Batches made durable, for the thread of their session to acknowledge to the broker: a
+  // checkpoint is completed by whichever thread sees it done first.
+  private final ConcurrentLinkedQueue<Message> laneDurable = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Message> loopDurable = new ConcurrentLinkedQueue<>();
 
   private Session session;
+  private SyncLane lane;
   private MessageConsumer consumer;
   private Session ackSession;
   private MessageProducer ackProducer;
@@ -92,7 +112,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private List<Message> settled = new ArrayList<>();
   // Volumes written since the last checkpoint began.
   private Set<ReplicaVolume> touched = new LinkedHashSet<>();
-  private Checkpoint running;
+  private volatile Checkpoint running;
   private long heldBytes;
   private long bytesSinceCheckpoint;
   private long lastCheckpointNanos = System.nanoTime();
@@ -106,7 +126,8 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       BatchFormat.Header header,
       List<BatchEntry> entries,
       long bytes,
-      long since) {}
+      long since,
+      boolean fromLane) {}
 
   /** {@code executor}: where checkpoints run, beside this loop. */
   public WriteDataReceiveProcess(
@@ -146,35 +167,181 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     ackQueues.clear();
     bytesSinceCheckpoint = 0;
     lastCheckpointNanos = System.nanoTime();
+    lane = new SyncLane(connection);
+    try {
+      executor.execute(lane);
+    } catch (RejectedExecutionException e) {
+      LOG.warning("no thread for the SYNC lane of " + self + "; this loop polls it");
+      lane.inline = true;
+    }
   }
 
   @Override
   protected void step() throws JMSException {
-    // Bounded memory: past the checkpoint size, wait for the running checkpoint before taking more.
-    completeCheckpoint(running != null && bytesSinceCheckpoint >= settings.checkpointBytes());
-    Message message = consumer.receive(receiveWaitMillis());
+    if (lane.failure != null) {
+      throw new JMSException("the SYNC lane of " + self + " failed: " + lane.failure);
+    }
+    // Bounded memory: past the checkpoint size, wait for the running checkpoint before taking more
+    // (the SYNC lane goes on meanwhile).
+    Checkpoint bound = running;
+    if (bound != null && bytesSinceCheckpoint() >= settings.checkpointBytes()) {
+      bound.await();
+    }
+    long wait;
+    lock.lock();
+    try {
+      completeCheckpoint(false);
+      wait = receiveWaitMillis();
+    } finally {
+      lock.unlock();
+    }
+    if (lane.inline) {
+      lane.serve(false);
+      wait = Math.min(wait, 1);
+    }
+    Message message = consumer.receive(wait);
     int n = 0;
     while (message != null) {
-      receive(message);
-      // After a SYNC batch (acknowledged already) the round ends: a receiveNoWait that finds
-      // nothing buffered costs a round trip to the broker (Artemis forces a delivery), while the
-      // next receive returns a buffered batch at once and waits for one without a round trip.
-      if (++n >= MAX_MESSAGES_PER_ROUND
-          || bytesSinceCheckpoint >= settings.checkpointBytes()
-          || message.getJMSDeliveryMode() == DeliveryMode.NON_PERSISTENT) {
+      boolean roundEnds;
+      lock.lock();
+      try {
+        receive(message, false);
+        // After a SYNC batch (acknowledged already) the round ends: a receiveNoWait that finds
+        // nothing buffered costs a round trip to the broker (Artemis forces a delivery), while the
+        // next receive returns a buffered batch at once and waits for one without a round trip.
+        roundEnds =
+            ++n >= MAX_MESSAGES_PER_ROUND
+                || bytesSinceCheckpoint >= settings.checkpointBytes()
+                || message.getJMSDeliveryMode() == DeliveryMode.NON_PERSISTENT;
+      } finally {
+        lock.unlock();
+      }
+      if (roundEnds) {
         break;
       }
       message = consumer.receiveNoWait();
     }
+    lock.lock();
+    try {
+      afterRound();
+      if (!held.isEmpty()
+          && (heldBytes > MAX_HELD_BYTES || System.nanoTime() - held.get(0).since() > HOLD_NANOS)) {
+        redeliverUnacknowledged();
+      }
+    } finally {
+      lock.unlock();
+    }
+    acknowledgeDurable(loopDurable);
+  }
+
+  /**
+   * After a round of either thread, with the lock held: acknowledgements to the primaries, and the
+   * checkpoints (a SYNC FLUSH's marker comes through the lane, and its writer waits for one).
+   */
+  private void afterRound() throws JMSException {
     acknowledge();
     completeCheckpoint(false);
-    if (!held.isEmpty()
-        && (heldBytes > MAX_HELD_BYTES || System.nanoTime() - held.get(0).since() > HOLD_NANOS)) {
-      redeliverUnacknowledged();
-    }
     if (running == null && checkpointDue()) {
       startCheckpoint();
     }
+  }
+
+  private static void acknowledgeDurable(ConcurrentLinkedQueue<Message> durable)
+      throws JMSException {
+    for (Message m; (m = durable.poll()) != null; ) {
+      m.acknowledge();
+    }
+  }
+
+  private long bytesSinceCheckpoint() {
+    lock.lock();
+    try {
+      return bytesSinceCheckpoint;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The consumer of the SYNC queue, on a thread of its own (or polled by the loop if the executor
+   * has none to give). It acknowledges its own batches to the broker, once a checkpoint of the loop
+   * has made them durable: a session is single-threaded.
+   */
+  private final class SyncLane implements Runnable {
+    private final Session laneSession;
+    private final MessageConsumer laneConsumer;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stop;
+    volatile boolean inline;
+    volatile Exception failure;
+
+    SyncLane(Connection connection) throws JMSException {
+      laneSession = connection.createSession(false, INDIVIDUAL_ACKNOWLEDGE);
+      laneConsumer =
+          laneSession.createConsumer(laneSession.createQueue(Queues.syncWriteData(self)));
+    }
+
+    @Override
+    public void run() {
+      try {
+        while (!stop) {
+          serve(true);
+        }
+      } catch (JMSException | RuntimeException e) {
+        if (!stop) {
+          failure = e; // the loop reconnects
+        }
+      } finally {
+        stopped.countDown();
+      }
+    }
+
+    /** Takes one SYNC batch (waiting up to 100 ms for one if {@code wait}). */
+    void serve(boolean wait) throws JMSException {
+      Message m;
+      if (wait) {
+        m = laneConsumer.receive(running != null ? CHECKPOINT_POLL_MILLIS : 100);
+      } else {
+        m = laneConsumer.receiveNoWait();
+      }
+      lock.lock();
+      try {
+        if (m != null) {
+          receive(m, true);
+        }
+        afterRound();
+      } finally {
+        lock.unlock();
+      }
+      acknowledgeDurable(laneDurable);
+    }
+
+    /**
+     * Whether its batches are acknowledged by its own thread (else by the loop's, once it stops).
+     */
+    boolean running() {
+      return !inline && !stop;
+    }
+
+    /** Stops its thread and waits for it (a receive returns within 100 ms). */
+    void stopAndWait() {
+      stop = true;
+      if (inline) {
+        return;
+      }
+      try {
+        if (!stopped.await(10, TimeUnit.SECONDS)) {
+          LOG.warning("the SYNC lane of " + self + " did not stop in time");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static boolean fromLane(Message m) throws JMSException {
+    return m.getJMSDestination() instanceof Queue q
+        && q.getQueueName().startsWith(Queues.SYNC_PREFIX);
   }
 
   /** At most 100 ms, so that a stop is noticed whatever the checkpoint interval. */
@@ -198,16 +365,25 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
 
   @Override
   protected void finish() throws JMSException {
+    lane.stopAndWait();
     completeCheckpoint(true);
     if (!settled.isEmpty() || !touched.isEmpty()) {
       checkpointAsked = false; // the whole checkpoint, not the one of markers alone
       startCheckpoint();
       completeCheckpoint(true);
     }
+    acknowledgeDurable(loopDurable);
+    acknowledgeDurable(laneDurable); // the lane's thread is gone: this one may use its session now
   }
 
   @Override
   protected void lost() {
+    if (lane != null) {
+      lane.stopAndWait();
+      lane = null;
+    }
+    laneDurable.clear();
+    loopDurable.clear();
     // Everything unacknowledged comes again; what is in the cache is skipped as a duplicate. A
     // running checkpoint still makes what it covers durable; only its acknowledgements are moot.
     if (running != null) {
@@ -229,7 +405,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     session = null;
   }
 
-  private void receive(Message message) throws JMSException {
+  private void receive(Message message, boolean fromLane) throws JMSException {
     boolean markersBefore = markersOnly;
     markersOnly = false; // until this one is known to be a batch of markers, taken
     if (!(message instanceof BytesMessage bytes)) {
@@ -255,7 +431,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     int size = body.remaining();
     bytesSinceCheckpoint += size;
     boolean markers = header.checkpoint() && !writesData(entries, 0);
-    if (offer(header, entries)) {
+    if (offer(header, entries, fromLane)) {
       markersOnly = markersBefore && markers;
       settled.add(message);
       retryHeld();
@@ -268,13 +444,14 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     } else {
       // Held back: its entries must outlive the receive buffer, which the next batch overwrites.
       ByteBuffer own = ByteBuffer.allocate(size).put(body.duplicate()).flip();
-      held.add(new Held(message, header, BatchFormat.entries(own), size, System.nanoTime()));
+      held.add(
+          new Held(message, header, BatchFormat.entries(own), size, System.nanoTime(), fromLane));
       heldBytes += size;
     }
   }
 
   /** Applies a batch, or ignores or refuses it; returns false if it must wait (held back). */
-  private boolean offer(BatchFormat.Header h, List<BatchEntry> entries) {
+  private boolean offer(BatchFormat.Header h, List<BatchEntry> entries, boolean fromLane) {
     ReplicaVolume volume = volumes.byGroup(h.groupId()).orElse(null);
     if (volume == null) {
       return false; // the group is not defined here yet
@@ -287,6 +464,9 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       return true;
     }
     boolean newStream = state == null || !h.stream().equals(state.stream);
+    if (newStream && fromLane) {
+      return false; // a stream starts through the write data queue, behind what came before it
+    }
     long applied = newStream ? 0 : state.applied;
     if (h.last() <= applied) {
       toAcknowledge.add(state); // a duplicate (redelivery): the primary may need to hear again
@@ -372,7 +552,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
           Comparator.comparing((Held x) -> x.header().stream())
               .thenComparingLong(x -> x.header().first()));
       for (Held x : held) {
-        if (offer(x.header(), x.entries())) {
+        if (offer(x.header(), x.entries(), x.fromLane())) {
           held.remove(x);
           settled.add(x.message());
           markersOnly = false;
@@ -479,7 +659,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       return;
     }
     for (Message m : c.batches) {
-      m.acknowledge();
+      (fromLane(m) && lane != null && lane.running() ? laneDurable : loopDurable).add(m);
     }
     markDurable(c);
     acknowledge();
@@ -516,10 +696,28 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
             + " waits for a batch that does not come (or for its copy group); asking the"
             + " broker to deliver everything unacknowledged again");
     completeCheckpoint(true);
+    acknowledgeDurable(loopDurable);
     session.recover();
-    held.clear();
+    // The lane's session is not recovered: its held batches stay, waiting for their gap again, and
+    // what it settled is acknowledged by the next checkpoint.
+    long now = System.nanoTime();
+    List<Held> lanes = new ArrayList<>();
     heldBytes = 0;
-    settled = new ArrayList<>(); // delivered again, skipped as duplicates, settled again
+    for (Held x : held) {
+      if (x.fromLane()) {
+        lanes.add(new Held(x.message(), x.header(), x.entries(), x.bytes(), now, x.fromLane()));
+        heldBytes += x.bytes();
+      }
+    }
+    held.clear();
+    held.addAll(lanes);
+    List<Message> kept = new ArrayList<>();
+    for (Message m : settled) {
+      if (fromLane(m)) {
+        kept.add(m);
+      }
+    }
+    settled = kept; // the others are delivered again, skipped as duplicates, settled again
   }
 
   /** Everything applied is durable now (markers alone since): says so to the primaries. */

@@ -30,6 +30,9 @@ final class Destination {
   // SYNC: the last sequence of each batch taken for shipping that the secondary has not yet
   // acknowledged as applied, oldest first (see GroupStream.holdsOpenBatch).
   final ArrayDeque<Long> unappliedSyncBatches = new ArrayDeque<>();
+  // SYNC: the last sequence of the current stream shipped through the write data queue; once the
+  // secondary has applied it, the stream's batches go through its SYNC queue (see Queues).
+  long lastViaDataQueue;
 
   // Lag in bytes: cumulative payload assigned, and per unacknowledged batch its cumulative mark.
   long assignedBytes;
@@ -65,6 +68,7 @@ final class Destination {
     durable = 0;
     byteMarks.clear();
     unappliedSyncBatches.clear();
+    lastViaDataQueue = 0;
     assignedBytes = 0;
     appliedBytes = 0;
     owingSinceNanos = 0;

@@ -99,7 +99,11 @@ public final class GroupStream {
 
   /** A batch on its way: taken by the send process, then committed or returned. */
   public record Shipment(
-      String groupId, String storageSystem, Destination destination, OutgoingBatch batch) {
+      String groupId,
+      String storageSystem,
+      Destination destination,
+      OutgoingBatch batch,
+      boolean syncQueue) {
     public BatchFormat.Header header(String source) {
       return new BatchFormat.Header(
           groupId,
@@ -494,10 +498,18 @@ public final class GroupStream {
         }
         while (!d.ready.isEmpty() && into.size() < max) {
           OutgoingBatch batch = d.ready.poll();
+          boolean syncQueue = false;
           if (batch.retained) {
             d.unappliedSyncBatches.add(batch.last);
+            // Its own queue once the secondary has started this stream from the write data queue,
+            // where it follows whatever was sent before it (see Queues).
+            syncQueue =
+                batch.stream.equals(d.stream) && d.applied > 0 && d.applied >= d.lastViaDataQueue;
+            if (!syncQueue && batch.stream.equals(d.stream)) {
+              d.lastViaDataQueue = Math.max(d.lastViaDataQueue, batch.last);
+            }
           }
-          into.add(new Shipment(groupId, d.storageSystem, d, batch));
+          into.add(new Shipment(groupId, d.storageSystem, d, batch, syncQueue));
         }
       }
     } finally {

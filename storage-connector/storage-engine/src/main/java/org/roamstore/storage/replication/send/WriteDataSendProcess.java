@@ -192,9 +192,10 @@ public final class WriteDataSendProcess extends MessagingLoop {
    * SYNC batches (not persistent) go first and outside any transaction: nothing waits for the
    * broker's answer, let alone for the disk force of the journal that the ASYNC batches' commit
    * costs. The primary retains them until the secondary has them on disk, and sends them again
-   * after a reconnect, so the broker's confirmation would add nothing. Not when one queue gets both
-   * (a group that changed its transfer type): its batches must reach it in stream order, so they
-   * share one transaction.
+   * after a reconnect, so the broker's confirmation would add nothing. Most go to the secondary's
+   * SYNC queue, apart from ASYNC ones; the first of a stream go to its write data queue (see
+   * Queues). Not when that queue gets both in one round (a group that changed its transfer type):
+   * its batches must reach it in stream order, so they share one transaction.
    */
   private void shipSyncFirst(List<GroupStream.Shipment> batches) throws JMSException {
     List<GroupStream.Shipment> retained = new ArrayList<>();
@@ -205,7 +206,9 @@ public final class WriteDataSendProcess extends MessagingLoop {
         persistent.add(s);
       } else {
         retained.add(s);
-        retainedQueues.add(s.storageSystem());
+        if (!s.syncQueue()) {
+          retainedQueues.add(s.storageSystem());
+        }
       }
     }
     boolean mixed = false;
@@ -227,7 +230,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private void shipRetained(List<GroupStream.Shipment> batches) throws JMSException {
     inFlight = batches;
     for (GroupStream.Shipment s : batches) {
-      retainedProducer.send(queue(s.storageSystem()), message(retainedSession, s));
+      retainedProducer.send(queue(s), message(retainedSession, s));
     }
     inFlight = null;
     for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(batches).entrySet()) {
@@ -246,7 +249,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     inFlight = batches;
     for (GroupStream.Shipment s : batches) {
       producer.send(
-          queue(s.storageSystem()),
+          queue(s),
           message(session, s),
           s.persistent() ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT,
           Message.DEFAULT_PRIORITY,
@@ -267,11 +270,15 @@ public final class WriteDataSendProcess extends MessagingLoop {
     return by;
   }
 
-  private Queue queue(String storageSystem) throws JMSException {
-    Queue q = queues.get(storageSystem);
+  private Queue queue(GroupStream.Shipment s) throws JMSException {
+    String name =
+        s.syncQueue()
+            ? Queues.syncWriteData(s.storageSystem())
+            : Queues.writeData(s.storageSystem());
+    Queue q = queues.get(name);
     if (q == null) {
-      q = session.createQueue(Queues.writeData(storageSystem));
-      queues.put(storageSystem, q);
+      q = session.createQueue(name);
+      queues.put(name, q);
     }
     return q;
   }
