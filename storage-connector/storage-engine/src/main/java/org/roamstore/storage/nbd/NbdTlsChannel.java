@@ -91,9 +91,28 @@ final class NbdTlsChannel implements ByteChannel, GatheringByteChannel {
       }
       flush();
       handshaken = true;
+    } catch (SSLException e) {
+      sendAlert();
+      throw e;
     } finally {
       writeLock.unlock();
       readLock.unlock();
+    }
+  }
+
+  /**
+   * After a failed handshake the engine holds an alert saying why (a missing certificate, say):
+   * send it, so the client can tell its user, but do not wait long for a client that is gone.
+   */
+  private void sendAlert() {
+    try {
+      engine.closeOutbound();
+      for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+        wrap(new ByteBuffer[] {ByteBuffer.allocate(0)});
+      }
+      flush();
+    } catch (IOException | RuntimeException e) {
+      // the alert is a courtesy
     }
   }
 
