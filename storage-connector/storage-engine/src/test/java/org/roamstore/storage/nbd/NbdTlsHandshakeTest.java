@@ -9,24 +9,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.roamstore.storage.api.CopyGroupMember;
-import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.NbdTlsMode;
-import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
-import org.roamstore.storage.api.TransferType;
 import org.roamstore.storage.engine.StorageControlUnit;
-import org.roamstore.storage.engine.StorageControlUnitConfig;
 
 /**
  * STARTTLS and the three TLS modes, option by option, with an in-process client (JSSE over the
@@ -45,8 +38,7 @@ class NbdTlsHandshakeTest {
   private static TestPki pki;
 
   @TempDir Path dir;
-  private final ExecutorService executor = Executors.newCachedThreadPool();
-  private final List<StorageControlUnit> units = new ArrayList<>();
+  private TlsUnits units;
 
   @BeforeAll
   static void certificates() throws Exception {
@@ -58,28 +50,19 @@ class NbdTlsHandshakeTest {
     pki = null;
   }
 
+  @BeforeEach
+  void start() {
+    units = new TlsUnits(dir);
+  }
+
   @AfterEach
   void stop() {
-    units.forEach(StorageControlUnit::close);
-    executor.shutdownNow();
+    units.close();
   }
 
   /** A unit in {@code mode} with one 4 MiB volume exported as {@code token}. */
   private StorageControlUnit unit(NbdTlsMode mode, Path tls) {
-    StorageControlUnit unit =
-        StorageControlUnit.open(
-            new StorageControlUnitConfig(
-                "site-a", dir.resolve("data-" + units.size()), 8 << 20, null, 0, mode, tls),
-            executor);
-    units.add(unit);
-    try (StorageConnection c = unit.connect()) {
-      var volume = c.createVolume("v1", SIZE);
-      c.defineCopyGroup(
-          new CopyVolumeGroupInfo(
-              "g1", TransferType.ASYNC, 1, List.of(new CopyGroupMember(volume.address(), true))));
-      c.registerExport("token", "v1", 1);
-    }
-    return unit;
+    return units.open(mode, tls, SIZE);
   }
 
   @Test

@@ -7,24 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.roamstore.storage.api.CopyGroupMember;
-import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.NbdTlsMode;
-import org.roamstore.storage.api.StorageConnection;
-import org.roamstore.storage.api.TransferType;
-import org.roamstore.storage.engine.StorageControlUnit;
-import org.roamstore.storage.engine.StorageControlUnitConfig;
 import org.roamstore.storage.nbd.ClientProcess.Result;
 
 /**
@@ -41,8 +32,7 @@ class NbdTlsRealClientsTest {
   private static TestPki pki;
 
   @TempDir Path dir;
-  private final ExecutorService executor = Executors.newCachedThreadPool();
-  private final List<StorageControlUnit> units = new ArrayList<>();
+  private TlsUnits units;
 
   @BeforeAll
   static void certificates() throws Exception {
@@ -54,27 +44,19 @@ class NbdTlsRealClientsTest {
     pki = null;
   }
 
-  @AfterEach
-  void stop() {
-    units.forEach(StorageControlUnit::close);
-    executor.shutdownNow();
+  @BeforeEach
+  void start() {
+    units = new TlsUnits(dir);
   }
 
+  @AfterEach
+  void stop() {
+    units.close();
+  }
+
+  /** The NBD port of a unit in {@code mode} serving {@code size} bytes as {@code token}. */
   private int unit(NbdTlsMode mode, Path tls, long size) {
-    StorageControlUnit unit =
-        StorageControlUnit.open(
-            new StorageControlUnitConfig(
-                "site-a", dir.resolve("data"), 32 << 20, null, 0, mode, tls),
-            executor);
-    units.add(unit);
-    try (StorageConnection c = unit.connect()) {
-      var volume = c.createVolume("v1", size);
-      c.defineCopyGroup(
-          new CopyVolumeGroupInfo(
-              "g1", TransferType.ASYNC, 1, List.of(new CopyGroupMember(volume.address(), true))));
-      c.registerExport("token", "v1", 1);
-    }
-    return unit.nbdPort();
+    return units.open(mode, tls, size).nbdPort();
   }
 
   /** qemu's TLS client arguments: the credentials object and the image options naming it. */

@@ -7,28 +7,31 @@ import org.junit.jupiter.api.Test;
 
 class ConnectCommandsTest {
 
-  private static final IssuedAccess ACCESS =
-      new IssuedAccess(
-          "alice-disk",
-          "seattle",
-          "seattle",
-          "Seattle",
-          0.0,
-          "SWITCH",
-          "NEAREST",
-          "portland",
-          41.5,
-          7,
-          "SYNC",
-          64L << 20,
-          "127.0.0.1",
-          10809,
-          "off",
-          "xExport_-1",
-          "nbd://127.0.0.1:10809/xExport_-1",
-          "Token-_1",
-          "2030-01-01T00:00:00Z",
-          1);
+  private static final IssuedAccess ACCESS = access("off", "nbd://127.0.0.1:10809/xExport_-1");
+
+  private static IssuedAccess access(String nbdTls, String nbdUri) {
+    return new IssuedAccess(
+        "alice-disk",
+        "seattle",
+        "seattle",
+        "Seattle",
+        0.0,
+        "SWITCH",
+        "NEAREST",
+        "portland",
+        41.5,
+        7,
+        "SYNC",
+        64L << 20,
+        "127.0.0.1",
+        10809,
+        nbdTls,
+        "xExport_-1",
+        nbdUri,
+        "Token-_1",
+        "2030-01-01T00:00:00Z",
+        1);
+  }
 
   @Test
   void everyCommandNamesThisAccess() {
@@ -49,28 +52,7 @@ class ConnectCommandsTest {
 
   @Test
   void withTlsTheNbdCommandsUseItAndNameTheClientsTlsDirectory() {
-    IssuedAccess tls =
-        new IssuedAccess(
-            "alice-disk",
-            "seattle",
-            "seattle",
-            "Seattle",
-            0.0,
-            "SWITCH",
-            "NEAREST",
-            "portland",
-            41.5,
-            7,
-            "SYNC",
-            64L << 20,
-            "127.0.0.1",
-            10809,
-            "required",
-            "xExport_-1",
-            "nbds://127.0.0.1:10809/xExport_-1",
-            "Token-_1",
-            "2030-01-01T00:00:00Z",
-            1);
+    IssuedAccess tls = access("required", "nbds://127.0.0.1:10809/xExport_-1");
     List<ConnectCommands.Command> commands =
         ConnectCommands.of(tls, "http://gw:8080", "/srv/roamstore/tls/client");
     assertEquals(
