@@ -11,12 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.engine.StorageControlUnit;
@@ -26,39 +21,13 @@ import org.roamstore.storage.engine.StorageControlUnit;
  * test's socket): what is refused before TLS, what TLS forgets, what it may not do twice, and that
  * bad handshakes close only their own connection.
  */
-class NbdTlsHandshakeTest {
+class NbdTlsHandshakeTest extends TlsTestSupport {
   private static final int STARTTLS = 5;
   private static final int ACK = 1;
   private static final int ERR_POLICY = 0x80000002;
   private static final int ERR_INVALID = 0x80000003;
   private static final int ERR_TLS_REQD = 0x80000005;
   private static final int SIZE = 4 << 20;
-
-  @TempDir static Path shared;
-  private static TestPki pki;
-
-  @TempDir Path dir;
-  private TlsUnits units;
-
-  @BeforeAll
-  static void certificates() throws Exception {
-    pki = TestPki.create(shared);
-  }
-
-  @AfterAll
-  static void forget() {
-    pki = null;
-  }
-
-  @BeforeEach
-  void start() {
-    units = new TlsUnits(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    units.close();
-  }
 
   /** A unit in {@code mode} with one 4 MiB volume exported as {@code token}. */
   private StorageControlUnit unit(NbdTlsMode mode, Path tls) {

@@ -9,12 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.nbd.ClientProcess.Result;
 
@@ -22,37 +17,11 @@ import org.roamstore.storage.nbd.ClientProcess.Result;
  * NBD over TLS with real clients: qemu-io and qemu-img ({@code --object tls-creds-x509}), nbdinfo
  * and nbdcopy ({@code nbds://}, libnbd). Certificates come from {@link TestPki}.
  */
-class NbdTlsRealClientsTest {
+class NbdTlsRealClientsTest extends TlsTestSupport {
   private static final String QEMU_IO = "/usr/bin/qemu-io";
   private static final String QEMU_IMG = "/usr/bin/qemu-img";
   private static final String NBDINFO = "/usr/bin/nbdinfo";
   private static final String NBDCOPY = "/usr/bin/nbdcopy";
-
-  @TempDir static Path shared;
-  private static TestPki pki;
-
-  @TempDir Path dir;
-  private TlsUnits units;
-
-  @BeforeAll
-  static void certificates() throws Exception {
-    pki = TestPki.create(shared);
-  }
-
-  @AfterAll
-  static void forget() {
-    pki = null;
-  }
-
-  @BeforeEach
-  void start() {
-    units = new TlsUnits(dir);
-  }
-
-  @AfterEach
-  void stop() {
-    units.close();
-  }
 
   /** The NBD port of a unit in {@code mode} serving {@code size} bytes as {@code token}. */
   private int unit(NbdTlsMode mode, Path tls, long size) {
