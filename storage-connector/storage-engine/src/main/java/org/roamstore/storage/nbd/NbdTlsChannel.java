@@ -7,6 +7,7 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
@@ -32,6 +33,8 @@ import javax.net.ssl.SSLException;
 final class NbdTlsChannel implements ByteChannel, GatheringByteChannel {
   // Records per socket read or write: a few hundred KiB, like the plain path's buffers.
   private static final int RECORDS_PER_IO = 16;
+  // What a wrap that only makes handshake or alert records consumes (empty, so never changed).
+  private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
 
   /** Waits until the socket is ready for {@code operation} (a {@link SelectionKey} op). */
   interface Waiter {
@@ -72,7 +75,7 @@ final class NbdTlsChannel implements ByteChannel, GatheringByteChannel {
         switch (status) {
           case NEED_TASK -> status = runTasks();
           case NEED_WRAP -> {
-            status = wrap(new ByteBuffer[] {ByteBuffer.allocate(0)}).getHandshakeStatus();
+            status = wrap(NOTHING).getHandshakeStatus();
             flush();
           }
           default -> {
@@ -108,7 +111,7 @@ final class NbdTlsChannel implements ByteChannel, GatheringByteChannel {
     try {
       engine.closeOutbound();
       for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-        wrap(new ByteBuffer[] {ByteBuffer.allocate(0)});
+        wrap(NOTHING);
       }
       flush();
     } catch (IOException | RuntimeException e) {
@@ -172,7 +175,7 @@ final class NbdTlsChannel implements ByteChannel, GatheringByteChannel {
     ByteBuffer[] sources =
         offset == 0 && length == srcs.length
             ? srcs
-            : java.util.Arrays.copyOfRange(srcs, offset, offset + length);
+            : Arrays.copyOfRange(srcs, offset, offset + length);
     writeLock.lock();
     try {
       long total = 0;
@@ -206,7 +209,7 @@ final class NbdTlsChannel implements ByteChannel, GatheringByteChannel {
       try {
         engine.closeOutbound();
         while (!engine.isOutboundDone()) {
-          wrap(new ByteBuffer[] {ByteBuffer.allocate(0)});
+          wrap(NOTHING);
         }
         flush();
       } catch (IOException e) {
@@ -244,7 +247,7 @@ final class NbdTlsChannel implements ByteChannel, GatheringByteChannel {
       }
       writeLock.lock();
       try {
-        status = wrap(new ByteBuffer[] {ByteBuffer.allocate(0)}).getHandshakeStatus();
+        status = wrap(NOTHING).getHandshakeStatus();
         flush();
       } finally {
         writeLock.unlock();

@@ -122,6 +122,22 @@ class NbdTlsHandshakeTest extends TlsTestSupport {
   }
 
   @Test
+  void tls12WorksAsWellAsTls13() throws Exception {
+    StorageControlUnit unit = unit(NbdTlsMode.REQUIRED, pki.server);
+    byte[] data = new byte[1 << 20];
+    new Random(12).nextBytes(data);
+    for (String version : new String[] {"TLSv1.2", "TLSv1.3"}) {
+      try (RawNbdClient client = new RawNbdClient(unit.nbdPort())) {
+        assertEquals(ACK, client.startTls(pki.clientContext(false), version));
+        assertEquals(version, client.protocol);
+        assertEquals(ACK, client.go("token"));
+        assertEquals(0, client.write(1, 12345, data));
+        assertArrayEquals(data, client.read(2, 12345, data.length), version);
+      }
+    }
+  }
+
+  @Test
   void clientCertificatesAreRequiredWhenAClientCaIsConfigured() throws Exception {
     StorageControlUnit unit = unit(NbdTlsMode.REQUIRED, pki.serverVerifyingClients);
     try (RawNbdClient anonymous = new RawNbdClient(unit.nbdPort())) {

@@ -45,6 +45,7 @@ final class RawNbdClient implements AutoCloseable {
   DataInputStream in;
   DataOutputStream out;
   long exportSize;
+  String protocol; // the TLS version, once TLS is on
   int exportFlags;
 
   RawNbdClient(int port) throws IOException {
@@ -67,7 +68,7 @@ final class RawNbdClient implements AutoCloseable {
    * Sends STARTTLS; on ACK, runs the TLS handshake (checking the server's certificate against
    * 127.0.0.1) and goes on over TLS. Returns the reply type.
    */
-  int startTls(javax.net.ssl.SSLContext context) throws IOException {
+  int startTls(javax.net.ssl.SSLContext context, String... protocols) throws IOException {
     sendOption(5, new byte[0]);
     OptionReply r = readOptionReply();
     if (r.type() != 1) {
@@ -78,10 +79,14 @@ final class RawNbdClient implements AutoCloseable {
             context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
     javax.net.ssl.SSLParameters parameters = tls.getSSLParameters();
     parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    if (protocols.length > 0) {
+      parameters.setProtocols(protocols);
+    }
     tls.setSSLParameters(parameters);
     tls.setUseClientMode(true);
     tls.startHandshake();
     socket = tls;
+    protocol = tls.getSession().getProtocol();
     in = new DataInputStream(new java.io.BufferedInputStream(tls.getInputStream()));
     out = new DataOutputStream(new java.io.BufferedOutputStream(tls.getOutputStream()));
     return r.type();
