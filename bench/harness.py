@@ -403,10 +403,12 @@ def markdown(headers, rows, right=None):
 class Side:
     """One side of a comparison: a name, its NBD URI, whether it is the reference, and an optional
     after(job, result) that runs after each of its jobs (e.g. the catch-up of remote copy) and
-    returns a dict of notes for the table."""
+    returns a dict of notes for the table. against: the name of the side its ratio is taken
+    against, when not the reference (e.g. Roamstore with TLS against qemu-nbd with TLS)."""
 
-    def __init__(self, name, uri, reference=False, after=None, before=None):
+    def __init__(self, name, uri, reference=False, after=None, before=None, against=None):
         self.name, self.uri, self.reference, self.after, self.before = name, uri, reference, after, before
+        self.against = against
 
 
 def compare(args, work, jobs, sides, note_columns=()):
@@ -438,8 +440,8 @@ def compare(args, work, jobs, sides, note_columns=()):
                "p99.9 ms", "ratio", *note_columns]
     rows = []
     for label, _rw, _bs, _depth, unit in jobs:
-        ref_median = median([x[unit] for x in results[(label, ref.name)]])
         for side in sides:
+            ref_median = median([x[unit] for x in results[(label, side.against or ref.name)]])
             runs = results[(label, side.name)]
             figures = [x[unit] for x in runs]
             digits = 0 if unit == "iops" else 1
@@ -451,7 +453,8 @@ def compare(args, work, jobs, sides, note_columns=()):
                 num(median([x["mib_s"] for x in runs]), 1),
                 lat(median([x["p50"] for x in runs])), lat(median([x["p99"] for x in runs])),
                 lat(median([x["p99.9"] for x in runs])),
-                "ref" if side.reference else (f"{m / ref_median:.2f}" if ref_median else "-"),
+                "ref" if side.reference else
+                (f"{m / ref_median:.2f}" if ref_median else "-") + (f" vs {side.against}" if side.against else ""),
                 *[" / ".join(str(n.get(c, "-")) for n in notes[(label, side.name)]) for c in note_columns]])
     return markdown(headers, rows, right=range(2, len(headers)))
 

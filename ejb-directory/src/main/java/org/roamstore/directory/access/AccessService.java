@@ -225,7 +225,8 @@ public class AccessService {
         s == null ? 0 : s.cacheCapacityBytes(),
         s == null ? 0 : s.cacheDirtyBytes(),
         s == null ? null : s.nbdHost(),
-        s == null ? 0 : s.nbdPort());
+        s == null ? 0 : s.nbdPort(),
+        s == null ? null : s.nbdTls().text());
   }
 
   private static String siteOf(List<DataCenter> centers, String storageSystem) {

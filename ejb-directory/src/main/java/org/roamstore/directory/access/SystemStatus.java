@@ -11,6 +11,8 @@ public record SystemStatus(Instant at, List<Site> sites, List<CopyGroup> copyGro
    *
    * @param reachable whether its storage control unit answered just now
    * @param error why it did not, else null
+   * @param nbdTls the NBD server's TLS mode ({@code off}, {@code optional}, {@code required}), null
+   *     when unreachable
    */
   public record Site(
       String name,
@@ -23,7 +25,8 @@ public record SystemStatus(Instant at, List<Site> sites, List<CopyGroup> copyGro
       long cacheCapacityBytes,
       long cacheDirtyBytes,
       String nbdHost,
-      int nbdPort) {}
+      int nbdPort,
+      String nbdTls) {}
 
   /** A virtual volume's copy volume group. */
   public record CopyGroup(

@@ -67,6 +67,7 @@ public final class DirectoryJson {
                 JSON.createObjectBuilder()
                     .add("host", r.nbdHost())
                     .add("port", r.nbdPort())
+                    .add("tls", r.nbdTls().text())
                     .add("export", r.exportName())
                     .add("uri", r.nbdUri()))
             .add("bearerToken", r.bearerToken())

@@ -3,6 +3,7 @@ package org.roamstore.directory.login;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.roamstore.storage.api.NbdTlsMode;
 
 /**
  * Step 808 of Fig. 8: the real volume information the user is to use, and the access to it.
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param skippedMembers for a forced takeover: members not reached, with why
  * @param possibleLoss for a forced takeover: what may have been lost, in words
  * @param switchTook how long the copy volume group definition took, null when nothing switched
+ * @param nbdTls whether the site's NBD server speaks TLS; if it does, the URI is {@code nbds://}
  */
 public record LoginResult(
     String user,
@@ -30,6 +32,7 @@ public record LoginResult(
     long sizeBytes,
     String nbdHost,
     int nbdPort,
+    NbdTlsMode nbdTls,
     String exportName,
     String bearerToken,
     Instant expiresAt,
@@ -41,7 +44,10 @@ public record LoginResult(
     String possibleLoss,
     Duration switchTook) {
 
+  /**
+   * The NBD URI, {@code nbds://} when TLS is optional or required (the client then needs the CA).
+   */
   public String nbdUri() {
-    return "nbd://" + nbdHost + ":" + nbdPort + "/" + exportName;
+    return (nbdTls.offered() ? "nbds://" : "nbd://") + nbdHost + ":" + nbdPort + "/" + exportName;
   }
 }

@@ -660,6 +660,7 @@ public class LoginService {
         volume.sizeBytes(),
         issued.status().nbdHost(),
         issued.status().nbdPort(),
+        issued.status().nbdTls(),
         issued.grant().exportName(),
         issued.bearerToken(),
         issued.grant().expiresAt(),

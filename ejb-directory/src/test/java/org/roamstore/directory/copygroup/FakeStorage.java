@@ -12,6 +12,7 @@ import java.util.function.Predicate;
 import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
@@ -358,7 +359,7 @@ public final class FakeStorage implements StorageConnection {
   @Override
   public StorageStatus status() {
     call("status");
-    return new StorageStatus(system, "127.0.0.1", 10809, sizes.size(), 1 << 20, 0);
+    return new StorageStatus(system, "127.0.0.1", 10809, sizes.size(), 1 << 20, 0, NbdTlsMode.OFF);
   }
 
   @Override

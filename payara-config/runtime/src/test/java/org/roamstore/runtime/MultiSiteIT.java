@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The multi-site topology as README's multi command starts it: PostgreSQL, and per data center its
  * own broker and Payara Micro, the sites joined only by the brokers' bridges. Real clients (qemu-io
- * over NBD) write and read; a site is killed with SIGKILL mid-stream and comes back.
+ * over NBD, over TLS as the multi command requires by default, with the demo CA it makes) write and
+ * read; a site is killed with SIGKILL mid-stream and comes back.
  */
 class MultiSiteIT {
   private static final Pattern RUNNING = Pattern.compile("Roamstore multi-site is running");
@@ -121,7 +122,9 @@ class MultiSiteIT {
     assertEquals("SWITCH", atSanFrancisco.getString("outcome"), atSanFrancisco.toString());
     String sfNbd = atSanFrancisco.getJsonObject("nbd").getString("uri");
     qemuIo(sfNbd, "read -P 0x5a 0 1M", "read -P 0xa5 1M 64k");
-    assertNotEquals(0, QemuIo.run(seattleNbd, "read 0 4k").exit(), "Seattle's old token is dead");
+    assertTrue(seattleNbd.startsWith("nbds://"), "NBD over TLS by default: " + seattleNbd);
+    assertNotEquals(
+        0, QemuIo.run(clientTls(), seattleNbd, "read 0 4k").exit(), "Seattle's old token is dead");
 
     // Async writes at San Francisco while Portland's server and broker are killed (SIGKILL).
     Process writes = startQemuIo(sfNbd, chunkWrites());
@@ -187,14 +190,19 @@ class MultiSiteIT {
     return "0x" + Integer.toHexString(0x10 + i);
   }
 
-  private static void qemuIo(String uri, String... commands) throws Exception {
-    QemuIo.Result result = QemuIo.run(uri, commands);
+  /** The client directory of the demo CA the multi command made. */
+  private Path clientTls() {
+    return data.resolve("tls").resolve("client");
+  }
+
+  private void qemuIo(String uri, String... commands) throws Exception {
+    QemuIo.Result result = QemuIo.run(clientTls(), uri, commands);
     assertEquals(0, result.exit(), result.output());
     assertFalse(result.output().contains("Pattern verification failed"), result.output());
   }
 
   private Process startQemuIo(String uri, String... commands) throws IOException {
-    Process p = QemuIo.start(uri, commands);
+    Process p = QemuIo.start(clientTls(), uri, commands);
     started.add(p);
     return p;
   }

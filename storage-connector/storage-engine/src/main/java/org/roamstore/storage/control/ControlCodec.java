@@ -17,6 +17,7 @@ import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageStatus;
@@ -190,11 +191,18 @@ final class ControlCodec {
     out.writeInt(status.volumes());
     out.writeLong(status.cacheCapacityBytes());
     out.writeLong(status.cacheDirtyBytes());
+    out.writeByte(status.nbdTls().ordinal());
   }
 
   static StorageStatus readStatus(DataInput in) throws IOException {
     return new StorageStatus(
-        readString(in), readString(in), in.readInt(), in.readInt(), in.readLong(), in.readLong());
+        readString(in),
+        readString(in),
+        in.readInt(),
+        in.readInt(),
+        in.readLong(),
+        in.readLong(),
+        NbdTlsMode.values()[in.readUnsignedByte()]);
   }
 
   static void writeStrings(DataOutput out, Set<String> values) throws IOException {

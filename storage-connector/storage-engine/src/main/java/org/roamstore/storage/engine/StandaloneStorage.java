@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
@@ -35,6 +36,7 @@ import org.roamstore.storage.replication.WriteDataSender;
  * StandaloneStorage STORAGE_SYSTEM DATA_DIR NBD_PORT CACHE_MIB [--host ADDR]
  *                   [--volume NAME:SIZE]... [--export EXPORT[:VOLUME]]...
  *                   [--broker URL [--sync-timeout-ms N]] [--group ID:SYNC|ASYNC:EPOCH:MEMBERS]...
+ *                   [--nbd-tls off|optional|required --nbd-tls-dir DIR]
  * </pre>
  *
  * {@code --broker} turns remote copy on over the broker at URL (the Jakarta Messaging client on the
@@ -46,8 +48,9 @@ import org.roamstore.storage.replication.WriteDataSender;
  * <p>A {@code --volume} that does not exist is created (SIZE like 1073741824, 512M, 1G) and, if it
  * has no copy group yet, gets a one-member group of the same name with this unit as primary at
  * epoch 1. {@code --export} registers an NBD export name for a volume (by default the volume of the
- * same name) at its current epoch. Prints {@code READY nbd://host:port} once serving; stops cleanly
- * on SIGTERM or Ctrl-C.
+ * same name) at its current epoch. {@code --nbd-tls} serves NBD over TLS with the certificates in
+ * {@code --nbd-tls-dir} (see {@link org.roamstore.storage.nbd.NbdTls}). Prints {@code READY
+ * nbd://host:port} ({@code nbds://} with TLS) once serving; stops cleanly on SIGTERM or Ctrl-C.
  *
  * <p>Commands on standard input, one per line, each answered by one line: {@code sync VOLUME
  * [SECONDARY,...]} (synchronize cache, {@code SYNCED}), {@code status VOLUME} ({@code STATUS}),
@@ -69,6 +72,8 @@ public final class StandaloneStorage {
     List<String> groups = new ArrayList<>();
     String broker = null;
     long syncTimeoutMillis = RemoteCopySettings.DEFAULTS.syncTimeout().toMillis();
+    NbdTlsMode tls = NbdTlsMode.OFF;
+    Path tlsDirectory = null;
     for (int i = 4; i < args.length; i++) {
       String option = args[i];
       if (i + 1 >= args.length) {
@@ -82,6 +87,13 @@ public final class StandaloneStorage {
         case "--broker" -> broker = value;
         case "--group" -> groups.add(value);
         case "--sync-timeout-ms" -> syncTimeoutMillis = Long.parseLong(value);
+        case "--nbd-tls" -> {
+          tls = NbdTlsMode.parse(value);
+          if (tls == null) {
+            usage("--nbd-tls: off, optional or required");
+          }
+        }
+        case "--nbd-tls-dir" -> tlsDirectory = Path.of(value);
         default -> usage("unknown option " + option);
       }
     }
@@ -93,7 +105,9 @@ public final class StandaloneStorage {
               Path.of(args[1]),
               Long.parseLong(args[3]) << 20,
               host,
-              Integer.parseInt(args[2]));
+              Integer.parseInt(args[2]),
+              tls,
+              tlsDirectory);
     } catch (NumberFormatException | StorageException e) {
       usage(e.getMessage());
       return;
@@ -150,7 +164,12 @@ public final class StandaloneStorage {
       System.err.println("cannot prepare volumes: " + e.getMessage());
       System.exit(1);
     }
-    System.out.println("READY nbd://" + config.nbdHost() + ":" + unit.nbdPort());
+    System.out.println(
+        "READY "
+            + (tls.offered() ? "nbds://" : "nbd://")
+            + config.nbdHost()
+            + ":"
+            + unit.nbdPort());
     System.out.flush();
     Thread commands = new Thread(() -> readCommands(unit), "roamstore-commands");
     commands.setDaemon(true);

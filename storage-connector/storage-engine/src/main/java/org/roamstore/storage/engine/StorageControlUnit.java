@@ -29,6 +29,7 @@ import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.Names;
+import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
@@ -40,6 +41,7 @@ import org.roamstore.storage.api.VolumeInfo;
 import org.roamstore.storage.cache.CacheMemory;
 import org.roamstore.storage.copygroup.CopyGroupStore;
 import org.roamstore.storage.nbd.NbdServer;
+import org.roamstore.storage.nbd.NbdTls;
 import org.roamstore.storage.replication.NoRemoteCopy;
 import org.roamstore.storage.replication.ReplicaVolume;
 import org.roamstore.storage.replication.ReplicaVolumes;
@@ -132,7 +134,8 @@ public final class StorageControlUnit implements AutoCloseable {
       executor.execute(unit.cooling);
       unit.coolingStarted = true;
       if (config.nbdPort() != StorageControlUnitConfig.NBD_OFF) {
-        unit.nbd = NbdServer.start(config.nbdHost(), config.nbdPort(), unit::export, executor);
+        NbdTls tls = NbdTls.load(config.nbdTls(), config.nbdTlsDirectory());
+        unit.nbd = NbdServer.start(config.nbdHost(), config.nbdPort(), unit::export, tls, executor);
       }
       return unit;
     } catch (IOException | RuntimeException e) {
@@ -273,7 +276,8 @@ public final class StorageControlUnit implements AutoCloseable {
         nbdPort(),
         volumes.size(),
         cache.capacityBytes(),
-        cache.dirtyBytes());
+        cache.dirtyBytes(),
+        nbd == null ? NbdTlsMode.OFF : nbd.tls().mode());
   }
 
   public boolean isClosed() {

@@ -3,8 +3,10 @@ package org.roamstore.storage.engine;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.roamstore.storage.api.Names;
+import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.nbd.NbdTls;
 
 /**
  * How to run one storage control unit.
@@ -14,9 +16,18 @@ import org.roamstore.storage.api.StorageException.Reason;
  * @param cacheBytes cache memory size; 0 or less means {@link #DEFAULT_CACHE_BYTES}
  * @param nbdHost address the NBD server listens on; null means loopback
  * @param nbdPort NBD port; 0 picks a free port, -1 runs no NBD server
+ * @param nbdTls whether NBD clients get TLS; null means {@link NbdTlsMode#OFF}
+ * @param nbdTlsDirectory where the NBD server's certificate and key are (see {@link NbdTls});
+ *     needed unless TLS is off
  */
 public record StorageControlUnitConfig(
-    String storageSystem, Path dataDirectory, long cacheBytes, String nbdHost, int nbdPort) {
+    String storageSystem,
+    Path dataDirectory,
+    long cacheBytes,
+    String nbdHost,
+    int nbdPort,
+    NbdTlsMode nbdTls,
+    Path nbdTlsDirectory) {
 
   public static final long DEFAULT_CACHE_BYTES = 256L << 20;
   public static final String DEFAULT_NBD_HOST = "127.0.0.1";
@@ -35,6 +46,19 @@ public record StorageControlUnitConfig(
       throw new StorageException(
           Reason.INVALID_ARGUMENT, "NBD port must be -1 (off), 0 (any) or 1-65535: " + nbdPort);
     }
+    if (nbdTls == null) {
+      nbdTls = NbdTlsMode.OFF;
+    }
+    if (nbdTls.offered() && nbdTlsDirectory == null) {
+      throw new StorageException(
+          Reason.INVALID_ARGUMENT, "NBD TLS " + nbdTls.text() + " needs a TLS directory");
+    }
+  }
+
+  /** Without NBD TLS. */
+  public StorageControlUnitConfig(
+      String storageSystem, Path dataDirectory, long cacheBytes, String nbdHost, int nbdPort) {
+    this(storageSystem, dataDirectory, cacheBytes, nbdHost, nbdPort, NbdTlsMode.OFF, null);
   }
 
   /** Default cache, NBD on a free loopback port. */

@@ -5,6 +5,8 @@ import static org.roamstore.storage.nbd.NbdProtocol.*;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,6 +48,9 @@ final class NbdConnection {
   private static final int MAX_ERROR_MESSAGE = 1024;
 
   private final SocketChannel channel;
+  // The socket itself, or TLS over it: one class or the other for the whole connection.
+  private final ReadableByteChannel input;
+  private final GatheringByteChannel output;
   private final NbdExport export;
   private final boolean structured;
   private final boolean allocation;
@@ -60,8 +65,11 @@ final class NbdConnection {
   private int inFlight; // guarded by outLock: requests answered off the reader thread
   private boolean broken; // guarded by outLock: a reply could not be sent
 
-  NbdConnection(SocketChannel channel, NbdSession session, NbdWorkers workers) {
+  /** {@code tls}: the TLS channel over {@code channel} after STARTTLS, else null. */
+  NbdConnection(SocketChannel channel, NbdTlsChannel tls, NbdSession session, NbdWorkers workers) {
     this.channel = channel;
+    this.input = tls == null ? channel : tls;
+    this.output = tls == null ? channel : tls;
     this.export = session.export();
     this.structured = session.structuredReplies();
     this.allocation = session.allocation();
@@ -279,7 +287,7 @@ final class NbdConnection {
       sendOutput();
       ByteBuffer[] both = {header, data.flip()};
       while (data.hasRemaining()) {
-        channel.write(both);
+        output.write(both);
       }
     } finally {
       outLock.unlock();
@@ -561,7 +569,7 @@ final class NbdConnection {
     out.flip();
     try {
       while (out.hasRemaining()) {
-        channel.write(out);
+        output.write(out);
       }
     } finally {
       out.clear();
@@ -623,7 +631,7 @@ final class NbdConnection {
       sendPendingReplies();
     }
     while (data.hasRemaining()) {
-      if (channel.read(data) < 0) {
+      if (input.read(data) < 0) {
         throw new EOFException();
       }
     }
@@ -639,7 +647,7 @@ final class NbdConnection {
     in.compact();
     try {
       while (in.position() < n) {
-        if (channel.read(in) < 0) {
+        if (input.read(in) < 0) {
           throw new EOFException();
         }
       }

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -14,6 +15,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.StorageException;
 
 /**
@@ -24,7 +26,12 @@ import org.roamstore.storage.api.StorageException;
  * for the session; a selection counts only if GO names the same export. The whole handshake has a
  * time limit: the channel is non-blocking meanwhile and every wait for the client is a select
  * bounded by what is left, so a client that connects and stalls (or trickles bytes) is disconnected
- * instead of holding a thread.
+ * instead of holding a thread. The TLS handshake after STARTTLS counts against the same limit.
+ *
+ * <p>TLS follows the protocol's modes: with TLS off, STARTTLS is refused by policy; optional is
+ * SELECTIVETLS with no TLS-only export; required is FORCEDTLS, where every option before STARTTLS
+ * but ABORT is answered {@code NBD_REP_ERR_TLS_REQD} (EXPORT_NAME, which cannot be answered, closes
+ * the connection). A successful STARTTLS forgets what was agreed before it, as the protocol asks.
  */
 final class NbdHandshake {
   // Longer than any option this server understands (a 4096-byte name plus info requests).
@@ -32,7 +39,10 @@ final class NbdHandshake {
 
   private final SocketChannel channel;
   private final NbdExportResolver resolver;
+  private final NbdTls tls;
   private final Duration timeout;
+  private ByteChannel io; // the socket, or TLS over it after STARTTLS
+  private NbdTlsChannel secured;
   private boolean noZeroes;
   private boolean structuredReplies;
   private String contextExport; // the export of the last SET_META_CONTEXT that selected one
@@ -41,10 +51,17 @@ final class NbdHandshake {
   private SelectionKey key;
   private long deadline;
 
-  NbdHandshake(SocketChannel channel, NbdExportResolver resolver, Duration timeout) {
+  NbdHandshake(SocketChannel channel, NbdExportResolver resolver, NbdTls tls, Duration timeout) {
     this.channel = channel;
     this.resolver = resolver;
+    this.tls = tls;
     this.timeout = timeout;
+    this.io = channel;
+  }
+
+  /** The TLS channel the session continues on, or null if the client never asked for TLS. */
+  NbdTlsChannel secured() {
+    return secured;
   }
 
   /**
@@ -90,6 +107,16 @@ final class NbdHandshake {
         return null; // nothing this long is meaningful; do not read it
       }
       ByteBuffer data = readFully((int) length);
+      if (tls.mode() == NbdTlsMode.REQUIRED
+          && secured == null
+          && option != OPT_STARTTLS
+          && option != OPT_ABORT) {
+        if (option == OPT_EXPORT_NAME) {
+          return null; // it has no error reply: the protocol says close
+        }
+        error(option, REP_ERR_TLS_REQD, "TLS is required: start it with NBD_OPT_STARTTLS");
+        continue;
+      }
       switch (option) {
         case OPT_EXPORT_NAME -> {
           String name = decodeName(data, (int) length);
@@ -128,8 +155,28 @@ final class NbdHandshake {
           }
         }
         case OPT_LIST_META_CONTEXT, OPT_SET_META_CONTEXT -> metaContext(option, data);
+        case OPT_STARTTLS -> startTls(length);
         default -> error(option, REP_ERR_UNSUP, "option " + option + " is not supported");
       }
+    }
+  }
+
+  private void startTls(long length) throws IOException {
+    if (length != 0) {
+      error(OPT_STARTTLS, REP_ERR_INVALID, "STARTTLS takes no data");
+    } else if (secured != null) {
+      error(OPT_STARTTLS, REP_ERR_INVALID, "TLS is on already");
+    } else if (!tls.mode().offered()) {
+      error(OPT_STARTTLS, REP_ERR_POLICY, "this server does not offer TLS");
+    } else {
+      reply(OPT_STARTTLS, REP_ACK, ByteBuffer.allocate(0));
+      NbdTlsChannel upgraded = new NbdTlsChannel(channel, tls.newEngine(), this::await);
+      upgraded.handshake();
+      secured = upgraded;
+      io = upgraded;
+      structuredReplies = false;
+      contextExport = null;
+      lastInfoName = null;
     }
   }
 
@@ -301,7 +348,7 @@ final class NbdHandshake {
   private ByteBuffer readFully(int n) throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(n);
     while (buffer.hasRemaining()) {
-      int read = channel.read(buffer);
+      int read = io.read(buffer);
       if (read < 0) {
         throw new EOFException("client closed during the handshake");
       }
@@ -314,7 +361,7 @@ final class NbdHandshake {
 
   private void writeAll(ByteBuffer buffer) throws IOException {
     while (buffer.hasRemaining()) {
-      if (channel.write(buffer) == 0) {
+      if (io.write(buffer) == 0) {
         await(SelectionKey.OP_WRITE);
       }
     }

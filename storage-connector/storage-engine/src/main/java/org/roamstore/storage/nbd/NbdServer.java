@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 
 /**
  * Accepts NBD clients. The accept loop, one reader per connection and the worker pool all run on
@@ -29,6 +30,7 @@ public final class NbdServer implements AutoCloseable {
 
   private final ServerSocketChannel server;
   private final NbdExportResolver resolver;
+  private final NbdTls tls;
   private final Executor executor;
   private final Duration handshakeTimeout;
   private final NbdWorkers workers;
@@ -36,30 +38,41 @@ public final class NbdServer implements AutoCloseable {
   // One party per running loop (accept loop and each connection), so close() can wait for them.
   private final Phaser running = new Phaser(1);
   private volatile boolean closed;
+  private volatile long nextTlsLog = System.nanoTime();
 
   private NbdServer(
       ServerSocketChannel server,
       NbdExportResolver resolver,
+      NbdTls tls,
       Executor executor,
       Duration handshakeTimeout) {
     this.server = server;
     this.resolver = resolver;
+    this.tls = tls;
     this.executor = executor;
     this.handshakeTimeout = handshakeTimeout;
     this.workers = new NbdWorkers(WORKERS, executor);
   }
 
-  /** Binds {@code host:port} (port 0 picks a free one) and starts accepting. */
+  /** Binds {@code host:port} (port 0 picks a free one) and starts accepting, without TLS. */
   public static NbdServer start(
       String host, int port, NbdExportResolver resolver, Executor executor) throws IOException {
-    return start(host, port, resolver, executor, HANDSHAKE_TIMEOUT);
+    return start(host, port, resolver, NbdTls.off(), executor, HANDSHAKE_TIMEOUT);
   }
 
-  /** {@code handshakeTimeout}: how long a client may take to choose an export. */
+  /** Binds {@code host:port} and starts accepting, with TLS as {@code tls} says. */
+  public static NbdServer start(
+      String host, int port, NbdExportResolver resolver, NbdTls tls, Executor executor)
+      throws IOException {
+    return start(host, port, resolver, tls, executor, HANDSHAKE_TIMEOUT);
+  }
+
+  /** {@code handshakeTimeout}: how long a client may take to choose an export, TLS included. */
   static NbdServer start(
       String host,
       int port,
       NbdExportResolver resolver,
+      NbdTls tls,
       Executor executor,
       Duration handshakeTimeout)
       throws IOException {
@@ -71,7 +84,7 @@ public final class NbdServer implements AutoCloseable {
       server.close();
       throw new IOException("cannot listen for NBD on " + host + ":" + port, e);
     }
-    NbdServer nbd = new NbdServer(server, resolver, executor, handshakeTimeout);
+    NbdServer nbd = new NbdServer(server, resolver, tls, executor, handshakeTimeout);
     nbd.running.register();
     try {
       executor.execute(nbd::acceptLoop);
@@ -81,6 +94,10 @@ public final class NbdServer implements AutoCloseable {
       throw e;
     }
     return nbd;
+  }
+
+  public NbdTls tls() {
+    return tls;
   }
 
   public int port() {
@@ -114,16 +131,48 @@ public final class NbdServer implements AutoCloseable {
   }
 
   private void serve(SocketChannel client) {
+    NbdHandshake handshake = new NbdHandshake(client, resolver, tls, handshakeTimeout);
     try {
-      NbdSession session = new NbdHandshake(client, resolver, handshakeTimeout).negotiate();
+      NbdSession session = handshake.negotiate();
+      NbdTlsChannel secured = handshake.secured();
       if (session != null) {
-        new NbdConnection(client, session, workers).serve();
+        new NbdConnection(client, secured, session, workers).serve();
       }
+      if (secured != null) {
+        secured.closeGracefully();
+      }
+    } catch (SSLException e) {
+      refusedTls(client, e);
     } catch (IOException | RuntimeException e) {
       NbdConnection.logUnexpected(e);
     } finally {
       drop(client);
       running.arriveAndDeregister();
+    }
+  }
+
+  /**
+   * A TLS failure (a bad or missing client certificate, garbage instead of a handshake) costs one
+   * short line, and at most one a second: a client retrying in a loop must not fill the log.
+   */
+  private void refusedTls(SocketChannel client, SSLException e) {
+    long now = System.nanoTime();
+    long next = nextTlsLog;
+    if (now - next >= 0) {
+      nextTlsLog = now + TimeUnit.SECONDS.toNanos(1);
+      String message = String.valueOf(e.getMessage());
+      String clipped = message.length() > 160 ? message.substring(0, 160) + "..." : message;
+      LOG.info("NBD TLS refused for " + peer(client) + ": " + clipped);
+    } else {
+      LOG.log(Level.FINE, "NBD TLS refused", e);
+    }
+  }
+
+  private static String peer(SocketChannel client) {
+    try {
+      return String.valueOf(client.getRemoteAddress());
+    } catch (IOException e) {
+      return "a client";
     }
   }
 

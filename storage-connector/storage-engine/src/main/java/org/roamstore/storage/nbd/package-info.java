@@ -12,6 +12,12 @@
  * holes and replicate as zero ranges; NO_HOLE writes allocated zeros; FAST_ZERO is refused with
  * ENOTSUP when it cannot be fast.
  *
+ * <p>TLS ({@code NBD_OPT_STARTTLS}, the protocol's NOTLS, SELECTIVETLS and FORCEDTLS modes as off,
+ * optional and required) through JSSE with X.509 credentials read by {@link
+ * org.roamstore.storage.nbd.NbdTls}; after STARTTLS the handshake and the transmission phase go
+ * through {@link org.roamstore.storage.nbd.NbdTlsChannel}, an {@code SSLEngine} over the same
+ * socket, while a connection without TLS keeps reading and writing the socket itself.
+ *
  * <p>Not served, and why:
  *
  * <ul>

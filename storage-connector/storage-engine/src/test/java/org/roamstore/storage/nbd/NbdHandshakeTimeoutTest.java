@@ -21,7 +21,9 @@ class NbdHandshakeTimeoutTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = NbdServer.start("127.0.0.1", 0, name -> null, executor, Duration.ofMillis(300));
+    server =
+        NbdServer.start(
+            "127.0.0.1", 0, name -> null, NbdTls.off(), executor, Duration.ofMillis(300));
   }
 
   @AfterEach

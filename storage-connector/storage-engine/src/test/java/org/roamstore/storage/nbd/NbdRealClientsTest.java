@@ -5,11 +5,8 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +14,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +23,7 @@ import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.TransferType;
 import org.roamstore.storage.engine.StorageControlUnit;
 import org.roamstore.storage.engine.StorageControlUnitConfig;
+import org.roamstore.storage.nbd.ClientProcess.Result;
 
 /**
  * The NBD front end driven by real clients: qemu-io (qemu's NBD client), nbdcopy and fio (both
@@ -78,7 +75,7 @@ class NbdRealClientsTest {
 
   @Test
   void qemuIoWritesPatternsAndReadsThemBack() throws Exception {
-    requireTool(QEMU_IO, "qemu-utils");
+    ClientProcess.requireTool(QEMU_IO, "qemu-utils");
     StorageControlUnit unit = unitWithVolume(16 << 20);
     String out =
         run(
@@ -111,7 +108,7 @@ class NbdRealClientsTest {
 
   @Test
   void nbdcopyCopiesA64MiBFileInAndOutUnchanged() throws Exception {
-    requireTool(NBDCOPY, "libnbd-bin");
+    ClientProcess.requireTool(NBDCOPY, "libnbd-bin");
     StorageControlUnit unit = unitWithVolume(64 << 20);
     Path in = dir.resolve("in.img");
     Path out = dir.resolve("out.img");
@@ -134,7 +131,7 @@ class NbdRealClientsTest {
 
   @Test
   void fioRandomWritesVerifyWithCrc32c() throws Exception {
-    requireTool(FIO, "fio");
+    ClientProcess.requireTool(FIO, "fio");
     StorageControlUnit unit = unitWithVolume(64 << 20);
     String out =
         run(
@@ -155,7 +152,7 @@ class NbdRealClientsTest {
 
   @Test
   void flushedDataIsIntactAfterARestart() throws Exception {
-    requireTool(QEMU_IO, "qemu-utils");
+    ClientProcess.requireTool(QEMU_IO, "qemu-utils");
     StorageControlUnit unit = unitWithVolume(8 << 20);
     run(QEMU_IO, "-f", "raw", uri(unit, "token"), "-c", "write -P 0x5a 12345 3M", "-c", "flush");
     unit.close();
@@ -174,7 +171,7 @@ class NbdRealClientsTest {
 
   @Test
   void unknownExportIsRefused() throws Exception {
-    requireTool(QEMU_IO, "qemu-utils");
+    ClientProcess.requireTool(QEMU_IO, "qemu-utils");
     StorageControlUnit unit = unitWithVolume(1 << 20);
     Result r =
         runAllowingFailure(QEMU_IO, "-f", "raw", uri(unit, "not-a-token"), "-c", "read 0 4k");
@@ -194,8 +191,8 @@ class NbdRealClientsTest {
 
   @Test
   void nbdinfoAndQemuImgMapShowTheHolesOfASparseVolume() throws Exception {
-    requireTool(NBDINFO, "libnbd-bin");
-    requireTool(QEMU_IMG, "qemu-utils");
+    ClientProcess.requireTool(NBDINFO, "libnbd-bin");
+    ClientProcess.requireTool(QEMU_IMG, "qemu-utils");
     StorageControlUnit unit = unitWithVolume(64 << 20);
     write(unit, 8 * MIB, new byte[MIB]); // around the cache, into the file
     byte[] small = new byte[4096];
@@ -230,8 +227,8 @@ class NbdRealClientsTest {
 
   @Test
   void nbdcopyAndQemuImgConvertCopyA1GiBVolumeWith10MiBWritten() throws Exception {
-    requireTool(NBDCOPY, "libnbd-bin");
-    requireTool(QEMU_IMG, "qemu-utils");
+    ClientProcess.requireTool(NBDCOPY, "libnbd-bin");
+    ClientProcess.requireTool(QEMU_IMG, "qemu-utils");
     long size = 1L << 30;
     StorageControlUnit unit = unitWithVolume(size);
     Path expected = dir.resolve("expected.img");
@@ -256,7 +253,7 @@ class NbdRealClientsTest {
 
   @Test
   void trimAndZeroingGiveSpaceBackButNotWithNoHole() throws Exception {
-    requireTool(QEMU_IO, "qemu-utils");
+    ClientProcess.requireTool(QEMU_IO, "qemu-utils");
     StorageControlUnit unit = unitWithVolume(64 << 20);
     String uri = uri(unit, "token");
     run(QEMU_IO, "-f", "raw", uri, "-c", "write -P 0x11 0 32M", "-c", "flush");
@@ -295,8 +292,8 @@ class NbdRealClientsTest {
 
   @Test
   void advertisedFlagsAreTrueAndNbdcopyFlushesEveryConnectionsWrites() throws Exception {
-    requireTool(NBDINFO, "libnbd-bin");
-    requireTool(NBDCOPY, "libnbd-bin");
+    ClientProcess.requireTool(NBDINFO, "libnbd-bin");
+    ClientProcess.requireTool(NBDCOPY, "libnbd-bin");
     StorageControlUnit unit = unitWithVolume(32 << 20);
     String info = run(NBDINFO, "--json", uri(unit, "token")).replaceAll("\\s", "");
     for (String fact :
@@ -325,36 +322,11 @@ class NbdRealClientsTest {
 
   // ---- running clients ----
 
-  record Result(int exit, String output) {}
-
-  static void requireTool(String path, String debianPackage) {
-    if (!Files.isExecutable(Path.of(path))) {
-      fail(
-          path
-              + " is missing: install the Debian package "
-              + debianPackage
-              + " (apt-get install "
-              + debianPackage
-              + ")");
-    }
-  }
-
   private String run(String... command) throws Exception {
-    Result r = runAllowingFailure(command);
-    assertEquals(0, r.exit(), String.join(" ", command) + " failed:\n" + r.output());
-    assertTrue(
-        !r.output().contains("Pattern verification failed"), "pattern mismatch:\n" + r.output());
-    return r.output();
+    return ClientProcess.run(dir, command);
   }
 
-  private Result runAllowingFailure(String... command) throws IOException, InterruptedException {
-    Path log = Files.createTempFile(dir, "client", ".log");
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!p.waitFor(90, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail(command[0] + " did not finish within 90 s:\n" + Files.readString(log));
-    }
-    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  private Result runAllowingFailure(String... command) throws Exception {
+    return ClientProcess.runAllowingFailure(dir, command);
   }
 }

@@ -41,13 +41,19 @@ final class RawNbdClient implements AutoCloseable {
   static final int CHUNK_ERROR = 0x8001;
   static final int CHUNK_ERROR_OFFSET = 0x8002;
 
-  private final Socket socket;
-  final DataInputStream in;
-  final DataOutputStream out;
+  private Socket socket;
+  DataInputStream in;
+  DataOutputStream out;
   long exportSize;
+  String protocol; // the TLS version, once TLS is on
   int exportFlags;
 
   RawNbdClient(int port) throws IOException {
+    this(port, 3);
+  }
+
+  /** Connects and answers the greeting with {@code clientFlags} (3: fixed newstyle, no zeroes). */
+  RawNbdClient(int port, int clientFlags) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(10_000); // a hung server fails the test instead of hanging it
     in = new DataInputStream(socket.getInputStream());
@@ -55,7 +61,35 @@ final class RawNbdClient implements AutoCloseable {
     assertEquals(0x4e42444d41474943L, in.readLong(), "NBDMAGIC");
     assertEquals(IHAVEOPT, in.readLong(), "IHAVEOPT");
     assertEquals(3, in.readUnsignedShort(), "fixed newstyle, no zeroes");
-    out.writeInt(3);
+    out.writeInt(clientFlags);
+  }
+
+  /**
+   * Sends STARTTLS; on ACK, runs the TLS handshake (checking the server's certificate against
+   * 127.0.0.1) and goes on over TLS. Returns the reply type.
+   */
+  int startTls(javax.net.ssl.SSLContext context, String... protocols) throws IOException {
+    sendOption(5, new byte[0]);
+    OptionReply r = readOptionReply();
+    if (r.type() != 1) {
+      return r.type();
+    }
+    javax.net.ssl.SSLSocket tls =
+        (javax.net.ssl.SSLSocket)
+            context.getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(), true);
+    javax.net.ssl.SSLParameters parameters = tls.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm("HTTPS");
+    if (protocols.length > 0) {
+      parameters.setProtocols(protocols);
+    }
+    tls.setSSLParameters(parameters);
+    tls.setUseClientMode(true);
+    tls.startHandshake();
+    socket = tls;
+    protocol = tls.getSession().getProtocol();
+    in = new DataInputStream(new java.io.BufferedInputStream(tls.getInputStream()));
+    out = new DataOutputStream(new java.io.BufferedOutputStream(tls.getOutputStream()));
+    return r.type();
   }
 
   void sendOption(int option, byte[] data) throws IOException {

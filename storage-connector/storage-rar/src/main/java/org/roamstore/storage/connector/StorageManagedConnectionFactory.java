@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.Set;
 import javax.security.auth.Subject;
 import org.roamstore.storage.api.Names;
+import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageConnectionFactory;
 import org.roamstore.storage.control.RemoteStorageConnection;
@@ -52,6 +53,7 @@ public class StorageManagedConnectionFactory
   static final int DEFAULT_CACHE_SIZE_MIB = 256;
   static final String DEFAULT_NBD_HOST = "127.0.0.1";
   static final int DEFAULT_NBD_PORT = 10809;
+  static final String DEFAULT_NBD_TLS = "off";
   static final String DEFAULT_BROKER_URL = "tcp://127.0.0.1:61616";
   static final int DEFAULT_SYNC_TIMEOUT_MILLIS = 5_000;
   static final int DEFAULT_DRAIN_TIMEOUT_MILLIS = 60_000;
@@ -63,6 +65,8 @@ public class StorageManagedConnectionFactory
   private Integer cacheSizeMiB = DEFAULT_CACHE_SIZE_MIB;
   private String nbdHost = DEFAULT_NBD_HOST;
   private Integer nbdPort = DEFAULT_NBD_PORT;
+  private String nbdTls = DEFAULT_NBD_TLS;
+  private String nbdTlsDirectory = "";
   private String brokerUrl = DEFAULT_BROKER_URL;
   private Integer syncTimeoutMillis = DEFAULT_SYNC_TIMEOUT_MILLIS;
   private Integer drainTimeoutMillis = DEFAULT_DRAIN_TIMEOUT_MILLIS;
@@ -139,6 +143,35 @@ public class StorageManagedConnectionFactory
               + " every storage system of one server its own port.")
   public void setNbdPort(Integer nbdPort) {
     this.nbdPort = nbdPort;
+  }
+
+  public String getNbdTls() {
+    return nbdTls;
+  }
+
+  @ConfigProperty(
+      type = String.class,
+      defaultValue = DEFAULT_NBD_TLS,
+      description =
+          "TLS on the NBD front end (NBD_OPT_STARTTLS): off; optional (TLS for clients that ask);"
+              + " required (nothing but STARTTLS and ABORT before TLS).")
+  public void setNbdTls(String nbdTls) {
+    this.nbdTls = nbdTls;
+  }
+
+  public String getNbdTlsDirectory() {
+    return nbdTlsDirectory;
+  }
+
+  @ConfigProperty(
+      type = String.class,
+      defaultValue = "",
+      description =
+          "Directory of the NBD server's server-cert.pem and server-key.pem (owner-only), and of"
+              + " client-ca-cert.pem if clients must present certificates. Empty means the tls"
+              + " folder of the data directory.")
+  public void setNbdTlsDirectory(String nbdTlsDirectory) {
+    this.nbdTlsDirectory = nbdTlsDirectory;
   }
 
   public String getBrokerUrl() {
@@ -341,8 +374,27 @@ public class StorageManagedConnectionFactory
     if (nbdPort == null || nbdPort < -1 || nbdPort > 65535) {
       throw invalid("NbdPort", "must be -1 (off), 0 (any free port) or 1-65535, got " + nbdPort);
     }
+    NbdTlsMode tls = NbdTlsMode.parse(nbdTls);
+    if (tls == null) {
+      throw invalid("NbdTls", "must be off, optional or required, got '" + nbdTls + "'");
+    }
+    Path tlsDirectory;
+    try {
+      tlsDirectory =
+          nbdTlsDirectory == null || nbdTlsDirectory.isBlank()
+              ? directory.resolve("tls")
+              : Path.of(nbdTlsDirectory.strip()).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      throw invalid("NbdTlsDirectory", "is not a path: " + e.getMessage());
+    }
     return new StorageControlUnitConfig(
-        storageSystem, directory, cacheSizeMiB * 1024L * 1024L, nbdHost.strip(), nbdPort);
+        storageSystem,
+        directory,
+        cacheSizeMiB * 1024L * 1024L,
+        nbdHost.strip(),
+        nbdPort,
+        tls,
+        tlsDirectory);
   }
 
   private static InvalidPropertyException invalid(String property, String problem) {
@@ -491,6 +543,8 @@ public class StorageManagedConnectionFactory
             && Objects.equals(cacheSizeMiB, that.cacheSizeMiB)
             && Objects.equals(nbdHost, that.nbdHost)
             && Objects.equals(nbdPort, that.nbdPort)
+            && Objects.equals(nbdTls, that.nbdTls)
+            && Objects.equals(nbdTlsDirectory, that.nbdTlsDirectory)
             && Objects.equals(brokerUrl, that.brokerUrl)
             && Objects.equals(syncTimeoutMillis, that.syncTimeoutMillis)
             && Objects.equals(drainTimeoutMillis, that.drainTimeoutMillis)
@@ -508,6 +562,8 @@ public class StorageManagedConnectionFactory
         cacheSizeMiB,
         nbdHost,
         nbdPort,
+        nbdTls,
+        nbdTlsDirectory,
         brokerUrl,
         syncTimeoutMillis,
         drainTimeoutMillis,

@@ -153,7 +153,9 @@ public class StorageResourceAdapter implements ResourceAdapter {
                 + config.storageSystem()
                 + " on "
                 + config.dataDirectory()
-                + (unit.nbdPort() > 0 ? ", NBD on port " + unit.nbdPort() : ", NBD off")
+                + (unit.nbdPort() > 0
+                    ? ", NBD on port " + unit.nbdPort() + " (TLS " + config.nbdTls().text() + ")"
+                    : ", NBD off")
                 + (remoteCopy == null
                     ? ", no remote copy"
                     : ", remote copy over " + remoteCopy.brokerUrl()));

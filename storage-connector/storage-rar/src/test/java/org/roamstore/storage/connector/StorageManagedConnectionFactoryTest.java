@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.engine.StorageControlUnitConfig;
 
 class StorageManagedConnectionFactoryTest {
@@ -37,6 +38,20 @@ class StorageManagedConnectionFactoryTest {
     assertEquals(256L * 1024 * 1024, config.cacheBytes());
     assertEquals("127.0.0.1", config.nbdHost());
     assertEquals(10809, config.nbdPort());
+    assertEquals(NbdTlsMode.OFF, config.nbdTls());
+  }
+
+  @Test
+  void nbdTlsTakesItsModeInAnyCaseAndDefaultsItsDirectoryIntoTheDataDirectory() throws Exception {
+    StorageManagedConnectionFactory mcf = new StorageManagedConnectionFactory();
+    mcf.setStorageSystem("seattle");
+    mcf.setNbdTls("Required");
+    StorageControlUnitConfig config = mcf.config();
+    assertEquals(NbdTlsMode.REQUIRED, config.nbdTls());
+    assertEquals(
+        Path.of("data", "storage", "seattle", "tls").toAbsolutePath(), config.nbdTlsDirectory());
+    mcf.setNbdTlsDirectory("/etc/roamstore/nbd");
+    assertEquals(Path.of("/etc/roamstore/nbd"), mcf.config().nbdTlsDirectory());
   }
 
   @Test
@@ -65,6 +80,8 @@ class StorageManagedConnectionFactoryTest {
     assertRefused("NbdHost", mcf -> mcf.setNbdHost(""));
     assertRefused("NbdPort", mcf -> mcf.setNbdPort(65536));
     assertRefused("NbdPort", mcf -> mcf.setNbdPort(-2));
+    assertRefused("NbdTls", mcf -> mcf.setNbdTls("on"));
+    assertRefused("NbdTls", mcf -> mcf.setNbdTls(null));
     assertRefused("BrokerUrl", mcf -> mcf.setBrokerUrl("127.0.0.1:61616"));
     assertRefused("SyncTimeoutMillis", mcf -> mcf.setSyncTimeoutMillis(0));
     assertRefused("DrainTimeoutMillis", mcf -> mcf.setDrainTimeoutMillis(null));
@@ -105,6 +122,8 @@ class StorageManagedConnectionFactoryTest {
             mcf -> mcf.setCacheSizeMiB(512),
             mcf -> mcf.setNbdHost("0.0.0.0"),
             mcf -> mcf.setNbdPort(10810),
+            mcf -> mcf.setNbdTls("optional"),
+            mcf -> mcf.setNbdTlsDirectory("/etc/roamstore/nbd"),
             mcf -> mcf.setBrokerUrl("tcp://broker:61617"),
             mcf -> mcf.setSyncTimeoutMillis(100),
             mcf -> mcf.setDrainTimeoutMillis(100),

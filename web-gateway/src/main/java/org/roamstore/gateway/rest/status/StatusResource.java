@@ -66,7 +66,7 @@ public class StatusResource {
         site.add("error", s.error());
       }
       if (s.nbdHost() != null) {
-        site.add("nbd", s.nbdHost() + ":" + s.nbdPort());
+        site.add("nbd", s.nbdHost() + ":" + s.nbdPort()).add("nbdTls", s.nbdTls());
       }
       sites.add(site);
     }

@@ -20,6 +20,9 @@ import org.roamstore.gateway.web.Page;
 public class AccessServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
 
+  /** System property: the client's TLS directory as the connect commands name it. */
+  static final String TLS_DIRECTORY_PROPERTY = "roamstore.nbd.tls.client-directory";
+
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
@@ -74,7 +77,17 @@ public class AccessServlet extends HttpServlet {
             + " yourself. It works only while this copy is the primary at epoch "
             + a.epoch()
             + ".</p>");
-    for (ConnectCommands.Command c : ConnectCommands.of(a, base)) {
+    String tlsDirectory =
+        System.getProperty(TLS_DIRECTORY_PROPERTY, ConnectCommands.DEFAULT_TLS_DIRECTORY);
+    if (a.nbdTlsOffered()) {
+      out.printf(
+          "<p class=\"note\" id=\"nbd-tls\">This data center serves NBD over TLS (%s). Your client"
+              + " needs its CA certificate as <code>ca-cert.pem</code> in <code>%s</code>, and"
+              + " <code>client-cert.pem</code> and <code>client-key.pem</code> there if it asks for"
+              + " client certificates.</p>%n",
+          Html.escape(a.nbdTls()), Html.escape(tlsDirectory));
+    }
+    for (ConnectCommands.Command c : ConnectCommands.of(a, base, tlsDirectory)) {
       out.printf(
           "<p>%s</p><pre><code id=\"%s\">%s</code></pre><button type=\"button\" class=\"copy\""
               + " data-copy=\"%s\">Copy</button>%n",

@@ -19,6 +19,7 @@ public record IssuedAccess(
     long sizeBytes,
     String nbdHost,
     int nbdPort,
+    String nbdTls,
     String exportName,
     String nbdUri,
     String bearerToken,
@@ -42,11 +43,17 @@ public record IssuedAccess(
         r.sizeBytes(),
         r.nbdHost(),
         r.nbdPort(),
+        r.nbdTls().text(),
         r.exportName(),
         r.nbdUri(),
         r.bearerToken(),
         r.expiresAt().toString(),
         r.revokedGrants());
+  }
+
+  /** Whether the site's NBD server speaks TLS (optional or required): show the TLS commands. */
+  public boolean nbdTlsOffered() {
+    return !"off".equals(nbdTls);
   }
 
   public boolean primaryMoved() {
