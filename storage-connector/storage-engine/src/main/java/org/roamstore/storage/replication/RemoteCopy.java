@@ -60,6 +60,7 @@ public final class RemoteCopy implements WriteDataSender {
     acks = new AckReceiveProcess(factory, volumes.storageSystem(), sender);
     receiver = new WriteDataReceiveProcess(factory, volumes, settings, executor);
     executor.execute(sender);
+    executor.execute(sender.syncLane());
     executor.execute(acks);
     executor.execute(receiver);
     LOG.info(
@@ -213,6 +214,7 @@ public final class RemoteCopy implements WriteDataSender {
   public void close() {
     if (sender != null) {
       sender.stop(CLOSE_GRACE_MILLIS);
+      sender.syncLane().stop(CLOSE_GRACE_MILLIS);
     }
     if (receiver != null) {
       receiver.stop(CLOSE_GRACE_MILLIS);

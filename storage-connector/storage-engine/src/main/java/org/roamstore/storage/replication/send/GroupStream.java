@@ -71,7 +71,8 @@ public final class GroupStream {
   // Full-sized batch bodies shipped for good, for the next batches (see OutgoingBatch.release).
   private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
   private long epoch;
-  private TransferType transferType = TransferType.ASYNC;
+  // Written under the lock; read without it by the send process, to wake the SYNC lane or not.
+  private volatile TransferType transferType = TransferType.ASYNC;
   private SyncFailurePolicy policy = SyncFailurePolicy.MARK_OUT_OF_SYNC;
   private long backlogWaits;
 
@@ -489,7 +490,16 @@ public final class GroupStream {
   // ---- the send process's side ----
 
   /** Closes the open batches and takes up to {@code max} batches to ship, in stream order. */
-  void takeReady(List<Shipment> into, int max) {
+  /**
+   * Takes closed batches for shipping, oldest first per secondary: those of the SYNC lane ({@code
+   * lane}: SYNC batches of a stream the secondary has started, for its SYNC queue) or all others
+   * (for its write data queue). A secondary's batches go in order, so taking stops at the first one
+   * that belongs to the other kind.
+   */
+  void takeReady(List<Shipment> into, int max, boolean lane) {
+    if (lane && !usesLane()) {
+      return; // nor close an ASYNC stream's open batch: the send process's rounds size them
+    }
     lock.lock();
     try {
       for (Destination d : destinations.values()) {
@@ -497,14 +507,14 @@ public final class GroupStream {
           closeOpen(d);
         }
         while (!d.ready.isEmpty() && into.size() < max) {
-          OutgoingBatch batch = d.ready.poll();
-          boolean syncQueue = false;
+          OutgoingBatch batch = d.ready.peek();
+          boolean syncQueue = takesLane(d, batch);
+          if (syncQueue != lane) {
+            break;
+          }
+          d.ready.poll();
           if (batch.retained) {
             d.unappliedSyncBatches.add(batch.last);
-            // Its own queue once the secondary has started this stream from the write data queue,
-            // where it follows whatever was sent before it (see Queues).
-            syncQueue =
-                batch.stream.equals(d.stream) && d.applied > 0 && d.applied >= d.lastViaDataQueue;
             if (!syncQueue && batch.stream.equals(d.stream)) {
               d.lastViaDataQueue = Math.max(d.lastViaDataQueue, batch.last);
             }
@@ -512,6 +522,38 @@ public final class GroupStream {
           into.add(new Shipment(groupId, d.storageSystem, d, batch, syncQueue));
         }
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A SYNC batch takes the lane once the secondary has applied every batch of its stream sent
+   * through the write data queue, where a stream starts behind whatever was sent before it (see
+   * Queues); lock held.
+   */
+  private static boolean takesLane(Destination d, OutgoingBatch batch) {
+    return batch.retained
+        && batch.stream.equals(d.stream)
+        && d.applied > 0
+        && d.applied >= d.lastViaDataQueue;
+  }
+
+  /** Whether this stream's batches may take the SYNC lane (it is a SYNC group's). */
+  boolean usesLane() {
+    return transferType == TransferType.SYNC;
+  }
+
+  /** Whether a batch of the SYNC lane is ready to go. */
+  boolean hasLaneReady() {
+    lock.lock();
+    try {
+      for (Destination d : destinations.values()) {
+        if (!d.ready.isEmpty() && takesLane(d, d.ready.peek())) {
+          return true;
+        }
+      }
+      return false;
     } finally {
       lock.unlock();
     }

@@ -53,6 +53,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private final RemoteCopySettings settings;
   private final ReplicaVolumes volumes;
   private final Map<String, GroupStream> groups = new ConcurrentHashMap<>();
+  private final SyncLaneSender lane;
   private final ReentrantLock wakeLock = new ReentrantLock();
   private final Condition wakeUp = wakeLock.newCondition();
   private volatile boolean idle;
@@ -76,6 +77,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     this.incarnation = incarnation;
     this.settings = settings;
     this.volumes = volumes;
+    this.lane = new SyncLaneSender(factory, volumes.storageSystem(), groups.values());
   }
 
   /** Takes up the resyncs that were going on when this unit stopped. */
@@ -109,7 +111,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
         groupId,
         id ->
             new GroupStream(
-                id, incarnation, settings, loadMap(id), loadVerifyRecords(id), this::wake));
+                id, incarnation, settings, loadMap(id), loadVerifyRecords(id), () -> wake(id)));
   }
 
   private VerifyRecords loadVerifyRecords(String groupId) {
@@ -143,7 +145,17 @@ public final class WriteDataSendProcess extends MessagingLoop {
     }
   }
 
-  private void wake() {
+  /** The sender of the SYNC lane, a loop of its own that the caller runs beside this one. */
+  public SyncLaneSender syncLane() {
+    return lane;
+  }
+
+  /** A batch of the group may be ready: wakes this loop, and the SYNC lane for a SYNC group. */
+  private void wake(String groupId) {
+    GroupStream g = groups.get(groupId);
+    if (g == null || g.usesLane()) {
+      lane.wake();
+    }
     pending = true;
     if (idle) {
       wakeLock.lock();
@@ -171,7 +183,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     List<GroupStream.Shipment> batches = new ArrayList<>();
     pending = false;
     for (GroupStream g : groups.values()) {
-      g.takeReady(batches, MAX_BATCHES_PER_COMMIT);
+      g.takeReady(batches, MAX_BATCHES_PER_COMMIT, false);
     }
     if (!batches.isEmpty()) {
       shipSyncFirst(batches);
@@ -192,10 +204,10 @@ public final class WriteDataSendProcess extends MessagingLoop {
    * SYNC batches (not persistent) go first and outside any transaction: nothing waits for the
    * broker's answer, let alone for the disk force of the journal that the ASYNC batches' commit
    * costs. The primary retains them until the secondary has them on disk, and sends them again
-   * after a reconnect, so the broker's confirmation would add nothing. Most go to the secondary's
-   * SYNC queue, apart from ASYNC ones; the first of a stream go to its write data queue (see
-   * Queues). Not when that queue gets both in one round (a group that changed its transfer type):
-   * its batches must reach it in stream order, so they share one transaction.
+   * after a reconnect, so the broker's confirmation would add nothing. Only the first of a SYNC
+   * stream come this way, to the write data queue (see Queues); the others take the SYNC lane. Not
+   * when that queue gets both in one round (a group that changed its transfer type): its batches
+   * must reach it in stream order, so they share one transaction.
    */
   private void shipSyncFirst(List<GroupStream.Shipment> batches) throws JMSException {
     List<GroupStream.Shipment> retained = new ArrayList<>();
@@ -271,14 +283,10 @@ public final class WriteDataSendProcess extends MessagingLoop {
   }
 
   private Queue queue(GroupStream.Shipment s) throws JMSException {
-    String name =
-        s.syncQueue()
-            ? Queues.syncWriteData(s.storageSystem())
-            : Queues.writeData(s.storageSystem());
-    Queue q = queues.get(name);
+    Queue q = queues.get(s.storageSystem());
     if (q == null) {
-      q = session.createQueue(name);
-      queues.put(name, q);
+      q = session.createQueue(Queues.writeData(s.storageSystem()));
+      queues.put(s.storageSystem(), q);
     }
     return q;
   }

@@ -52,7 +52,8 @@ class GroupStreamBacklogTest {
     assertEquals(State.LAGGING, portland(stream).state(), "in sync, not dropped");
 
     List<GroupStream.Shipment> batches = new ArrayList<>();
-    stream.takeReady(batches, 64);
+    stream.takeReady(batches, 64, false); // the write data queue
+    stream.takeReady(batches, 64, true); // the SYNC lane
     stream.committed(batches);
     fourth.get(30, TimeUnit.SECONDS);
     SecondaryStatus status = portland(stream);

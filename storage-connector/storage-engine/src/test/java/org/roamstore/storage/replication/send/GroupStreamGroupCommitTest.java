@@ -102,7 +102,8 @@ class GroupStreamGroupCommitTest {
   /** Takes the ready batches as the send process would, and has the broker take them. */
   private List<String> ship() {
     List<GroupStream.Shipment> batches = new ArrayList<>();
-    stream.takeReady(batches, 64);
+    stream.takeReady(batches, 64, false); // the write data queue
+    stream.takeReady(batches, 64, true); // the SYNC lane
     stream.committed(batches);
     List<String> ranges = new ArrayList<>();
     for (GroupStream.Shipment s : batches) {
