@@ -11,8 +11,10 @@ warm-up (rounds of --warmup s per job on each volume until the four JVMs' JIT co
 round, in alternating order, each side after a quiet disk. After each Roamstore job the bench waits
 until both secondaries have it durable (catch-up) and counts secondaries marked out of sync during
 it (dropped: then the figure is partly that of a volume without remote copy). Then: synchronize
-cache on an empty backlog (9 times), and the drain of a --drain ASYNC backlog written while both
-secondaries were stopped. --short: 3 s jobs, 256M, 2 s warm-up rounds, 256M drain. Needs Debian's fio and qemu-utils, java and mvn.
+cache on an empty backlog (9 times); SYNC beside ASYNC: the 4 KiB SYNC job alone and while the 1 MiB
+ASYNC job writes to another volume of the same primary at full speed, alternating, its ratio the
+SYNC figure beside ASYNC over the one alone; and the drain of a --drain ASYNC backlog written while
+both secondaries were stopped. --short: 3 s jobs, 256M, 2 s warm-up rounds, 256M drain. Needs Debian's fio and qemu-utils, java and mvn.
 """
 import os
 import re
@@ -172,6 +174,52 @@ class RemoteCopy:
                 + ", ".join(f"{n} {c:.1f}" for n, c in cpu.items()) + ".")
 
 
+def sync_beside_async(rc, args):
+    """The SYNC 4 KiB job alone and beside the ASYNC 1 MiB job on the same primary, in alternating
+    rounds; returns a Markdown table (each round's figures, medians, ratio beside/alone)."""
+    import threading
+    _label, rw, bs, depth, _unit = JOBS[0]
+    _l, arw, abs_, adepth, _u = JOBS[1]
+    beside_dir = rc.s.path("beside")
+    os.makedirs(beside_dir, exist_ok=True)
+    runs = {"alone": [], "beside ASYNC": []}
+    async_mib = []
+    for r in range(args.rounds):
+        for case in h.order(r, list(runs)):
+            quiet = h.quiet_disk(args.quiet_wait)
+            if case == "alone":
+                res = h.fio(rc.s.work, rc.uri("sync"), rw, bs, depth, args.size, args.runtime, args.ramp)
+            else:
+                background = {}
+
+                def write_async():
+                    background["res"] = h.fio(beside_dir, rc.uri("async"), arw, abs_, adepth, args.size,
+                                              args.runtime + args.ramp + 2, ramp=0, name="async")
+
+                t = threading.Thread(target=write_async)
+                t.start()
+                time.sleep(1)  # the ASYNC job at full speed before the SYNC job starts
+                res = h.fio(rc.s.work, rc.uri("sync"), rw, bs, depth, args.size, args.runtime, args.ramp)
+                t.join()
+                async_mib.append(background["res"]["mib_s"])
+                rc.catch_up("async")
+            rc.catch_up("sync")
+            runs[case].append(res)
+            h.log(f"round {r + 1} SYNC {bs} {case}: {h.num(res['iops'])} IOPS, clat p50 {h.lat(res['p50'])} ms,"
+                  f" p99 {h.lat(res['p99'])} ms" + (f"; ASYNC {h.num(async_mib[-1], 1)} MiB/s" if case != "alone" else "")
+                  + f" ({quiet})")
+    alone = h.median([x["iops"] for x in runs["alone"]])
+    rows = []
+    for case, results in runs.items():
+        m = h.median([x["iops"] for x in results])
+        rows.append([case, " / ".join(h.num(x["iops"]) for x in results), h.num(m),
+                     h.lat(h.median([x["p50"] for x in results])), h.lat(h.median([x["p99"] for x in results])),
+                     h.num(h.median(async_mib), 1) if case != "alone" else "-",
+                     "ref" if case == "alone" else (f"{m / alone:.2f}" if alone else "-")])
+    return h.markdown(["SYNC 4k randwrite QD16", "rounds (IOPS)", "median", "p50 ms", "p99 ms",
+                       "ASYNC 1M MiB/s", "ratio"], rows)
+
+
 def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -218,6 +266,7 @@ def main(argv):
         sides += [rc.side(m, m.upper()) for m in modes]
         table = h.compare(args, s.work, jobs, sides, note_columns=("dropped", "catch-up s"))
         p50, all_ms = rc.sync_cache_p50()
+        beside = sync_beside_async(rc, args) if {"async", "sync"} <= set(modes) else ""
         drain = rc.drain() if h.size_bytes(args.drain) else ""
     print(f"Remote copy, 3 copies (seattle primary, portland, sanfrancisco; one broker; cache "
           f"{args.cache_mib} MiB each) against qemu-nbd --cache=writeback; warm-up {args.warmup:g} s per job "
@@ -226,6 +275,10 @@ def main(argv):
     print(table)
     print(f"\nSynchronize cache on an empty backlog, 2 secondaries: p50 {p50:g} ms "
           f"(all: {' '.join(f'{m:g}' for m in all_ms)}).")
+    if beside:
+        print(f"\nSYNC beside ASYNC (same primary, same secondaries): the SYNC job alone and while the ASYNC "
+              f"1 MiB job writes another volume; ratio: median beside over median alone\n")
+        print(beside)
     if drain:
         print(drain)
 
