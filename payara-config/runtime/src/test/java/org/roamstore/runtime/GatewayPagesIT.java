@@ -349,6 +349,8 @@ class GatewayPagesIT {
         .until(
             ExpectedConditions.presenceOfElementLocated(By.id("map-link-" + volume + "-seattle")));
     assertEquals("yes", ((JavascriptExecutor) b).executeScript("return window.sameDocument;"));
+    ((JavascriptExecutor) b).executeScript("window.scrollTo(0, 0);");
+    screenshot(b, "status-map.png");
 
     // The history lists the switch with its time; the filter narrows it to the volume.
     By switched =
@@ -370,7 +372,7 @@ class GatewayPagesIT {
               return items.size() >= 3
                   && items.stream().allMatch(i -> volume.equals(i.getAttribute("data-volume")));
             });
-    screenshot(b, "status-map.png");
+    screenshot(b, "status-history.png");
 
     // A filter naming no volume is refused and changes nothing.
     b.findElement(By.id("history-volume")).clear();
