@@ -2,15 +2,9 @@
 // server keeps (lagSamples in /api/status). A gap where storage reported nothing stays a gap.
 (function () {
   "use strict";
-  const SVG = "http://www.w3.org/2000/svg";
   const WINDOW_SECONDS = 15 * 60;
 
-  function el(name, attributes, parent) {
-    const e = document.createElementNS(SVG, name);
-    for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, v);
-    if (parent) parent.appendChild(e);
-    return e;
-  }
+  const el = window.RoamstoreSvg.el;
 
   function bytes(n) {
     if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1) + " MiB";

@@ -4,18 +4,12 @@
 // tiles or scripts from elsewhere, so it works without the internet.
 (function () {
   "use strict";
-  const SVG = "http://www.w3.org/2000/svg";
   const PAD = 60;
   const SITE_RADIUS = 14;
   const DOTS_PER_RING = 16;
   const MAX_DOTS = 48; // beyond that a site says "+N": the dots stay readable
 
-  function el(name, attributes, parent) {
-    const e = document.createElementNS(SVG, name);
-    for (const [k, v] of Object.entries(attributes)) e.setAttribute(k, v);
-    if (parent) parent.appendChild(e);
-    return e;
-  }
+  const el = window.RoamstoreSvg.el;
 
   function titled(e, text) {
     el("title", {}, e).textContent = text; // textContent: names come from users

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.verify.VerifyOptions;
 import org.roamstore.directory.verify.VerifyService;
@@ -39,6 +40,10 @@ public class StatusPageServlet extends HttpServlet {
   static final int REFRESH_MILLIS = 2000;
   private static final int MAP_WIDTH = 640;
   private static final int MAP_HEIGHT = 420;
+
+  /** What status.js draws with, loaded before it in this order. */
+  private static final List<String> HELPER_SCRIPTS =
+      List.of("svg.js", "status-map.js", "status-lag-chart.js", "status-history.js");
 
   @Inject private transient VerifyService verifies;
 
@@ -144,11 +149,9 @@ public class StatusPageServlet extends HttpServlet {
             + " type=\"submit\" id=\"history-apply\">Filter</button> <span id=\"history-error\""
             + " class=\"error\"></span></form>");
     out.println("<ol id=\"history\" class=\"history\"></ol>");
-    out.printf(
-        "<script src=\"%s/static/status-map.js\"></script>"
-            + "<script src=\"%s/static/status-lag-chart.js\"></script>"
-            + "<script src=\"%s/static/status-history.js\"></script>%n",
-        Html.escape(base), Html.escape(base), Html.escape(base));
+    for (String script : HELPER_SCRIPTS) {
+      out.printf("<script src=\"%s/static/%s\"></script>%n", Html.escape(base), script);
+    }
     out.printf(
         "<script src=\"%s/static/status.js\" data-api=\"%s/api/status\""
             + " data-history=\"%s/api/history\" data-refresh=\"%d\""
