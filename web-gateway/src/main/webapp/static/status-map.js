@@ -110,8 +110,11 @@
       const state = !s.up ? "down" : s.reachable ? "up" : "unreachable";
       const site = el("g", { class: "site " + state, id: "map-site-" + s.name, "data-name": s.name }, svg);
       titled(el("circle", { class: "site-mark", cx: x, cy: y, r: SITE_RADIUS }, site), s.displayName + " (" + state + ")");
-      el("text", { x: x, y: y - SITE_RADIUS - 22, class: "site-label" }, site).textContent = s.displayName;
       const held = primariesAt[s.name] || [];
+      // Left of the dots: data centers of one region sit close north to south, so a label above
+      // one would fall on its neighbour's dots; interfaces are labelled on the right.
+      const rings = Math.ceil(Math.min(held.length, MAX_DOTS) / DOTS_PER_RING);
+      el("text", { x: x - SITE_RADIUS - 8 - rings * 7, y: y + 4, class: "site-label" }, site).textContent = s.displayName;
       held.slice(0, MAX_DOTS).forEach((g, i) => {
         const ring = Math.floor(i / DOTS_PER_RING);
         const angle = ((i % DOTS_PER_RING) / DOTS_PER_RING) * 2 * Math.PI + ring * 0.2;
