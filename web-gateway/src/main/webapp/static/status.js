@@ -1,8 +1,11 @@
-// Redraws the status tables from /api/status, every few seconds, without reloading the page.
+// Redraws the status page from /api/status and /api/history every few seconds, without reloading
+// it: the map (status-map.js), the tables with their lag charts (status-lag-chart.js) and progress
+// bars, the selected volume's details and the history (status-history.js).
 (function () {
   "use strict";
   const script = document.currentScript;
   const api = script.dataset.api;
+  const historyApi = script.dataset.history;
   const refresh = Number(script.dataset.refresh) || 2000;
   const verifyAction = script.dataset.verify;
   const csrfField = script.dataset.csrfField;
@@ -16,11 +19,10 @@
     return td;
   }
 
-  function bytes(n) {
-    if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1) + " MiB";
-    if (n >= 1 << 10) return (n / (1 << 10)).toFixed(1) + " KiB";
-    return n + " B";
-  }
+  const bytes = window.RoamstoreLagChart.bytes;
+  let selected = null; // the volume whose details show
+  let historyFilter = new URLSearchParams(); // the filter in force, as the server accepted it
+  let lastStatus = null;
 
   function short(text) {
     return text.length > 80 ? text.slice(0, 77) + "..." : text;
@@ -102,7 +104,72 @@
     td.appendChild(form);
   }
 
+  // One progress bar per long operation (drain, resync, verify); no value when storage did not
+  // say how far it got, which a browser shows as a bar that runs without a figure.
+  function operationsCell(td, group) {
+    for (const op of group.operations) {
+      const line = document.createElement("div");
+      line.className = "operation " + op.kind.toLowerCase();
+      line.id = "progress-" + group.volume + "-" + op.kind.toLowerCase() + "-" + op.dataCenter;
+      const what = op.kind === "DRAIN" ? "drain " + op.from + " \u2192 " + op.dataCenter : op.kind.toLowerCase() + " " + op.dataCenter;
+      line.textContent = what + (op.percent != null ? " " + op.percent + "%" : "") + " ";
+      const bar = document.createElement("progress");
+      bar.max = 100;
+      if (op.percent != null) bar.value = op.percent;
+      line.appendChild(bar);
+      td.appendChild(line);
+    }
+  }
+
+  function lagCharts(td, group, width, height) {
+    for (const m of group.members.filter((m) => !m.primary)) {
+      const line = document.createElement("div");
+      line.className = "lag-series";
+      line.textContent = m.dataCenter + " ";
+      line.appendChild(window.RoamstoreLagChart.draw("lag-chart-" + group.volume + "-" + m.dataCenter, m.lagSamples, width, height));
+      td.appendChild(line);
+    }
+  }
+
+  function select(volume) {
+    selected = volume;
+    if (lastStatus) draw(lastStatus);
+  }
+
+  function details(status) {
+    const box = document.getElementById("volume-details");
+    const g = status.copyGroups.find((c) => c.volume === selected);
+    if (!g) return;
+    box.replaceChildren();
+    const title = document.createElement("h3");
+    title.id = "details-volume";
+    title.textContent = g.volume;
+    box.appendChild(title);
+    const facts = document.createElement("dl");
+    facts.className = "facts";
+    const fact = (name, value) => {
+      const dt = document.createElement("dt");
+      dt.textContent = name;
+      const dd = document.createElement("dd");
+      dd.textContent = value;
+      facts.append(dt, dd);
+      return dd;
+    };
+    fact("Owner", g.owner);
+    fact("Transfer", g.transferType);
+    fact("Primary", g.primary).id = "details-primary";
+    fact("Epoch", String(g.epoch));
+    if (g.lastSwitchAt) fact("Last switch", when(g.lastSwitchAt));
+    for (const m of g.members.filter((m) => !m.primary)) fact(m.dataCenter, lag(m));
+    box.appendChild(facts);
+    lagCharts(box, g, 240, 48);
+    operationsCell(box, g);
+  }
+
   function draw(status) {
+    lastStatus = status;
+    window.RoamstoreMap.draw(document.getElementById("map"), status, selected, select);
+    details(status);
     const sites = document.querySelector("#sites tbody");
     sites.replaceChildren();
     for (const s of status.sites) {
@@ -122,7 +189,12 @@
     for (const g of status.copyGroups) {
       const row = document.createElement("tr");
       row.id = "group-" + g.volume;
-      cell(row, g.volume);
+      const name = cell(row, "", "volume");
+      const pick = document.createElement("a");
+      pick.href = "#map";
+      pick.textContent = g.volume;
+      pick.addEventListener("click", () => select(g.volume));
+      name.appendChild(pick);
       cell(row, g.owner);
       cell(row, g.transferType);
       cell(row, g.primary, "primary");
@@ -140,6 +212,8 @@
           )
           .join("; ")
       );
+      lagCharts(cell(row, "", "lag"), g, 120, 24);
+      operationsCell(cell(row, "", "operations"), g);
       cell(row, String(g.activeGrants));
       const verify = cell(row, "", "verify");
       g.members.filter((m) => !m.primary).forEach((m) => verifyCell(verify, g.volume, m));
@@ -151,11 +225,50 @@
     document.getElementById("status-error").textContent = "";
   }
 
+  async function getJson(url) {
+    const answer = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+    const body = await answer.json().catch(() => null);
+    if (!answer.ok) {
+      const error = new Error(body && body.error ? body.error.message : "HTTP " + answer.status);
+      error.status = answer.status;
+      throw error;
+    }
+    return body;
+  }
+
+  function historyUrl(filter) {
+    const query = filter.toString();
+    return historyApi + (query ? "?" + query : "");
+  }
+
+  async function drawHistory(filter) {
+    const answer = await getJson(historyUrl(filter));
+    window.RoamstoreHistory.render(document.getElementById("history"), answer.events);
+  }
+
+  // A new filter is in force only once the server took it; a refused one says why and changes
+  // nothing.
+  document.getElementById("history-filter").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const wanted = new URLSearchParams();
+    for (const field of ["volume", "user"]) {
+      const value = document.getElementById("history-" + field).value.trim();
+      if (value) wanted.set(field, value);
+    }
+    const error = document.getElementById("history-error");
+    try {
+      await drawHistory(wanted);
+      historyFilter = wanted;
+      error.textContent = "";
+    } catch (e) {
+      error.textContent = "Filter not applied: " + e.message;
+    }
+  });
+
   async function poll() {
     try {
-      const answer = await fetch(api, { credentials: "same-origin", cache: "no-store" });
-      if (!answer.ok) throw new Error("HTTP " + answer.status);
-      draw(await answer.json());
+      draw(await getJson(api));
+      await drawHistory(historyFilter);
     } catch (e) {
       document.getElementById("status-error").textContent = "(last refresh failed: " + e.message + ")";
     } finally {

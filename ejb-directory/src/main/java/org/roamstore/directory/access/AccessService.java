@@ -14,11 +14,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.roamstore.directory.copygroup.RunningDrains;
 import org.roamstore.directory.copygroup.StorageSites;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.directory.model.AccessGrant;
 import org.roamstore.directory.model.DataCenter;
+import org.roamstore.directory.model.NetworkInterface;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
 import org.roamstore.directory.security.AccessTokens;
@@ -36,6 +38,7 @@ public class AccessService {
   private EntityManager em;
 
   @Inject private StorageSites sites;
+  @Inject private RunningDrains drains;
 
   public List<VolumeSummary> volumesOf(@NotNull String user) {
     return em
@@ -121,7 +124,7 @@ public class AccessService {
     return revoked;
   }
 
-  /** Every site and copy group; storage is asked once per site. */
+  /** Every site, network interface and copy group; storage is asked once per site. */
   public SystemStatus status() {
     List<DataCenter> centers =
         em.createNamedQuery(DataCenter.ALL, DataCenter.class).getResultList();
@@ -205,12 +208,28 @@ public class AccessService {
                 primary.dataCenter().name(),
                 grants.getOrDefault(v.name(), 0L).intValue(),
                 v.lastSwitchAt().orElse(null),
-                members));
+                members,
+                LongOperations.of(
+                    members,
+                    drains.of(v.storageId()),
+                    storageSystem -> siteOf(centers, storageSystem))));
       }
-      return new SystemStatus(now, siteList, groups);
+      return new SystemStatus(now, siteList, networkInterfaces(), groups);
     } finally {
       open.values().forEach(StorageConnection::close);
     }
+  }
+
+  private List<SystemStatus.NetworkInterface> networkInterfaces() {
+    return em
+        .createNamedQuery(NetworkInterface.ALL, NetworkInterface.class)
+        .getResultList()
+        .stream()
+        .map(
+            n ->
+                new SystemStatus.NetworkInterface(
+                    n.name(), n.displayName(), n.position().latitude(), n.position().longitude()))
+        .toList();
   }
 
   private static SystemStatus.Site site(DataCenter d, boolean up, String error, StorageStatus s) {
@@ -218,6 +237,8 @@ public class AccessService {
         d.name(),
         d.displayName(),
         d.storageSystem(),
+        d.position().latitude(),
+        d.position().longitude(),
         up,
         s != null,
         error,

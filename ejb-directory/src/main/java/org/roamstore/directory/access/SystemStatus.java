@@ -3,8 +3,19 @@ package org.roamstore.directory.access;
 import java.time.Instant;
 import java.util.List;
 
-/** Every site and every copy volume group at one moment, for the operator's status page. */
-public record SystemStatus(Instant at, List<Site> sites, List<CopyGroup> copyGroups) {
+/**
+ * Every site, network interface and copy volume group at one moment, for the operator's status
+ * page.
+ */
+public record SystemStatus(
+    Instant at,
+    List<Site> sites,
+    List<NetworkInterface> networkInterfaces,
+    List<CopyGroup> copyGroups) {
+
+  /** A network interface where users attach, at its position (degrees). */
+  public record NetworkInterface(
+      String name, String displayName, double latitude, double longitude) {}
 
   /**
    * A data center: the directory's up/down flag and what its storage control unit reports.
@@ -18,6 +29,8 @@ public record SystemStatus(Instant at, List<Site> sites, List<CopyGroup> copyGro
       String name,
       String displayName,
       String storageSystem,
+      double latitude,
+      double longitude,
       boolean up,
       boolean reachable,
       String error,
@@ -28,7 +41,12 @@ public record SystemStatus(Instant at, List<Site> sites, List<CopyGroup> copyGro
       int nbdPort,
       String nbdTls) {}
 
-  /** A virtual volume's copy volume group. */
+  /**
+   * A virtual volume's copy volume group.
+   *
+   * @param operations its long operations running now (drain, resync, verify), see {@link
+   *     LongOperations}
+   */
   public record CopyGroup(
       String volume,
       String owner,
@@ -38,7 +56,20 @@ public record SystemStatus(Instant at, List<Site> sites, List<CopyGroup> copyGro
       String primary,
       int activeGrants,
       Instant lastSwitchAt,
-      List<Member> members) {}
+      List<Member> members,
+      List<Operation> operations) {}
+
+  /**
+   * One long operation in progress on a copy group.
+   *
+   * @param kind DRAIN (the old primary shipping queued writes before a switch), RESYNC or VERIFY
+   * @param dataCenter the secondary it works on; for a drain, the new primary
+   * @param from for a drain, the old primary; null otherwise
+   * @param percent how far it got, 0-100; null when storage does not say
+   * @param startedAt when it began, where known
+   */
+  public record Operation(
+      String kind, String dataCenter, String from, Integer percent, Instant startedAt) {}
 
   /**
    * One member as the directory and its storage see it.

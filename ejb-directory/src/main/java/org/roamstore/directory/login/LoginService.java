@@ -238,7 +238,8 @@ public class LoginService {
       Issued issued = issue(volume, target, user, via, done.epoch(), now);
       Decision reported =
           forced ? new Decision(Outcome.FORCED_TAKEOVER, decision.reason()) : decision;
-      publishSwitch(volume, user, previous, target, done, forced, possibleLoss, revoked);
+      publishSwitch(
+          volume, user, previous, target, done, forced, possibleLoss, revoked, switchTook);
       publishLogin(volume, user, via, target, reported, done.epoch(), previous);
       em.flush();
       undoIfNotCommitted(done, volume.name());
@@ -614,7 +615,8 @@ public class LoginService {
       CopyGroupDefinition.Switch done,
       boolean forced,
       String possibleLoss,
-      int revoked) {
+      int revoked,
+      Duration took) {
     JsonObjectBuilder event =
         DirectoryEvents.event(forced ? EventType.FORCED_TAKEOVER : EventType.PRIMARY_SWITCHED)
             .add("volume", volume.name())
@@ -622,7 +624,8 @@ public class LoginService {
             .add("from", previous)
             .add("to", target.dataCenter().name())
             .add("epoch", done.epoch())
-            .add("revokedGrants", revoked);
+            .add("revokedGrants", revoked)
+            .add("switchMillis", took.toNanos() / 1_000_000.0);
     if (forced) {
       JsonObjectBuilder skipped = JSON.createObjectBuilder();
       done.skipped().forEach(skipped::add);

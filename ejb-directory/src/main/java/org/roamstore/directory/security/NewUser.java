@@ -11,13 +11,16 @@ import org.roamstore.directory.model.DirectoryUser;
 public record NewUser(
     @NotNull
         @Pattern(
-            regexp = "[a-z][a-z0-9._-]{0,63}",
+            regexp = NewUser.NAME,
             message =
                 "must be 1-64 characters: a"
                     + " lower-case letter, then lower-case letters, digits, '.', '_' or '-'")
         String name,
     @NotBlank @Size(min = 8, max = 200, message = "must be 8-200 characters") String password,
     Set<@Pattern(regexp = "admin|user", message = "must be 'admin' or 'user'") String> roles) {
+
+  /** What a user's name may be. */
+  public static final String NAME = "[a-z][a-z0-9._-]{0,63}";
 
   public Set<String> rolesOrDefault() {
     return roles == null || roles.isEmpty() ? Set.of(DirectoryUser.USER) : Set.copyOf(roles);

@@ -25,7 +25,7 @@ class SynchronizeCacheDrainTest {
   void oneSynchronizationWhenTheNewPrimaryIsInSync() {
     portland.inSync = Set.of("seattle", "sanfrancisco");
 
-    new SynchronizeCacheDrain().drain(portland, group, "seattle");
+    new SynchronizeCacheDrain(new RunningDrains()).drain(portland, group, "seattle");
 
     assertEquals(List.of(Set.of()), portland.synchronizations);
   }
@@ -34,7 +34,7 @@ class SynchronizeCacheDrainTest {
   void anOutOfSyncNewPrimaryIsWaitedForByName() {
     portland.inSync = Set.of("sanfrancisco");
 
-    new SynchronizeCacheDrain().drain(portland, group, "seattle");
+    new SynchronizeCacheDrain(new RunningDrains()).drain(portland, group, "seattle");
 
     assertEquals(List.of(Set.of(), Set.of("seattle")), portland.synchronizations);
   }

@@ -20,7 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -35,8 +38,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -263,6 +268,173 @@ class GatewayPagesIT {
             .getJsonObject("lag")
             .getJsonObject("verify");
     assertEquals("NO_DIFFERENCE", verify.getString("outcome"), status.toString());
+  }
+
+  /**
+   * The map, the lag charts, the history and the progress bars, through the real page: the
+   * primary's dot moves after a login elsewhere, the switch shows in the history with its time, the
+   * filter narrows it and a bad filter changes nothing, lag samples reach /api/status, the metrics
+   * and a chart, and a slow verify shows a progress bar.
+   */
+  @Test
+  void anOperatorSeesPrimariesMoveOnTheMapWithLagChartsHistoryAndProgress() throws Exception {
+    String owner = gateway.newUser();
+    String volume = gateway.newVolume(owner, "ASYNC", "seattle", "portland");
+    JsonObject status =
+        GatewayClient.json(gateway.send("GET", "api/status", GatewayClient.ADMIN, null).body());
+    int sites = status.getJsonArray("sites").size();
+    int interfaces = status.getJsonArray("networkInterfaces").size();
+    assertEquals(3, sites, status.getJsonArray("sites").toString());
+
+    WebDriver b = operatorAtTheStatusPage();
+    wait(b).until(d -> d.findElements(By.cssSelector("#map .site")).size() == sites);
+    assertEquals(interfaces, b.findElements(By.cssSelector("#map .interface")).size());
+    Set<String> places = new HashSet<>();
+    for (WebElement c : b.findElements(By.cssSelector("#map .site-mark"))) {
+      places.add(c.getAttribute("cx") + "," + c.getAttribute("cy"));
+    }
+    assertEquals(sites, places.size(), "each data center at its own place: " + places);
+    By dot = By.id("map-primary-" + volume);
+    wait(b).until(ExpectedConditions.attributeToBe(dot, "data-site", "seattle"));
+    String state =
+        wait(b)
+            .ignoring(StaleElementReferenceException.class)
+            .until(
+                d ->
+                    d.findElement(By.id("map-link-" + volume + "-portland"))
+                        .getAttribute("data-state"));
+    assertTrue(
+        Set.of("IN_SYNC", "LAGGING", "OUT_OF_SYNC", "RESYNCING", "NOT_REPORTED").contains(state),
+        state);
+    ((JavascriptExecutor) b).executeScript("window.sameDocument = 'yes';");
+
+    // Lag over time: the server's samples of the secondary reach /api/status, the chart and the
+    // metrics (one series per volume and secondary).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> lagSamples(volume, "portland") >= 2);
+    wait(b)
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d ->
+                Integer.parseInt(
+                        d.findElement(By.id("lag-chart-" + volume + "-portland"))
+                            .getAttribute("data-samples"))
+                    >= 2);
+    String metrics = gateway.send("GET", gateway.server() + "/metrics", null, null).body();
+    assertTrue(
+        Pattern.compile(
+                "roamstore_replication_lag_bytes\\{[^}]*volume=\"" + Pattern.quote(volume) + "\"")
+            .matcher(metrics)
+            .find(),
+        "a lag gauge of this volume");
+
+    // Clicking the primary's dot shows the volume's details.
+    wait(b)
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              d.findElement(dot).click();
+              return true;
+            });
+    wait(b).until(ExpectedConditions.textToBe(By.id("details-volume"), volume));
+    wait(b).until(ExpectedConditions.textToBe(By.id("details-primary"), "seattle"));
+
+    // A login from Eugene moves the primary to Portland; the dot follows without a reload.
+    assertEquals("seattle", gateway.login(owner, volume, "eugene").getString("previousPrimary"));
+    wait(b).until(ExpectedConditions.attributeToBe(dot, "data-site", "portland"));
+    wait(b).until(ExpectedConditions.textToBe(By.id("details-primary"), "portland"));
+    wait(b)
+        .until(
+            ExpectedConditions.presenceOfElementLocated(By.id("map-link-" + volume + "-seattle")));
+    assertEquals("yes", ((JavascriptExecutor) b).executeScript("return window.sameDocument;"));
+    ((JavascriptExecutor) b).executeScript("window.scrollTo(0, 0);");
+    screenshot(b, "status-map.png");
+
+    // The history lists the switch with its time; the filter narrows it to the volume.
+    By switched =
+        By.cssSelector("#history li[data-type='PRIMARY_SWITCHED'][data-volume='" + volume + "']");
+    String entry =
+        wait(b)
+            .ignoring(StaleElementReferenceException.class)
+            .until(
+                d -> d.findElements(switched).isEmpty() ? null : d.findElement(switched).getText());
+    assertTrue(
+        entry.contains("seattle \u2192 portland") && entry.contains("the switch took"), entry);
+    b.findElement(By.id("history-volume")).sendKeys(volume);
+    b.findElement(By.id("history-apply")).click();
+    wait(b)
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              List<WebElement> items = d.findElements(By.cssSelector("#history li"));
+              return items.size() >= 3
+                  && items.stream().allMatch(i -> volume.equals(i.getAttribute("data-volume")));
+            });
+    screenshot(b, "status-history.png");
+
+    // A filter naming no volume is refused and changes nothing.
+    b.findElement(By.id("history-volume")).clear();
+    b.findElement(By.id("history-volume")).sendKeys("no-such-volume-" + volume);
+    b.findElement(By.id("history-apply")).click();
+    wait(b)
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("history-error"), "Filter not applied: no virtual volume named"));
+    assertTrue(
+        b.findElements(By.cssSelector("#history li")).stream()
+            .allMatch(i -> volume.equals(i.getAttribute("data-volume"))),
+        "the filter in force is still the volume's");
+    history("volume=no-such-volume-" + volume, 404, "UNKNOWN_VOLUME");
+    history("user=nobody-" + owner, 404, "UNKNOWN_USER");
+    history("volume=%3Cscript%3E", 400, "VALIDATION_FAILED");
+    history("limit=abc", 400, "VALIDATION_FAILED");
+
+    // A verify at 1 MiB/s (16 s for 16 MiB) shows its progress bar on the page and in the status.
+    assertEquals(
+        202,
+        gateway
+            .send(
+                "POST",
+                "api/volumes/" + volume + "/verify",
+                GatewayClient.ADMIN,
+                "{\"rateMiBPerSecond\": 1}")
+            .statusCode());
+    wait(b)
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#progress-" + volume + "-verify-seattle progress")));
+    JsonObject operation =
+        GatewayClient.json(
+                gateway.send("GET", "api/status/" + volume, GatewayClient.ADMIN, null).body())
+            .getJsonArray("operations")
+            .getJsonObject(0);
+    assertEquals("VERIFY", operation.getString("kind"), operation.toString());
+    assertEquals("seattle", operation.getString("dataCenter"), operation.toString());
+    screenshot(b, "status-progress.png");
+  }
+
+  private int lagSamples(String volume, String secondary) throws Exception {
+    JsonObject group =
+        GatewayClient.json(
+            gateway.send("GET", "api/status/" + volume, GatewayClient.ADMIN, null).body());
+    return group.getJsonArray("members").stream()
+        .map(m -> m.asJsonObject())
+        .filter(m -> m.getString("dataCenter").equals(secondary))
+        .findFirst()
+        .orElseThrow()
+        .getJsonObject("lagSamples")
+        .getJsonArray("offsetsSeconds")
+        .size();
+  }
+
+  /** {@code GET /api/history?query}, expected refused with the status and code. */
+  private void history(String query, int status, String code) throws Exception {
+    HttpResponse<String> answer =
+        gateway.send("GET", "api/history?" + query, GatewayClient.ADMIN, null);
+    GatewayClient.assertError(status, code, answer.statusCode(), answer.body());
   }
 
   @Test

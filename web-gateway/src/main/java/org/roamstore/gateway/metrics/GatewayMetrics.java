@@ -8,16 +8,19 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricID;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.metrics.Timer;
-import org.roamstore.directory.access.AccessService;
-import org.roamstore.directory.access.SystemStatus;
 import org.roamstore.directory.copygroup.StorageSites;
+import org.roamstore.directory.lag.LagHistory;
+import org.roamstore.directory.lag.LagSample;
+import org.roamstore.directory.lag.SeriesKey;
 import org.roamstore.directory.login.LoginPolicy.Outcome;
 import org.roamstore.directory.login.LoginResult;
 import org.roamstore.directory.model.DataCenter;
@@ -35,9 +38,11 @@ import org.roamstore.storage.api.StorageConnection;
  *   <li>{@code roamstore.switch}: how long copy volume group definitions took;
  *   <li>{@code roamstore.cache.dirty{site}}: a storage control unit's write-back cache bytes not
  *       yet on disk (-1 while it does not answer);
- *   <li>{@code roamstore.replication.lag}: bytes behind over every copy group, from each primary's
- *       {@code copyGroupStatus} (see {@code org.roamstore.directory.access.ReplicationLag}; -1
- *       while storage reports none).
+ *   <li>{@code roamstore.replication.lag{volume,secondary}} (bytes) and {@code
+ *       roamstore.replication.catchup{volume,secondary}} (estimated seconds to catch up): each
+ *       secondary's latest lag sample ({@link LagHistory}, every 5 s; -1 while storage reports
+ *       none). A series is registered when the copy becomes a secondary and removed when it stops
+ *       being one, so the metrics follow the directory.
  * </ul>
  */
 @ApplicationScoped
@@ -47,7 +52,24 @@ public class GatewayMetrics {
   @Inject private MetricRegistry registry;
   @Inject private StorageSites sites;
   @Inject private DirectoryStartup directory;
-  @Inject private AccessService access;
+  @Inject private LagHistory lagHistory;
+
+  private static final Metadata LAG_BYTES =
+      Metadata.builder()
+          .withName("roamstore.replication.lag")
+          .withDescription(
+              "write data accepted at the primary and not yet applied at this secondary (-1:"
+                  + " storage reports no lag)")
+          .withUnit(MetricUnits.BYTES)
+          .build();
+
+  private static final Metadata LAG_SECONDS =
+      Metadata.builder()
+          .withName("roamstore.replication.catchup")
+          .withDescription(
+              "estimated time for this secondary to catch up at the recent rate (-1: unknown)")
+          .withUnit(MetricUnits.SECONDS)
+          .build();
 
   private final Set<String> gauges = ConcurrentHashMap.newKeySet();
 
@@ -66,35 +88,32 @@ public class GatewayMetrics {
     } catch (RuntimeException e) {
       LOG.log(Level.INFO, "cache gauges are registered on first use instead: " + e);
     }
-    registry.gauge(
-        Metadata.builder()
-            .withName("roamstore.replication.lag")
-            .withDescription(
-                "write data accepted at primaries and not yet applied at their secondaries, all"
-                    + " copy groups together (-1: storage reports no lag)")
-            .withUnit(MetricUnits.BYTES)
-            .build(),
-        this::lagBytes);
   }
 
-  /** Asks every primary (as the status page does); scrapes are rare enough for that. */
-  private long lagBytes() {
-    try {
-      SystemStatus status = access.status();
-      long total = 0;
-      boolean reported = false;
-      for (SystemStatus.CopyGroup group : status.copyGroups()) {
-        for (SystemStatus.Member member : group.members()) {
-          if (member.lag() != null && member.lag().pendingBytes() != null) {
-            total += member.lag().pendingBytes();
-            reported = true;
-          }
-        }
-      }
-      return reported ? total : -1;
-    } catch (RuntimeException e) {
-      return -1;
+  /**
+   * Follows the lag series as they begin and end; the gauges read the latest sample, so a scrape
+   * asks no storage unit.
+   */
+  void followLag(@Observes LagHistory.Changes changes) {
+    for (SeriesKey key : changes.began()) {
+      Tag[] tags = lagTags(key);
+      registry.gauge(LAG_BYTES, () -> latestLag(key, LagSample::pendingBytes), tags);
+      registry.gauge(LAG_SECONDS, () -> latestLag(key, LagSample::seconds), tags);
     }
+    for (SeriesKey key : changes.ended()) {
+      Tag[] tags = lagTags(key);
+      registry.remove(new MetricID(LAG_BYTES.getName(), tags));
+      registry.remove(new MetricID(LAG_SECONDS.getName(), tags));
+    }
+  }
+
+  private double latestLag(SeriesKey key, Function<LagSample, Number> figure) {
+    Number n = lagHistory.latest(key).map(figure).orElse(null);
+    return n == null ? -1 : n.doubleValue();
+  }
+
+  private static Tag[] lagTags(SeriesKey key) {
+    return new Tag[] {new Tag("volume", key.volume()), new Tag("secondary", key.secondary())};
   }
 
   public void loggedIn(LoginResult result, Duration took) {

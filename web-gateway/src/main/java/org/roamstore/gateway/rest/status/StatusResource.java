@@ -10,24 +10,29 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import java.util.Map;
 import org.roamstore.directory.access.AccessService;
 import org.roamstore.directory.access.SystemStatus;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.directory.json.DirectoryJson;
+import org.roamstore.directory.lag.LagHistory;
 
 /**
- * {@code GET /api/status}: every site (up/down, cache) and every copy volume group (primary, epoch,
- * what each member's storage holds, lag, resync progress and the running or last online verify per
- * secondary). Role admin. Without remote copy at a storage unit, {@code lag} has every figure null
- * ({@code lagReported: false}); a secondary never verified has {@code verify: null}.
+ * {@code GET /api/status}: every site (position, up/down, cache), every network interface
+ * (position) and every copy volume group (primary, epoch, what each member's storage holds, lag and
+ * its last 15 minutes of samples, the running or last online verify per secondary, and the long
+ * operations running with their progress). Role admin. Without remote copy at a storage unit,
+ * {@code lag} has every figure null ({@code lagReported: false}); a secondary never verified has
+ * {@code verify: null}.
  */
 @Path("status")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusResource {
 
   @Inject private AccessService access;
+  @Inject private LagHistory lagHistory;
 
   @GET
   public JsonObject status() {
@@ -40,7 +45,7 @@ public class StatusResource {
     return access.status().copyGroups().stream()
         .filter(g -> g.volume().equals(volume))
         .findFirst()
-        .map(StatusResource::json)
+        .map(this::json)
         .orElseThrow(
             () ->
                 new DirectoryException(
@@ -57,6 +62,8 @@ public class StatusResource {
               .add("name", s.name())
               .add("displayName", s.displayName())
               .add("storageSystem", s.storageSystem())
+              .add("latitude", s.latitude())
+              .add("longitude", s.longitude())
               .add("up", s.up())
               .add("reachable", s.reachable())
               .add("volumes", s.volumes())
@@ -70,12 +77,23 @@ public class StatusResource {
       }
       sites.add(site);
     }
+    JsonArrayBuilder interfaces = Json.createArrayBuilder();
+    for (SystemStatus.NetworkInterface n : status.networkInterfaces()) {
+      interfaces.add(
+          Json.createObjectBuilder()
+              .add("name", n.name())
+              .add("displayName", n.displayName())
+              .add("latitude", n.latitude())
+              .add("longitude", n.longitude()));
+    }
     JsonArrayBuilder groups = Json.createArrayBuilder();
     status.copyGroups().forEach(g -> groups.add(json(g)));
     return Json.createObjectBuilder()
         .add("at", status.at().toString())
         .add("lagReported", lagReported(status))
+        .add("lagSampleSeconds", LagHistory.INTERVAL.toSeconds())
         .add("sites", sites)
+        .add("networkInterfaces", interfaces)
         .add("copyGroups", groups)
         .build();
   }
@@ -88,7 +106,7 @@ public class StatusResource {
         .anyMatch(l -> l != null && l.reported());
   }
 
-  static JsonObject json(SystemStatus.CopyGroup g) {
+  private JsonObject json(SystemStatus.CopyGroup g) {
     JsonArrayBuilder members = Json.createArrayBuilder();
     for (SystemStatus.Member m : g.members()) {
       JsonObjectBuilder member =
@@ -105,7 +123,9 @@ public class StatusResource {
       }
       member.add("storage", storage);
       if (m.lag() != null) {
-        member.add("lag", DirectoryJson.lag(m.lag()));
+        member
+            .add("lag", DirectoryJson.lag(m.lag()))
+            .add("lagSamples", LagSamplesJson.of(lagHistory.samples(g.volume(), m.dataCenter())));
       }
       members.add(member);
     }
@@ -118,10 +138,32 @@ public class StatusResource {
             .add("epoch", g.epoch())
             .add("primary", g.primary())
             .add("activeGrants", g.activeGrants())
-            .add("members", members);
+            .add("members", members)
+            .add("operations", operations(g.operations()));
     if (g.lastSwitchAt() != null) {
       out.add("lastSwitchAt", g.lastSwitchAt().toString());
     }
     return out.build();
+  }
+
+  private static JsonArrayBuilder operations(List<SystemStatus.Operation> operations) {
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    for (SystemStatus.Operation o : operations) {
+      JsonObjectBuilder op =
+          Json.createObjectBuilder().add("kind", o.kind()).add("dataCenter", o.dataCenter());
+      if (o.from() != null) {
+        op.add("from", o.from());
+      }
+      if (o.percent() == null) {
+        op.addNull("percent");
+      } else {
+        op.add("percent", o.percent());
+      }
+      if (o.startedAt() != null) {
+        op.add("startedAt", o.startedAt().toString());
+      }
+      out.add(op);
+    }
+    return out;
   }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.verify.VerifyOptions;
 import org.roamstore.directory.verify.VerifyService;
@@ -21,9 +22,12 @@ import org.roamstore.gateway.web.Page;
 
 /**
  * {@code /status}: the frame of the status page. Its script ({@code /static/status.js}) reads
- * {@code /api/status} every {@value #REFRESH_MILLIS} ms with the session's cookie and redraws the
- * tables, so the page stays current without reloading. Polling rather than server-sent events: the
- * status is a few kilobytes, and polling needs no connection held open per operator.
+ * {@code /api/status} and {@code /api/history} every {@value #REFRESH_MILLIS} ms with the session's
+ * cookie and redraws the map ({@code status-map.js}: hand-drawn SVG, no tiles, nothing from
+ * elsewhere), the tables with their lag charts ({@code status-lag-chart.js}) and progress bars, and
+ * the history ({@code status-history.js}), so the page stays current without reloading. Polling
+ * rather than server-sent events: the status is a few kilobytes, and polling needs no connection
+ * held open per operator.
  *
  * <p>Each copy group's row has a Verify button: a form posted here with the session's CSRF token
  * (the API takes no state-changing request on a cookie), which starts an online verify of every
@@ -34,6 +38,12 @@ import org.roamstore.gateway.web.Page;
 public class StatusPageServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   static final int REFRESH_MILLIS = 2000;
+  private static final int MAP_WIDTH = 640;
+  private static final int MAP_HEIGHT = 420;
+
+  /** What status.js draws with, loaded before it in this order. */
+  private static final List<String> HELPER_SCRIPTS =
+      List.of("svg.js", "status-map.js", "status-lag-chart.js", "status-history.js");
 
   @Inject private transient VerifyService verifies;
 
@@ -100,6 +110,22 @@ public class StatusPageServlet extends HttpServlet {
     if (error != null) {
       out.printf("<p id=\"verify-error\" class=\"error\">%s</p>%n", Html.escape(error));
     }
+    out.println("<h2>Map</h2>");
+    out.println(
+        "<div id=\"map-area\"><svg id=\"map\" viewBox=\"0 0 "
+            + MAP_WIDTH
+            + " "
+            + MAP_HEIGHT
+            + "\" role=\"img\" aria-label=\"data centers, network interfaces and primaries\">"
+            + "</svg><div id=\"volume-details\"><p class=\"note\">Click a primary (a dot beside"
+            + " its data center), a line or a volume in the table for its details.</p></div></div>");
+    out.println(
+        "<p class=\"note legend\">Large circles: data centers; squares: network interfaces;"
+            + " dots: the primaries each data center holds. Lines from a primary to its"
+            + " secondaries: <span class=\"key in-sync\">in sync</span>, <span class=\"key"
+            + " lagging\">lagging</span>, <span class=\"key resyncing\">resyncing</span>,"
+            + " <span class=\"key out-of-sync\">out of sync</span>, <span class=\"key"
+            + " unknown\">not reported</span>.</p>");
     out.println("<h2>Data centers</h2>");
     out.println(
         "<table id=\"sites\"><thead><tr><th>Site</th><th>State</th><th>Volumes</th>"
@@ -107,16 +133,30 @@ public class StatusPageServlet extends HttpServlet {
     out.println("<h2>Copy volume groups</h2>");
     out.println(
         "<table id=\"groups\"><thead><tr><th>Volume</th><th>Owner</th><th>Transfer</th>"
-            + "<th>Primary</th><th>Epoch</th><th>Members (storage epoch, lag)</th><th>Active"
-            + " access</th><th>Verify (per secondary)</th><th></th></tr></thead><tbody></tbody>"
-            + "</table>");
+            + "<th>Primary</th><th>Epoch</th><th>Members (storage epoch, lag)</th><th>Lag, last"
+            + " 15 min</th><th>Running</th><th>Active access</th><th>Verify (per secondary)</th>"
+            + "<th></th></tr></thead><tbody></tbody></table>");
     out.println(
         "<p class=\"note\">Verify compares every region of each secondary in sync with the"
             + " primary's while writes go on, and resyncs regions that differ. A secondary never"
-            + " verified says so.</p>");
+            + " verified says so. Running: the drain of a switch, resyncs and verifies, with how"
+            + " far each got.</p>");
+    out.println("<h2>History</h2>");
+    out.println(
+        "<form id=\"history-filter\"><label>Volume <input id=\"history-volume\""
+            + " name=\"volume\" maxlength=\"64\"></label> <label>User <input"
+            + " id=\"history-user\" name=\"user\" maxlength=\"64\"></label> <button"
+            + " type=\"submit\" id=\"history-apply\">Filter</button> <span id=\"history-error\""
+            + " class=\"error\"></span></form>");
+    out.println("<ol id=\"history\" class=\"history\"></ol>");
+    for (String script : HELPER_SCRIPTS) {
+      out.printf("<script src=\"%s/static/%s\"></script>%n", Html.escape(base), script);
+    }
     out.printf(
-        "<script src=\"%s/static/status.js\" data-api=\"%s/api/status\" data-refresh=\"%d\""
+        "<script src=\"%s/static/status.js\" data-api=\"%s/api/status\""
+            + " data-history=\"%s/api/history\" data-refresh=\"%d\""
             + " data-verify=\"%s/status\" data-csrf-field=\"%s\" data-csrf=\"%s\"></script>%n",
+        Html.escape(base),
         Html.escape(base),
         Html.escape(base),
         REFRESH_MILLIS,
