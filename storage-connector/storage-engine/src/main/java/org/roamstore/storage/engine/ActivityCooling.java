@@ -65,6 +65,10 @@ final class ActivityCooling implements Runnable {
           ActivityLog log = volume.activity;
           if (log.hasIdleRegions() || log.full()) {
             cool(volume, roundTimeout);
+          } else {
+            // Regions written only before this cut are idle at the next interval; without a cut
+            // they would stay in the current period, never idle, hot until the log fills.
+            log.cut(0);
           }
         }
       }
