@@ -2,13 +2,16 @@ package org.roamstore.storage.engine;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Lock;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.cache.CachedVolume;
 import org.roamstore.storage.nbd.NbdExport;
+import org.roamstore.storage.replication.PendingRegions;
 
 /**
  * An export name bound to a volume at one epoch: what an NBD client reaches. Every request goes
@@ -103,6 +106,44 @@ final class ExportBinding implements NbdExport {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Pending where the activity log has the region hot (a write may still be on its way to a
+   * secondary in sync) or remote copy knows a secondary misses it (out of sync, resyncing, found
+   * different by a verify). The whole range is pending when neither can say: writes here record no
+   * activity (only while measuring the log's cost), or a secondary went out of sync with batches it
+   * had not applied. The log is read before remote copy: a region cools only after remote copy has
+   * marked whatever a secondary that left the stream misses, so no region slips between them.
+   */
+  @Override
+  public List<ReplicationExtent> replication(long offset, long length, int maxExtents) {
+    checkNotRevoked();
+    CopyVolumeGroupInfo group;
+    Lock lock = volume.groupLock.readLock();
+    lock.lock();
+    try {
+      group = volume.checkServes(epoch);
+      volume.cache.checkRange(offset, length);
+    } finally {
+      lock.unlock();
+    }
+    if (group.members().size() < 2) {
+      return List.of(new ReplicationExtent(length, false));
+    }
+    if (!volume.logsActivity) {
+      return List.of(new ReplicationExtent(length, true));
+    }
+    BitSet hot = volume.activity.hot();
+    PendingRegions remote = writes.pending(group);
+    if (remote.anywhere()) {
+      return List.of(new ReplicationExtent(length, true));
+    }
+    return new PendingRuns(
+            List.of(
+                new PendingRuns.RegionMap(hot, volume.activity.regionBytes()),
+                new PendingRuns.RegionMap(remote.regions(), remote.regionBytes())))
+        .runs(offset, length, maxExtents);
   }
 
   @Override

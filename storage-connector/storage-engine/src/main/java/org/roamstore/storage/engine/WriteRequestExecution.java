@@ -10,6 +10,7 @@ import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.replication.PendingRegions;
 import org.roamstore.storage.replication.WriteData;
 import org.roamstore.storage.replication.WriteDataSender;
 
@@ -109,6 +110,11 @@ final class WriteRequestExecution {
             : sender.flush(group).toCompletableFuture();
     volume.cache.flush();
     await(shipped);
+  }
+
+  /** What remote copy knows may be missing at the group's secondaries; changes nothing. */
+  PendingRegions pending(CopyVolumeGroupInfo group) {
+    return sender.pending(group);
   }
 
   /** Waits for a write to be acknowledgeable, turning a remote copy failure into a refusal. */

@@ -44,6 +44,16 @@ public interface NbdExport {
    */
   record Extent(long length, boolean hole) {}
 
+  /**
+   * Which runs of a range may not yet be at every secondary of the volume, from {@code offset}: at
+   * least one and at most {@code maxExtents} consecutive runs, covering the range or a prefix of
+   * it, never past it. A superset at region granularity: a run said to be everywhere is.
+   */
+  List<ReplicationExtent> replication(long offset, long length, int maxExtents);
+
+  /** A run of the export that may not yet be at every secondary ({@code pending}), or is. */
+  record ReplicationExtent(long length, boolean pending) {}
+
   /** Returns once every acknowledged write is on stable storage. */
   void flush();
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.logging.Logger;
 import org.roamstore.storage.api.CacheSynchronization;
+import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyGroupStatus.Role;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
@@ -155,6 +156,20 @@ public final class RemoteCopy implements WriteDataSender {
     GroupStream stream = sender().stream(group.groupId());
     stream.define(group);
     stream.inherit(regions);
+  }
+
+  @Override
+  public PendingRegions pending(CopyVolumeGroupInfo group) {
+    if (group.members().size() < 2) {
+      return PendingRegions.NONE;
+    }
+    Set<String> secondaries = new java.util.HashSet<>();
+    for (CopyGroupMember m : group.secondaries()) {
+      secondaries.add(m.address().storageSystem());
+    }
+    // stream(), not existing(): after a restart the out-of-sync map on disk counts before any
+    // write.
+    return sender().stream(group.groupId()).pending(secondaries);
   }
 
   /**

@@ -83,6 +83,15 @@ public interface WriteDataSender {
   }
 
   /**
+   * What may not yet be at every secondary of a group this unit is the primary of, as remote copy
+   * knows it (see {@link PendingRegions}); read-only. Without remote copy the secondaries of a
+   * group are never updated, so anything may be missing there.
+   */
+  default PendingRegions pending(CopyVolumeGroupInfo group) {
+    return group.members().size() < 2 ? PendingRegions.NONE : PendingRegions.ANYWHERE;
+  }
+
+  /**
    * Starts an online verify of a group this unit is the primary of (see {@link VerifyRequest}); its
    * progress and result show in {@link #status}.
    */

@@ -1,6 +1,7 @@
 package org.roamstore.storage.replication.send;
 
 import java.util.ArrayDeque;
+import java.util.BitSet;
 import org.roamstore.storage.api.CopyGroupStatus.State;
 import org.roamstore.storage.replication.batch.StreamKey;
 
@@ -50,6 +51,9 @@ final class Destination {
   long resyncLastSequence;
   int resyncTotal;
   int resyncCursor;
+  // Regions (OutOfSyncMap.REGION_BYTES) the resync has copied into the stream, no longer marked in
+  // the map: until the secondary is in sync again they may still be on their way to it.
+  final BitSet resyncCopied = new BitSet();
 
   // The online verify running for it; null if none.
   Verification verification;

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import org.roamstore.storage.api.TransferType;
 import org.roamstore.storage.api.VerifyRequest;
 import org.roamstore.storage.api.VerifyStatus;
 import org.roamstore.storage.api.VerifyStatus.Outcome;
+import org.roamstore.storage.replication.PendingRegions;
 import org.roamstore.storage.replication.RemoteCopySettings;
 import org.roamstore.storage.replication.ReplicaVolume;
 import org.roamstore.storage.replication.WriteData;
@@ -775,6 +777,7 @@ public final class GroupStream {
         && outOfSync.count(d.storageSystem) == 0
         && d.applied >= d.resyncLastSequence) {
       d.state = State.IN_SYNC;
+      d.resyncCopied.clear();
       outOfSync.forget(d.storageSystem);
       saveOutOfSyncMap();
       // A batch closed in sync tells the secondary its copy is whole again (its data generation),
@@ -896,6 +899,7 @@ public final class GroupStream {
       long offset = (long) region * OutOfSyncMap.REGION_BYTES;
       int length = (int) Math.min(OutOfSyncMap.REGION_BYTES, volume.sizeBytes() - offset);
       outOfSync.clear(d.storageSystem, region);
+      d.resyncCopied.set(region);
       d.resyncCursor = region + 1;
       if (length <= 0) {
         continue;
@@ -1371,6 +1375,36 @@ public final class GroupStream {
       verifyRecords.finished(d.storageSystem, result, unrepaired);
     } catch (IOException e) {
       LOG.log(Level.SEVERE, "cannot save the verify of copy group " + groupId, e);
+    }
+  }
+
+  // ---- what may be missing at the secondaries ----
+
+  /**
+   * What may not yet be at every one of {@code secondaries}, as this stream knows it; changes
+   * nothing. The regions marked out of sync, those a resync has copied that the secondary has not
+   * all applied yet, and those a verify found different and nothing repaired. A secondary that went
+   * out of sync before applying what was sent to it makes it {@code anywhere}: those batches are in
+   * the broker's journal, no longer here, and where they write is not kept.
+   */
+  public PendingRegions pending(Collection<String> secondaries) {
+    lock.lock();
+    try {
+      BitSet regions = new BitSet();
+      boolean anywhere = false;
+      for (String s : outOfSync.secondaries()) {
+        regions.or(outOfSync.regionsOf(s));
+      }
+      for (String s : secondaries) {
+        regions.or(verifyRecords.unrepaired(s));
+      }
+      for (Destination d : destinations.values()) {
+        regions.or(d.resyncCopied);
+        anywhere |= d.state == State.OUT_OF_SYNC && d.applied < d.lastAssigned;
+      }
+      return new PendingRegions(OutOfSyncMap.REGION_BYTES, regions, anywhere);
+    } finally {
+      lock.unlock();
     }
   }
 
