@@ -54,6 +54,7 @@ final class NbdConnection {
   private final NbdExport export;
   private final boolean structured;
   private final boolean allocation;
+  private final boolean replication;
   private final NbdWorkers workers;
   private final ByteBuffer in = ByteBuffer.allocateDirect(INPUT_BYTES).flip();
   private ByteBuffer bigPayload; // reused for writes larger than the input buffer
@@ -73,6 +74,7 @@ final class NbdConnection {
     this.export = session.export();
     this.structured = session.structuredReplies();
     this.allocation = session.allocation();
+    this.replication = session.replication();
     this.workers = workers;
   }
 
@@ -296,11 +298,14 @@ final class NbdConnection {
   }
 
   /**
-   * BLOCK_STATUS for {@code base:allocation}: one chunk of extents from {@code offset}, holes
-   * flagged as holes that read as zeros. Past the end is EINVAL, as the protocol asks.
+   * BLOCK_STATUS: one chunk of extents from {@code offset} per selected context, {@code
+   * base:allocation} (holes flagged as holes that read as zeros) before {@code
+   * roamstore:replication} (ranges that may not yet be at every secondary), the last marked done.
+   * Both are looked up before anything is sent, so a refusal is one error chunk. Past the end is
+   * EINVAL, as the protocol asks.
    */
   private void blockStatus(int flags, long cookie, long offset, long length) throws IOException {
-    if (!allocation) {
+    if (!allocation && !replication) {
       replyError(cookie, EINVAL, "no metadata context was selected for this export");
       return;
     }
@@ -312,24 +317,39 @@ final class NbdConnection {
       replyError(cookie, EINVAL, "block status of nothing");
       return;
     }
-    List<NbdExport.Extent> extents;
+    List<NbdExport.Extent> holes = List.of();
+    List<NbdExport.ReplicationExtent> pending = List.of();
     try {
       int max = (flags & CMD_FLAG_REQ_ONE) != 0 ? 1 : MAX_EXTENTS;
-      extents = export.allocation(offset, length, max);
+      if (allocation) {
+        holes = export.allocation(offset, length, max);
+      }
+      if (replication) {
+        pending = export.replication(offset, length, max);
+      }
     } catch (StorageException e) {
       replyError(cookie, errorFor(e, false), e.getMessage());
       return;
     }
     outLock.lock();
     try {
-      int size = 4 + 8 * extents.size();
-      if (out.remaining() < CHUNK_HEADER + size) {
-        sendOutput();
+      if (allocation) {
+        putChunkHeader(
+            replication ? 0 : REPLY_FLAG_DONE,
+            REPLY_TYPE_BLOCK_STATUS,
+            cookie,
+            4 + 8 * holes.size());
+        out.putInt(ALLOCATION_CONTEXT_ID);
+        for (NbdExport.Extent e : holes) {
+          out.putInt((int) e.length()).putInt(e.hole() ? STATE_HOLE | STATE_ZERO : 0);
+        }
       }
-      putChunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_BLOCK_STATUS, cookie, size);
-      out.putInt(ALLOCATION_CONTEXT_ID);
-      for (NbdExport.Extent e : extents) {
-        out.putInt((int) e.length()).putInt(e.hole() ? STATE_HOLE | STATE_ZERO : 0);
+      if (replication) {
+        putChunkHeader(REPLY_FLAG_DONE, REPLY_TYPE_BLOCK_STATUS, cookie, 4 + 8 * pending.size());
+        out.putInt(REPLICATION_CONTEXT_ID);
+        for (NbdExport.ReplicationExtent e : pending) {
+          out.putInt((int) e.length()).putInt(e.pending() ? STATE_PENDING : 0);
+        }
       }
     } finally {
       outLock.unlock();

@@ -21,12 +21,12 @@ import org.roamstore.storage.api.StorageException;
 /**
  * The fixed-newstyle handshake: option haggling until the client picks an export (GO or
  * EXPORT_NAME) or gives up. Export names are access tokens, so LIST is refused rather than
- * answered. STRUCTURED_REPLY, then SET_META_CONTEXT for {@code base:allocation} (the only context:
- * see the package documentation for why there is no {@code roamstore:replication}), are remembered
- * for the session; a selection counts only if GO names the same export. The whole handshake has a
- * time limit: the channel is non-blocking meanwhile and every wait for the client is a select
- * bounded by what is left, so a client that connects and stalls (or trickles bytes) is disconnected
- * instead of holding a thread. The TLS handshake after STARTTLS counts against the same limit.
+ * answered. STRUCTURED_REPLY, then SET_META_CONTEXT for {@code base:allocation} and {@code
+ * roamstore:replication} (see the package documentation), are remembered for the session; a
+ * selection counts only if GO names the same export. The whole handshake has a time limit: the
+ * channel is non-blocking meanwhile and every wait for the client is a select bounded by what is
+ * left, so a client that connects and stalls (or trickles bytes) is disconnected instead of holding
+ * a thread. The TLS handshake after STARTTLS counts against the same limit.
  *
  * <p>TLS follows the protocol's modes: with TLS off, STARTTLS is refused by policy; optional is
  * SELECTIVETLS with no TLS-only export; required is FORCEDTLS, where every option before STARTTLS
@@ -46,6 +46,8 @@ final class NbdHandshake {
   private boolean noZeroes;
   private boolean structuredReplies;
   private String contextExport; // the export of the last SET_META_CONTEXT that selected one
+  private boolean allocationSelected; // what that SET_META_CONTEXT selected
+  private boolean replicationSelected;
   private String lastInfoName;
   private Selector selector;
   private SelectionKey key;
@@ -181,14 +183,17 @@ final class NbdHandshake {
   }
 
   private NbdSession session(NbdExport export, String name) {
-    boolean allocation = contextExport != null && contextExport.equals(name);
-    return new NbdSession(export, structuredReplies, allocation);
+    boolean selected = contextExport != null && contextExport.equals(name);
+    return new NbdSession(
+        export, structuredReplies, selected && allocationSelected, selected && replicationSelected);
   }
 
   /**
-   * LIST_META_CONTEXT and SET_META_CONTEXT: an export name and queries. Only {@code
-   * base:allocation} exists; {@code base:} lists it, unknown namespaces and leaves are ignored as
-   * the protocol requires, and a query without a namespace is invalid.
+   * LIST_META_CONTEXT and SET_META_CONTEXT: an export name and queries. Two contexts exist, {@code
+   * base:allocation} and {@code roamstore:replication}; no query lists both, and so do the
+   * namespaces alone ({@code base:}, {@code roamstore:}) when listing only, as the protocol
+   * suggests for an empty leaf. Unknown namespaces and leaves are ignored as the protocol requires;
+   * a query without a namespace, or longer than the protocol's strings, is invalid.
    */
   private void metaContext(int option, ByteBuffer data) throws IOException {
     boolean set = option == OPT_SET_META_CONTEXT;
@@ -206,7 +211,13 @@ final class NbdHandshake {
     }
     long count = Integer.toUnsignedLong(data.getInt());
     boolean allocation = count == 0 && !set;
+    boolean replication = count == 0 && !set;
     for (long i = 0; i < count; i++) {
+      if (data.remaining() >= 4
+          && Integer.toUnsignedLong(data.getInt(data.position())) > MAX_STRING) {
+        error(option, REP_ERR_INVALID, "query " + i + " is longer than " + MAX_STRING + " bytes");
+        return;
+      }
       String query = string(data);
       if (query == null) {
         error(option, REP_ERR_INVALID, "malformed query " + i);
@@ -218,6 +229,7 @@ final class NbdHandshake {
         return;
       }
       allocation |= query.equals(BASE_ALLOCATION) || (!set && query.equals("base:"));
+      replication |= query.equals(ROAMSTORE_REPLICATION) || (!set && query.equals("roamstore:"));
     }
     if (data.hasRemaining()) {
       error(option, REP_ERR_INVALID, "data after the last query");
@@ -228,15 +240,24 @@ final class NbdHandshake {
       return;
     }
     if (allocation) {
-      byte[] context = BASE_ALLOCATION.getBytes(StandardCharsets.UTF_8);
-      ByteBuffer r = ByteBuffer.allocate(4 + context.length);
-      r.putInt(set ? ALLOCATION_CONTEXT_ID : 0).put(context);
-      reply(option, REP_META_CONTEXT, r.flip());
-      if (set) {
-        contextExport = name;
-      }
+      context(option, BASE_ALLOCATION, set ? ALLOCATION_CONTEXT_ID : 0);
+    }
+    if (replication) {
+      context(option, ROAMSTORE_REPLICATION, set ? REPLICATION_CONTEXT_ID : 0);
+    }
+    if (set && (allocation || replication)) {
+      contextExport = name;
+      allocationSelected = allocation;
+      replicationSelected = replication;
     }
     reply(option, REP_ACK, ByteBuffer.allocate(0));
+  }
+
+  /** One META_CONTEXT reply: the context's id (0 when only listed) and its name. */
+  private void context(int option, String name, int id) throws IOException {
+    byte[] context = name.getBytes(StandardCharsets.UTF_8);
+    ByteBuffer r = ByteBuffer.allocate(4 + context.length);
+    reply(option, REP_META_CONTEXT, r.putInt(id).put(context).flip());
   }
 
   /** A 32-bit length and that many bytes of UTF-8, or null if they do not fit or do not decode. */

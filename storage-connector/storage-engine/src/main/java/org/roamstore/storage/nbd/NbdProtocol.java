@@ -89,12 +89,21 @@ final class NbdProtocol {
   static final int REPLY_TYPE_ERROR = (1 << 15) + 1;
   static final int REPLY_TYPE_ERROR_OFFSET = (1 << 15) + 2;
 
-  /** The one metadata context served; its id in SET_META_CONTEXT replies and block status. */
+  /** The metadata contexts served, with their ids in SET_META_CONTEXT replies and block status. */
   static final String BASE_ALLOCATION = "base:allocation";
 
   static final int ALLOCATION_CONTEXT_ID = 1;
   static final int STATE_HOLE = 1;
   static final int STATE_ZERO = 2;
+
+  /** Which ranges may not yet be at every secondary: see the package documentation. */
+  static final String ROAMSTORE_REPLICATION = "roamstore:replication";
+
+  static final int REPLICATION_CONTEXT_ID = 2;
+  static final int STATE_PENDING = 1;
+
+  /** The protocol's bound on a string, a metadata context query among them. */
+  static final int MAX_STRING = 4096;
 
   static final int EPERM = 1;
   static final int EIO = 5;

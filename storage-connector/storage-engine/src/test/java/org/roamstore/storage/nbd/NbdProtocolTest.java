@@ -442,16 +442,10 @@ class NbdProtocolTest {
       byte[] otherNamespace = RawNbdClient.metaContextData("token-1", "x-other:thing");
       assertEquals(List.of(REP_ACK), types(client.metaContext(SET_META_CONTEXT, otherNamespace)));
 
-      for (byte[] list :
-          List.of(
-              RawNbdClient.metaContextData("token-1"),
-              RawNbdClient.metaContextData("token-1", "base:"))) {
-        List<RawNbdClient.OptionReply> listed = client.metaContext(LIST_META_CONTEXT, list);
-        assertEquals(List.of(REP_META_CONTEXT, REP_ACK), types(listed));
-        byte[] data = listed.get(0).data();
-        assertEquals(
-            "base:allocation", new String(data, 4, data.length - 4, StandardCharsets.UTF_8));
-      }
+      List<RawNbdClient.OptionReply> listed =
+          client.metaContext(LIST_META_CONTEXT, RawNbdClient.metaContextData("token-1", "base:"));
+      assertEquals(List.of(REP_META_CONTEXT, REP_ACK), types(listed));
+      assertEquals("base:allocation", contextName(listed.get(0)), "base: lists its namespace only");
 
       // Selected for token-1, then GO to token-2: nothing is selected there.
       assertEquals(
@@ -462,6 +456,113 @@ class NbdProtocolTest {
       assertArrayEquals(Arrays.copyOfRange(original, 0, 4096), readChunked(client, 2, 4096));
     }
     assertDataUnchangedAndServing();
+  }
+
+  @Test
+  void replicationContextIsListedSelectedBesideAllocationAndAnsweredInAChunkOfItsOwn()
+      throws Exception {
+    try (RawNbdClient client = new RawNbdClient(unit.nbdPort())) {
+      client.structuredReplies();
+      for (byte[] list :
+          List.of(
+              RawNbdClient.metaContextData("token-1"),
+              RawNbdClient.metaContextData("token-1", "roamstore:"),
+              RawNbdClient.metaContextData("token-1", "roamstore:replication", "roamstore:xyz"))) {
+        List<RawNbdClient.OptionReply> listed = client.metaContext(LIST_META_CONTEXT, list);
+        assertEquals("roamstore:replication", contextName(listed.get(listed.size() - 2)));
+        assertEquals(0, ByteBuffer.wrap(listed.get(0).data()).getInt(), "listing gives no id");
+      }
+      assertEquals(
+          List.of("base:allocation", "roamstore:replication"),
+          contextNames(
+              client.metaContext(LIST_META_CONTEXT, RawNbdClient.metaContextData("token-1"))),
+          "no query lists every context");
+      assertEquals(
+          List.of(REP_ACK),
+          types(
+              client.metaContext(
+                  SET_META_CONTEXT,
+                  RawNbdClient.metaContextData("token-1", "roamstore:xyz", "roamstore:"))),
+          "an unknown leaf and the bare namespace select nothing");
+      String absurd = "roamstore:" + "x".repeat(8000);
+      assertEquals(
+          List.of(REP_ERR_INVALID),
+          types(
+              client.metaContext(
+                  LIST_META_CONTEXT, RawNbdClient.metaContextData("token-1", absurd))),
+          "a query longer than the protocol's strings");
+
+      List<RawNbdClient.OptionReply> set =
+          client.metaContext(
+              SET_META_CONTEXT,
+              RawNbdClient.metaContextData(
+                  "token-1", "roamstore:replication", "roamstore:xyz", "base:allocation"));
+      assertEquals(List.of(REP_META_CONTEXT, REP_META_CONTEXT, REP_ACK), types(set));
+      assertEquals(
+          List.of(List.of(1, "base:allocation"), List.of(2, "roamstore:replication")),
+          set.subList(0, 2).stream()
+              .map(r -> List.<Object>of(ByteBuffer.wrap(r.data()).getInt(), contextName(r)))
+              .toList(),
+          "each selected context has an id of its own");
+      assertEquals(1, client.go("token-1"));
+
+      client.request(0, CMD_BLOCK_STATUS, 1, 4096, SIZE - 4096, null);
+      List<RawNbdClient.Chunk> chunks = client.readChunks(1);
+      assertEquals(2, chunks.size(), "one chunk per selected context");
+      assertEquals(List.of(false, true), chunks.stream().map(RawNbdClient.Chunk::done).toList());
+      assertEquals(List.of(1, List.of((int) SIZE - 4096, 0)), statusOf(chunks.get(0)));
+      assertEquals(
+          List.of(2, List.of((int) SIZE - 4096, 0)),
+          statusOf(chunks.get(1)),
+          "a volume without secondaries has nothing pending");
+
+      client.request(FLAG_REQ_ONE, CMD_BLOCK_STATUS, 2, 0, 8192, null);
+      chunks = client.readChunks(2);
+      assertEquals(List.of(2, List.of(8192, 0)), statusOf(chunks.get(1)), "REQ_ONE: one extent");
+
+      client.request(0, CMD_BLOCK_STATUS, 3, SIZE - 4096, 8192, null);
+      assertError(client, 3, EINVAL);
+    }
+
+    try (RawNbdClient client = new RawNbdClient(unit.nbdPort())) {
+      client.structuredReplies();
+      assertEquals(
+          List.of(REP_META_CONTEXT, REP_ACK),
+          types(
+              client.metaContext(
+                  SET_META_CONTEXT,
+                  RawNbdClient.metaContextData("token-1", "roamstore:replication"))));
+      assertEquals(1, client.go("token-1"));
+      client.request(0, CMD_BLOCK_STATUS, 1, 0, SIZE, null);
+      List<RawNbdClient.Chunk> chunks = client.readChunks(1);
+      assertEquals(1, chunks.size(), "replication alone: one chunk");
+      assertEquals(List.of(2, List.of((int) SIZE, 0)), statusOf(chunks.get(0)));
+    }
+    assertDataUnchangedAndServing();
+  }
+
+  private static String contextName(RawNbdClient.OptionReply reply) {
+    byte[] data = reply.data();
+    return new String(data, 4, data.length - 4, StandardCharsets.UTF_8);
+  }
+
+  private static List<String> contextNames(List<RawNbdClient.OptionReply> replies) {
+    return replies.stream()
+        .filter(r -> r.type() == REP_META_CONTEXT)
+        .map(NbdProtocolTest::contextName)
+        .toList();
+  }
+
+  /** A block status chunk as its context id and its extents' (length, flags) pairs, flattened. */
+  private static List<Object> statusOf(RawNbdClient.Chunk chunk) {
+    assertEquals(RawNbdClient.CHUNK_BLOCK_STATUS, chunk.type());
+    ByteBuffer d = chunk.data();
+    List<Object> status = new java.util.ArrayList<>();
+    status.add(d.getInt());
+    while (d.hasRemaining()) {
+      status.add(List.of(d.getInt(), d.getInt()));
+    }
+    return status;
   }
 
   private static byte[] readChunked(RawNbdClient client, long cookie, int length) throws Exception {
