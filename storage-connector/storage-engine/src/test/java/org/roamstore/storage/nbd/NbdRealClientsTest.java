@@ -299,7 +299,7 @@ class NbdRealClientsTest {
     for (String fact :
         List.of(
             "\"structured\":true",
-            "\"contexts\":[\"base:allocation\"]",
+            "\"contexts\":[\"base:allocation\",\"roamstore:replication\"]",
             "\"can_multi_conn\":true",
             "\"can_fast_zero\":true",
             "\"can_trim\":true",
