@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.roamstore.storage.replication.RemoteCopySites.MIB;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,11 +34,6 @@ import org.roamstore.storage.engine.StorageControlUnitConfig;
 class NbdReplicationContextTest {
   private static final String NBDINFO = "/usr/bin/nbdinfo";
   private static final long SIZE = 16L * MIB;
-  private static final RemoteCopySettings FAST =
-      RemoteCopySettings.DEFAULTS
-          .withSyncTimeout(Duration.ofMillis(400))
-          .withDrainTimeout(Duration.ofSeconds(30));
-
   @TempDir Path root;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private RemoteCopySites sites;
@@ -50,7 +43,7 @@ class NbdReplicationContextTest {
   void start() throws Exception {
     assertTrue(
         Files.isExecutable(Path.of(NBDINFO)), "nbdinfo is missing: install the Debian libnbd-bin");
-    sites = RemoteCopySites.withEmbeddedBroker(root, FAST);
+    sites = RemoteCopySites.withEmbeddedBroker(root, RemoteCopySites.FAST);
   }
 
   @AfterEach
@@ -175,15 +168,6 @@ class NbdReplicationContextTest {
   }
 
   private String run(String... command) throws Exception {
-    Path log = Files.createTempFile(root, "command", ".log");
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-    }
-    String text = Files.readString(log, StandardCharsets.UTF_8);
-    assertTrue(!p.isAlive(), String.join(" ", command) + " did not finish:\n" + text);
-    assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + text);
-    return text;
+    return RemoteCopySites.run(root, command);
   }
 }

@@ -1,13 +1,18 @@
 package org.roamstore.storage.replication;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import jakarta.jms.ConnectionFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -16,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.roamstore.broker.SiteBroker;
@@ -35,6 +41,12 @@ import org.roamstore.storage.engine.StorageControlUnitConfig;
  */
 final class RemoteCopySites implements AutoCloseable {
   static final int MIB = 1 << 20;
+
+  /** A SYNC secondary silent for 400 ms is out of sync; a drain may take 30 s. */
+  static final RemoteCopySettings FAST =
+      RemoteCopySettings.DEFAULTS
+          .withSyncTimeout(Duration.ofMillis(400))
+          .withDrainTimeout(Duration.ofSeconds(30));
 
   static {
     // Artemis audits every send at INFO.
@@ -174,6 +186,20 @@ final class RemoteCopySites implements AutoCloseable {
       }
     }
     return pages.isEmpty() ? "" : other + " differs from " + site + " at offsets " + pages;
+  }
+
+  /** Runs a command with its output in a file under {@code logDir}; fails unless it exits 0. */
+  static String run(Path logDir, String... command) throws Exception {
+    Path log = Files.createTempFile(logDir, "command", ".log");
+    Process p =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+    String text = Files.readString(log, StandardCharsets.UTF_8);
+    assertTrue(!p.isAlive(), String.join(" ", command) + " did not finish:\n" + text);
+    assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + text);
+    return text;
   }
 
   static int freePort() throws IOException {

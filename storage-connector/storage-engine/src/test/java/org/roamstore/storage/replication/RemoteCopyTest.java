@@ -31,10 +31,7 @@ import org.roamstore.storage.api.TransferType;
 class RemoteCopyTest {
   private static final String[] SITES = {"seattle", "portland", "sanfrancisco"};
   private static final long SIZE = 16L * MIB;
-  private static final RemoteCopySettings FAST =
-      RemoteCopySettings.DEFAULTS
-          .withSyncTimeout(Duration.ofMillis(400))
-          .withDrainTimeout(Duration.ofSeconds(30));
+  private static final RemoteCopySettings FAST = RemoteCopySites.FAST;
 
   @TempDir Path root;
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.roamstore.storage.replication.RemoteCopySites.MIB;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
@@ -99,15 +97,6 @@ class ZeroRangesAtSecondariesTest {
   }
 
   private String run(String... command) throws Exception {
-    Path log = Files.createTempFile(root, "command", ".log");
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-    }
-    String text = Files.readString(log, StandardCharsets.UTF_8);
-    assertTrue(!p.isAlive(), String.join(" ", command) + " did not finish:\n" + text);
-    assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + text);
-    return text;
+    return RemoteCopySites.run(root, command);
   }
 }
