@@ -18,15 +18,18 @@
  * through {@link org.roamstore.storage.nbd.NbdTlsChannel}, an {@code SSLEngine} over the same
  * socket, while a connection without TLS keeps reading and writing the socket itself.
  *
+ * <p>The {@code roamstore:replication} context tells a backup or copy tool which ranges may not yet
+ * be at every secondary: flag bit 0 ({@code STATE_PENDING} here) set where they may not. It is
+ * listed for the empty query, {@code roamstore:} and its name, selected by its name beside or
+ * without {@code base:allocation} (ids 1 and 2), and BLOCK_STATUS answers one chunk per selected
+ * context. The engine's answer ({@link org.roamstore.storage.nbd.NbdExport#replication}) is a
+ * conservative superset at region granularity: the activity log's hot regions joined with what
+ * remote copy knows a secondary misses (out of sync, resyncing, unrepaired verify differences), or
+ * the whole range where nothing locates what is missing.
+ *
  * <p>Not served, and why:
  *
  * <ul>
- *   <li>A {@code roamstore:replication} context (which regions are not yet at every secondary). The
- *       replication layer has no read-only question for it: the out-of-sync regions live in {@code
- *       GroupStream}'s map and come out only through {@code handOver}, which marks resyncing
- *       secondaries out of sync as it answers, and writes in flight to a secondary are counted
- *       ({@code lagWrites}) but not located. A context built from what is reachable would claim
- *       regions safe that are not; it waits for a read-only region query in {@code GroupStream}.
  *   <li>Extended headers (64-bit lengths, {@code NBD_OPT_EXTENDED_HEADERS}). The protocol document
  *       still calls the extension experimental (it lives on the {@code extension-ext-header}
  *       branch), and the clients here do not use it: libnbd 1.14.2 and qemu 7.2 on this machine
