@@ -174,6 +174,14 @@ class RemoteCopy:
                 + ", ".join(f"{n} {c:.1f}" for n, c in cpu.items()) + ".")
 
 
+def cpu_busy():
+    """The machine's CPU time so far: (busy, total) in clock ticks, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def sync_beside_async(rc, args):
     """The SYNC 4 KiB job alone and beside the ASYNC 1 MiB job on the same primary, in alternating
     rounds; returns a Markdown table (each round's figures, medians, ratio beside/alone)."""
@@ -183,11 +191,13 @@ def sync_beside_async(rc, args):
     beside_dir = rc.s.path("beside")
     os.makedirs(beside_dir, exist_ok=True)
     runs = {"alone": [], "beside ASYNC": []}
+    busy = {"alone": [], "beside ASYNC": []}
     async_mib = []
     for r in range(args.rounds):
         for case in h.order(r, list(runs)):
             quiet = h.quiet_disk(args.quiet_wait)
             if case == "alone":
+                cpu0 = cpu_busy()
                 res = h.fio(rc.s.work, rc.uri("sync"), rw, bs, depth, args.size, args.runtime, args.ramp)
             else:
                 background = {}
@@ -199,14 +209,19 @@ def sync_beside_async(rc, args):
                 t = threading.Thread(target=write_async)
                 t.start()
                 time.sleep(1)  # the ASYNC job at full speed before the SYNC job starts
+                cpu0 = cpu_busy()
                 res = h.fio(rc.s.work, rc.uri("sync"), rw, bs, depth, args.size, args.runtime, args.ramp)
+                cpu1 = cpu_busy()
                 t.join()
                 async_mib.append(background["res"]["mib_s"])
                 rc.catch_up("async")
+            if case == "alone":
+                cpu1 = cpu_busy()
             rc.catch_up("sync")
             runs[case].append(res)
+            busy[case].append(100 * (cpu1[0] - cpu0[0]) / max(1, cpu1[1] - cpu0[1]))
             h.log(f"round {r + 1} SYNC {bs} {case}: {h.num(res['iops'])} IOPS, clat p50 {h.lat(res['p50'])} ms,"
-                  f" p99 {h.lat(res['p99'])} ms" + (f"; ASYNC {h.num(async_mib[-1], 1)} MiB/s" if case != "alone" else "")
+                  f" p99 {h.lat(res['p99'])} ms, CPUs {busy[case][-1]:.0f} % busy" + (f"; ASYNC {h.num(async_mib[-1], 1)} MiB/s" if case != "alone" else "")
                   + f" ({quiet})")
     alone = h.median([x["iops"] for x in runs["alone"]])
     rows = []
@@ -214,10 +229,11 @@ def sync_beside_async(rc, args):
         m = h.median([x["iops"] for x in results])
         rows.append([case, " / ".join(h.num(x["iops"]) for x in results), h.num(m),
                      h.lat(h.median([x["p50"] for x in results])), h.lat(h.median([x["p99"] for x in results])),
+                     f"{h.median(busy[case]):.0f}",
                      h.num(h.median(async_mib), 1) if case != "alone" else "-",
                      "ref" if case == "alone" else (f"{m / alone:.2f}" if alone else "-")])
     return h.markdown(["SYNC 4k randwrite QD16", "rounds (IOPS)", "median", "p50 ms", "p99 ms",
-                       "ASYNC 1M MiB/s", "ratio"], rows)
+                       "CPUs busy %", "ASYNC 1M MiB/s", "ratio"], rows)
 
 
 def cpu_seconds(pid):
@@ -277,7 +293,8 @@ def main(argv):
           f"(all: {' '.join(f'{m:g}' for m in all_ms)}).")
     if beside:
         print(f"\nSYNC beside ASYNC (same primary, same secondaries): the SYNC job alone and while the ASYNC "
-              f"1 MiB job writes another volume; ratio: median beside over median alone\n")
+              f"1 MiB job writes another volume; CPUs busy: the machine's, while the SYNC job ran (median); "
+              f"ratio: median beside over median alone\n")
         print(beside)
     if drain:
         print(drain)
