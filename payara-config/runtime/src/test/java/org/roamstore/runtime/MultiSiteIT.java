@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.CookieManager;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -21,9 +22,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,14 +36,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The multi-site topology as README's multi command starts it: PostgreSQL, and per data center its
  * own broker and Payara Micro, the sites joined only by the brokers' bridges. Real clients (qemu-io
  * over NBD, over TLS as the multi command requires by default, with the demo CA it makes) write and
  * read; a site is killed with SIGKILL mid-stream and comes back. Every gateway call goes over HTTPS
- * trusting only that CA, as the multi command requires by default too; plain HTTP is redirected or
- * refused.
+ * trusting only that CA, as the multi command requires by default too, Chromium's included; plain
+ * HTTP is redirected or refused.
  */
 class MultiSiteIT {
   private static final Pattern RUNNING = Pattern.compile("Roamstore multi-site is running");
@@ -118,6 +127,7 @@ class MultiSiteIT {
     // The demo volumes span sites that were still starting when the first server loaded the
     // topology: they are made once every site is up.
     awaitVolume(portland, "alice-disk");
+    aBrowserUsesTheStatusPageOverHttps(seattle, http, https);
     String user = seattle.newUser();
     String volume = seattle.newVolume(user, "ASYNC", SITES);
     // Copies at Seattle (primary) and Portland only: Eugene's nearest copy is Portland's.
@@ -259,6 +269,51 @@ class MultiSiteIT {
         refused.getString("message").contains("https://127.0.0.1:" + https + "/api/status"),
         api.body());
     assertEquals(Optional.empty(), api.headers().firstValue("WWW-Authenticate"));
+  }
+
+  /**
+   * Chromium, trusting the key of Seattle's demo certificate (and no other), signs in to the status
+   * page over HTTPS and watches it fill from {@code /api/status}; its session cookie is Secure and
+   * HttpOnly, and the plain http:// address brings it back to HTTPS, still signed in.
+   */
+  private void aBrowserUsesTheStatusPageOverHttps(GatewayClient gateway, int http, int https)
+      throws Exception {
+    Path seattleCertificate = data.resolve("tls").resolve("seattle").resolve("server-cert.pem");
+    WebDriver b =
+        Chromium.start(
+            Files.createTempDirectory("chromium-profile"),
+            "--ignore-certificate-errors-spki-list=" + publicKeyPin(seattleCertificate));
+    try {
+      WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(60));
+      By sanFranciscoState = By.cssSelector("#site-sanfrancisco .state");
+      b.get(gateway.root() + "status");
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+      b.findElement(By.id("user")).sendKeys("admin");
+      b.findElement(By.id("password")).sendKeys("roamstore-admin");
+      b.findElement(By.id("sign-in-button")).click();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(sanFranciscoState, "up"));
+      Cookie session = b.manage().getCookieNamed("JSESSIONID");
+      assertTrue(session.isSecure(), session.toString());
+      assertTrue(session.isHttpOnly(), session.toString());
+
+      b.get("http://127.0.0.1:" + http + "/status");
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(sanFranciscoState, "up"));
+      assertEquals("https://127.0.0.1:" + https + "/status", b.getCurrentUrl());
+    } finally {
+      b.quit();
+    }
+  }
+
+  /** Chromium's pin of a certificate's key: base64 of the SHA-256 of its SubjectPublicKeyInfo. */
+  private static String publicKeyPin(Path certificate) throws Exception {
+    try (InputStream in = Files.newInputStream(certificate)) {
+      byte[] spki =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(in)
+              .getPublicKey()
+              .getEncoded();
+      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(spki));
+    }
   }
 
   private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
