@@ -84,8 +84,9 @@ class Wan:
                     "--data", self.s.path(site), "--port", str(p["http"]), "--broker-port", str(p["broker"]),
                     "--nbd-port", str(p["nbd"]), *peers, "--jdbc-url", self.jdbc, "--jdbc-user", "roamstore",
                     "--jdbc-password", "roamstore",
-                    # NBD in clear, as in earlier runs: this bench measures remote copy across the WAN.
-                    "--nbd-tls", "off"])
+                    # NBD and the gateway in clear, as in earlier runs: this bench measures remote
+                    # copy across the WAN (and its plain HTTP calls provision and log in).
+                    "--nbd-tls", "off", "--https", "off"])
                 try:
                     launcher.wait_log("is running", timeout=900)
                     break

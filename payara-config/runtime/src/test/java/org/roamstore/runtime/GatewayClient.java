@@ -6,6 +6,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,14 +15,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A black-box client of the gateway for the integration tests: plain HTTP against the deployed WAR,
- * always at 127.0.0.1 (the demo topology maps loopback to the Seattle network interface; a client
- * at ::1 would match none).
+ * or HTTPS trusting one CA, always at 127.0.0.1 (the demo topology maps loopback to the Seattle
+ * network interface; a client at ::1 would match none).
  */
 final class GatewayClient {
   static final String ADMIN = "admin:roamstore-admin"; // from demo-topology.json
@@ -29,18 +36,40 @@ final class GatewayClient {
 
   private final String root;
   private final String server;
-  private final HttpClient http =
-      HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+  private final HttpClient http;
 
   GatewayClient(URL base) {
+    this(base, null);
+  }
+
+  /** Over HTTPS when {@code ssl} is given (the base URL's port is then the HTTPS port). */
+  GatewayClient(URL base, SSLContext ssl) {
     try {
       URI uri = base.toURI();
       String path = uri.getPath().endsWith("/") ? uri.getPath() : uri.getPath() + "/";
-      this.server = "http://127.0.0.1:" + uri.getPort();
+      this.server = (ssl == null ? "http" : "https") + "://127.0.0.1:" + uri.getPort();
       this.root = server + path;
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(base.toString(), e);
     }
+    HttpClient.Builder builder = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER);
+    this.http = ssl == null ? builder.build() : builder.sslContext(ssl).build();
+  }
+
+  /** A TLS context that trusts exactly the CA in a PEM file (the launcher's demo CA). */
+  static SSLContext trusting(Path caCertificate) throws Exception {
+    KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+    trust.load(null, null);
+    try (InputStream in = Files.newInputStream(caCertificate)) {
+      trust.setCertificateEntry(
+          "ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory trustManagers =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trustManagers.init(trust);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, trustManagers.getTrustManagers(), null);
+    return ssl;
   }
 
   /** The application's root URL, ending with '/'. */

@@ -9,27 +9,46 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.CookieManager;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The multi-site topology as README's multi command starts it: PostgreSQL, and per data center its
  * own broker and Payara Micro, the sites joined only by the brokers' bridges. Real clients (qemu-io
  * over NBD, over TLS as the multi command requires by default, with the demo CA it makes) write and
- * read; a site is killed with SIGKILL mid-stream and comes back.
+ * read; a site is killed with SIGKILL mid-stream and comes back. Every gateway call goes over HTTPS
+ * trusting only that CA, as the multi command requires by default too, Chromium's included; plain
+ * HTTP is redirected or refused.
  */
 class MultiSiteIT {
   private static final Pattern RUNNING = Pattern.compile("Roamstore multi-site is running");
@@ -78,6 +97,7 @@ class MultiSiteIT {
   void threeSitesOnTheirOwnServersAndBrokersShareOneVolumeAndSurviveAKilledSite() throws Exception {
     data = Path.of(System.getProperty("it.data") + "-multi");
     int http = freeRange(3);
+    int https = freeRange(3);
     int broker = freeRange(3);
     int postgres = freeRange(1);
     Process multi =
@@ -90,6 +110,8 @@ class MultiSiteIT {
             data.toString(),
             "--port",
             String.valueOf(http),
+            "--https-port",
+            String.valueOf(https),
             "--broker-port",
             String.valueOf(broker),
             "--nbd-port",
@@ -98,12 +120,14 @@ class MultiSiteIT {
             String.valueOf(postgres));
     awaitOutput(multi, data.resolve("multi.out"), RUNNING, 900);
 
-    GatewayClient seattle = gateway(http);
-    GatewayClient portland = gateway(http + 1);
-    GatewayClient sanFrancisco = gateway(http + 2);
+    GatewayClient seattle = gateway(https);
+    GatewayClient portland = gateway(https + 1);
+    GatewayClient sanFrancisco = gateway(https + 2);
+    httpsIsRequired(seattle, http, https);
     // The demo volumes span sites that were still starting when the first server loaded the
     // topology: they are made once every site is up.
     awaitVolume(portland, "alice-disk");
+    aBrowserUsesTheStatusPageOverHttps(seattle, http, https);
     String user = seattle.newUser();
     String volume = seattle.newVolume(user, "ASYNC", SITES);
     // Copies at Seattle (primary) and Portland only: Eugene's nearest copy is Portland's.
@@ -178,6 +202,126 @@ class MultiSiteIT {
     qemuIo(nearbyAtPortland.getJsonObject("nbd").getString("uri"), "read -P 0x77 0 64k");
   }
 
+  /**
+   * Over HTTPS an operator signs in with the form and reads {@code /api/status} with the session,
+   * whose cookie is Secure, and HSTS comes along; on the plain port a page is redirected to HTTPS
+   * and the API is refused, credentials or not.
+   */
+  private void httpsIsRequired(GatewayClient gateway, int http, int https) throws Exception {
+    HttpClient browser =
+        HttpClient.newBuilder()
+            .sslContext(GatewayClient.trusting(caCertificate()))
+            .cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    HttpResponse<String> form = get(browser, gateway.root() + "login");
+    assertEquals(200, form.statusCode(), form.body());
+    String cookie = form.headers().firstValue("Set-Cookie").orElseThrow();
+    List<String> flags =
+        Arrays.stream(cookie.split(";")).map(f -> f.strip().toLowerCase(Locale.ROOT)).toList();
+    assertTrue(flags.contains("secure"), cookie);
+    assertTrue(flags.contains("httponly"), cookie);
+    assertTrue(flags.contains("samesite=strict"), cookie);
+    assertEquals(
+        Optional.of("max-age=31536000"), form.headers().firstValue("Strict-Transport-Security"));
+
+    Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(form.body());
+    assertTrue(csrf.find(), form.body());
+    String[] admin = GatewayClient.ADMIN.split(":");
+    HttpResponse<String> signedIn =
+        browser.send(
+            HttpRequest.newBuilder(URI.create(gateway.root() + "login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "user="
+                            + admin[0]
+                            + "&password="
+                            + admin[1]
+                            + "&csrf="
+                            + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(302, signedIn.statusCode(), signedIn.body());
+    HttpResponse<String> status = get(browser, gateway.root() + "api/status");
+    assertEquals(200, status.statusCode(), status.body());
+    assertEquals(SITES.length, GatewayClient.json(status.body()).getJsonArray("sites").size());
+
+    HttpClient plain = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    HttpResponse<String> page = get(plain, "http://127.0.0.1:" + http + "/status?x=1");
+    assertEquals(302, page.statusCode(), page.body());
+    assertEquals(
+        Optional.of("https://127.0.0.1:" + https + "/status?x=1"),
+        page.headers().firstValue("Location"));
+    assertEquals(
+        Optional.empty(),
+        page.headers().firstValue("Strict-Transport-Security"),
+        "no HSTS over plain HTTP");
+    HttpResponse<String> api =
+        plain.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/api/status"))
+                .header("Authorization", GatewayClient.basic(GatewayClient.ADMIN))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    JsonObject refused =
+        GatewayClient.assertError(403, "HTTPS_REQUIRED", api.statusCode(), api.body());
+    assertTrue(
+        refused.getString("message").contains("https://127.0.0.1:" + https + "/api/status"),
+        api.body());
+    assertEquals(Optional.empty(), api.headers().firstValue("WWW-Authenticate"));
+  }
+
+  /**
+   * Chromium, trusting the key of Seattle's demo certificate (and no other), signs in to the status
+   * page over HTTPS and watches it fill from {@code /api/status}; its session cookie is Secure and
+   * HttpOnly, and the plain http:// address brings it back to HTTPS, still signed in.
+   */
+  private void aBrowserUsesTheStatusPageOverHttps(GatewayClient gateway, int http, int https)
+      throws Exception {
+    Path seattleCertificate = data.resolve("tls").resolve("seattle").resolve("server-cert.pem");
+    WebDriver b =
+        Chromium.start(
+            Files.createTempDirectory("chromium-profile"),
+            "--ignore-certificate-errors-spki-list=" + publicKeyPin(seattleCertificate));
+    try {
+      WebDriverWait wait = new WebDriverWait(b, Duration.ofSeconds(60));
+      By sanFranciscoState = By.cssSelector("#site-sanfrancisco .state");
+      b.get(gateway.root() + "status");
+      wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("sign-in")));
+      b.findElement(By.id("user")).sendKeys("admin");
+      b.findElement(By.id("password")).sendKeys("roamstore-admin");
+      b.findElement(By.id("sign-in-button")).click();
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(sanFranciscoState, "up"));
+      Cookie session = b.manage().getCookieNamed("JSESSIONID");
+      assertTrue(session.isSecure(), session.toString());
+      assertTrue(session.isHttpOnly(), session.toString());
+
+      b.get("http://127.0.0.1:" + http + "/status");
+      wait.until(ExpectedConditions.textToBePresentInElementLocated(sanFranciscoState, "up"));
+      assertEquals("https://127.0.0.1:" + https + "/status", b.getCurrentUrl());
+    } finally {
+      b.quit();
+    }
+  }
+
+  /** Chromium's pin of a certificate's key: base64 of the SHA-256 of its SubjectPublicKeyInfo. */
+  private static String publicKeyPin(Path certificate) throws Exception {
+    try (InputStream in = Files.newInputStream(certificate)) {
+      byte[] spki =
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(in)
+              .getPublicKey()
+              .getEncoded();
+      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(spki));
+    }
+  }
+
+  private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   private static String[] chunkWrites() {
     String[] writes = new String[CHUNKS_DURING_KILL];
     for (int i = 0; i < writes.length; i++) {
@@ -188,6 +332,11 @@ class MultiSiteIT {
 
   private static String pattern(int i) {
     return "0x" + Integer.toHexString(0x10 + i);
+  }
+
+  /** The demo CA the multi command made, which signed every gateway's certificate. */
+  private Path caCertificate() {
+    return data.resolve("tls").resolve("ca").resolve("ca-cert.pem");
   }
 
   /** The client directory of the demo CA the multi command made. */
@@ -313,8 +462,9 @@ class MultiSiteIT {
     throw new AssertionError("not started within " + seconds + " s:\n" + Files.readString(log));
   }
 
-  private static GatewayClient gateway(int port) throws Exception {
-    return new GatewayClient(new URL("http://127.0.0.1:" + port + "/"));
+  private GatewayClient gateway(int httpsPort) throws Exception {
+    return new GatewayClient(
+        new URL("https://127.0.0.1:" + httpsPort + "/"), GatewayClient.trusting(caCertificate()));
   }
 
   /** The first of {@code count} consecutive free ports. */

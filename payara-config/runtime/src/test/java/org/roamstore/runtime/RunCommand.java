@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * of the test's choosing (NBD on ephemeral ports), its output in a file in that directory.
  */
 final class RunCommand implements AutoCloseable {
-  private static final Pattern URL = Pattern.compile("Roamstore is running: (http://\\S+)");
+  private static final Pattern URL = Pattern.compile("Roamstore is running: (https?://\\S+)");
 
   final Process process;
   final String url;

@@ -12,10 +12,13 @@ import jakarta.security.enterprise.identitystore.IdentityStoreHandler;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import org.roamstore.directory.json.DirectoryJson;
 
 /**
  * The gateway's one authentication mechanism (Jakarta Security 3 allows one per application), over
@@ -32,7 +35,11 @@ import java.util.Optional;
  *       API path it gets 401 with a Basic challenge (and the JSON error page).
  * </ul>
  *
- * Bearer tokens of the block API are not identities of the gateway; those resources check them.
+ * When HTTPS is required ({@link TransportSecurity}), a request on the plain port is redirected or
+ * refused here, before any credential it carries is looked at: this mechanism runs before the
+ * filters, for every request.
+ *
+ * <p>Bearer tokens of the block API are not identities of the gateway; those resources check them.
  */
 @ApplicationScoped
 public class GatewayAuthenticationMechanism implements HttpAuthenticationMechanism {
@@ -40,9 +47,14 @@ public class GatewayAuthenticationMechanism implements HttpAuthenticationMechani
 
   @Inject private IdentityStoreHandler identities;
 
+  private final TransportSecurity transport = TransportSecurity.fromSystemProperties();
+
   @Override
   public AuthenticationStatus validateRequest(
       HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+    if (!transport.admits(request.isSecure())) {
+      return plain(request, response, context);
+    }
     Credential given =
         context.isAuthenticationRequest() ? context.getAuthParameters().getCredential() : null;
     if (given != null) {
@@ -88,6 +100,41 @@ public class GatewayAuthenticationMechanism implements HttpAuthenticationMechani
         request.getContextPath()
             + "/login?next="
             + URLEncoder.encode(path, StandardCharsets.UTF_8));
+  }
+
+  /** A request on the plain port while HTTPS is required: to the HTTPS port, or refused. */
+  private AuthenticationStatus plain(
+      HttpServletRequest request, HttpServletResponse response, HttpMessageContext context) {
+    Optional<String> https =
+        transport.redirect(
+            request.getMethod(),
+            request.getServerName(),
+            request.getRequestURI(),
+            request.getContextPath(),
+            request.getQueryString());
+    if (https.isPresent()) {
+      return context.redirect(https.get());
+    }
+    String message =
+        "this gateway takes requests over HTTPS only: "
+            + transport.https(request.getServerName(), request.getRequestURI());
+    try {
+      response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+      response.setCharacterEncoding("UTF-8");
+      if (isApi(request)) {
+        response.setContentType("application/json");
+        response
+            .getWriter()
+            .write(DirectoryJson.error("HTTPS_REQUIRED", message, Map.of()).toString());
+      } else {
+        response.setContentType("text/plain");
+        response.getWriter().write(message + "\n");
+      }
+      response.flushBuffer();
+    } catch (IOException e) {
+      // The client went away; the request is refused all the same.
+    }
+    return AuthenticationStatus.SEND_FAILURE;
   }
 
   /** The caller signed in through the form, if this request's session has one. */
