@@ -123,6 +123,15 @@ public final class GroupStream {
       return batch.bodyArray();
     }
 
+    /** The batch as a message of {@code session}, from {@code source}. */
+    jakarta.jms.BytesMessage message(jakarta.jms.Session session, String source)
+        throws jakarta.jms.JMSException {
+      jakarta.jms.BytesMessage message = session.createBytesMessage();
+      header(source).writeTo(message);
+      message.writeBytes(body(), 0, bodyLength());
+      return message;
+    }
+
     public int bodyLength() {
       return batch.sizeBytes();
     }

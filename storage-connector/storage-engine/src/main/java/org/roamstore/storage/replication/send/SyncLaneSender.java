@@ -1,6 +1,5 @@
 package org.roamstore.storage.replication.send;
 
-import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -9,14 +8,9 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.roamstore.storage.replication.MessagingLoop;
 import org.roamstore.storage.replication.batch.Queues;
 
@@ -31,21 +25,18 @@ public final class SyncLaneSender extends MessagingLoop {
   private static final int MAX_BATCHES_PER_ROUND = 64;
 
   private final String self;
-  private final Collection<GroupStream> groups;
-  private final ReentrantLock wakeLock = new ReentrantLock();
-  private final Condition wakeUp = wakeLock.newCondition();
-  private volatile boolean idle;
-  private volatile boolean pending;
+  private final Map<String, GroupStream> groups;
+  private final SendRounds rounds;
 
   private Session session;
   private MessageProducer producer;
   private final Map<String, Queue> queues = new HashMap<>();
-  private List<GroupStream.Shipment> inFlight;
 
-  SyncLaneSender(ConnectionFactory factory, String self, Collection<GroupStream> groups) {
+  SyncLaneSender(ConnectionFactory factory, String self, Map<String, GroupStream> groups) {
     super(factory, "SYNC lane of the write data send process of " + self);
     this.self = self;
     this.groups = groups;
+    this.rounds = new SendRounds(groups);
   }
 
   @Override
@@ -58,36 +49,20 @@ public final class SyncLaneSender extends MessagingLoop {
 
   @Override
   protected void step() throws JMSException {
-    pending = false;
+    rounds.beginRound();
     List<GroupStream.Shipment> batches = new ArrayList<>();
-    for (GroupStream g : groups) {
+    for (GroupStream g : groups.values()) {
       g.takeReady(batches, MAX_BATCHES_PER_ROUND, true);
     }
     if (batches.isEmpty()) {
-      awaitWork();
+      rounds.awaitWork(stopping());
       return;
     }
-    inFlight = batches;
+    rounds.sending(batches);
     for (GroupStream.Shipment s : batches) {
-      BytesMessage message = session.createBytesMessage();
-      s.header(self).writeTo(message);
-      message.writeBytes(s.body(), 0, s.bodyLength());
-      producer.send(queue(s.storageSystem()), message);
+      producer.send(queue(s.storageSystem()), s.message(session, self));
     }
-    inFlight = null;
-    for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(batches).entrySet()) {
-      e.getKey().committed(e.getValue());
-    }
-  }
-
-  private Map<GroupStream, List<GroupStream.Shipment>> byGroup(List<GroupStream.Shipment> all) {
-    Map<String, GroupStream> byId = new HashMap<>();
-    groups.forEach(g -> byId.put(g.groupId(), g));
-    Map<GroupStream, List<GroupStream.Shipment>> by = new LinkedHashMap<>();
-    for (GroupStream.Shipment s : all) {
-      by.computeIfAbsent(byId.get(s.groupId()), g -> new ArrayList<>()).add(s);
-    }
-    return by;
+    rounds.sent(batches);
   }
 
   private Queue queue(String storageSystem) throws JMSException {
@@ -99,54 +74,21 @@ public final class SyncLaneSender extends MessagingLoop {
     return q;
   }
 
-  /** A batch may be ready (called by the streams, through the send process). */
+  /** A batch of a SYNC group may be ready (the send process passes the streams' wake-ups on). */
   void wake() {
-    pending = true;
-    if (idle) {
-      wakeLock.lock();
-      try {
-        wakeUp.signal();
-      } finally {
-        wakeLock.unlock();
-      }
-    }
+    rounds.wake();
   }
 
-  private void awaitWork() {
-    wakeLock.lock();
-    try {
-      idle = true;
-      if (!pending && !stopping()) {
-        wakeUp.await(20, TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      idle = false;
-      wakeLock.unlock();
-    }
-  }
-
-  /** As the send process does: what may not have reached the broker goes again, first. */
   @Override
   protected void lost() {
-    List<GroupStream.Shipment> unsure = inFlight;
-    inFlight = null;
     session = null;
     producer = null;
-    if (unsure != null) {
-      for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(unsure).entrySet()) {
-        e.getKey().returned(e.getValue());
-      }
-    }
-    for (GroupStream g : groups) {
-      g.resendRetained();
-    }
+    rounds.lost();
   }
 
   @Override
   protected boolean hasPendingWork() {
-    for (GroupStream g : groups) {
+    for (GroupStream g : groups.values()) {
       if (g.hasLaneReady()) {
         return true;
       }

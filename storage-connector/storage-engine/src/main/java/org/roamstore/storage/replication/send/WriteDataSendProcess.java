@@ -1,6 +1,5 @@
 package org.roamstore.storage.replication.send;
 
-import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
@@ -14,15 +13,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
@@ -54,10 +49,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private final ReplicaVolumes volumes;
   private final Map<String, GroupStream> groups = new ConcurrentHashMap<>();
   private final SyncLaneSender lane;
-  private final ReentrantLock wakeLock = new ReentrantLock();
-  private final Condition wakeUp = wakeLock.newCondition();
-  private volatile boolean idle;
-  private volatile boolean pending;
+  private final SendRounds rounds = new SendRounds(groups);
 
   private Session session;
   private MessageProducer producer;
@@ -65,7 +57,6 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private Session retainedSession;
   private MessageProducer retainedProducer;
   private final Map<String, Queue> queues = new HashMap<>();
-  private List<GroupStream.Shipment> inFlight;
 
   public WriteDataSendProcess(
       ConnectionFactory factory,
@@ -77,7 +68,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     this.incarnation = incarnation;
     this.settings = settings;
     this.volumes = volumes;
-    this.lane = new SyncLaneSender(factory, volumes.storageSystem(), groups.values());
+    this.lane = new SyncLaneSender(factory, volumes.storageSystem(), groups);
   }
 
   /** Takes up the resyncs that were going on when this unit stopped. */
@@ -156,15 +147,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     if (g == null || g.usesLane()) {
       lane.wake();
     }
-    pending = true;
-    if (idle) {
-      wakeLock.lock();
-      try {
-        wakeUp.signal();
-      } finally {
-        wakeLock.unlock();
-      }
-    }
+    rounds.wake();
   }
 
   @Override
@@ -181,7 +164,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
   @Override
   protected void step() throws JMSException {
     List<GroupStream.Shipment> batches = new ArrayList<>();
-    pending = false;
+    rounds.beginRound();
     for (GroupStream g : groups.values()) {
       g.takeReady(batches, MAX_BATCHES_PER_COMMIT, false);
     }
@@ -196,7 +179,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
       g.verifyStep(primary);
     }
     if (batches.isEmpty()) {
-      awaitWork();
+      rounds.awaitWork(stopping());
     }
   }
 
@@ -240,46 +223,25 @@ public final class WriteDataSendProcess extends MessagingLoop {
   }
 
   private void shipRetained(List<GroupStream.Shipment> batches) throws JMSException {
-    inFlight = batches;
+    rounds.sending(batches);
     for (GroupStream.Shipment s : batches) {
-      retainedProducer.send(queue(s), message(retainedSession, s));
+      retainedProducer.send(queue(s), s.message(retainedSession, self));
     }
-    inFlight = null;
-    for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(batches).entrySet()) {
-      e.getKey().committed(e.getValue());
-    }
-  }
-
-  private BytesMessage message(Session in, GroupStream.Shipment s) throws JMSException {
-    BytesMessage message = in.createBytesMessage();
-    s.header(self).writeTo(message);
-    message.writeBytes(s.body(), 0, s.bodyLength());
-    return message;
+    rounds.sent(batches);
   }
 
   private void ship(List<GroupStream.Shipment> batches) throws JMSException {
-    inFlight = batches;
+    rounds.sending(batches);
     for (GroupStream.Shipment s : batches) {
       producer.send(
           queue(s),
-          message(session, s),
+          s.message(session, self),
           s.persistent() ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT,
           Message.DEFAULT_PRIORITY,
           Message.DEFAULT_TIME_TO_LIVE);
     }
     session.commit();
-    inFlight = null;
-    for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(batches).entrySet()) {
-      e.getKey().committed(e.getValue());
-    }
-  }
-
-  private Map<GroupStream, List<GroupStream.Shipment>> byGroup(List<GroupStream.Shipment> all) {
-    Map<GroupStream, List<GroupStream.Shipment>> by = new LinkedHashMap<>();
-    for (GroupStream.Shipment s : all) {
-      by.computeIfAbsent(groups.get(s.groupId()), g -> new ArrayList<>()).add(s);
-    }
-    return by;
+    rounds.sent(batches);
   }
 
   private Queue queue(GroupStream.Shipment s) throws JMSException {
@@ -303,38 +265,13 @@ public final class WriteDataSendProcess extends MessagingLoop {
         .orElse(null);
   }
 
-  private void awaitWork() {
-    wakeLock.lock();
-    try {
-      idle = true;
-      if (!pending && !stopping()) {
-        wakeUp.await(20, TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      idle = false;
-      wakeLock.unlock();
-    }
-  }
-
   @Override
   protected void lost() {
-    List<GroupStream.Shipment> unsure = inFlight;
-    inFlight = null;
     session = null;
     producer = null;
     retainedSession = null;
     retainedProducer = null;
-    if (unsure != null) {
-      for (Map.Entry<GroupStream, List<GroupStream.Shipment>> e : byGroup(unsure).entrySet()) {
-        e.getKey().returned(e.getValue());
-      }
-    }
-    // Before the batches just returned: retained ones come earlier in their streams.
-    for (GroupStream g : groups.values()) {
-      g.resendRetained();
-    }
+    rounds.lost();
     // Deadlines (SYNC timeouts, flushes) must still be noticed while the broker is away.
     for (GroupStream g : groups.values()) {
       try {
