@@ -102,11 +102,7 @@ public final class GroupStream {
 
   /** A batch on its way: taken by the send process, then committed or returned. */
   public record Shipment(
-      String groupId,
-      String storageSystem,
-      Destination destination,
-      OutgoingBatch batch,
-      boolean syncQueue) {
+      String groupId, String storageSystem, Destination destination, OutgoingBatch batch) {
     public BatchFormat.Header header(String source) {
       return new BatchFormat.Header(
           groupId,
@@ -519,18 +515,18 @@ public final class GroupStream {
         }
         while (!d.ready.isEmpty() && into.size() < max) {
           OutgoingBatch batch = d.ready.peek();
-          boolean syncQueue = takesLane(d, batch);
-          if (syncQueue != lane) {
+          boolean takesLane = takesLane(d, batch);
+          if (takesLane != lane) {
             break;
           }
           d.ready.poll();
           if (batch.retained) {
             d.unappliedSyncBatches.add(batch.last);
-            if (!syncQueue && batch.stream.equals(d.stream)) {
+            if (!takesLane && batch.stream.equals(d.stream)) {
               d.lastViaDataQueue = Math.max(d.lastViaDataQueue, batch.last);
             }
           }
-          into.add(new Shipment(groupId, d.storageSystem, d, batch, syncQueue));
+          into.add(new Shipment(groupId, d.storageSystem, d, batch));
         }
       }
     } finally {

@@ -201,9 +201,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
         persistent.add(s);
       } else {
         retained.add(s);
-        if (!s.syncQueue()) {
-          retainedQueues.add(s.storageSystem());
-        }
+        retainedQueues.add(s.storageSystem());
       }
     }
     boolean mixed = false;
