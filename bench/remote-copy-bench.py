@@ -31,7 +31,8 @@ SITES = ("portland", "sanfrancisco")
 # G1 regions of 8 MiB: with 1 MiB every message buffer of 512 KiB or more is "humongous" (10-16 s
 # of G1 pauses per process in a 3-minute run); the heap committed and touched at start, as a
 # long-running server's is (a young JVM's page faults took 17 % of both CPUs).
-JAVA_OPTS = ["-Xms768m", "-Xmx768m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=1g",
+# Out of heap, a JVM exits (the bench fails) instead of lingering without answering.
+JAVA_OPTS = ["-Xms768m", "-Xmx768m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=1g", "-XX:+ExitOnOutOfMemoryError",
              "-XX:G1HeapRegionSize=8m", "-Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off",
              "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"]
 

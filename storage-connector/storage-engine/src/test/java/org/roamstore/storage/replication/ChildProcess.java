@@ -42,6 +42,9 @@ final class ChildProcess implements AutoCloseable {
         List.of(
             "-Xmx256m",
             "-XX:MaxDirectMemorySize=256m",
+            // Out of heap, a process exits (fails fast, as a crash) instead of lingering
+            // unanswering.
+            "-XX:+ExitOnOutOfMemoryError",
             "-Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
     command.addAll(jvmOptions);
