@@ -496,17 +496,18 @@ public final class GroupStream {
 
   // ---- the send process's side ----
 
-  /** Closes the open batches and takes up to {@code max} batches to ship, in stream order. */
   /**
-   * Takes closed batches for shipping, oldest first per secondary: those of the SYNC lane ({@code
-   * lane}: SYNC batches of a stream the secondary has started, for its SYNC queue) or all others
-   * (for its write data queue). A secondary's batches go in order, so taking stops at the first one
-   * that belongs to the other kind.
+   * Closes the open batches and takes closed batches for shipping, oldest first per secondary:
+   * those of the SYNC lane ({@code lane}: SYNC batches of a stream the secondary has started, for
+   * its SYNC queue) or all others (for its write data queue). A secondary's batches go in order, so
+   * taking stops at the first one that belongs to the other kind; returns whether it did (the other
+   * loop has work).
    */
-  void takeReady(List<Shipment> into, int max, boolean lane) {
+  boolean takeReady(List<Shipment> into, int max, boolean lane) {
     if (lane && !usesLane()) {
-      return; // nor close an ASYNC stream's open batch: the send process's rounds size them
+      return false; // nor close an ASYNC stream's open batch: the send process's rounds size them
     }
+    boolean forOther = false;
     lock.lock();
     try {
       for (Destination d : destinations.values()) {
@@ -517,6 +518,7 @@ public final class GroupStream {
           OutgoingBatch batch = d.ready.peek();
           boolean takesLane = takesLane(d, batch);
           if (takesLane != lane) {
+            forOther = true;
             break;
           }
           d.ready.poll();
@@ -532,6 +534,7 @@ public final class GroupStream {
     } finally {
       lock.unlock();
     }
+    return forOther;
   }
 
   /**

@@ -27,16 +27,22 @@ public final class SyncLaneSender extends MessagingLoop {
   private final String self;
   private final Map<String, GroupStream> groups;
   private final SendRounds rounds;
+  private final Runnable wakeSendProcess;
 
   private Session session;
   private MessageProducer producer;
   private final Map<String, Queue> queues = new HashMap<>();
 
-  SyncLaneSender(ConnectionFactory factory, String self, Map<String, GroupStream> groups) {
+  SyncLaneSender(
+      ConnectionFactory factory,
+      String self,
+      Map<String, GroupStream> groups,
+      Runnable wakeSendProcess) {
     super(factory, "SYNC lane of the write data send process of " + self);
     this.self = self;
     this.groups = groups;
     this.rounds = new SendRounds(groups);
+    this.wakeSendProcess = wakeSendProcess;
   }
 
   @Override
@@ -51,8 +57,12 @@ public final class SyncLaneSender extends MessagingLoop {
   protected void step() throws JMSException {
     rounds.beginRound();
     List<GroupStream.Shipment> batches = new ArrayList<>();
+    boolean forSendProcess = false;
     for (GroupStream g : groups.values()) {
-      g.takeReady(batches, MAX_BATCHES_PER_ROUND, true);
+      forSendProcess |= g.takeReady(batches, MAX_BATCHES_PER_ROUND, true);
+    }
+    if (forSendProcess) {
+      wakeSendProcess.run(); // a stream's start, for the write data queue
     }
     if (batches.isEmpty()) {
       rounds.awaitWork(stopping());

@@ -68,7 +68,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     this.incarnation = incarnation;
     this.settings = settings;
     this.volumes = volumes;
-    this.lane = new SyncLaneSender(factory, volumes.storageSystem(), groups);
+    this.lane = new SyncLaneSender(factory, volumes.storageSystem(), groups, rounds::wake);
   }
 
   /** Takes up the resyncs that were going on when this unit stopped. */
@@ -141,13 +141,19 @@ public final class WriteDataSendProcess extends MessagingLoop {
     return lane;
   }
 
-  /** A batch of the group may be ready: wakes this loop, and the SYNC lane for a SYNC group. */
+  /**
+   * A batch of the group may be ready: wakes the loop that sends it, the SYNC lane for a SYNC group
+   * (which passes a stream's first batches on to this loop), this loop for the others. Waking both
+   * for every SYNC write cost a thread wake-up per write and a round of deadline checks here.
+   */
   private void wake(String groupId) {
     GroupStream g = groups.get(groupId);
     if (g == null || g.usesLane()) {
       lane.wake();
     }
-    rounds.wake();
+    if (g == null || !g.usesLane()) {
+      rounds.wake();
+    }
   }
 
   @Override
@@ -165,8 +171,12 @@ public final class WriteDataSendProcess extends MessagingLoop {
   protected void step() throws JMSException {
     List<GroupStream.Shipment> batches = new ArrayList<>();
     rounds.beginRound();
+    boolean forLane = false;
     for (GroupStream g : groups.values()) {
-      g.takeReady(batches, MAX_BATCHES_PER_COMMIT, false);
+      forLane |= g.takeReady(batches, MAX_BATCHES_PER_COMMIT, false);
+    }
+    if (forLane) {
+      lane.wake();
     }
     if (!batches.isEmpty()) {
       shipSyncFirst(batches);

@@ -99,6 +99,25 @@ class GroupStreamGroupCommitTest {
     assertFalse(flushed.isDone(), "the flush waits for the secondary's disk");
   }
 
+  @Test
+  void theLaneHandsAStreamsStartToTheSendProcessAndTakesWhatFollowsItsApplication() {
+    stream.append(write(0));
+    List<GroupStream.Shipment> lane = new ArrayList<>();
+    assertTrue(stream.takeReady(lane, 64, true), "the stream's start is the send process's");
+    assertEquals(List.of(), lane, "the lane takes nothing before the stream started");
+    List<GroupStream.Shipment> dataQueue = new ArrayList<>();
+    assertFalse(stream.takeReady(dataQueue, 64, false), "nothing is left for the lane");
+    assertEquals(1, dataQueue.size(), "the start goes through the write data queue");
+    stream.committed(dataQueue);
+
+    acknowledge(1);
+    stream.append(write(1));
+    assertTrue(
+        stream.takeReady(new ArrayList<>(), 64, false), "once applied, the next is the lane's");
+    assertFalse(stream.takeReady(lane, 64, true), "the lane takes it");
+    assertEquals(1, lane.size());
+  }
+
   /** Takes the ready batches as the send process would, and has the broker take them. */
   private List<String> ship() {
     List<GroupStream.Shipment> batches = new ArrayList<>();
