@@ -11,9 +11,9 @@ warm-up (rounds of --warmup s per job on each volume until the four JVMs' JIT co
 round, in alternating order, each side after a quiet disk. After each Roamstore job the bench waits
 until both secondaries have it durable (catch-up) and counts secondaries marked out of sync during
 it (dropped: then the figure is partly that of a volume without remote copy). Then: synchronize
-cache on an empty backlog (9 times); SYNC beside ASYNC: the 4 KiB SYNC job alone and while the 1 MiB
-ASYNC job writes to another volume of the same primary at full speed, alternating, its ratio the
-SYNC figure beside ASYNC over the one alone; and the drain of a --drain ASYNC backlog written while
+cache on an empty backlog (9 times); SYNC beside ASYNC: the 4 KiB SYNC job alone, while the 1 MiB
+ASYNC job writes to another volume of the same primary at full speed, and while it writes to one the
+primary does not pace, alternating, its ratio the SYNC figure beside ASYNC over the one alone; and the drain of a --drain ASYNC backlog written while
 both secondaries were stopped. --short: 3 s jobs, 256M, 2 s warm-up rounds, 256M drain. Needs Debian's fio and qemu-utils, java and mvn.
 """
 import os
@@ -49,11 +49,11 @@ class RemoteCopy:
                            "&consumerWindowSize=8388608&producerWindowSize=8388608")
         drain = args.drain if h.size_bytes(args.drain) else "1M"
         self.site_args = [str(args.cache_mib), "--volume", f"async:{args.size}", "--volume", f"sync:{args.size}",
-                          "--volume", f"drain:{drain}"]
-        for group, mode in (("async", "ASYNC"), ("sync", "SYNC"), ("drain", "ASYNC")):
+                          "--volume", f"drain:{drain}", "--volume", f"unpaced:{args.size}"]
+        for group, mode in (("async", "ASYNC"), ("sync", "SYNC"), ("drain", "ASYNC"), ("unpaced", "ASYNC")):
             self.site_args += ["--group", f"{group}:{mode}:1:seattle/{group}*,portland/{group},sanfrancisco/{group}"]
         self.sites = {}
-        self.exports = ["async", "sync", "drain"]  # the volumes seattle serves over NBD
+        self.exports = ["async", "sync", "drain", "unpaced"]  # the volumes seattle serves over NBD
 
     def start_broker(self):
         self.broker = self.s.start("broker", [*self.java, "-cp", self.cp, "org.roamstore.broker.BrokerMain",
@@ -62,7 +62,9 @@ class RemoteCopy:
 
     def start_site(self, site):
         primary = site == "seattle"
-        argv = [*self.java, "-cp", self.cp, "org.roamstore.storage.engine.StandaloneStorage", site,
+        # The ASYNC volume 'unpaced' is not held back beside SYNC writes (see sync_beside_async).
+        argv = [*self.java, "-Droamstore.remoteCopy.unpacedVolumes=unpaced", "-cp", self.cp,
+                "org.roamstore.storage.engine.StandaloneStorage", site,
                 self.s.path(site), str(self.nbd_port if primary else -1), *self.site_args,
                 "--broker", self.broker_url]
         if primary:
@@ -191,9 +193,12 @@ def sync_beside_async(rc, args):
     _l, arw, abs_, adepth, _u = JOBS[1]
     beside_dir = rc.s.path("beside")
     os.makedirs(beside_dir, exist_ok=True)
-    runs = {"alone": [], "beside ASYNC": []}
-    busy = {"alone": [], "beside ASYNC": []}
-    async_mib = []
+    # The primary paces ASYNC writes while they slow SYNC ones (SyncFirstPacer); 'unpaced' is an
+    # ASYNC volume it leaves alone, to show what the pacing changes.
+    background = {"beside ASYNC": "async", "beside ASYNC, unpaced": "unpaced"}
+    runs = {"alone": [], **{case: [] for case in background}}
+    busy = {case: [] for case in runs}
+    async_mib = {case: [] for case in background}
     for r in range(args.rounds):
         for case in h.order(r, list(runs)):
             quiet = h.quiet_disk(args.quiet_wait)
@@ -201,15 +206,16 @@ def sync_beside_async(rc, args):
                 cpu0 = cpu_busy()
                 res = h.fio(rc.s.work, rc.uri("sync"), rw, bs, depth, args.size, args.runtime, args.ramp)
             else:
-                background = {}
+                result = {}
+                volume = background[case]
 
                 # At full speed for the whole SYNC job; a smoke run writes its small volume once
                 # (the time-based job filled its JVMs' small heaps: see bench/RESULTS.md).
                 async_runtime = 0 if args.smoke else args.runtime + args.ramp + 2
 
                 def write_async():
-                    background["res"] = h.fio(beside_dir, rc.uri("async"), arw, abs_, adepth, args.size,
-                                              async_runtime, ramp=0, name="async")
+                    result["res"] = h.fio(beside_dir, rc.uri(volume), arw, abs_, adepth, args.size,
+                                          async_runtime, ramp=0, name="async")
 
                 t = threading.Thread(target=write_async)
                 t.start()
@@ -218,15 +224,15 @@ def sync_beside_async(rc, args):
                 res = h.fio(rc.s.work, rc.uri("sync"), rw, bs, depth, args.size, args.runtime, args.ramp)
                 cpu1 = cpu_busy()
                 t.join()
-                async_mib.append(background["res"]["mib_s"])
-                rc.catch_up("async")
+                async_mib[case].append(result["res"]["mib_s"])
+                rc.catch_up(volume)
             if case == "alone":
                 cpu1 = cpu_busy()
             rc.catch_up("sync")
             runs[case].append(res)
             busy[case].append(100 * (cpu1[0] - cpu0[0]) / max(1, cpu1[1] - cpu0[1]))
             h.log(f"round {r + 1} SYNC {bs} {case}: {h.num(res['iops'])} IOPS, clat p50 {h.lat(res['p50'])} ms,"
-                  f" p99 {h.lat(res['p99'])} ms, CPUs {busy[case][-1]:.0f} % busy" + (f"; ASYNC {h.num(async_mib[-1], 1)} MiB/s" if case != "alone" else "")
+                  f" p99 {h.lat(res['p99'])} ms, CPUs {busy[case][-1]:.0f} % busy" + (f"; ASYNC {h.num(async_mib[case][-1], 1)} MiB/s" if case != "alone" else "")
                   + f" ({quiet})")
     alone = h.median([x["iops"] for x in runs["alone"]])
     rows = []
@@ -235,7 +241,7 @@ def sync_beside_async(rc, args):
         rows.append([case, " / ".join(h.num(x["iops"]) for x in results), h.num(m),
                      h.lat(h.median([x["p50"] for x in results])), h.lat(h.median([x["p99"] for x in results])),
                      f"{h.median(busy[case]):.0f}",
-                     h.num(h.median(async_mib), 1) if case != "alone" else "-",
+                     h.num(h.median(async_mib[case]), 1) if case != "alone" else "-",
                      "ref" if case == "alone" else (f"{m / alone:.2f}" if alone else "-")])
     return h.markdown(["SYNC 4k randwrite QD16", "rounds (IOPS)", "median", "p50 ms", "p99 ms",
                        "CPUs busy %", "ASYNC 1M MiB/s", "ratio"], rows)
@@ -298,7 +304,8 @@ def main(argv):
           f"(all: {' '.join(f'{m:g}' for m in all_ms)}).")
     if beside:
         print(f"\nSYNC beside ASYNC (same primary, same secondaries): the SYNC job alone and while the ASYNC "
-              f"1 MiB job writes another volume; CPUs busy: the machine's, while the SYNC job ran (median); "
+              f"1 MiB job writes another volume, one the primary paces while it slows SYNC writes and one it "
+              f"leaves unpaced; CPUs busy: the machine's, while the SYNC job ran (median); "
               f"ratio: median beside over median alone\n")
         print(beside)
     if drain:

@@ -23,6 +23,7 @@ import java.util.logging.Logger;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.api.TransferType;
 import org.roamstore.storage.replication.MessagingLoop;
 import org.roamstore.storage.replication.RemoteCopySettings;
 import org.roamstore.storage.replication.ReplicaVolume;
@@ -43,6 +44,12 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private static final Logger LOG = Logger.getLogger(WriteDataSendProcess.class.getName());
   private static final int MAX_BATCHES_PER_COMMIT = 64;
 
+  /**
+   * Volumes (comma-separated ids) whose ASYNC writes are not paced beside SYNC ones, only to
+   * measure the pacing: the remote copy bench runs the SYNC job beside one of each.
+   */
+  public static final String UNPACED_PROPERTY = "roamstore.remoteCopy.unpacedVolumes";
+
   private final String self;
   private final long incarnation;
   private final RemoteCopySettings settings;
@@ -50,6 +57,11 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private final Map<String, GroupStream> groups = new ConcurrentHashMap<>();
   private final SyncLaneSender lane;
   private final SendRounds rounds = new SendRounds(groups);
+  private final SyncFirstPacer pacer = new SyncFirstPacer();
+  private final Set<String> unpaced =
+      java.util.Arrays.stream(System.getProperty(UNPACED_PROPERTY, "").split(","))
+          .filter(v -> !v.isBlank())
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   private Session session;
   private MessageProducer producer;
@@ -83,8 +95,26 @@ public final class WriteDataSendProcess extends MessagingLoop {
     }
   }
 
+  /**
+   * Queues a write for the group's secondaries. An ASYNC write first waits for its share while this
+   * unit's SYNC writes are slowed by ASYNC ones (see SyncFirstPacer); a SYNC write's round trip
+   * tells the pacer how they fare.
+   */
   public CompletableFuture<Void> send(WriteData write) {
-    return stream(write.group().groupId()).append(write);
+    GroupStream g = stream(write.group().groupId());
+    boolean sync = write.group().transferType() == TransferType.SYNC;
+    if (!sync) {
+      if (!unpaced.contains(write.volumeId())) {
+        pacer.admitAsync(write.length());
+      }
+      return g.append(write);
+    }
+    long queued = System.nanoTime();
+    CompletableFuture<Void> done = g.append(write);
+    if (!done.isDone()) {
+      done.thenRun(() -> pacer.syncDone(System.nanoTime() - queued));
+    }
+    return done;
   }
 
   public CompletableFuture<Void> flush(CopyVolumeGroupInfo group) {
