@@ -12,8 +12,11 @@ import java.util.function.LongSupplier;
  * interval of the last {@link #WINDOW_NANOS}: above a quarter more, the ASYNC writes' rate is cut
  * by {@link #CUT} (never below {@link #FLOOR_BYTES_PER_SECOND}, so they always go on); at or below
  * it, the rate grows again by a fifth, and once it exceeds what ASYNC writers asked for, pacing
- * ends. An interval without SYNC writes ends pacing at once. An ASYNC writer over its rate waits
- * for its share (at most {@link #MAX_WAIT_NANOS} per write).
+ * ends. An interval without SYNC writes ends pacing at once. Every {@link #PROBE_PERIOD_NANOS}
+ * while ASYNC writers ask for more than the floor, {@link #PROBE_INTERVALS} intervals run with them
+ * at the floor, so that the best interval is one of SYNC writes alone (about 6 % of the ASYNC rate
+ * while SYNC writes go on). An ASYNC writer over its rate waits for its share (at most {@link
+ * #MAX_WAIT_NANOS} per write).
  */
 final class SyncFirstPacer {
   static final long INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -23,6 +26,8 @@ final class SyncFirstPacer {
   static final double TOLERANCE = 1.25;
   static final double FLOOR_BYTES_PER_SECOND = 4 << 20;
   static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  static final long PROBE_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(5);
+  static final int PROBE_INTERVALS = 3;
 
   /** Sleeps the calling writer; a test records instead. */
   interface Sleeper {
@@ -41,6 +46,10 @@ final class SyncFirstPacer {
   private long windowStart;
   private long bestThisWindow = Long.MAX_VALUE;
   private long bestLastWindow = Long.MAX_VALUE;
+  // The last probe: a few intervals with ASYNC writes at the floor, and the rate to go back to.
+  private long lastProbe;
+  private int probeLeft;
+  private double rateBeforeProbe;
   // ASYNC bytes per second allowed; infinite while not pacing.
   private double rate = Double.POSITIVE_INFINITY;
   private double tokens;
@@ -56,6 +65,7 @@ final class SyncFirstPacer {
     long now = clock.getAsLong();
     intervalStart = now;
     windowStart = now;
+    lastProbe = now;
   }
 
   /** A SYNC write completed (every secondary has it) {@code latencyNanos} after it was queued. */
@@ -106,6 +116,7 @@ final class SyncFirstPacer {
     double seconds = INTERVAL_NANOS / 1e9;
     if (syncWrites == 0 || elapsed >= 2 * INTERVAL_NANOS) {
       rate = Double.POSITIVE_INFINITY; // nothing to favour
+      probeLeft = 0;
     } else {
       long mean = syncLatencySum / syncWrites;
       if (now - windowStart >= WINDOW_NANOS) {
@@ -116,7 +127,11 @@ final class SyncFirstPacer {
       bestThisWindow = Math.min(bestThisWindow, mean);
       long best = Math.min(bestThisWindow, bestLastWindow);
       double asked = asyncBytes / seconds;
-      if (mean > best * TOLERANCE && asyncBytes > 0) {
+      if (probeLeft > 0) {
+        if (--probeLeft == 0) {
+          rate = rateBeforeProbe;
+        }
+      } else if (mean > best * TOLERANCE && asyncBytes > 0) {
         double from = rate == Double.POSITIVE_INFINITY ? asked : rate;
         startPacing(Math.max(FLOOR_BYTES_PER_SECOND, from * CUT), now);
       } else if (rate != Double.POSITIVE_INFINITY) {
@@ -124,6 +139,17 @@ final class SyncFirstPacer {
         if (rate > Math.max(asked, FLOOR_BYTES_PER_SECOND) * 2) {
           rate = Double.POSITIVE_INFINITY;
         }
+      }
+      if (probeLeft == 0
+          && asked > FLOOR_BYTES_PER_SECOND
+          && now - lastProbe >= PROBE_PERIOD_NANOS) {
+        // Had ASYNC writes slowed SYNC ones for longer than the window (never paced, or paced
+        // too late), the best interval would be a slow one, and that slowness would pass for the
+        // norm: now and then SYNC writes are measured with ASYNC ones at the floor.
+        lastProbe = now;
+        probeLeft = PROBE_INTERVALS;
+        rateBeforeProbe = rate;
+        startPacing(FLOOR_BYTES_PER_SECOND, now);
       }
     }
     syncWrites = 0;

@@ -71,6 +71,18 @@ class SyncFirstPacerTest {
   }
 
   @Test
+  void aProbeFindsHowFastSyncWritesGoAloneWhenTheyWereNeverAlone() {
+    double lowest = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < 100; i++) { // 10 s of ASYNC writes beside SYNC ones from the start
+      boolean atFloor = pacer.rate() <= SyncFirstPacer.FLOOR_BYTES_PER_SECOND;
+      interval(atFloor ? 2 * MS : 5 * MS, 50, atFloor ? 1 : 80);
+      lowest = Math.min(lowest, pacer.rate());
+    }
+    assertEquals(SyncFirstPacer.FLOOR_BYTES_PER_SECOND, lowest, 1, "a probe ran");
+    assertTrue(pacer.rate() < Double.POSITIVE_INFINITY, "what it found paces ASYNC writes");
+  }
+
+  @Test
   void aWriterWaitsAtMostTheBound() {
     interval(2 * MS, 50, 0);
     for (int i = 0; i < 100; i++) {
