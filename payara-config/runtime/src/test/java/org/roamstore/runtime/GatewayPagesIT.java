@@ -477,6 +477,7 @@ class GatewayPagesIT {
       JsonObject drain = awaitProgressBar(b, volume, "drain", "portland");
       assertEquals("DRAIN", drain.getString("kind"), drain.toString());
       assertEquals("seattle", drain.getString("from"), drain.toString());
+      assertEquals(0, drain.getInt("percent"), "nothing reached Portland yet: " + drain);
       assertFalse(fromEugene.isDone(), "the switch waits for its drain");
       ((JavascriptExecutor) b)
           .executeScript(
