@@ -32,7 +32,7 @@
     if (member.primary) return "primary";
     const l = member.lag;
     if (!l || l.state == null) return "lag: not reported";
-    const parts = [l.state.toLowerCase().replace("_", " ")];
+    const parts = [l.state.toLowerCase().replace(/_/g, " ")];
     if (l.pendingBytes) parts.push(bytes(l.pendingBytes) + " behind");
     if (l.seconds != null && l.pendingBytes) parts.push("~" + l.seconds.toFixed(1) + " s");
     if (l.outOfSyncBytes) parts.push(bytes(l.outOfSyncBytes) + " to resync");

@@ -14,6 +14,7 @@ import jakarta.json.JsonReader;
 import java.io.StringReader;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.roamstore.directory.failure.Clipped;
 
 /**
  * Feeds the {@link EventHistory} from the topic, so the timeline shows what the directory announced
@@ -48,7 +49,10 @@ public class EventHistoryConsumer implements MessageListener {
       history.add(HistoryEntry.of(reader.readObject()));
     } catch (JMSException | RuntimeException e) {
       // Not thrown: a redelivered malformed event would fail the same way forever.
-      LOG.log(Level.WARNING, "an event was left out of the history: " + e, e);
+      LOG.log(
+          Level.WARNING,
+          "an event was left out of the history: " + Clipped.text(e),
+          Clipped.failure(e));
     }
   }
 }

@@ -2,6 +2,7 @@ package org.roamstore.directory.login;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import org.roamstore.directory.failure.Clipped;
 
 /**
  * Step 800 of Fig. 8: who logs in, to which virtual volume, through which network interface. When
@@ -32,8 +33,15 @@ public record LoginRequest(
     return new LoginRequest(user, password, volume, networkInterface, seenAddress, force, forceAt);
   }
 
+  /** Never the password; the rest clipped, as it is what a client sent (logs quote it). */
   @Override
   public String toString() {
-    return "LoginRequest[user=" + user + ", volume=" + volume + ", via=" + networkInterface + "]";
+    return "LoginRequest[user="
+        + Clipped.text(user)
+        + ", volume="
+        + Clipped.text(volume)
+        + ", via="
+        + Clipped.text(networkInterface)
+        + "]";
   }
 }

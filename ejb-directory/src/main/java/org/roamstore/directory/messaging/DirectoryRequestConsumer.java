@@ -19,6 +19,7 @@ import jakarta.json.JsonReader;
 import java.io.StringReader;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.roamstore.directory.failure.Clipped;
 
 /**
  * Answers requests that other systems send to the directory's request queue, replying to their
@@ -57,7 +58,9 @@ public class DirectoryRequestConsumer implements MessageListener {
     try {
       reply = requests.handle(parse(message));
     } catch (RuntimeException | JMSException e) {
-      reply = DirectoryRequests.error("", "MALFORMED_REQUEST", e.getMessage(), java.util.Map.of());
+      reply =
+          DirectoryRequests.error(
+              "", "MALFORMED_REQUEST", Clipped.text(e.getMessage()), java.util.Map.of());
     }
     try {
       Destination replyTo = message.getJMSReplyTo();
@@ -73,7 +76,10 @@ public class DirectoryRequestConsumer implements MessageListener {
       }
     } catch (JMSException | RuntimeException e) {
       // The request was handled; throwing would redeliver it and do it again.
-      LOG.log(Level.WARNING, "could not answer a directory request: " + e.getMessage(), e);
+      LOG.log(
+          Level.WARNING,
+          "could not answer a directory request: " + Clipped.text(e.getMessage()),
+          Clipped.failure(e));
     }
   }
 

@@ -13,11 +13,12 @@ import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbException;
 import jakarta.validation.ConstraintViolationException;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.roamstore.directory.failure.Clipped;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.failure.Violations;
 import org.roamstore.directory.json.DirectoryJson;
 import org.roamstore.directory.login.LoginRequest;
 import org.roamstore.directory.login.LoginService;
@@ -220,14 +221,7 @@ public class DirectoryRequests {
         return error(op, d.code().name(), d.getMessage(), d.details());
       }
       if (t instanceof ConstraintViolationException v) {
-        Map<String, String> details = new TreeMap<>();
-        v.getConstraintViolations()
-            .forEach(
-                c ->
-                    details.merge(
-                        field(c.getPropertyPath().toString()),
-                        c.getMessage(),
-                        (a, b) -> a + "; " + b));
+        Map<String, String> details = Violations.details(v);
         return error(
             op,
             ErrorCode.VALIDATION_FAILED.name(),
@@ -241,23 +235,15 @@ public class DirectoryRequests {
         return error(
             op,
             "MALFORMED_REQUEST",
-            "the request is not the JSON expected: " + t.getMessage(),
+            "the request is not the JSON expected: " + Clipped.text(t.getMessage()),
             Map.of());
       }
       if (!(t instanceof EJBException) && t.getCause() == null) {
         break;
       }
     }
-    LOG.log(Level.WARNING, "unexpected failure answering a directory request", e);
-    return error(op, "INTERNAL_ERROR", "unexpected failure: " + e, Map.of());
-  }
-
-  /** "create.arg0.name" becomes "name": senders know their fields, not our method names. */
-  private static String field(String path) {
-    String[] parts = path.split("\\.");
-    return parts.length > 2
-        ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length))
-        : path;
+    LOG.log(Level.WARNING, "unexpected failure answering a directory request", Clipped.failure(e));
+    return error(op, "INTERNAL_ERROR", "unexpected failure: " + Clipped.text(e), Map.of());
   }
 
   static JsonObject error(String op, String code, String message, Map<String, String> details) {

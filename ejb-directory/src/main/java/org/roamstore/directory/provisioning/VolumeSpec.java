@@ -10,6 +10,7 @@ import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import java.time.Duration;
 import java.util.List;
+import org.roamstore.directory.failure.Clipped;
 import org.roamstore.directory.model.TakeoverPolicy;
 import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
@@ -47,6 +48,24 @@ public record VolumeSpec(
   public static final long DEFAULT_MINIMUM_STAY_SECONDS = 30;
 
   /** NBD clients work in 512-byte sectors and caches in 4 KiB pages. */
+  /** Clipped: it is what a client sent, and logs quote it. */
+  @Override
+  public String toString() {
+    return "VolumeSpec[name="
+        + Clipped.text(name)
+        + ", owner="
+        + Clipped.text(owner)
+        + ", sizeBytes="
+        + sizeBytes
+        + ", sites="
+        + Clipped.text(sites)
+        + ", primary="
+        + Clipped.text(primary)
+        + ", transferType="
+        + transferType
+        + "]";
+  }
+
   @AssertTrue(message = "sizeBytes must be a multiple of 4096")
   public boolean isSizeAligned() {
     return sizeBytes == null || sizeBytes % 4096 == 0;

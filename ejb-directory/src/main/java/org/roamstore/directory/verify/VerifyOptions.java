@@ -13,6 +13,7 @@ import jakarta.validation.constraints.Size;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.roamstore.directory.failure.Clipped;
 import org.roamstore.storage.api.VerifyRequest;
 
 /**
@@ -36,6 +37,18 @@ public record VerifyOptions(
             secondaries,
     @PositiveOrZero @Max(VerifyRequest.MAX_RATE_MIB_PER_SECOND) Integer rateMiBPerSecond,
     Boolean repair) {
+
+  /** Clipped: it is what a client sent, and logs quote it. */
+  @Override
+  public String toString() {
+    return "VerifyOptions[secondaries="
+        + Clipped.text(secondaries)
+        + ", rateMiBPerSecond="
+        + rateMiBPerSecond
+        + ", repair="
+        + repair
+        + "]";
+  }
 
   /** Every secondary in sync, at the default rate, repairing what differs. */
   public static VerifyOptions defaults() {

@@ -9,6 +9,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.bind.JsonbException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.roamstore.directory.failure.Clipped;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 
@@ -61,6 +62,19 @@ class DirectoryRequestsTest {
     JsonObject error = answer.getJsonObject("error");
     assertEquals("AUTHENTICATION_FAILED", error.getString("code"));
     assertTrue(error.getString("message").startsWith("a verify needs 'admin'"));
+  }
+
+  @Test
+  void whatASenderSentIsClippedInTheAnswerAndTheLog() {
+    String huge = "x".repeat(10 << 20);
+    for (RuntimeException failure :
+        new RuntimeException[] {
+          new JsonbException("cannot read '" + huge + "'"), new IllegalStateException(huge)
+        }) {
+      String message =
+          DirectoryRequests.failure("login", failure).getJsonObject("error").getString("message");
+      assertTrue(message.length() < 2 * Clipped.TEXT_LIMIT, message.substring(0, 100));
+    }
   }
 
   @Test

@@ -15,15 +15,22 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -401,19 +408,177 @@ class GatewayPagesIT {
                 GatewayClient.ADMIN,
                 "{\"rateMiBPerSecond\": 1}")
             .statusCode());
+    JsonObject operation = awaitProgressBar(b, volume, "verify", "seattle");
+    assertEquals("VERIFY", operation.getString("kind"), operation.toString());
+    assertEquals("seattle", operation.getString("dataCenter"), operation.toString());
+    screenshot(b, "status-progress.png");
+  }
+
+  /**
+   * A secondary's line on the map changes colour with its state, deterministically: bytes planted
+   * in Portland's copy of a fresh volume (a bad disk, a stray dd) and a verify that does not repair
+   * turn the line red (out of sync); a verify that repairs turns it green again, without a reload.
+   */
+  @Test
+  void aSecondaryThatDiffersTurnsRedOnTheMapAndGreenAfterRepair() throws Exception {
+    String owner = gateway.newUser();
+    String volume = gateway.newVolume(owner, "ASYNC", "seattle", "portland");
+    By line = By.id("map-link-" + volume + "-portland");
+
+    WebDriver b = operatorAtTheStatusPage();
+    String inSync = awaitLine(b, line, "IN_SYNC", "in-sync");
+    ((JavascriptExecutor) b).executeScript("window.sameDocument = 'yes';");
+
+    // Nothing was written, so no cache holds the region: the verify reads the planted bytes.
+    Path copy = volumeFile(volume, "portland");
+    try (FileChannel file = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+      file.write(ByteBuffer.wrap("not what the primary wrote".getBytes()), 5L * 1024 * 1024 + 123);
+    }
+    verify(volume, "{\"secondaries\": [\"portland\"], \"repair\": false}");
+    String outOfSync = awaitLine(b, line, "OUT_OF_SYNC", "out-of-sync");
+    assertEquals("rgb(166, 27, 27)", outOfSync, "red");
+    assertTrue(!outOfSync.equals(inSync), inSync + " before, " + outOfSync + " now");
+    select(b, line);
+    ((JavascriptExecutor) b).executeScript("window.scrollTo(0, 0);");
+    screenshot(b, "status-map-out-of-sync.png");
+
+    verify(volume, "{\"secondaries\": [\"portland\"], \"repair\": true}");
+    assertEquals(inSync, awaitLine(b, line, "IN_SYNC", "in-sync"), "green again");
+    assertEquals("yes", ((JavascriptExecutor) b).executeScript("return window.sameDocument;"));
+    screenshot(b, "status-map-repaired.png");
+  }
+
+  /**
+   * A lagging secondary turns yellow and the drain of a switch shows its progress bar,
+   * deterministically: Portland's write data queue is paused at the broker, so every ASYNC write
+   * Seattle accepts stays owed to Portland; a login from Eugene then switches to Portland, and its
+   * drain waits on the page until the queue delivers again. Then the primary moves.
+   */
+  @Test
+  void aLaggingSecondaryTurnsYellowAndASwitchShowsItsDrainUntilItEnds() throws Exception {
+    String owner = gateway.newUser();
+    String volume = gateway.newVolume(owner, "ASYNC", "seattle", "portland");
+    String nbd = gateway.login(owner, volume, "seattle").getJsonObject("nbd").getString("uri");
+    By line = By.id("map-link-" + volume + "-portland");
+    WebDriver b = operatorAtTheStatusPage();
+    String inSync = awaitLine(b, line, "IN_SYNC", "in-sync");
+
+    ExecutorService login = Executors.newSingleThreadExecutor();
+    try (PausedQueue portland = PausedQueue.pause("roamstore.replication.data.portland")) {
+      assertTrue(RealClients.qemuIo(nbd, "write -P 0x3c 0 4M").contains("wrote 4194304/4194304"));
+      String lagging = awaitLine(b, line, "LAGGING", "lagging");
+      assertEquals("rgb(212, 160, 0)", lagging, "yellow");
+      assertTrue(!lagging.equals(inSync), inSync + " before, " + lagging + " now");
+      select(b, line);
+      ((JavascriptExecutor) b).executeScript("window.scrollTo(0, 0);");
+      screenshot(b, "status-map-lagging.png");
+
+      Future<JsonObject> fromEugene = login.submit(() -> gateway.login(owner, volume, "eugene"));
+      JsonObject drain = awaitProgressBar(b, volume, "drain", "portland");
+      assertEquals("DRAIN", drain.getString("kind"), drain.toString());
+      assertEquals("seattle", drain.getString("from"), drain.toString());
+      assertEquals(0, drain.getInt("percent"), "nothing reached Portland yet: " + drain);
+      assertFalse(fromEugene.isDone(), "the switch waits for its drain");
+      ((JavascriptExecutor) b)
+          .executeScript(
+              "arguments[0].scrollIntoView({block: 'center'});",
+              b.findElement(By.id("progress-" + volume + "-drain-portland")));
+      screenshot(b, "status-drain.png");
+
+      portland.resume();
+      JsonObject switched = fromEugene.get(90, TimeUnit.SECONDS);
+      assertEquals("portland", switched.getJsonObject("dataCenter").getString("name"));
+      assertEquals("SWITCH", switched.getString("outcome"), switched.toString());
+    } finally {
+      login.shutdownNow();
+    }
+    wait(b)
+        .until(
+            ExpectedConditions.attributeToBe(
+                By.id("map-primary-" + volume), "data-site", "portland"));
+    wait(b)
+        .until(
+            ExpectedConditions.numberOfElementsToBe(
+                By.cssSelector("#progress-" + volume + "-drain-portland"), 0));
+  }
+
+  /**
+   * Waits for the page's progress bar of a running operation (its kind and data center); answers
+   * the operation as /api/status has it.
+   */
+  private JsonObject awaitProgressBar(WebDriver b, String volume, String kind, String dataCenter)
+      throws Exception {
     wait(b)
         .ignoring(StaleElementReferenceException.class)
         .until(
             ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#progress-" + volume + "-verify-seattle progress")));
-    JsonObject operation =
+                By.cssSelector(
+                    "#progress-" + volume + "-" + kind + "-" + dataCenter + " progress")));
+    return GatewayClient.json(
+            gateway.send("GET", "api/status/" + volume, GatewayClient.ADMIN, null).body())
+        .getJsonArray("operations")
+        .getJsonObject(0);
+  }
+
+  /** Clicks a line of the map: it is drawn thicker, above the others, with the volume's details. */
+  private static void select(WebDriver b, By line) {
+    wait(b)
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              ((JavascriptExecutor) d)
+                  .executeScript(
+                      "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true}));",
+                      d.findElement(line));
+              return d.findElement(line).getAttribute("class").contains("selected");
+            });
+  }
+
+  /** The file of the volume's copy at a data center (its address is "storage/volumeId"). */
+  private Path volumeFile(String volume, String dataCenter) throws Exception {
+    String address =
         GatewayClient.json(
-                gateway.send("GET", "api/status/" + volume, GatewayClient.ADMIN, null).body())
-            .getJsonArray("operations")
-            .getJsonObject(0);
-    assertEquals("VERIFY", operation.getString("kind"), operation.toString());
-    assertEquals("seattle", operation.getString("dataCenter"), operation.toString());
-    screenshot(b, "status-progress.png");
+                gateway
+                    .send("GET", "api/admin/volumes/" + volume, GatewayClient.ADMIN, null)
+                    .body())
+            .getJsonArray("members")
+            .stream()
+            .map(m -> m.asJsonObject())
+            .filter(m -> m.getString("dataCenter").equals(dataCenter))
+            .findFirst()
+            .orElseThrow()
+            .getString("address");
+    String volumeId = address.substring(address.indexOf('/') + 1);
+    return Path.of(System.getProperty("it.data"), "storage", dataCenter, "volumes")
+        .resolve(volumeId + ".vol");
+  }
+
+  /** Waits for the map's line to show {@code state}; answers its drawn colour. */
+  private static String awaitLine(WebDriver b, By line, String state, String cssClass) {
+    return wait(b)
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d -> {
+              WebElement l = d.findElement(line);
+              return state.equals(l.getAttribute("data-state"))
+                      && Arrays.asList(l.getAttribute("class").split(" ")).contains(cssClass)
+                  ? l.getCssValue("stroke")
+                  : null;
+            });
+  }
+
+  /** Starts a verify once the directory has seen the volume's previous one end (202). */
+  private void verify(String volume, String body) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                gateway
+                        .send(
+                            "POST", "api/volumes/" + volume + "/verify", GatewayClient.ADMIN, body)
+                        .statusCode()
+                    == 202);
   }
 
   private int lagSamples(String volume, String secondary) throws Exception {

@@ -132,6 +132,7 @@ class MultiSiteIT {
     String volume = seattle.newVolume(user, "ASYNC", SITES);
     // Copies at Seattle (primary) and Portland only: Eugene's nearest copy is Portland's.
     String nearby = seattle.newVolume(user, "ASYNC", "seattle", "portland");
+    plainHttpChangesNothing(sanFrancisco, http + 2, user, volume);
 
     // Seattle: the volume is primary there already; write through its NBD front end.
     JsonObject atSeattle = seattle.login(user, volume, "seattle");
@@ -269,6 +270,32 @@ class MultiSiteIT {
         refused.getString("message").contains("https://127.0.0.1:" + https + "/api/status"),
         api.body());
     assertEquals(Optional.empty(), api.headers().firstValue("WWW-Authenticate"));
+  }
+
+  /**
+   * On a plain port, requests that would change something are refused before their credentials are
+   * looked at: a login that would move the volume's primary to San Francisco, an operator marking a
+   * data center down. Over HTTPS the volume and the site are as they were.
+   */
+  private static void plainHttpChangesNothing(
+      GatewayClient overHttps, int plainPort, String user, String volume) throws Exception {
+    JsonObject before =
+        GatewayClient.json(
+            overHttps.send("GET", "api/admin/volumes/" + volume, GatewayClient.ADMIN, null).body());
+    GatewayClient plain = new GatewayClient(new URL("http://127.0.0.1:" + plainPort + "/"));
+    HttpResponse<String> login = plain.tryLogin(user, volume, "sanjose");
+    GatewayClient.assertError(403, "HTTPS_REQUIRED", login.statusCode(), login.body());
+    HttpResponse<String> down =
+        plain.send("PUT", "api/admin/sites/seattle", GatewayClient.ADMIN, "{\"up\": false}");
+    GatewayClient.assertError(403, "HTTPS_REQUIRED", down.statusCode(), down.body());
+
+    JsonObject after =
+        GatewayClient.json(
+            overHttps.send("GET", "api/admin/volumes/" + volume, GatewayClient.ADMIN, null).body());
+    assertEquals(before.getJsonNumber("epoch"), after.getJsonNumber("epoch"), after.toString());
+    assertEquals(before.getJsonArray("members"), after.getJsonArray("members"));
+    assertEquals(0, after.getInt("activeGrants"), "the refused login granted nothing");
+    assertTrue(upInDirectory(overHttps, "seattle"), "Seattle is still up");
   }
 
   /**

@@ -7,13 +7,13 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.roamstore.directory.failure.Clipped;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.failure.Violations;
 import org.roamstore.directory.json.DirectoryJson;
 
 /**
@@ -45,12 +45,7 @@ record ApiError(int status, JsonObject body, Map<String, String> headers) {
   }
 
   static ApiError of(ConstraintViolationException e) {
-    Map<String, String> details = new TreeMap<>();
-    e.getConstraintViolations()
-        .forEach(
-            v ->
-                details.merge(
-                    field(v.getPropertyPath().toString()), v.getMessage(), (a, b) -> a + "; " + b));
+    Map<String, String> details = Violations.details(e);
     return of(
         400, ErrorCode.VALIDATION_FAILED.name(), "the request is not valid: " + details, details);
   }
@@ -65,8 +60,13 @@ record ApiError(int status, JsonObject body, Map<String, String> headers) {
         return of(v);
       }
     }
-    LOG.log(Level.WARNING, "unexpected failure behind the API", e);
-    return of(500, "INTERNAL_ERROR", "unexpected failure: " + e, Map.of());
+    return unexpected(e);
+  }
+
+  /** A failure that is not a refusal: logged once, with its stack and its messages clipped. */
+  static ApiError unexpected(RuntimeException e) {
+    LOG.log(Level.WARNING, "unexpected failure behind the API", Clipped.failure(e));
+    return of(500, "INTERNAL_ERROR", "unexpected failure: " + Clipped.text(e), Map.of());
   }
 
   private ApiError with(String header, String value) {
@@ -86,17 +86,5 @@ record ApiError(int status, JsonObject body, Map<String, String> headers) {
     response.setContentType(MediaType.APPLICATION_JSON);
     response.setCharacterEncoding("UTF-8");
     response.getWriter().write(body.toString());
-  }
-
-  /**
-   * "login.body.user" becomes "user" and "write.offset" (a query parameter) "offset": clients know
-   * their fields, not our method names.
-   */
-  private static String field(String path) {
-    String[] parts = path.split("\\.");
-    if (parts.length == 2) {
-      return parts[1];
-    }
-    return parts.length > 2 ? String.join(".", Arrays.copyOfRange(parts, 2, parts.length)) : path;
   }
 }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.util.Map;
+import org.roamstore.directory.failure.Clipped;
 import org.roamstore.directory.failure.DirectoryException;
 
 /** Turns every failure into the API's JSON error; nothing leaks as an HTML page or a stack. */
@@ -31,7 +32,7 @@ final class ErrorMappers {
                 ErrorBody.response(
                     400,
                     "MALFORMED_REQUEST",
-                    "the body is not the JSON expected: " + innermostMessage(e),
+                    "the body is not the JSON expected: " + Clipped.text(innermostMessage(e)),
                     Map.of()));
   }
 
@@ -95,7 +96,22 @@ final class ErrorMappers {
     @Override
     public Response toResponse(JsonException e) {
       return ErrorBody.response(
-          400, "MALFORMED_REQUEST", "the body is not JSON: " + e.getMessage(), Map.of());
+          400,
+          "MALFORMED_REQUEST",
+          "the body is not JSON: " + Clipped.text(e.getMessage()),
+          Map.of());
+    }
+  }
+
+  /**
+   * What no other mapper takes, so that nothing under {@code /api} becomes the container's HTML
+   * page and its logged stack: a bug, logged once with its messages clipped ({@link Clipped}).
+   */
+  @Provider
+  public static class Unexpected implements ExceptionMapper<RuntimeException> {
+    @Override
+    public Response toResponse(RuntimeException e) {
+      return ApiError.unexpected(e).toResponse();
     }
   }
 

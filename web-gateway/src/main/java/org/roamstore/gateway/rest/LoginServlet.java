@@ -17,6 +17,7 @@ import jakarta.validation.ConstraintViolationException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import org.roamstore.directory.failure.Clipped;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.directory.json.DirectoryJson;
@@ -130,7 +131,11 @@ public class LoginServlet extends HttpServlet {
       if (http.getContentLengthLong() == 0) {
         return null;
       }
-      throw new Malformed(e.getMessage());
+      throw new Malformed(Clipped.text(e.getMessage()));
+    } catch (RuntimeException e) {
+      // JSON-P's parser refuses input nested deeper than it allows (1000) with a bare
+      // RuntimeException, not a JsonException; let through, it became Payara's HTML 500.
+      throw new Malformed(Clipped.text(e.getMessage()));
     }
     if (value == JsonValue.NULL) {
       return null;

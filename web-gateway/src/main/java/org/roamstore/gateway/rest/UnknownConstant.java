@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.roamstore.directory.failure.Clipped;
 import org.roamstore.directory.failure.ErrorCode;
 
 /**
@@ -50,7 +51,7 @@ final class UnknownConstant {
               Arrays.stream(c.getType().getEnumConstants())
                   .map(v -> ((Enum<?>) v).name())
                   .collect(Collectors.joining(", "));
-          String why = "must be one of " + accepted + " (not '" + given + "')";
+          String why = "must be one of " + accepted + " (not '" + Clipped.text(given) + "')";
           return Optional.of(
               ApiError.of(
                   400,

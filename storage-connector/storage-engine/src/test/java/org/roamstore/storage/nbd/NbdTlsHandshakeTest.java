@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.roamstore.storage.api.NbdTlsMode;
@@ -153,6 +154,37 @@ class NbdTlsHandshakeTest extends TlsTestSupport {
     try (RawNbdClient identified = new RawNbdClient(unit.nbdPort())) {
       assertEquals(ACK, identified.startTls(pki.clientContext(true)));
       assertEquals(ACK, identified.go("token"));
+    }
+  }
+
+  /**
+   * A client that presents a certificate of another CA, or of the right CA but expired, is refused
+   * at the handshake, and the server's log line says which (real clients do not even offer a
+   * stranger's certificate: NbdTlsRealClientsTest).
+   */
+  @Test
+  void aStrangersOrAnExpiredClientCertificateIsRefusedSayingWhy() throws Exception {
+    StorageControlUnit unit = unit(NbdTlsMode.REQUIRED, pki.serverVerifyingClients);
+    Map<Path, String> why =
+        Map.of(
+            pki.strangerClient, "unable to find valid certification path",
+            pki.expiredClient, "validity check failed");
+    for (Path bad : List.of(pki.strangerClient, pki.expiredClient)) {
+      try (ServerLog log = ServerLog.record();
+          RawNbdClient client = new RawNbdClient(unit.nbdPort())) {
+        assertThrows(
+            IOException.class,
+            () -> {
+              client.startTls(pki.clientContextInsisting(bad));
+              client.go("token");
+            },
+            bad.toString());
+        log.awaitContaining(why.get(bad));
+      }
+    }
+    try (RawNbdClient identified = new RawNbdClient(unit.nbdPort())) {
+      assertEquals(ACK, identified.startTls(pki.clientContext(true)));
+      assertEquals(ACK, identified.go("token"), "a good client is still served");
     }
   }
 

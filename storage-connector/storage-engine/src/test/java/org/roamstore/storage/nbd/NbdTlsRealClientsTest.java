@@ -1,13 +1,16 @@
 package org.roamstore.storage.nbd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.roamstore.storage.api.NbdTlsMode;
@@ -100,7 +103,8 @@ class NbdTlsRealClientsTest extends TlsTestSupport {
     String plainUri = "nbd://127.0.0.1:" + port + "/token";
 
     Result plainQemu =
-        ClientProcess.runAllowingFailure(dir, QEMU_IO, "-f", "raw", plainUri, "-c", "read 0 4k");
+        ClientProcess.runAllowingFailure(
+            dir, QEMU_IO, "-f", "raw", plainUri, "-c", "write -P 0x66 0 4k");
     assertNotEquals(0, plainQemu.exit(), plainQemu.output());
     assertTrue(lower(plainQemu).contains("tls"), plainQemu.output());
 
@@ -118,9 +122,50 @@ class NbdTlsRealClientsTest extends TlsTestSupport {
     // The server says why (a TLS alert) rather than just hanging up.
     assertTrue(lower(anonymousLibnbd).contains("alert"), anonymousLibnbd.output());
 
-    // Refused connections left the server serving.
+    // Refused connections changed nothing and left the server serving.
     String size = ClientProcess.run(dir, NBDINFO, "--size", nbds(port, pki.client));
     assertEquals(1L << 20, Long.parseLong(size.strip()));
+    ClientProcess.run(
+        dir,
+        concat(concat(new String[] {QEMU_IO}, qemuTls(pki.client, port)), "-c", "read -P 0 0 4k"));
+  }
+
+  /**
+   * A client certificate of a CA the server does not trust, or of its own CA but expired, is
+   * refused at the handshake, by qemu and by libnbd alike: nothing is written, the server says why
+   * in its log, and a client with a good certificate is served as before.
+   */
+  @Test
+  void requiredRefusesAStrangersOrAnExpiredCertificateAndChangesNothing() throws Exception {
+    ClientProcess.requireTool(QEMU_IO, "qemu-utils");
+    ClientProcess.requireTool(NBDINFO, "libnbd-bin");
+    int port = unit(NbdTlsMode.REQUIRED, pki.serverVerifyingClients, 1 << 20);
+    String[] good = concat(new String[] {QEMU_IO}, qemuTls(pki.client, port));
+    ClientProcess.run(dir, concat(good, "-c", "write -P 0x5a 0 64k"));
+
+    // The server names the CAs it accepts, so the stranger's clients do not even offer theirs.
+    Map<Path, String> why =
+        Map.of(
+            pki.strangerClient, "Empty client certificate chain",
+            pki.expiredClient, "validity check failed");
+    for (Path bad : List.of(pki.strangerClient, pki.expiredClient)) {
+      try (ServerLog log = ServerLog.record()) {
+        Result qemu =
+            ClientProcess.runAllowingFailure(
+                dir,
+                concat(
+                    new String[] {QEMU_IO},
+                    concat(qemuTls(bad, port), "-c", "write -P 0x66 0 64k")));
+        assertNotEquals(0, qemu.exit(), bad + ": " + qemu.output());
+        assertFalse(qemu.output().contains("wrote"), qemu.output());
+        Result libnbd = ClientProcess.runAllowingFailure(dir, NBDINFO, "--size", nbds(port, bad));
+        assertNotEquals(0, libnbd.exit(), libnbd.output());
+        assertTrue(lower(libnbd).contains("alert"), libnbd.output());
+        log.awaitContaining(why.get(bad));
+      }
+    }
+
+    ClientProcess.run(dir, concat(good, "-c", "read -P 0x5a 0 64k"));
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.roamstore.directory.failure.Clipped;
 import org.roamstore.directory.json.DirectoryJson;
 import org.roamstore.directory.verify.VerifyOptions;
 import org.roamstore.directory.verify.VerifyService;
@@ -83,12 +84,18 @@ public class VolumeVerifyResource {
     if (body == null || body.isBlank()) {
       return VerifyOptions.defaults();
     }
+    JsonValue value;
     try (JsonReader reader = JSON.createReader(new StringReader(body))) {
-      JsonValue value = reader.readValue();
-      if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-        throw new JsonException("the body must be a JSON object");
-      }
-      return VerifyOptions.fromJson(value.asJsonObject());
+      value = reader.readValue();
+    } catch (JsonException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // JSON-P refuses input nested deeper than it allows with a bare RuntimeException.
+      throw new JsonException(Clipped.text(e.getMessage()));
     }
+    if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+      throw new JsonException("the body must be a JSON object");
+    }
+    return VerifyOptions.fromJson(value.asJsonObject());
   }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import org.roamstore.directory.access.AccessService;
 import org.roamstore.directory.access.VolumeSummary;
+import org.roamstore.directory.failure.Clipped;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.login.CallerLoginRequest;
 import org.roamstore.directory.login.LoginResult;
@@ -208,7 +209,7 @@ public class VolumesServlet extends HttpServlet {
                 .toList();
       }
     }
-    return "The login failed: " + e;
+    return "The login failed: " + Clipped.text(e);
   }
 
   private static DirectoryException directoryCause(Throwable e) {

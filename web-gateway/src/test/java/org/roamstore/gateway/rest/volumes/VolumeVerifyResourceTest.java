@@ -39,7 +39,8 @@ class VolumeVerifyResourceTest {
             "42",
             "\"verify\"",
             "{\"secondaries\": {\"a\": 1}}",
-            "{\"rateMiBPerSecond\": \"5\"}")) {
+            "{\"rateMiBPerSecond\": \"5\"}",
+            "{\"repair\": " + "[".repeat(1500) + "]".repeat(1500) + "}")) {
       assertThrows(JsonException.class, () -> VolumeVerifyResource.options(body), body);
     }
   }
