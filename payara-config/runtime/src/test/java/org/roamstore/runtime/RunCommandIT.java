@@ -68,6 +68,40 @@ class RunCommandIT {
     stop(httpPort, brokerPort);
   }
 
+  @Test
+  void aBadTopologyOrOptionIsRefusedByNameBeforeAnythingStarts() throws Exception {
+    Path data = Path.of(System.getProperty("it.data") + "-refused");
+    Path topology = Files.createDirectories(data).resolve("topology.json");
+    Files.writeString(topology, "{\"dataCenters\": [\n  {\"name\": \"x\"}\n]}\n");
+    String refused = refusal(data, "--topology", topology.toString());
+    assertTrue(
+        refused.contains("line 2: dataCenters[0].displayName: missing"),
+        "names line and field: " + refused);
+    assertEquals(
+        "roamstore: --nbd-tls: off, optional or required, not 'sometimes'\n",
+        refusal(data, "--nbd-tls", "sometimes"));
+    assertFalse(Files.exists(data.resolve("logs/broker.log")), "no broker was started");
+    assertFalse(Files.exists(data.resolve("runtime/post-boot.asadmin")), "nothing was rendered");
+  }
+
+  /** What the run command prints when it refuses to start (it must exit at once, with status 1). */
+  private static String refusal(Path data, String... options) throws Exception {
+    java.util.List<String> command =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "bash",
+                System.getProperty("roamstore.launcher"),
+                "run",
+                "--data",
+                data.toString()));
+    command.addAll(java.util.List.of(options));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "refuses within 60 s");
+    assertEquals(1, p.exitValue(), out);
+    return out;
+  }
+
   private void stop(int httpPort, int brokerPort) throws Exception {
     running.stop();
     assertFalse(listening(httpPort), "the gateway port is closed after the stop");
