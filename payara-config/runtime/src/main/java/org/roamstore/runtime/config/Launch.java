@@ -49,6 +49,8 @@ final class Launch {
             run.keystore() == null ? GatewayKeystore.MADE_ALIAS : run.keystore().alias())
         .array("PEERS", run.peers())
         .array("ADD_LIBS", addLibs)
+        .array("PAYARA_JVM", run.jvm().payaraOptions())
+        .array("BROKER_JVM", run.jvm().brokerOptions())
         .toString();
   }
 

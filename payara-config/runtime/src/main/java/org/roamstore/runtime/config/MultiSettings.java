@@ -27,7 +27,9 @@ public record MultiSettings(
     String https,
     GatewayKeystore keystore,
     String keystoreArgument,
-    String passwordFileArgument) {
+    String passwordFileArgument,
+    long siteMemory,
+    List<String> heapArguments) {
 
   static final Set<String> OPTIONS =
       Set.of(
@@ -42,7 +44,10 @@ public record MultiSettings(
           "--https",
           "--https-port",
           "--https-keystore",
-          "--https-keystore-password-file");
+          "--https-keystore-password-file",
+          "--memory",
+          "--heap",
+          "--broker-heap");
 
   public static MultiSettings parse(Path dist, List<String> args, Map<String, String> env)
       throws ConfigException {
@@ -91,6 +96,16 @@ public record MultiSettings(
       tlsDirectory = data.resolve("tls");
       demoTls = true;
     }
+    // Every site runs on this machine: each sizes its JVMs from its share of the memory.
+    long memory = RunSettings.size(o, "--memory", "ROAMSTORE_MEMORY", 1024);
+    long siteMemory = (memory > 0 ? memory : JvmSizing.machineMemory()) / sites;
+    List<String> heaps = new ArrayList<>();
+    for (String option : List.of("--heap", "--broker-heap")) {
+      String variable = option.equals("--heap") ? "ROAMSTORE_HEAP" : "ROAMSTORE_BROKER_HEAP";
+      if (RunSettings.size(o, option, variable, 256) > 0) {
+        heaps.addAll(List.of(option, o.get(option, variable, "")));
+      }
+    }
     return new MultiSettings(
         data,
         topology,
@@ -105,7 +120,9 @@ public record MultiSettings(
         https,
         keystore,
         keystore == null ? "" : store,
-        keystore == null ? "" : passwordFile);
+        keystore == null ? "" : passwordFile,
+        siteMemory,
+        List.copyOf(heaps));
   }
 
   private static void checkRange(String option, int first, int index) throws ConfigException {
@@ -160,6 +177,8 @@ public record MultiSettings(
     }
     args.addAll(
         List.of("--nbd-port", String.valueOf(firstNbdPort == 0 ? 0 : firstNbdPort + index)));
+    args.addAll(List.of("--memory", (siteMemory / JvmSizing.MIB) + "m"));
+    args.addAll(heapArguments);
     for (int j = 0; j < storage.size(); j++) {
       if (j != index) {
         args.addAll(List.of("--peer", storage.get(j) + "=127.0.0.1:" + (firstBrokerPort + j)));

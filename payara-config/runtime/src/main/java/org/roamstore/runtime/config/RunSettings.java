@@ -31,7 +31,8 @@ public record RunSettings(
     boolean demoTls,
     String https,
     int httpsPort,
-    GatewayKeystore keystore) {
+    GatewayKeystore keystore,
+    JvmSizing jvm) {
 
   static final String USAGE = "see the top of payara-config/roamstore";
   static final Set<String> OPTIONS =
@@ -51,7 +52,10 @@ public record RunSettings(
           "--https",
           "--https-port",
           "--https-keystore",
-          "--https-keystore-password-file");
+          "--https-keystore-password-file",
+          "--memory",
+          "--heap",
+          "--broker-heap");
 
   public static RunSettings parse(Path dist, List<String> args, Map<String, String> env)
       throws ConfigException {
@@ -132,6 +136,12 @@ public record RunSettings(
                 jdbcUrl,
                 o.get("--jdbc-user", "ROAMSTORE_JDBC_USER", ""),
                 o.get("--jdbc-password", "ROAMSTORE_JDBC_PASSWORD", ""));
+    JvmSizing jvm =
+        JvmSizing.of(
+            size(o, "--memory", "ROAMSTORE_MEMORY", 1024),
+            size(o, "--heap", "ROAMSTORE_HEAP", 256),
+            size(o, "--broker-heap", "ROAMSTORE_BROKER_HEAP", 256),
+            site == null ? topology.dataCenters().size() : 1);
     return new RunSettings(
         dist.toAbsolutePath().normalize(),
         data,
@@ -149,7 +159,17 @@ public record RunSettings(
         demoTls,
         https,
         httpsPort,
-        keystore);
+        keystore,
+        jvm);
+  }
+
+  /** A size option in bytes, 0 when not given; at least {@code minimumMiB}. */
+  static long size(Options o, String option, String variable, long minimumMiB)
+      throws ConfigException {
+    String value = o.get(option, variable, "");
+    return value.isEmpty()
+        ? 0
+        : JvmSizing.parse(o.source(option, variable), value, minimumMiB * JvmSizing.MIB);
   }
 
   /** The data directory, made if missing, as an absolute path the command files can carry. */
