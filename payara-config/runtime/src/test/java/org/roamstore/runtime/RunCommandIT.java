@@ -46,6 +46,15 @@ class RunCommandIT {
     assertTrue(home.body().contains("Roamstore"), home.body());
     assertTrue(home.body().contains("San Francisco"), "the demo sites are listed");
     String firstInstallation = installation(url);
+    // Both JVMs run with the heap and GC settings the launcher sized; the broker exits on OOM.
+    String broker = commandLine(data.resolve("broker.pid"));
+    assertTrue(broker.matches("(?s).*\\n-Xmx[0-9]+m\\n.*"), broker);
+    assertTrue(broker.contains("\n-XX:+ExitOnOutOfMemoryError\n"), broker);
+    assertTrue(broker.contains("\n-XX:+UseG1GC\n"), broker);
+    String payara = commandLine(data.resolve("payara.pid"));
+    assertTrue(payara.matches("(?s).*\\n-Xmx[0-9]+m\\n.*"), payara);
+    assertTrue(
+        payara.contains("\n-XX:MaxDirectMemorySize=1024m\n"), "three units' caches: " + payara);
     stop(httpPort, brokerPort);
     Path logs = data.resolve("logs");
     String firstPayaraLog = Files.readString(logs.resolve("payara.log"));
@@ -82,6 +91,12 @@ class RunCommandIT {
         refusal(data, "--nbd-tls", "sometimes"));
     assertFalse(Files.exists(data.resolve("logs/broker.log")), "no broker was started");
     assertFalse(Files.exists(data.resolve("runtime/post-boot.asadmin")), "nothing was rendered");
+  }
+
+  /** A process's command line, one argument per line, from the pid file the launcher wrote. */
+  private static String commandLine(Path pidFile) throws IOException {
+    String pid = Files.readString(pidFile).strip();
+    return "\n" + Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', '\n');
   }
 
   /** What the run command prints when it refuses to start (it must exit at once, with status 1). */
