@@ -19,7 +19,9 @@ import java.util.Map;
  *       {@code run --site} options (SITE_ARGS_0, SITE_ARGS_1, ...);
  *   <li>{@code render}: refuses ports already in use, then writes DATA/runtime/post-boot.asadmin
  *       and, with HTTPS on, DATA/runtime/https.properties;
- *   <li>{@code render-post-boot}: writes only the post-boot file and prints its path.
+ *   <li>{@code render-post-boot}: writes only the post-boot file and prints its path;
+ *   <li>{@code render-server --ear EAR}: prints the asadmin command file that sets up a full server
+ *       (Payara Server, GlassFish) for the EAR with the same resources.
  * </ul>
  *
  * A bad option or topology ends it with status 2 and one line naming the option, or the file, line
@@ -42,7 +44,7 @@ public final class RoamstoreConfig {
   static String run(List<String> args, Map<String, String> env) throws ConfigException {
     if (args.isEmpty()) {
       throw new ConfigException(
-          "usage: RoamstoreConfig resolve|resolve-multi|render|render-post-boot --dist DIST [options]");
+          "usage: RoamstoreConfig resolve|resolve-multi|render|render-post-boot|render-server --dist DIST [options]");
     }
     String command = args.get(0);
     List<String> rest = new ArrayList<>(args.subList(1, args.size()));
@@ -64,6 +66,9 @@ public final class RoamstoreConfig {
           gatewayKeystore(run, env).writeProperties(run.data().resolve("runtime/https.properties"));
         }
         return file + "\n";
+      }
+      case "render-server" -> {
+        return ServerCommandFile.render(dist, rest, env);
       }
       case "render-post-boot" -> {
         return writePostBoot(RunSettings.parse(dist, rest, env)) + "\n";
