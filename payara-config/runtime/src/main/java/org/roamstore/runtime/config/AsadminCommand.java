@@ -45,6 +45,12 @@ public final class AsadminCommand {
     return this;
   }
 
+  /** An operand of the form {@code name=value}, its value escaped as a property's. */
+  public AsadminCommand propertyOperand(String key, String value) {
+    this.operand = key + "=" + CommandFile.propertyValue(value);
+    return this;
+  }
+
   public String name() {
     return name;
   }

@@ -64,7 +64,7 @@ public final class ServerCommandFile {
     // The directory reads the topology at its start; a system property of the server's config.
     commands.add(
         AsadminCommand.of("create-system-properties")
-            .property("roamstore.topology", run.topology().file().toString()));
+            .propertyOperand("roamstore.topology", run.topology().file().toString()));
     commands.addAll(
         Resources.messaging(
             run.dist().resolve("artemis-rar.rar"), run.brokerHost(), run.brokerPort()));

@@ -32,8 +32,7 @@ class ServerCommandFileTest {
                     Map.of())
                 .split("\n"));
     assertTrue(
-        lines.get(0).startsWith("create-system-properties --property roamstore.topology=/"),
-        lines.get(0));
+        lines.get(0).startsWith("create-system-properties roamstore.topology=/"), lines.get(0));
     assertTrue(lines.get(0).endsWith("/demo-topology.json"), lines.get(0));
     assertEquals(
         "create-resource-adapter-config --property"
