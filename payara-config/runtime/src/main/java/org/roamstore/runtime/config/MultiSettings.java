@@ -32,22 +32,16 @@ public record MultiSettings(
     List<String> heapArguments) {
 
   static final Set<String> OPTIONS =
-      Set.of(
-          "--data",
-          "--port",
-          "--broker-port",
-          "--nbd-port",
-          "--pg-port",
-          "--topology",
-          "--nbd-tls",
-          "--nbd-tls-dir",
-          "--https",
-          "--https-port",
-          "--https-keystore",
-          "--https-keystore-password-file",
-          "--memory",
-          "--heap",
-          "--broker-heap");
+      RunSettings.union(
+          RunSettings.MICRO_OPTIONS,
+          List.of(
+              "--data",
+              "--broker-port",
+              "--nbd-port",
+              "--pg-port",
+              "--topology",
+              "--nbd-tls",
+              "--nbd-tls-dir"));
 
   public static MultiSettings parse(Path dist, List<String> args, Map<String, String> env)
       throws ConfigException {

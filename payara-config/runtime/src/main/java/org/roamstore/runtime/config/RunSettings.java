@@ -35,20 +35,11 @@ public record RunSettings(
     JvmSizing jvm) {
 
   static final String USAGE = "see the top of payara-config/roamstore";
-  static final Set<String> OPTIONS =
-      Set.of(
-          "--data",
+
+  /** Payara Micro's own: its web listener over HTTPS, and its and the broker's JVMs. */
+  static final List<String> MICRO_OPTIONS =
+      List.of(
           "--port",
-          "--broker-port",
-          "--nbd-port",
-          "--topology",
-          "--jdbc-url",
-          "--jdbc-user",
-          "--jdbc-password",
-          "--site",
-          "--host",
-          "--nbd-tls",
-          "--nbd-tls-dir",
           "--https",
           "--https-port",
           "--https-keystore",
@@ -56,6 +47,29 @@ public record RunSettings(
           "--memory",
           "--heap",
           "--broker-heap");
+
+  /** What the resources hold: where data lives, the broker, NBD, the database, the topology. */
+  static final List<String> RESOURCE_OPTIONS =
+      List.of(
+          "--data",
+          "--broker-port",
+          "--nbd-port",
+          "--topology",
+          "--nbd-tls",
+          "--nbd-tls-dir",
+          "--jdbc-url",
+          "--jdbc-user",
+          "--jdbc-password",
+          "--site",
+          "--host");
+
+  static final Set<String> OPTIONS = union(MICRO_OPTIONS, RESOURCE_OPTIONS);
+
+  static Set<String> union(List<String> a, List<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
 
   public static RunSettings parse(Path dist, List<String> args, Map<String, String> env)
       throws ConfigException {

@@ -18,18 +18,6 @@ public final class ServerCommandFile {
 
   private ServerCommandFile() {}
 
-  /** Options of {@code roamstore run} that belong to Payara Micro, not to a full server. */
-  static final List<String> MICRO_ONLY =
-      List.of(
-          "--port",
-          "--https",
-          "--https-port",
-          "--https-keystore",
-          "--https-keystore-password-file",
-          "--memory",
-          "--heap",
-          "--broker-heap");
-
   /**
    * The command file's settings: {@code --ear EAR} (required) and {@code roamstore run}'s options
    * for the resources (data directory, broker, NBD, database, topology); the options of Payara
@@ -51,7 +39,7 @@ public final class ServerCommandFile {
     }
     CommandFile.checkWord("--ear", ear.toString());
     for (int i = 0; i < rest.size(); i += 2) {
-      if (MICRO_ONLY.contains(rest.get(i))) {
+      if (RunSettings.MICRO_OPTIONS.contains(rest.get(i))) {
         throw new ConfigException(
             rest.get(i) + ": a setting of Payara Micro; a full server has its own (asadmin)");
       }
