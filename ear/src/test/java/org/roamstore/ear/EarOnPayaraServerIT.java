@@ -129,7 +129,8 @@ class EarOnPayaraServerIT {
     assertNotEquals(0, bareDeploy.exit(), bareDeploy.output());
     // Payara names the first resource the deployment looked up and did not find, e.g. "JNDI lookup
     // failed for the resource: Name: [...DirectoryStartup/dataSource], Lookup: [jdbc/roamstore],
-    // Type: [javax.sql.DataSource]"; which one comes first varies (jms/roamstore or jdbc/roamstore).
+    // Type: [javax.sql.DataSource]"; which one comes first varies (jms/roamstore or
+    // jdbc/roamstore).
     assertTrue(
         java.util.regex.Pattern.compile(
                 "JNDI lookup failed for the resource: .*Lookup: \\[(jms|jdbc)/roamstore\\]")
