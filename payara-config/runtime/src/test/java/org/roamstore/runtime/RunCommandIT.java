@@ -46,6 +46,15 @@ class RunCommandIT {
     assertTrue(home.body().contains("Roamstore"), home.body());
     assertTrue(home.body().contains("San Francisco"), "the demo sites are listed");
     String firstInstallation = installation(url);
+    // Both JVMs run with the heap and GC settings the launcher sized; the broker exits on OOM.
+    String broker = commandLine(data.resolve("broker.pid"));
+    assertTrue(broker.matches("(?s).*\\n-Xmx[0-9]+m\\n.*"), broker);
+    assertTrue(broker.contains("\n-XX:+ExitOnOutOfMemoryError\n"), broker);
+    assertTrue(broker.contains("\n-XX:+UseG1GC\n"), broker);
+    String payara = commandLine(data.resolve("payara.pid"));
+    assertTrue(payara.matches("(?s).*\\n-Xmx[0-9]+m\\n.*"), payara);
+    assertTrue(
+        payara.contains("\n-XX:MaxDirectMemorySize=1024m\n"), "three units' caches: " + payara);
     stop(httpPort, brokerPort);
     Path logs = data.resolve("logs");
     String firstPayaraLog = Files.readString(logs.resolve("payara.log"));
@@ -66,6 +75,46 @@ class RunCommandIT {
         "the first run's broker log is kept");
     assertTrue(get(again + "api/sites").body().contains("\"portland\""));
     stop(httpPort, brokerPort);
+  }
+
+  @Test
+  void aBadTopologyOrOptionIsRefusedByNameBeforeAnythingStarts() throws Exception {
+    Path data = Path.of(System.getProperty("it.data") + "-refused");
+    Path topology = Files.createDirectories(data).resolve("topology.json");
+    Files.writeString(topology, "{\"dataCenters\": [\n  {\"name\": \"x\"}\n]}\n");
+    String refused = refusal(data, "--topology", topology.toString());
+    assertTrue(
+        refused.contains("line 2: dataCenters[0].displayName: missing"),
+        "names line and field: " + refused);
+    assertEquals(
+        "roamstore: --nbd-tls: off, optional or required, not 'sometimes'\n",
+        refusal(data, "--nbd-tls", "sometimes"));
+    assertFalse(Files.exists(data.resolve("logs/broker.log")), "no broker was started");
+    assertFalse(Files.exists(data.resolve("runtime/post-boot.asadmin")), "nothing was rendered");
+  }
+
+  /** A process's command line, one argument per line, from the pid file the launcher wrote. */
+  private static String commandLine(Path pidFile) throws IOException {
+    String pid = Files.readString(pidFile).strip();
+    return "\n" + Files.readString(Path.of("/proc", pid, "cmdline")).replace('\0', '\n');
+  }
+
+  /** What the run command prints when it refuses to start (it must exit at once, with status 1). */
+  private static String refusal(Path data, String... options) throws Exception {
+    java.util.List<String> command =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "bash",
+                System.getProperty("roamstore.launcher"),
+                "run",
+                "--data",
+                data.toString()));
+    command.addAll(java.util.List.of(options));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "refuses within 60 s");
+    assertEquals(1, p.exitValue(), out);
+    return out;
   }
 
   private void stop(int httpPort, int brokerPort) throws Exception {

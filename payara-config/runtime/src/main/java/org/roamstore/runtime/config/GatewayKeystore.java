@@ -1,0 +1,140 @@
+package org.roamstore.runtime.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The gateway's HTTPS keystore: an operator's (PKCS12, or JKS when the name ends in .jks), opened
+ * once with its password before anything starts, or the one the launcher makes from the site's PEM
+ * files. Payara Micro reads it and its password from a properties file ({@code
+ * --systemproperties}), so that the password is on no command line.
+ */
+public record GatewayKeystore(Path file, String type, String password, String alias) {
+  /** The alias the launcher gives the key of the keystore it makes from PEM files. */
+  public static final String MADE_ALIAS = "roamstore";
+
+  private static final Set<PosixFilePermission> OTHERS =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
+
+  static String typeOf(Path file) {
+    String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    return name.endsWith(".jks") ? "JKS" : "PKCS12";
+  }
+
+  /**
+   * An operator's keystore, checked: readable, its password from the owner-only file or the
+   * environment, opens with it, holds a private key (whose alias is found).
+   */
+  static GatewayKeystore operators(Path file, Path passwordFile, Map<String, String> env)
+      throws ConfigException {
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new ConfigException("--https-keystore " + file + ": not a readable file");
+    }
+    Path absolute = file.toAbsolutePath().normalize();
+    String password = password(passwordFile, env);
+    String type = typeOf(absolute);
+    KeyStore store;
+    try (InputStream in = Files.newInputStream(absolute)) {
+      store = KeyStore.getInstance(type);
+      store.load(in, password.toCharArray());
+    } catch (IOException | GeneralSecurityException e) {
+      throw new ConfigException(
+          "--https-keystore "
+              + file
+              + ": cannot open it with the password given (wrong password, or not a PKCS12 or JKS"
+              + " keystore): "
+              + e.getMessage(),
+          e);
+    }
+    try {
+      for (String alias : Collections.list(store.aliases())) {
+        if (store.isKeyEntry(alias)) {
+          return new GatewayKeystore(absolute, type, password, alias);
+        }
+      }
+    } catch (GeneralSecurityException e) {
+      throw new ConfigException("--https-keystore " + file + ": " + e.getMessage(), e);
+    }
+    throw new ConfigException(
+        "--https-keystore " + file + ": holds no private key (the gateway's key and certificate)");
+  }
+
+  /**
+   * The password of --https-keystore: the first line of --https-keystore-password-file (which only
+   * its owner may read), or ROAMSTORE_HTTPS_KEYSTORE_PASSWORD.
+   */
+  static String password(Path file, Map<String, String> env) throws ConfigException {
+    String password;
+    if (file != null) {
+      String name = "--https-keystore-password-file " + file;
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        throw new ConfigException(name + ": not a readable file");
+      }
+      try {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+        if (!Collections.disjoint(permissions, OTHERS)) {
+          throw new ConfigException(name + ": others may read it; chmod 600 " + file);
+        }
+        String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+        password = text.lines().findFirst().orElse("");
+      } catch (IOException e) {
+        throw new ConfigException(name + ": " + e.getMessage(), e);
+      }
+      if (password.isEmpty()) {
+        throw new ConfigException(name + ": empty");
+      }
+    } else if (env.get("ROAMSTORE_HTTPS_KEYSTORE_PASSWORD") != null
+        && !env.get("ROAMSTORE_HTTPS_KEYSTORE_PASSWORD").isEmpty()) {
+      password = env.get("ROAMSTORE_HTTPS_KEYSTORE_PASSWORD");
+    } else {
+      throw new ConfigException(
+          "--https-keystore needs its password: --https-keystore-password-file FILE (owner-only)"
+              + " or the environment variable ROAMSTORE_HTTPS_KEYSTORE_PASSWORD");
+    }
+    // Payara Micro reads it from a properties file (ISO 8859-1): printable ASCII keeps it intact.
+    for (char c : password.toCharArray()) {
+      if (c < 0x20 || c > 0x7e) {
+        throw new ConfigException(
+            "--https-keystore: the password must be printable ASCII characters");
+      }
+    }
+    return password;
+  }
+
+  /** The system properties file Payara Micro takes the keystore from; owner-only. */
+  void writeProperties(Path target) throws ConfigException {
+    Properties properties = new Properties();
+    properties.setProperty("javax.net.ssl.keyStore", file.toString());
+    properties.setProperty("javax.net.ssl.keyStoreType", type);
+    properties.setProperty("javax.net.ssl.keyStorePassword", password);
+    try {
+      Files.deleteIfExists(target);
+      Files.createFile(
+          target,
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
+      try (var out = Files.newOutputStream(target)) {
+        properties.store(out, "the gateway's keystore; written by each start");
+      }
+    } catch (IOException e) {
+      throw new ConfigException("cannot write " + target + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package org.roamstore.runtime.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The launcher's configuration step, one command per call: {@code java -cp DIST/config/*
+ * org.roamstore.runtime.config.RoamstoreConfig COMMAND --dist DIST [options of roamstore run]}.
+ *
+ * <ul>
+ *   <li>{@code resolve}: checks the options and the topology and prints the settings as shell
+ *       assignments for the launcher to evaluate;
+ *   <li>{@code resolve-multi}: the same for {@code roamstore multi}'s options, with each site's
+ *       {@code run --site} options (SITE_ARGS_0, SITE_ARGS_1, ...);
+ *   <li>{@code render}: refuses ports already in use, then writes DATA/runtime/post-boot.asadmin
+ *       and, with HTTPS on, DATA/runtime/https.properties;
+ *   <li>{@code render-post-boot}: writes only the post-boot file and prints its path;
+ *   <li>{@code render-server --ear EAR}: prints the asadmin command file that sets up a full server
+ *       (Payara Server, GlassFish) for the EAR with the same resources.
+ * </ul>
+ *
+ * A bad option or topology ends it with status 2 and one line naming the option, or the file, line
+ * and field, before anything has started.
+ */
+public final class RoamstoreConfig {
+  private RoamstoreConfig() {}
+
+  public static void main(String[] args) {
+    try {
+      System.out.print(run(Arrays.asList(args), System.getenv()));
+      System.out.flush();
+    } catch (ConfigException e) {
+      System.err.println("roamstore: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** What main prints, for tests. */
+  static String run(List<String> args, Map<String, String> env) throws ConfigException {
+    if (args.isEmpty()) {
+      throw new ConfigException(
+          "usage: RoamstoreConfig resolve|resolve-multi|render|render-post-boot|render-server --dist DIST [options]");
+    }
+    String command = args.get(0);
+    List<String> rest = new ArrayList<>(args.subList(1, args.size()));
+    Path dist = dist(rest);
+    switch (command) {
+      case "resolve" -> {
+        return Launch.assignments(RunSettings.parse(dist, rest, env));
+      }
+      case "resolve-multi" -> {
+        MultiSettings multi = MultiSettings.parse(dist, rest, env);
+        multi.checkPortsFree();
+        return multi.assignments();
+      }
+      case "render" -> {
+        RunSettings run = RunSettings.parse(dist, rest, env);
+        Launch.checkPortsFree(run);
+        Path file = writePostBoot(run);
+        if (!run.https().equals("off")) {
+          gatewayKeystore(run, env).writeProperties(run.data().resolve("runtime/https.properties"));
+        }
+        return file + "\n";
+      }
+      case "render-server" -> {
+        return ServerCommandFile.render(dist, rest, env);
+      }
+      case "render-post-boot" -> {
+        return writePostBoot(RunSettings.parse(dist, rest, env)) + "\n";
+      }
+      default -> throw new ConfigException("unknown command '" + command + "'");
+    }
+  }
+
+  /** Takes {@code --dist DIST} off the front of the options: where the runtime was assembled. */
+  private static Path dist(List<String> rest) throws ConfigException {
+    if (rest.size() < 2 || !rest.get(0).equals("--dist")) {
+      throw new ConfigException("--dist DIST (the assembled runtime) must come first");
+    }
+    Path dist = Path.of(rest.get(1)).toAbsolutePath().normalize();
+    rest.subList(0, 2).clear();
+    CommandFile.checkWord("--dist", dist.toString());
+    return dist;
+  }
+
+  static Path writePostBoot(RunSettings run) throws ConfigException {
+    Path runtime = run.data().resolve("runtime");
+    Path file = runtime.resolve("post-boot.asadmin");
+    try {
+      for (String dir : List.of("runtime", "tmp", "logs")) {
+        Files.createDirectories(run.data().resolve(dir));
+      }
+      Files.writeString(file, PostBootFile.render(run));
+    } catch (IOException e) {
+      throw new ConfigException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+    return file;
+  }
+
+  /**
+   * The operator's keystore, or the one the launcher made from the site's PEM files (its password
+   * in ROAMSTORE_GATEWAY_KEYSTORE_PASSWORD, set for this call only).
+   */
+  private static GatewayKeystore gatewayKeystore(RunSettings run, Map<String, String> env)
+      throws ConfigException {
+    if (run.keystore() != null) {
+      return run.keystore();
+    }
+    Path made = run.data().resolve("runtime/gateway-keystore.p12");
+    String password = env.get("ROAMSTORE_GATEWAY_KEYSTORE_PASSWORD");
+    if (!Files.isRegularFile(made) || password == null || password.isEmpty()) {
+      throw new ConfigException(
+          "the gateway's keystore " + made + " and its password were not made (launcher error)");
+    }
+    return new GatewayKeystore(made, "PKCS12", password, GatewayKeystore.MADE_ALIAS);
+  }
+}
