@@ -564,7 +564,7 @@ public final class CopyGroupDefinition {
       }
     }
     if (best == null) {
-      return null;
+      return chosen != null && chosen.resyncing() ? outOfDate(request, chosen) : null;
     }
     CopyGroupStatus.Applied better = applied.get(best);
     String behind = chosen == null ? "reports no position in it" : "has " + describe(chosen);
@@ -582,6 +582,33 @@ public final class CopyGroupDefinition {
               + request.newPrimary()
               + " explicitly to accept the loss",
           Map.of("site", best, "behind", behind));
+    }
+    return text;
+  }
+
+  /**
+   * No survivor is ahead of the chosen one, but it was told it is out of date (the old primary went
+   * on without it, or was still resyncing it): it may lack writes that were acknowledged, and no
+   * survivor is known to hold them. Refused unless named explicitly, like a copy behind another.
+   */
+  private static String outOfDate(Request request, CopyGroupStatus.Applied chosen) {
+    String text =
+        request.newPrimary()
+            + " has "
+            + describe(chosen)
+            + ": the old primary went on without it, and no survivor is known to hold every"
+            + " acknowledged write";
+    if (!request.acceptStale()) {
+      throw new DirectoryException(
+          ErrorCode.STALE_COPY,
+          "a forced takeover by "
+              + request.newPrimary()
+              + " may lose writes: "
+              + text
+              + ". Wait for the old primary, or name "
+              + request.newPrimary()
+              + " explicitly to accept the loss",
+          Map.of("behind", describe(chosen)));
     }
     return text;
   }

@@ -540,10 +540,7 @@ public class LoginService {
     if (done.skipped().isEmpty()) {
       return "nothing: every member was reached";
     }
-    String stale =
-        done.moreCurrent()
-            .map(m -> "; taken although a more current copy survived, as asked: " + m)
-            .orElse("");
+    String stale = done.moreCurrent().map(m -> "; taken as asked, although " + m).orElse("");
     String lost =
         volume.transferType() == TransferType.SYNC
             ? "nothing acknowledged while the new primary was in sync (SYNC); writes in flight at "

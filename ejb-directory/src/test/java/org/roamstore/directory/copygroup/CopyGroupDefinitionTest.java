@@ -311,6 +311,29 @@ class CopyGroupDefinitionTest {
   }
 
   @Test
+  void aForcedTakeoverRefusesACopyToldItIsOutOfDateEvenIfNoSurvivorIsAheadOfIt() {
+    // Both secondaries missed the SYNC timeout and were told so: the primary acknowledged writes
+    // that neither has. The one that got further is still not known whole.
+    portland.unreachable = true;
+    seattle.applied = new CopyGroupStatus.Applied(3, 900, 900, 2, 1500, true);
+    sf.applied = new CopyGroupStatus.Applied(3, 800, 800, 2, 1200, true);
+
+    DirectoryException e =
+        assertThrows(
+            DirectoryException.class, () -> definition.switchPrimary(toSeattle(true, Set.of())));
+    assertEquals(ErrorCode.STALE_COPY, e.code());
+    assertTrue(e.getMessage().contains("no survivor is known to hold every"), e.getMessage());
+    assertTrue(e.getMessage().contains("write 1500 of epoch 3"), e.getMessage());
+    assertEquals(3, seattle.epoch(VOL), "nothing changed");
+
+    CopyGroupDefinition.Switch forced =
+        definition.switchPrimary(
+            new CopyGroupDefinition.Request(current, "seattle", Set.of(), true, Map.of(), true));
+    assertEquals(4, forced.epoch());
+    assertTrue(forced.moreCurrent().orElseThrow().contains("went on without it"));
+  }
+
+  @Test
   void aSiteMarkedDownIsNotContacted() {
     DirectoryException e =
         assertThrows(

@@ -92,8 +92,10 @@ public record CopyGroupStatus(
    * @param incarnation which start of the primary's storage control unit sent the stream
    * @param lastWrite the primary's number of the last write applied here, the same for every
    *     secondary of one stream; -1 if unknown (applied before this was recorded)
-   * @param resyncing whether the last batch applied came while the primary was still copying
-   *     regions this copy missed: then it may lack writes older than {@code lastWrite}
+   * @param resyncing whether the last batch applied came while this copy was out of date: the
+   *     primary had marked it out of sync (it went on without it, and told it so before
+   *     acknowledging any write it missed) or was still copying regions it missed. Then it may lack
+   *     writes older than {@code lastWrite}, and writes after it that were acknowledged
    */
   public record Applied(
       long fromEpoch,

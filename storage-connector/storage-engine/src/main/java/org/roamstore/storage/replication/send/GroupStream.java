@@ -70,6 +70,10 @@ public final class GroupStream {
   private final Condition progress = lock.newCondition();
   private final Map<String, Destination> destinations = new LinkedHashMap<>();
   private final List<FlushWaiter> flushWaiters = new ArrayList<>();
+  // SYNC writes acknowledged only once every out-of-date notice on its way is in the broker (see
+  // queueOutOfDateNotice), and until when they wait for that at most.
+  private final List<SyncWrite> behindNotices = new ArrayList<>();
+  private long noticesDeadlineNanos;
   // Full-sized batch bodies shipped for good, for the next batches (see OutgoingBatch.release).
   private final ArrayDeque<ByteBuffer> buffers = new ArrayDeque<>();
   private long epoch;
@@ -94,7 +98,7 @@ public final class GroupStream {
     /** Whether the secondary has what was waited for, or will never be asked for it again. */
     boolean reached() {
       Destination d = destination;
-      return !d.streaming()
+      return !d.streaming() && d.outOfDateNotice == null
           || (untilDurable ? d.durable >= sequence : d.committed >= sequence)
           || !d.stream.equals(stream) && !untilDurable;
     }
@@ -204,6 +208,13 @@ public final class GroupStream {
                   d.stream, sequence, now + settings.syncTimeout().toNanos(), sync));
         }
         wake |= !d.ready.isEmpty() || !holdsOpenBatch(d);
+      }
+      if (waits && noticesOnTheirWay()) {
+        if (sync == null) {
+          sync = new SyncWrite();
+        }
+        sync.waitFor();
+        behindNotices.add(sync);
       }
     } finally {
       lock.unlock();
@@ -391,9 +402,11 @@ public final class GroupStream {
                 return false;
               }
               releaseWaiters(d);
+              d.outOfDateNotice = null; // whatever it holds no longer counts
               interruptVerify(d, "it is no longer a secondary of the group");
               return true;
             });
+    releaseIfNoNoticeOnItsWay();
     for (String s : secondaries) {
       Destination d = destinations.get(s);
       if (d == null) {
@@ -524,9 +537,9 @@ public final class GroupStream {
           d.ready.poll();
           if (batch.retained) {
             d.unappliedSyncBatches.add(batch.last);
-            if (!takesLane && batch.stream.equals(d.stream)) {
-              d.lastViaDataQueue = Math.max(d.lastViaDataQueue, batch.last);
-            }
+          }
+          if (!takesLane && batch.stream.equals(d.stream)) {
+            d.lastViaDataQueue = Math.max(d.lastViaDataQueue, batch.last);
           }
           into.add(new Shipment(groupId, d.storageSystem, d, batch));
         }
@@ -598,6 +611,10 @@ public final class GroupStream {
     try {
       for (Shipment s : shipments) {
         Destination d = s.destination();
+        if (s.batch() == d.outOfDateNotice) {
+          d.outOfDateNotice = null;
+          releaseIfNoNoticeOnItsWay();
+        }
         if (s.batch().retained) {
           // Only in the broker's memory: safe once the secondary reports it durable, which it may
           // have done already (its acknowledgement can overtake this call).
@@ -852,6 +869,9 @@ public final class GroupStream {
           }
         }
       }
+      if (now - noticesDeadlineNanos > 0 && noticesOnTheirWay()) {
+        notToldInTime();
+      }
       completeFlushWaiters(now);
       trimBuffers();
     } finally {
@@ -944,7 +964,11 @@ public final class GroupStream {
       d.open.forEachRange(mark);
     }
     saveOutOfSyncMap();
-    releaseWaiters(d);
+    queueOutOfDateNotice(d);
+    // Its SYNC writes no longer wait for it, only for the notice.
+    while (!d.waiters.isEmpty()) {
+      behindNotices.add(d.waiters.poll().write());
+    }
     LOG.warning(
         "copy group "
             + groupId
@@ -955,6 +979,75 @@ public final class GroupStream {
             + "); writes go on without it and are resynchronised when it answers");
     completeFlushWaiters(System.nanoTime());
     progress.signalAll();
+  }
+
+  /**
+   * Tells a secondary going out of sync that it is out of date, before any write it misses is
+   * acknowledged: should the primary die next, its data generation then says it may lack writes
+   * ({@code resyncing}), and a takeover does not take it for a whole copy. Otherwise it would show
+   * the last write it got as complete while the primary went on acknowledging writes without it,
+   * and a forced takeover to it would lose them silently. The notice is a marker in a persistent
+   * batch of its stream (in the broker's journal, which outlives the primary), flagged as sent out
+   * of sync and to be checkpointed at once; it stays until the secondary answers and is resynced,
+   * whose last batch says in sync again. SYNC writes are acknowledged only once the broker has it,
+   * or once a SYNC timeout has passed without it (the broker is away too): then no copy can be
+   * told, and the loss is logged (see notToldInTime).
+   */
+  private void queueOutOfDateNotice(Destination d) {
+    if (!noticesOnTheirWay()) {
+      noticesDeadlineNanos = System.nanoTime() + settings.syncTimeout().toNanos();
+    }
+    closeOpen(d);
+    int maxBody = batchBytes() + BatchFormat.ENTRY_HEADER_BYTES;
+    d.open = new OutgoingBatch(d.stream, d.lastAssigned + 1, false, maxBody, buffers);
+    d.open.lastWrite = d.lastWrite;
+    add(d, 0, 0, null);
+    d.open.checkpoint = true;
+    d.outOfDateNotice = d.open;
+    closeOpen(d); // flagged resyncing: the secondary is out of sync now
+  }
+
+  private boolean noticesOnTheirWay() {
+    for (Destination d : destinations.values()) {
+      if (d.outOfDateNotice != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void releaseIfNoNoticeOnItsWay() {
+    if (noticesOnTheirWay()) {
+      return;
+    }
+    for (SyncWrite w : behindNotices) {
+      w.arrived();
+    }
+    behindNotices.clear();
+  }
+
+  /**
+   * The broker did not take an out-of-date notice within a SYNC timeout: the writes and FLUSHes go
+   * on (the group's policy), but a secondary that never hears it looks whole while it lacks them.
+   */
+  private void notToldInTime() {
+    List<String> untold = new ArrayList<>();
+    for (Destination d : destinations.values()) {
+      if (d.outOfDateNotice != null) {
+        untold.add(d.storageSystem);
+        d.outOfDateNotice = null; // it still goes out when the broker takes it
+      }
+    }
+    LOG.severe(
+        "copy group "
+            + groupId
+            + ": the broker did not take the notice that "
+            + untold
+            + " are out of date within "
+            + settings.syncTimeout()
+            + "; SYNC writes go on without them, and should this primary be lost before they hear"
+            + " it, a takeover by one of them may lose acknowledged writes");
+    releaseIfNoNoticeOnItsWay();
   }
 
   private static void releaseWaiters(Destination d) {
@@ -992,9 +1085,16 @@ public final class GroupStream {
     try {
       long deadline = System.nanoTime() + timeout.toNanos();
       for (Destination d : destinations.values()) {
-        if (d.streaming() && (untilDurable ? d.durable : d.committed) < d.lastAssigned) {
+        // One out of sync owes nothing but its out-of-date notice, if that is on its way.
+        boolean owes =
+            d.streaming()
+                ? (untilDurable ? d.durable : d.committed) < d.lastAssigned
+                : d.outOfDateNotice != null;
+        if (owes) {
           long sequence =
-              untilDurable || transferType == TransferType.SYNC ? marker(d) : d.lastAssigned;
+              d.streaming() && (untilDurable || transferType == TransferType.SYNC)
+                  ? marker(d)
+                  : d.lastAssigned;
           FlushWaiter w =
               new FlushWaiter(
                   d, d.stream, sequence, deadline, untilDurable, new CompletableFuture<>());
