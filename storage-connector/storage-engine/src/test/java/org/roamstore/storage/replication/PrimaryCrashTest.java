@@ -450,6 +450,66 @@ class PrimaryCrashTest {
   }
 
   /** Runs the writer against the primary until it is killed at a seeded moment. */
+  /**
+   * SYNC with both secondaries away past the primary's SYNC timeout (one paused with SIGSTOP, the
+   * other's storage control unit closed) before the primary's kill: the primary acknowledged writes
+   * that neither has. Each must have been told it is out of date before those writes were
+   * acknowledged, so that no survivor looks whole and the directory refuses a takeover unless it is
+   * named. Without the notices both showed the last write they got as a complete copy, and a
+   * takeover lost acknowledged writes silently (what the paused scenario hit on a loaded machine).
+   */
+  @org.junit.jupiter.api.Test
+  void whenThePrimaryWentOnWithoutEverySecondaryNoSurvivorLooksWhole() throws Exception {
+    try (RemoteCopySites sites = RemoteCopySites.withEmbeddedBroker(root, SETTINGS)) {
+      sites.open("portland");
+      sites.create(groupAt(TransferType.SYNC, "seattle", 1), SIZE);
+      String spec = "v:" + TransferType.SYNC + ":1:seattle/v*,portland/v,sanfrancisco/v";
+      String[] seattleArgs = withSyncTimeout(seattleArgs(sites, spec), 1000);
+      Path log = root.resolve("seattle.log");
+      ChildProcess sf =
+          ChildProcess.start(
+              root.resolve("sanfrancisco.log"),
+              "READY",
+              STANDALONE,
+              siteArgs(sites, "sanfrancisco", spec));
+      ChildProcess seattle = ChildProcess.start(log, "READY", JVM_OPTIONS, STANDALONE, seattleArgs);
+      try {
+        TaggedNbdWriter writer = new TaggedNbdWriter(CRASH_AREA, 1, WINDOW);
+        CompletableFuture<Void> writing = startWriting(writer, seattle);
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.acknowledged() > 50);
+        sf.pause();
+        sites.close("portland");
+        long awayAt = writer.acknowledged();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> writer.acknowledged() > awayAt + 200 && writer.completedFlushes() >= 6);
+        seattle.kill();
+        writing.get(60, TimeUnit.SECONDS);
+        sf.resume();
+        sites.open("portland");
+
+        awaitCaughtUp(sites.unit("portland"));
+        CopyGroupStatus.Applied atSf =
+            awaitSettled(() -> applied(sf.command("status v", Duration.ofSeconds(30), "STATUS")));
+        CopyGroupStatus.Applied atPortland;
+        try (StorageConnection portland = sites.unit("portland").connect()) {
+          atPortland = portland.copyGroupStatus("v").applied();
+        }
+        String seattleLog = Files.readString(log);
+        assertTrue(
+            atSf.resyncing() || notToldInTime(seattleLog, "sanfrancisco"),
+            () -> "sanfrancisco must know it is out of date: " + atSf);
+        assertTrue(
+            atPortland.resyncing() || notToldInTime(seattleLog, "portland"),
+            () -> "portland must know it is out of date: " + atPortland);
+      } finally {
+        seattle.close();
+        sf.resume();
+        sf.close();
+      }
+    }
+  }
+
   /** Whether the primary logged that the broker did not take a secondary's out-of-date notice. */
   private static boolean notToldInTime(String primaryLog, String secondary) {
     return primaryLog
