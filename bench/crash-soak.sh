@@ -34,10 +34,12 @@ for c in cases:
     paused = name.startswith("aSecondaryPaused")
     scenario = ("restart as primary" if name.startswith("aPrimaryKilled")
                 else "SYNC secondary paused, forced takeover" if paused
+                else "SYNC both secondaries away, none looks whole" if name.startswith("whenThePrimary")
                 else "forced takeover, old primary returns")
     # Surefire names a trial by its index: seeds 1..TRIALS of ASYNC, then of SYNC.
     m = re.search(r"\[(\d+)\]", name)
-    transfer = "SYNC" if paused else "ASYNC" if m and int(m.group(1)) <= int(sys.argv[2]) else "SYNC"
+    sync_only = paused or name.startswith("whenThePrimary")  # not numbered by transfer type
+    transfer = "SYNC" if sync_only else "ASYNC" if m and int(m.group(1)) <= int(sys.argv[2]) else "SYNC"
     key = (scenario, transfer)
     r = rows.setdefault(key, [0, 0, unwhole if paused else 0, 0.0])
     r[0] += 1

@@ -35,6 +35,22 @@ public final class SiteBroker implements AutoCloseable {
   /** More than a secondary applies between two checkpoints (64 MiB) plus its consumer window. */
   static final int MAX_READ_PAGE_BYTES = 96 << 20;
 
+  /**
+   * The broker's memory budget, both shares of its heap. A message in memory costs the broker about
+   * three times its size (read from paging, decoded, encoded for delivery into a consumer window of
+   * 8 MiB), and every queue of a site may be read back from paging at once: with Artemis's default
+   * (half the heap before paging) and 96 MiB read back per queue, a 256 MiB broker ran out of heap
+   * while two secondaries came back. Messages held before an address pages: an eighth of the heap.
+   * Read back from paging per queue: a thirty-second, at most {@link #MAX_READ_PAGE_BYTES}.
+   */
+  static long globalMaxBytes(long heapBytes) {
+    return heapBytes / 8;
+  }
+
+  static int readPageBytes(long heapBytes) {
+    return (int) Math.min(MAX_READ_PAGE_BYTES, Math.max(4 << 20, heapBytes / 32));
+  }
+
   /** Artemis's default journal file size, stated because the bound below is made of it. */
   static final int JOURNAL_FILE_BYTES = 10 << 20;
 
@@ -156,6 +172,8 @@ public final class SiteBroker implements AutoCloseable {
     config.setPersistenceEnabled(true);
     // NIO needs no native library; ASYNCIO would need -Djava.library.path to Artemis's .so.
     config.setJournalType(JournalType.NIO);
+    long heap = Runtime.getRuntime().maxMemory();
+    config.setGlobalMaxSize(globalMaxBytes(heap));
     // A message larger than the journal buffer (490 KiB by default) becomes a "large message": a
     // file of its own, created, forced and deleted per message. Remote copy's batches are up to
     // 1 MiB plus headers, so the buffer holds two of them. It gathers records for at most 0.5 ms
@@ -209,7 +227,7 @@ public final class SiteBroker implements AutoCloseable {
             .setAutoDeleteAddresses(false)
             .setMaxDeliveryAttempts(-1)
             .setRedeliveryDelay(100)
-            .setMaxReadPageBytes(MAX_READ_PAGE_BYTES)
+            .setMaxReadPageBytes(readPageBytes(heap))
             .setExpiryAddress(org.apache.activemq.artemis.api.core.SimpleString.of("ExpiryQueue")));
     return config;
   }

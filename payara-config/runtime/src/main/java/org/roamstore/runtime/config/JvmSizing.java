@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  *   <li>Payara Micro: heap a quarter of the budget, at least 768 MiB and at most 4 GiB; direct
  *       memory for each hosted storage unit's cache (256 MiB) and 256 MiB beside them.
  *   <li>Broker: heap an eighth of the budget, at least 512 MiB (a 256 MiB one ran out of heap while
- *       secondaries drained) and at most 2 GiB; it pages to disk past half its heap. It exits when
- *       its heap runs out: a broker out of heap was seen alive but answering nothing, which holds
- *       every unit's reconnect, where an exit is seen (run stops, naming it).
+ *       secondaries drained) and at most 2 GiB; it pages to disk past an eighth of its heap. It
+ *       exits when its heap runs out: a broker out of heap was seen alive but answering nothing,
+ *       which holds every unit's reconnect, where an exit is seen (run stops, naming it).
  *   <li>Both: G1 with 8 MiB regions (with 1 MiB ones every write data batch, 1-2 MiB, is a
  *       humongous allocation, and those pauses dominated remote copy in a JFR of the bench).
  * </ul>
