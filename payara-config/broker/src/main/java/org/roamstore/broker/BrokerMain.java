@@ -7,8 +7,11 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * Runs a site's broker until the process is stopped: {@code BrokerMain --data DIR [--host H]
- * [--port P] [--site NAME --peer SITE=HOST:PORT ...]}. With peers, messages for those sites are
- * stored here and forwarded to their brokers.
+ * [--port P] [--site NAME --peer SITE=HOST:PORT ...] [--secrets DIR] [--tls FILE]}. With peers,
+ * messages for those sites are stored here and forwarded to their brokers. With {@code --secrets},
+ * only the users of {@link BrokerUsers} log in; with {@code --tls}, the acceptor and the bridges
+ * speak TLS ({@link BrokerTls}). Passwords are read from those owner-only files, never taken from
+ * the command line.
  */
 public final class BrokerMain {
   private BrokerMain() {}
@@ -28,12 +31,16 @@ public final class BrokerMain {
     int port = 61616;
     String site = null;
     Map<String, String> peers = new LinkedHashMap<>();
+    Path secrets = null;
+    Path tlsFile = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--data" -> data = Path.of(args[++i]);
         case "--host" -> host = args[++i];
         case "--port" -> port = Integer.parseInt(args[++i]);
         case "--site" -> site = args[++i];
+        case "--secrets" -> secrets = Path.of(args[++i]);
+        case "--tls" -> tlsFile = Path.of(args[++i]);
         case "--peer" -> {
           String[] peer = args[++i].split("=", 2);
           if (peer.length != 2) {
@@ -47,7 +54,17 @@ public final class BrokerMain {
     if (!peers.isEmpty() && site == null) {
       usage();
     }
-    SiteBroker broker = SiteBroker.start(data, host, port, site, peers);
+    BrokerUsers users;
+    BrokerTls tls;
+    try {
+      users = secrets == null ? null : BrokerUsers.load(secrets, site, peers.keySet());
+      tls = tlsFile == null ? null : BrokerTls.load(tlsFile);
+    } catch (IllegalArgumentException e) {
+      System.err.println("roamstore broker: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    SiteBroker broker = SiteBroker.start(data, host, port, site, peers, users, tls);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -67,14 +84,16 @@ public final class BrokerMain {
             + port
             + ", journal in "
             + data.toAbsolutePath()
-            + (peers.isEmpty() ? "" : ", site " + site + ", bridges to " + peers));
+            + (peers.isEmpty() ? "" : ", site " + site + ", bridges to " + peers)
+            + (tls == null ? ", plain TCP" : ", TLS with client certificates")
+            + (users == null ? ", no authentication" : ", " + users.describe()));
     stopped.await();
   }
 
   private static void usage() {
     System.err.println(
         "usage: BrokerMain --data DIR [--host HOST] [--port PORT]"
-            + " [--site NAME --peer SITE=HOST:PORT ...]");
+            + " [--site NAME --peer SITE=HOST:PORT ...] [--secrets DIR] [--tls FILE]");
     System.exit(2);
   }
 }

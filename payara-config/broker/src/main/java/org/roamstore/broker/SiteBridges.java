@@ -1,6 +1,7 @@
 package org.roamstore.broker;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
@@ -43,8 +44,16 @@ final class SiteBridges {
    * Adds a connector, the forwarded queues and their bridges for each peer.
    *
    * @param peers site name to "host:port" of that site's broker
+   * @param users this site's users, whose own name and password the bridges log in with at a peer;
+   *     null when the brokers have no users
+   * @param tls the site's certificate and the trusted CA for the bridges; null for plain TCP
    */
-  static void configure(Configuration config, String site, Map<String, String> peers) {
+  static void configure(
+      Configuration config,
+      String site,
+      Map<String, String> peers,
+      BrokerUsers users,
+      BrokerTls tls) {
     List<BridgeConfiguration> bridges = new ArrayList<>(config.getBridgeConfigurations());
     for (Map.Entry<String, String> peer : peers.entrySet()) {
       String name = peer.getKey();
@@ -52,7 +61,7 @@ final class SiteBridges {
         throw new IllegalArgumentException("site " + site + " cannot be its own peer");
       }
       String connector = "site-" + name;
-      config.addConnectorConfiguration(connector, connector(peer.getValue()));
+      config.addConnectorConfiguration(connector, connector(peer.getValue(), tls));
       for (String prefix : FORWARDED_PREFIXES) {
         String queue = prefix + name;
         config.addQueueConfiguration(
@@ -60,7 +69,7 @@ final class SiteBridges {
                 .setAddress(queue)
                 .setRoutingType(RoutingType.ANYCAST)
                 .setDurable(true));
-        bridges.add(
+        BridgeConfiguration bridge =
             new BridgeConfiguration()
                 .setName("to-" + queue)
                 .setQueueName(queue)
@@ -72,23 +81,28 @@ final class SiteBridges {
                 .setMaxRetryInterval(5_000)
                 .setUseDuplicateDetection(true)
                 .setConfirmationWindowSize(CONFIRMATION_WINDOW_BYTES)
-                .setMinLargeMessageSize(MIN_LARGE_MESSAGE_BYTES));
+                .setMinLargeMessageSize(MIN_LARGE_MESSAGE_BYTES);
+        if (users != null) {
+          bridge.setUser(users.bridgeUser()).setPassword(users.bridgePassword());
+        }
+        bridges.add(bridge);
       }
     }
     config.setBridgeConfigurations(bridges);
   }
 
-  private static TransportConfiguration connector(String hostPort) {
+  private static TransportConfiguration connector(String hostPort, BrokerTls tls) {
     int colon = hostPort.lastIndexOf(':');
     if (colon <= 0 || colon == hostPort.length() - 1) {
       throw new IllegalArgumentException("a peer broker is host:port, got " + hostPort);
     }
-    return new TransportConfiguration(
-        NettyConnectorFactory.class.getName(),
-        Map.of(
-            TransportConstants.HOST_PROP_NAME,
-            hostPort.substring(0, colon),
-            TransportConstants.PORT_PROP_NAME,
-            Integer.parseInt(hostPort.substring(colon + 1))));
+    Map<String, Object> parameters = new HashMap<>();
+    parameters.put(TransportConstants.HOST_PROP_NAME, hostPort.substring(0, colon));
+    parameters.put(
+        TransportConstants.PORT_PROP_NAME, Integer.parseInt(hostPort.substring(colon + 1)));
+    if (tls != null) {
+      parameters.putAll(tls.connectorParameters());
+    }
+    return new TransportConfiguration(NettyConnectorFactory.class.getName(), parameters);
   }
 }

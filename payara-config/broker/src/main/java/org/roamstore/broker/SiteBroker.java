@@ -2,6 +2,7 @@ package org.roamstore.broker;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -100,21 +101,45 @@ public final class SiteBroker implements AutoCloseable {
   public static SiteBroker start(
       Path dataDirectory, String host, int port, String site, Map<String, String> peers)
       throws Exception {
-    Configuration config = configuration(dataDirectory.toAbsolutePath(), host, port);
+    return start(dataDirectory, host, port, site, peers, null, null);
+  }
+
+  /**
+   * Starts a site's broker with its users ({@link BrokerUsers}: nobody else logs in) and TLS
+   * ({@link BrokerTls}: on its acceptor and its bridges); either may be null, for none.
+   */
+  public static SiteBroker start(
+      Path dataDirectory,
+      String host,
+      int port,
+      String site,
+      Map<String, String> peers,
+      BrokerUsers users,
+      BrokerTls tls)
+      throws Exception {
+    Configuration config = configuration(dataDirectory.toAbsolutePath(), host, port, tls);
     if (!peers.isEmpty()) {
       config.setName("roamstore-" + site);
-      SiteBridges.configure(config, site, peers);
+      SiteBridges.configure(config, site, peers, users, tls);
     }
-    return start(config);
+    SiteBroker broker = new SiteBroker();
+    if (users != null) {
+      users.configure(config);
+      broker.embedded.setSecurityManager(users.securityManager());
+    }
+    return broker.run(config);
   }
 
   static SiteBroker start(Configuration config) throws Exception {
-    SiteBroker broker = new SiteBroker();
-    broker.embedded.setConfiguration(config);
-    broker.embedded.start();
-    broker.tidier.scheduleWithFixedDelay(
-        broker::tidy, TIDY_PERIOD.toMillis(), TIDY_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-    return broker;
+    return new SiteBroker().run(config);
+  }
+
+  private SiteBroker run(Configuration config) throws Exception {
+    embedded.setConfiguration(config);
+    embedded.start();
+    tidier.scheduleWithFixedDelay(
+        this::tidy, TIDY_PERIOD.toMillis(), TIDY_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    return this;
   }
 
   /**
@@ -167,6 +192,10 @@ public final class SiteBroker implements AutoCloseable {
   }
 
   static Configuration configuration(Path data, String host, int port) {
+    return configuration(data, host, port, null);
+  }
+
+  static Configuration configuration(Path data, String host, int port, BrokerTls tls) {
     Configuration config = new ConfigurationImpl();
     config.setName("roamstore-" + host + "-" + port);
     config.setPersistenceEnabled(true);
@@ -187,20 +216,18 @@ public final class SiteBroker implements AutoCloseable {
     config.setPagingDirectory(data.resolve("paging").toString());
     config.setLargeMessagesDirectory(data.resolve("large-messages").toString());
     config.setNodeManagerLockDirectory(data.toString());
-    // Loopback only, no users: a site's broker is reached by its own servers (and bridges later).
+    // Security is off unless the site's users are given (BrokerUsers turns it on).
     config.setSecurityEnabled(false);
+    Map<String, Object> acceptor = new HashMap<>();
+    acceptor.put(TransportConstants.HOST_PROP_NAME, host);
+    acceptor.put(TransportConstants.PORT_PROP_NAME, port);
+    // One port for both: Artemis tells the protocols apart by their first bytes.
+    acceptor.put(TransportConstants.PROTOCOLS_PROP_NAME, "CORE,AMQP");
+    if (tls != null) {
+      acceptor.putAll(tls.acceptorParameters());
+    }
     config.addAcceptorConfiguration(
-        new TransportConfiguration(
-            NettyAcceptorFactory.class.getName(),
-            java.util.Map.of(
-                TransportConstants.HOST_PROP_NAME,
-                host,
-                TransportConstants.PORT_PROP_NAME,
-                port,
-                // One port for both: Artemis tells the protocols apart by their first bytes.
-                TransportConstants.PROTOCOLS_PROP_NAME,
-                "CORE,AMQP"),
-            "core"));
+        new TransportConfiguration(NettyAcceptorFactory.class.getName(), acceptor, "core"));
     // Queues named by the applications come into being on first use; nothing is ever dropped.
     config.addAddressSetting(
         "#",
