@@ -68,6 +68,7 @@ public class StorageManagedConnectionFactory
   private String nbdTls = DEFAULT_NBD_TLS;
   private String nbdTlsDirectory = "";
   private String brokerUrl = DEFAULT_BROKER_URL;
+  private String brokerClientProperties = "";
   private Integer syncTimeoutMillis = DEFAULT_SYNC_TIMEOUT_MILLIS;
   private Integer drainTimeoutMillis = DEFAULT_DRAIN_TIMEOUT_MILLIS;
   private Integer backlogWaitMillis = DEFAULT_BACKLOG_WAIT_MILLIS;
@@ -188,6 +189,22 @@ public class StorageManagedConnectionFactory
     this.brokerUrl = brokerUrl;
   }
 
+  public String getBrokerClientProperties() {
+    return brokerClientProperties;
+  }
+
+  @ConfigProperty(
+      type = String.class,
+      defaultValue = "",
+      description =
+          "Owner-only properties file of how this server logs in to BrokerUrl's broker: user and"
+              + " password, and Artemis TLS transport parameters (sslEnabled, keyStorePath,"
+              + " keyStorePassword, trustStorePath, trustStorePassword, verifyHost, ...). Empty: no"
+              + " user, plain TCP unless BrokerUrl says otherwise.")
+  public void setBrokerClientProperties(String brokerClientProperties) {
+    this.brokerClientProperties = brokerClientProperties;
+  }
+
   public Integer getSyncTimeoutMillis() {
     return syncTimeoutMillis;
   }
@@ -301,6 +318,7 @@ public class StorageManagedConnectionFactory
     }
     return new ControlPathConfig(
         broker.brokerUrl(),
+        broker.clientProperties(),
         site,
         Duration.ofMillis(controlTimeoutMillis),
         broker.settings().drainTimeout());
@@ -311,7 +329,11 @@ public class StorageManagedConnectionFactory
    * may drain for {@code drainTimeout} on top.
    */
   record ControlPathConfig(
-      String brokerUrl, String localSite, Duration timeout, Duration drainTimeout) {}
+      String brokerUrl,
+      String clientProperties,
+      String localSite,
+      Duration timeout,
+      Duration drainTimeout) {}
 
   /** Remote copy as configured, or null when {@code BrokerUrl} is empty. */
   RemoteCopyConfig remoteCopy() throws InvalidPropertyException {
@@ -331,17 +353,26 @@ public class StorageManagedConnectionFactory
     if (backlogWaitMillis == null || backlogWaitMillis < 1) {
       throw invalid("BacklogWaitMillis", "must be at least 1, got " + backlogWaitMillis);
     }
+    String clientProperties = brokerClientProperties == null ? "" : brokerClientProperties.strip();
+    if (!clientProperties.isEmpty()) {
+      try {
+        BrokerConnections.load(Path.of(clientProperties));
+      } catch (IllegalArgumentException e) {
+        throw invalid("BrokerClientProperties", e.getMessage());
+      }
+    }
     RemoteCopySettings settings =
         RemoteCopySettings.DEFAULTS
             .withSyncTimeout(Duration.ofMillis(syncTimeoutMillis))
             .withDrainTimeout(Duration.ofMillis(drainTimeoutMillis));
     return new RemoteCopyConfig(
         brokerUrl.strip(),
+        clientProperties,
         settings.withBacklog(settings.maxBacklogBytes(), Duration.ofMillis(backlogWaitMillis)));
   }
 
   /** What remote copy of a control unit is opened with; compared when pools share a unit. */
-  record RemoteCopyConfig(String brokerUrl, RemoteCopySettings settings) {}
+  record RemoteCopyConfig(String brokerUrl, String clientProperties, RemoteCopySettings settings) {}
 
   /**
    * The engine's configuration from these properties, checked here at the boundary so that a bad
@@ -449,7 +480,10 @@ public class StorageManagedConnectionFactory
           unit != null
               ? unit.connect()
               : new RemoteStorageConnection(
-                  adapter.controlClient(controlPath.brokerUrl(), controlPath.localSite()),
+                  adapter.controlClient(
+                      controlPath.brokerUrl(),
+                      controlPath.clientProperties(),
+                      controlPath.localSite()),
                   config.storageSystem(),
                   controlPath.timeout(),
                   controlPath.drainTimeout());
@@ -546,6 +580,7 @@ public class StorageManagedConnectionFactory
             && Objects.equals(nbdTls, that.nbdTls)
             && Objects.equals(nbdTlsDirectory, that.nbdTlsDirectory)
             && Objects.equals(brokerUrl, that.brokerUrl)
+            && Objects.equals(brokerClientProperties, that.brokerClientProperties)
             && Objects.equals(syncTimeoutMillis, that.syncTimeoutMillis)
             && Objects.equals(drainTimeoutMillis, that.drainTimeoutMillis)
             && Objects.equals(backlogWaitMillis, that.backlogWaitMillis)
@@ -565,6 +600,7 @@ public class StorageManagedConnectionFactory
         nbdTls,
         nbdTlsDirectory,
         brokerUrl,
+        brokerClientProperties,
         syncTimeoutMillis,
         drainTimeoutMillis,
         backlogWaitMillis,

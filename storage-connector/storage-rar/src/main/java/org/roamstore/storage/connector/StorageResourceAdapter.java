@@ -135,7 +135,10 @@ public class StorageResourceAdapter implements ResourceAdapter {
     ControlServer control = null;
     try {
       ConnectionFactory broker =
-          remoteCopy == null ? null : BrokerConnections.connectionFactory(remoteCopy.brokerUrl());
+          remoteCopy == null
+              ? null
+              : BrokerConnections.connectionFactory(
+                  remoteCopy.brokerUrl(), remoteCopy.clientProperties());
       WriteDataSender sender =
           broker == null ? new NoRemoteCopy() : new RemoteCopy(broker, remoteCopy.settings());
       unit = StorageControlUnit.open(config, executor, sender);
@@ -167,17 +170,17 @@ public class StorageResourceAdapter implements ResourceAdapter {
    * through that broker shares it, since two clients on one reply queue would take each other's
    * answers.
    */
-  synchronized ControlClient controlClient(String brokerUrl, String localSite)
-      throws ResourceException {
+  synchronized ControlClient controlClient(
+      String brokerUrl, String clientProperties, String localSite) throws ResourceException {
     if (executor == null) {
       throw new ResourceAdapterInternalException(
           "the storage connector is not started (or already stopped)");
     }
     return controlClients.computeIfAbsent(
-        brokerUrl + " " + localSite,
+        brokerUrl + " " + clientProperties + " " + localSite,
         key ->
             new ControlClient(
-                BrokerConnections.connectionFactory(brokerUrl),
+                BrokerConnections.connectionFactory(brokerUrl, clientProperties),
                 localSite.isEmpty() ? null : localSite));
   }
 

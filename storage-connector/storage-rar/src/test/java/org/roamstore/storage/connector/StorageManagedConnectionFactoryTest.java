@@ -18,7 +18,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -88,6 +90,22 @@ class StorageManagedConnectionFactoryTest {
     assertRefused("BacklogWaitMillis", mcf -> mcf.setBacklogWaitMillis(0));
   }
 
+  @Test
+  void brokerClientPropertiesOthersMayReadAreRefused(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("broker-client.properties");
+    Files.writeString(file, "user=seattle\npassword=site-secret\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    assertRefused("BrokerClientProperties", mcf -> mcf.setBrokerClientProperties(file.toString()));
+    assertRefused(
+        "BrokerClientProperties",
+        mcf -> mcf.setBrokerClientProperties(dir.resolve("missing").toString()));
+
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    StorageManagedConnectionFactory mcf = new StorageManagedConnectionFactory();
+    mcf.setBrokerClientProperties(file.toString());
+    assertEquals(file.toString(), mcf.remoteCopy().clientProperties());
+  }
+
   private static void assertRefused(
       String property, Consumer<StorageManagedConnectionFactory> set) {
     StorageManagedConnectionFactory mcf = new StorageManagedConnectionFactory();
@@ -125,6 +143,7 @@ class StorageManagedConnectionFactoryTest {
             mcf -> mcf.setNbdTls("optional"),
             mcf -> mcf.setNbdTlsDirectory("/etc/roamstore/nbd"),
             mcf -> mcf.setBrokerUrl("tcp://broker:61617"),
+            mcf -> mcf.setBrokerClientProperties("/etc/roamstore/broker-client.properties"),
             mcf -> mcf.setSyncTimeoutMillis(100),
             mcf -> mcf.setDrainTimeoutMillis(100),
             mcf -> mcf.setBacklogWaitMillis(100));
