@@ -79,16 +79,7 @@ class BrokerSecurityTest {
             Map.of(PORTLAND, "127.0.0.1:" + freePort(), "sanfrancisco", "127.0.0.1:" + freePort()));
     Path siteTls = certificates.site(SEATTLE);
     Path billingTls = certificates.client("billing", "ca");
-    try (ServerLocator server = locator(port, siteTls);
-        ClientSessionFactory factory = server.createSessionFactory();
-        ClientSession session = session(factory, SEATTLE, "seattle-secret")) {
-      for (String queue : List.of(DATA_QUEUE, CONTROL_QUEUE)) {
-        session.createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST));
-        ClientMessage message = session.createMessage(true);
-        message.getBodyBuffer().writeString("the site's own " + queue);
-        session.createProducer(queue).send(message);
-      }
-    }
+    putTheSitesOwnMessages(port, siteTls);
 
     for (String[] login :
         List.of(
@@ -142,16 +133,7 @@ class BrokerSecurityTest {
     int port = seattleBroker(Map.of(PORTLAND, "127.0.0.1:" + freePort()));
     Path siteTls = certificates.site(SEATTLE);
     certificates.client("billing", "ca");
-    try (ServerLocator server = locator(port, siteTls);
-        ClientSessionFactory factory = server.createSessionFactory();
-        ClientSession session = session(factory, SEATTLE, "seattle-secret")) {
-      for (String queue : List.of(DATA_QUEUE, CONTROL_QUEUE)) {
-        session.createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST));
-        ClientMessage message = session.createMessage(true);
-        message.getBodyBuffer().writeString("the site's own " + queue);
-        session.createProducer(queue).send(message);
-      }
-    }
+    putTheSitesOwnMessages(port, siteTls);
 
     for (String queue : List.of(DATA_QUEUE, CONTROL_QUEUE)) {
       for (String action : List.of("receive", "send")) {
@@ -298,6 +280,20 @@ class BrokerSecurityTest {
           ActiveMQSecurityException.class,
           () -> session.createProducer(queue).send(session.createMessage(true)),
           "send to " + queue);
+    }
+  }
+
+  /** The site's server puts one message of its own in each inbound queue. */
+  private void putTheSitesOwnMessages(int port, Path siteTls) throws Exception {
+    try (ServerLocator server = locator(port, siteTls);
+        ClientSessionFactory factory = server.createSessionFactory();
+        ClientSession session = session(factory, SEATTLE, "seattle-secret")) {
+      for (String queue : List.of(DATA_QUEUE, CONTROL_QUEUE)) {
+        session.createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST));
+        ClientMessage message = session.createMessage(true);
+        message.getBodyBuffer().writeString("the site's own " + queue);
+        session.createProducer(queue).send(message);
+      }
     }
   }
 
