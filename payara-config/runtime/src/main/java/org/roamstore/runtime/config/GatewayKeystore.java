@@ -2,17 +2,13 @@ package org.roamstore.runtime.config;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * The gateway's HTTPS keystore: an operator's (PKCS12, or JKS when the name ends in .jks), opened
@@ -23,15 +19,6 @@ import java.util.Set;
 public record GatewayKeystore(Path file, String type, String password, String alias) {
   /** The alias the launcher gives the key of the keystore it makes from PEM files. */
   public static final String MADE_ALIAS = "roamstore";
-
-  private static final Set<PosixFilePermission> OTHERS =
-      EnumSet.of(
-          PosixFilePermission.GROUP_READ,
-          PosixFilePermission.GROUP_WRITE,
-          PosixFilePermission.GROUP_EXECUTE,
-          PosixFilePermission.OTHERS_READ,
-          PosixFilePermission.OTHERS_WRITE,
-          PosixFilePermission.OTHERS_EXECUTE);
 
   static String typeOf(Path file) {
     String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
@@ -83,23 +70,7 @@ public record GatewayKeystore(Path file, String type, String password, String al
   static String password(Path file, Map<String, String> env) throws ConfigException {
     String password;
     if (file != null) {
-      String name = "--https-keystore-password-file " + file;
-      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        throw new ConfigException(name + ": not a readable file");
-      }
-      try {
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-        if (!Collections.disjoint(permissions, OTHERS)) {
-          throw new ConfigException(name + ": others may read it; chmod 600 " + file);
-        }
-        String text = Files.readString(file, StandardCharsets.ISO_8859_1);
-        password = text.lines().findFirst().orElse("");
-      } catch (IOException e) {
-        throw new ConfigException(name + ": " + e.getMessage(), e);
-      }
-      if (password.isEmpty()) {
-        throw new ConfigException(name + ": empty");
-      }
+      password = SecretFiles.firstLine("--https-keystore-password-file", file);
     } else if (env.get("ROAMSTORE_HTTPS_KEYSTORE_PASSWORD") != null
         && !env.get("ROAMSTORE_HTTPS_KEYSTORE_PASSWORD").isEmpty()) {
       password = env.get("ROAMSTORE_HTTPS_KEYSTORE_PASSWORD");
@@ -118,23 +89,12 @@ public record GatewayKeystore(Path file, String type, String password, String al
     return password;
   }
 
-  /** The system properties file Payara Micro takes the keystore from; owner-only. */
-  void writeProperties(Path target) throws ConfigException {
+  /** The system properties Payara Micro takes the keystore from. */
+  Properties systemProperties() {
     Properties properties = new Properties();
     properties.setProperty("javax.net.ssl.keyStore", file.toString());
     properties.setProperty("javax.net.ssl.keyStoreType", type);
     properties.setProperty("javax.net.ssl.keyStorePassword", password);
-    try {
-      Files.deleteIfExists(target);
-      Files.createFile(
-          target,
-          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-              EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-      try (var out = Files.newOutputStream(target)) {
-        properties.store(out, "the gateway's keystore; written by each start");
-      }
-    } catch (IOException e) {
-      throw new ConfigException("cannot write " + target + ": " + e.getMessage(), e);
-    }
+    return properties;
   }
 }

@@ -51,6 +51,9 @@ final class Launch {
         .array("ADD_LIBS", addLibs)
         .array("PAYARA_JVM", run.jvm().payaraOptions())
         .array("BROKER_JVM", run.jvm().brokerOptions())
+        .set("BROKER_TLS", run.broker().tls())
+        .set("BROKER_SECRETS", run.broker().secrets())
+        .array("BROKER_ARGS", run.broker().brokerArguments(run.data().resolve("runtime")))
         .toString();
   }
 

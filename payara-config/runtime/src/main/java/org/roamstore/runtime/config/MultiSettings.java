@@ -10,8 +10,10 @@ import java.util.Set;
 /**
  * The settings of {@code roamstore multi}: the multi-site topology on one machine, one {@code run
  * --site} per data center with its own ports (the first site's given, the next ones counting up)
- * and data directory, each pointed at every other site's broker. NBD over TLS and the gateways over
- * HTTPS are required unless told otherwise; one demo CA serves every site.
+ * and data directory, each pointed at every other site's broker. NBD over TLS, the gateways over
+ * HTTPS and mutual TLS between the brokers are required unless told otherwise; one demo CA serves
+ * every site, and one secrets directory holds every site's broker password (a site's broker knows
+ * its peers').
  */
 public record MultiSettings(
     Path data,
@@ -29,7 +31,12 @@ public record MultiSettings(
     String keystoreArgument,
     String passwordFileArgument,
     long siteMemory,
-    List<String> heapArguments) {
+    List<String> heapArguments,
+    String brokerTls,
+    String brokerTlsDirectory) {
+
+  /** The password payara-config/postgres gives the demo directory's role. */
+  static final String DEMO_DATABASE_PASSWORD = "roamstore";
 
   static final Set<String> OPTIONS =
       RunSettings.union(
@@ -41,7 +48,9 @@ public record MultiSettings(
               "--pg-port",
               "--topology",
               "--nbd-tls",
-              "--nbd-tls-dir"));
+              "--nbd-tls-dir",
+              "--broker-tls",
+              "--broker-tls-dir"));
 
   public static MultiSettings parse(Path dist, List<String> args, Map<String, String> env)
       throws ConfigException {
@@ -78,6 +87,15 @@ public record MultiSettings(
       }
     }
     String nbdTls = o.mode("--nbd-tls", "ROAMSTORE_NBD_TLS", "required");
+    // Mutual TLS between the sites' brokers unless told otherwise, as for any site.
+    String brokerTls = BrokerSecurity.mode(o, "required");
+    String brokerTlsDirectory = o.get("--broker-tls-dir", "ROAMSTORE_BROKER_TLS_DIR", "");
+    if (!brokerTlsDirectory.isEmpty()) {
+      brokerTlsDirectory = Path.of(brokerTlsDirectory).toAbsolutePath().normalize().toString();
+      if (!Files.isDirectory(Path.of(brokerTlsDirectory))) {
+        throw new ConfigException("--broker-tls-dir " + brokerTlsDirectory + ": no such directory");
+      }
+    }
     String given = o.get("--nbd-tls-dir", "ROAMSTORE_NBD_TLS_DIR", "");
     Path tlsDirectory = null;
     boolean demoTls = false;
@@ -86,7 +104,9 @@ public record MultiSettings(
       if (!Files.isDirectory(tlsDirectory)) {
         throw new ConfigException("--nbd-tls-dir " + given + ": no such directory");
       }
-    } else if (!nbdTls.equals("off") || (!https.equals("off") && keystore == null)) {
+    } else if (!nbdTls.equals("off")
+        || (!https.equals("off") && keystore == null)
+        || BrokerSecurity.needsCertificates(o, brokerTls)) {
       tlsDirectory = data.resolve("tls");
       demoTls = true;
     }
@@ -116,7 +136,25 @@ public record MultiSettings(
         keystore == null ? "" : store,
         keystore == null ? "" : passwordFile,
         siteMemory,
-        List.copyOf(heaps));
+        List.copyOf(heaps),
+        brokerTls,
+        brokerTlsDirectory);
+  }
+
+  /** Every site's secrets in one place: the brokers' users (made by the first site) and these. */
+  Path secrets() {
+    return data.resolve("secrets");
+  }
+
+  /**
+   * The demo directory's password in an owner-only file, so that no command line (nor a site's
+   * recorded command) holds it.
+   */
+  Path writeDatabasePassword() throws ConfigException {
+    Path file = SecretFiles.ownerOnlyDirectory(secrets()).resolve("jdbc.password");
+    SecretFiles.write(
+        file, (DEMO_DATABASE_PASSWORD + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return file;
   }
 
   private static void checkRange(String option, int first, int index) throws ConfigException {
@@ -159,7 +197,14 @@ public record MultiSettings(
                 "--https",
                 https,
                 "--https-port",
-                String.valueOf(firstHttpsPort + index)));
+                String.valueOf(firstHttpsPort + index),
+                "--broker-tls",
+                brokerTls,
+                "--broker-secrets",
+                secrets().toString()));
+    if (!brokerTlsDirectory.isEmpty()) {
+      args.addAll(List.of("--broker-tls-dir", brokerTlsDirectory));
+    }
     if (tlsDirectory != null) {
       args.addAll(List.of("--nbd-tls-dir", tlsDirectory.toString()));
     }
@@ -192,6 +237,9 @@ public record MultiSettings(
             .set("NBD_TLS_DIR", tlsDirectory == null ? "" : tlsDirectory)
             .set("DEMO_TLS", demoTls)
             .set("HTTPS_KEYSTORE", keystoreArgument)
+            .set("BROKER_TLS", brokerTls)
+            .set("BROKER_TLS_DIR", brokerTlsDirectory)
+            .set("BROKER_SECRETS", secrets())
             .set("PG_PORT", postgresPort)
             .set("HOST", "127.0.0.1");
     List<String> httpPorts = new ArrayList<>();

@@ -10,7 +10,11 @@ import java.util.List;
 public final class PostBootFile {
   private PostBootFile() {}
 
-  public static String render(RunSettings run) {
+  /**
+   * The file's commands; {@code login} is how this server logs in to its broker (null: a broker
+   * without users). With a login the file holds passwords: it is written owner-only.
+   */
+  public static String render(RunSettings run, BrokerLogin login) {
     StringBuilder out = new StringBuilder();
     out.append(
             "# Payara Micro post-boot commands for one Roamstore JVM, written at each start by\n")
@@ -18,11 +22,12 @@ public final class PostBootFile {
             "# org.roamstore.runtime.config (payara-config/runtime); edits here are overwritten.\n")
         .append("# The RARs are deployed here, before the WAR (--deploy), so the WAR finds its")
         .append(" resources at start.\n\n")
-        .append("# Messaging: the Artemis resource adapter, pointed at this site's broker.\n");
+        .append("# Messaging: the Artemis resource adapter, pointed at this site's broker")
+        .append(login == null ? ".\n" : ", logging in as " + login.user() + ".\n");
     lines(
         out,
         Resources.messaging(
-            run.dist().resolve("artemis-rar.rar"), run.brokerHost(), run.brokerPort()));
+            run.dist().resolve("artemis-rar.rar"), run.brokerHost(), run.brokerPort(), login));
     out.append("\n# The directory's database.\n");
     lines(out, Resources.directory(run.jdbc()));
     out.append(
@@ -33,7 +38,11 @@ public final class PostBootFile {
                     Resources.STORAGE_ADAPTER, run.dist().resolve("storage-connector.rar"))
                 .render(CommandFile.POST_BOOT))
         .append('\n');
-    lines(out, Resources.storage(Resources.STORAGE_ADAPTER, run.storagePools()));
+    lines(
+        out,
+        Resources.storage(
+            Resources.STORAGE_ADAPTER,
+            run.storagePools(login == null ? null : run.brokerClientProperties())));
     return out.toString();
   }
 

@@ -16,12 +16,23 @@ public final class Resources {
 
   private Resources() {}
 
-  /** The Artemis adapter pointed at this server's broker, its RAR deployed, the JMS pool. */
-  public static List<AsadminCommand> messaging(Path artemisRar, String brokerHost, int brokerPort) {
+  /**
+   * The Artemis adapter pointed at this server's broker (logging in as {@code login}'s user, over
+   * TLS when it has stores; null: the broker has no users), its RAR deployed, the JMS pool.
+   */
+  public static List<AsadminCommand> messaging(
+      Path artemisRar, String brokerHost, int brokerPort, BrokerLogin login) {
+    AsadminCommand config = AsadminCommand.of("create-resource-adapter-config");
+    if (login == null) {
+      config.property("ConnectionParameters", "host=" + brokerHost + ";port=" + brokerPort);
+    } else {
+      config
+          .property("ConnectionParameters", login.connectionParameters(brokerHost, brokerPort))
+          .property("UserName", login.user())
+          .property("Password", login.password());
+    }
     return List.of(
-        AsadminCommand.of("create-resource-adapter-config")
-            .property("ConnectionParameters", "host=" + brokerHost + ";port=" + brokerPort)
-            .operand(ARTEMIS_ADAPTER),
+        config.operand(ARTEMIS_ADAPTER),
         deployRar(ARTEMIS_ADAPTER, artemisRar),
         AsadminCommand.of("create-connector-connection-pool")
             .option("--raname", ARTEMIS_ADAPTER)

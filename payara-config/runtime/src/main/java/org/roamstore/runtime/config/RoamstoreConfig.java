@@ -1,12 +1,14 @@
 package org.roamstore.runtime.config;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The launcher's configuration step, one command per call: {@code java -cp DIST/config/*
@@ -17,9 +19,11 @@ import java.util.Map;
  *       assignments for the launcher to evaluate;
  *   <li>{@code resolve-multi}: the same for {@code roamstore multi}'s options, with each site's
  *       {@code run --site} options (SITE_ARGS_0, SITE_ARGS_1, ...);
- *   <li>{@code render}: refuses ports already in use, then writes DATA/runtime/post-boot.asadmin
- *       and, with HTTPS on, DATA/runtime/https.properties;
- *   <li>{@code render-post-boot}: writes only the post-boot file and prints its path;
+ *   <li>{@code render}: refuses ports already in use, then writes DATA/runtime/post-boot.asadmin,
+ *       Payara Micro's DATA/runtime/system.properties (with HTTPS on, the gateway's keystore) and
+ *       the broker users' files ({@link BrokerSecurity#prepare});
+ *   <li>{@code render-post-boot}: the same without the port check and the gateway's keystore, and
+ *       prints the post-boot file's path;
  *   <li>{@code render-server --ear EAR}: prints the asadmin command file that sets up a full server
  *       (Payara Server, GlassFish) for the EAR with the same resources.
  * </ul>
@@ -28,6 +32,9 @@ import java.util.Map;
  * and field, before anything has started.
  */
 public final class RoamstoreConfig {
+  /** Payara Micro's --systemproperties file, under DATA/runtime. */
+  static final String SYSTEM_PROPERTIES = "system.properties";
+
   private RoamstoreConfig() {}
 
   public static void main(String[] args) {
@@ -56,22 +63,20 @@ public final class RoamstoreConfig {
       case "resolve-multi" -> {
         MultiSettings multi = MultiSettings.parse(dist, rest, env);
         multi.checkPortsFree();
-        return multi.assignments();
+        return multi.assignments()
+            + new ShellWords().set("JDBC_PASSWORD_FILE", multi.writeDatabasePassword());
       }
       case "render" -> {
         RunSettings run = RunSettings.parse(dist, rest, env);
         Launch.checkPortsFree(run);
-        Path file = writePostBoot(run);
-        if (!run.https().equals("off")) {
-          gatewayKeystore(run, env).writeProperties(run.data().resolve("runtime/https.properties"));
-        }
-        return file + "\n";
+        return writeRuntime(run, run.https().equals("off") ? null : gatewayKeystore(run, env))
+            + "\n";
       }
       case "render-server" -> {
         return ServerCommandFile.render(dist, rest, env);
       }
       case "render-post-boot" -> {
-        return writePostBoot(RunSettings.parse(dist, rest, env)) + "\n";
+        return writeRuntime(RunSettings.parse(dist, rest, env), null) + "\n";
       }
       default -> throw new ConfigException("unknown command '" + command + "'");
     }
@@ -88,17 +93,32 @@ public final class RoamstoreConfig {
     return dist;
   }
 
-  static Path writePostBoot(RunSettings run) throws ConfigException {
+  /**
+   * Writes what one start reads under DATA/runtime: the broker users' files and stores ({@link
+   * BrokerSecurity#prepare}), the post-boot file and Payara Micro's system properties (the broker
+   * user of the event factory, Artemis's TLS stores, the gateway's keystore when {@code keystore}
+   * is given), all owner-only since they hold passwords. Returns the post-boot file.
+   */
+  static Path writeRuntime(RunSettings run, GatewayKeystore keystore) throws ConfigException {
     Path runtime = run.data().resolve("runtime");
     Path file = runtime.resolve("post-boot.asadmin");
     try {
       for (String dir : List.of("runtime", "tmp", "logs")) {
         Files.createDirectories(run.data().resolve(dir));
       }
-      Files.writeString(file, PostBootFile.render(run));
     } catch (IOException e) {
-      throw new ConfigException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new ConfigException("cannot make " + runtime + ": " + e.getMessage(), e);
     }
+    BrokerLogin login = run.broker().prepare(runtime);
+    SecretFiles.write(file, PostBootFile.render(run, login).getBytes(StandardCharsets.UTF_8));
+    Properties system = login.systemProperties();
+    if (keystore != null) {
+      system.putAll(keystore.systemProperties());
+    }
+    SecretFiles.writeProperties(
+        runtime.resolve(SYSTEM_PROPERTIES),
+        system,
+        "Payara Micro's --systemproperties; each start");
     return file;
   }
 

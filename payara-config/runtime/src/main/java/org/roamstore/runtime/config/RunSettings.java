@@ -32,7 +32,8 @@ public record RunSettings(
     String https,
     int httpsPort,
     GatewayKeystore keystore,
-    JvmSizing jvm) {
+    JvmSizing jvm,
+    BrokerSecurity broker) {
 
   static final String USAGE = "see the top of payara-config/roamstore";
 
@@ -60,10 +61,19 @@ public record RunSettings(
           "--jdbc-url",
           "--jdbc-user",
           "--jdbc-password",
+          "--jdbc-password-file",
+          "--broker-tls",
+          "--broker-tls-dir",
+          "--broker-secrets",
           "--site",
           "--host");
 
   static final Set<String> OPTIONS = union(MICRO_OPTIONS, RESOURCE_OPTIONS);
+
+  /** Where the storage connector's clients read their broker user, password and TLS settings. */
+  Path brokerClientProperties() {
+    return data.resolve("runtime").resolve("broker-client.properties");
+  }
 
   static Set<String> union(List<String> a, List<String> b) {
     Set<String> all = new java.util.HashSet<>(a);
@@ -102,10 +112,14 @@ public record RunSettings(
       }
     }
     String nbdTls = o.mode("--nbd-tls", "ROAMSTORE_NBD_TLS", site != null ? "required" : "off");
-    // The server certificates: NBD's, and the gateway's unless it has a keystore of its own.
+    String brokerTls = BrokerSecurity.mode(o, site != null ? "required" : "off");
+    // The server certificates: NBD's, the gateway's unless it has a keystore of its own, the
+    // broker's unless it has a directory of its own.
     Path tlsDirectory = null;
     boolean demoTls = false;
-    if (!nbdTls.equals("off") || (!https.equals("off") && keystore == null)) {
+    if (!nbdTls.equals("off")
+        || (!https.equals("off") && keystore == null)
+        || BrokerSecurity.needsCertificates(o, brokerTls)) {
       String given = o.get("--nbd-tls-dir", "ROAMSTORE_NBD_TLS_DIR", "");
       if (given.isEmpty()) {
         tlsDirectory = data.resolve("tls");
@@ -143,13 +157,18 @@ public record RunSettings(
       }
       peers.add(Peer.parse(peer, topology, site));
     }
+    if (o.has("--jdbc-password")) {
+      throw new ConfigException(
+          "--jdbc-password: a password on the command line is visible to every user of this"
+              + " machine; use --jdbc-password-file FILE (owner-only) or ROAMSTORE_JDBC_PASSWORD");
+    }
     Jdbc jdbc =
         jdbcUrl.isEmpty()
             ? Jdbc.h2In(data.resolve("directory"))
             : Jdbc.of(
-                jdbcUrl,
-                o.get("--jdbc-user", "ROAMSTORE_JDBC_USER", ""),
-                o.get("--jdbc-password", "ROAMSTORE_JDBC_PASSWORD", ""));
+                jdbcUrl, o.get("--jdbc-user", "ROAMSTORE_JDBC_USER", ""), jdbcPassword(o, env));
+    BrokerSecurity broker =
+        BrokerSecurity.of(o, brokerTls, data, site, topology.storageSystems(), tlsDirectory);
     JvmSizing jvm =
         JvmSizing.of(
             size(o, "--memory", "ROAMSTORE_MEMORY", 1024),
@@ -174,7 +193,19 @@ public record RunSettings(
         https,
         httpsPort,
         keystore,
-        jvm);
+        jvm,
+        broker);
+  }
+
+  /** The database's password: from an owner-only file, or the environment; never an argument. */
+  static String jdbcPassword(Options o, Map<String, String> env) throws ConfigException {
+    String file = o.get("--jdbc-password-file", "ROAMSTORE_JDBC_PASSWORD_FILE", "");
+    if (!file.isEmpty()) {
+      return SecretFiles.firstLine(
+          o.source("--jdbc-password-file", "ROAMSTORE_JDBC_PASSWORD_FILE"), Path.of(file));
+    }
+    String password = env.get("ROAMSTORE_JDBC_PASSWORD");
+    return password == null ? "" : password;
   }
 
   /** A size option in bytes, 0 when not given; at least {@code minimumMiB}. */
@@ -223,9 +254,10 @@ public record RunSettings(
 
   /**
    * One pool per data center, in the topology's order: this server's units get the next NBD port
-   * each (port 0: every site an ephemeral port), the others are reached over the bridges.
+   * each (port 0: every site an ephemeral port), the others are reached over the bridges. Each logs
+   * in to the broker as {@code brokerClient} says (null: the broker has no users).
    */
-  public List<StoragePool> storagePools() {
+  public List<StoragePool> storagePools(Path brokerClient) {
     List<StoragePool> pools = new ArrayList<>();
     int port = nbdPort;
     for (String system : topology.storageSystems()) {
@@ -248,6 +280,7 @@ public record RunSettings(
                 tls,
                 brokerHost,
                 brokerPort,
+                brokerClient,
                 site));
         if (nbdPort != 0) {
           port++;
@@ -255,7 +288,17 @@ public record RunSettings(
       } else {
         pools.add(
             new StoragePool(
-                system, false, null, null, 0, null, null, brokerHost, brokerPort, site));
+                system,
+                false,
+                null,
+                null,
+                0,
+                null,
+                null,
+                brokerHost,
+                brokerPort,
+                brokerClient,
+                site));
       }
     }
     return pools;

@@ -55,11 +55,11 @@ public final class ServerCommandFile {
             .propertyOperand("roamstore.topology", run.topology().file().toString()));
     commands.addAll(
         Resources.messaging(
-            run.dist().resolve("artemis-rar.rar"), run.brokerHost(), run.brokerPort()));
+            run.dist().resolve("artemis-rar.rar"), run.brokerHost(), run.brokerPort(), null));
     commands.addAll(Resources.directory(run.jdbc()));
     commands.add(AsadminCommand.of("deploy").option("--name", APPLICATION).operand(ear.toString()));
     commands.addAll(
-        Resources.storage(APPLICATION + "#" + Resources.STORAGE_ADAPTER, run.storagePools()));
+        Resources.storage(APPLICATION + "#" + Resources.STORAGE_ADAPTER, run.storagePools(null)));
     return commands;
   }
 

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 /**
  * One storage connection pool: a storage control unit this server runs ({@code hosted}), or another
  * data center's, reached through this server's broker. Every pool reaches its unit's peers through
- * the broker at {@code brokerHost:brokerPort}, remote copy and control requests alike.
+ * the broker at {@code brokerHost:brokerPort}, remote copy and control requests alike, logging in
+ * with the user and TLS parameters of {@code brokerClientProperties} (null: a broker without
+ * users).
  */
 public record StoragePool(
     String storageSystem,
@@ -17,6 +19,7 @@ public record StoragePool(
     Path nbdTlsDirectory,
     String brokerHost,
     int brokerPort,
+    Path brokerClientProperties,
     String localSite) {
 
   public String poolName() {
@@ -47,6 +50,9 @@ public record StoragePool(
       pool.property("Hosted", "false");
     }
     pool.property("BrokerUrl", "tcp://" + brokerHost + ":" + brokerPort);
+    if (brokerClientProperties != null) {
+      pool.property("BrokerClientProperties", brokerClientProperties.toString());
+    }
     if (localSite != null) {
       pool.property("LocalSite", localSite);
     }

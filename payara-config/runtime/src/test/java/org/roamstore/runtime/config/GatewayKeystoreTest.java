@@ -26,8 +26,8 @@ class GatewayKeystoreTest {
     assertEquals("gateway", keystore.alias());
     assertEquals("PKCS12", keystore.type());
 
-    Path properties = dir.resolve("https.properties");
-    keystore.writeProperties(properties);
+    Path properties = dir.resolve("system.properties");
+    SecretFiles.writeProperties(properties, keystore.systemProperties(), "test");
     assertEquals(
         "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(properties)));
     Properties read = new Properties();

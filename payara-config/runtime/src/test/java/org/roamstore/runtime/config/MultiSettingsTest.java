@@ -26,6 +26,9 @@ class MultiSettingsTest {
     assertTrue(portland.containsAll(List.of("--peer", "seattle=127.0.0.1:7000")));
     assertTrue(portland.contains("sanfrancisco=127.0.0.1:7002"));
     assertEquals("required", after(portland, "--nbd-tls"));
+    // Mutual TLS between the brokers, every site's passwords in one secrets directory.
+    assertEquals("required", after(portland, "--broker-tls"));
+    assertEquals(dir.resolve("m/secrets").toString(), after(portland, "--broker-secrets"));
     assertTrue(multi.assignments().contains("SITES=('seattle' 'portland' 'sanfrancisco')\n"));
   }
 
@@ -40,6 +43,26 @@ class MultiSettingsTest {
   void runOptionsThatMultiDoesNotTakeAreRefused() {
     ConfigException e = assertThrows(ConfigException.class, () -> parse("--site", "seattle"));
     assertTrue(e.getMessage().startsWith("unknown option '--site'"), e.getMessage());
+  }
+
+  @Test
+  void theDemoDatabasePasswordIsInAnOwnerOnlyFileNotAnArgument() throws Exception {
+    MultiSettings multi = parse();
+    Path file = multi.writeDatabasePassword();
+    assertEquals("roamstore", SecretFiles.firstLine("test", file));
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(
+            java.nio.file.Files.getPosixFilePermissions(file)));
+    for (int i = 0; i < 3; i++) {
+      assertTrue(multi.siteArguments(i).stream().noneMatch(a -> a.startsWith("--jdbc-password")));
+    }
+  }
+
+  @Test
+  void brokerTlsIsOffOrRequired() {
+    ConfigException e = assertThrows(ConfigException.class, () -> parse("--broker-tls", "maybe"));
+    assertEquals("--broker-tls: off or required, not 'maybe'", e.getMessage());
   }
 
   private static String after(List<String> args, String option) {

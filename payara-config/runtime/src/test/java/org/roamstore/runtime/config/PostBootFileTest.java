@@ -28,7 +28,7 @@ class PostBootFileTest {
     Path data = dir.resolve("demo");
     RunSettings run =
         settings("--data", data.toString(), "--broker-port", "12345", "--nbd-port", "0");
-    assertEquals(expected("demo", data, null), commands(PostBootFile.render(run)));
+    assertEquals(expected("demo", data, null), commands(PostBootFile.render(run, null)));
   }
 
   @Test
@@ -46,9 +46,8 @@ class PostBootFileTest {
             "--peer", "sanfrancisco=10.30.0.5:61617",
             "--jdbc-url", "jdbc:postgresql://db.example:5432/roamstore",
             "--jdbc-user", "roamstore",
-            "--jdbc-password", "p:w=d",
             "--nbd-tls-dir", tls.toString());
-    assertEquals(expected("site", data, tls), commands(PostBootFile.render(run)));
+    assertEquals(expected("site", data, tls), commands(PostBootFile.render(run, null)));
   }
 
   @Test
@@ -59,21 +58,23 @@ class PostBootFileTest {
     RunSettings run =
         settings(
             "--data", data.toString(), "--nbd-tls", "optional", "--nbd-tls-dir", tls.toString());
-    assertEquals(expected("tls-opt-flat", data, tls), commands(PostBootFile.render(run)));
+    assertEquals(expected("tls-opt-flat", data, tls), commands(PostBootFile.render(run, null)));
   }
 
   @Test
   void aBackslashInAPasswordReachesThePoolIntact() throws Exception {
     RunSettings run =
-        settings(
-            "--data", dir.resolve("b").toString(),
-            "--jdbc-url", "jdbc:h2:mem:x",
-            "--jdbc-password", "a\\b");
-    assertTrue(PostBootFile.render(run).contains(":password=a\\\\b directory-pool\n"));
+        RunSettings.parse(
+            Path.of("target/roamstore"),
+            List.of("--data", dir.resolve("b").toString(), "--jdbc-url", "jdbc:h2:mem:x"),
+            Map.of("ROAMSTORE_JDBC_PASSWORD", "a\\b"));
+    assertTrue(PostBootFile.render(run, null).contains(":password=a\\\\b directory-pool\n"));
   }
 
   private RunSettings settings(String... args) throws ConfigException {
-    return RunSettings.parse(Path.of("target/roamstore"), List.of(args), Map.of());
+    // The site's database password comes from the environment (never an argument).
+    return RunSettings.parse(
+        Path.of("target/roamstore"), List.of(args), Map.of("ROAMSTORE_JDBC_PASSWORD", "p:w=d"));
   }
 
   private static List<String> commands(String file) {
