@@ -83,10 +83,12 @@ class Wan:
                     os.path.join(h.ROOT, "payara-config", "roamstore"), "run", "--site", site,
                     "--data", self.s.path(site), "--port", str(p["http"]), "--broker-port", str(p["broker"]),
                     "--nbd-port", str(p["nbd"]), *peers, "--jdbc-url", self.jdbc, "--jdbc-user", "roamstore",
-                    "--jdbc-password", "roamstore",
-                    # NBD and the gateway in clear, as in earlier runs: this bench measures remote
-                    # copy across the WAN (and its plain HTTP calls provision and log in).
-                    "--nbd-tls", "off", "--https", "off"])
+                    # NBD, the gateway and the brokers in clear, as in earlier runs: this bench
+                    # measures remote copy across the WAN (and its plain HTTP calls provision and
+                    # log in). The brokers' users share one secrets directory, as sites must.
+                    "--nbd-tls", "off", "--https", "off", "--broker-tls", "off",
+                    "--broker-secrets", self.s.path("secrets")],
+                    env={**os.environ, "ROAMSTORE_JDBC_PASSWORD": "roamstore"})
                 try:
                     launcher.wait_log("is running", timeout=900)
                     break
