@@ -28,6 +28,11 @@ import java.util.List;
 @JMSConnectionFactoryDefinition(
     name = EventTopic.CONNECTION_FACTORY,
     resourceAdapter = "artemis-rar",
+    // The site's broker user: Payara resolves these system properties, which the launcher gives
+    // Payara Micro in its owner-only --systemproperties file. (Left out, an empty user name would
+    // be sent in place of the adapter's.)
+    user = "${roamstore.broker.user}",
+    password = "${roamstore.broker.password}",
     transactional = false,
     minPoolSize = 0,
     maxPoolSize = 4)
