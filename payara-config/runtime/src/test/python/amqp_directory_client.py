@@ -4,7 +4,8 @@
 It provisions a user and a volume, logs in, is refused for bad requests, and sees the login on the
 events topic. Driven by GatewayApiIT; runs by hand against `roamstore run` too:
 
-    /usr/bin/python3 amqp_directory_client.py --url amqp://127.0.0.1:61616
+    /usr/bin/python3 amqp_directory_client.py --url amqp://127.0.0.1:61616 \
+        --broker-user integration --broker-password-file data/secrets/integrations/integration.password
 
 Prints one line per check and, for the caller, NBD_URI=... and VOLUME=...; exits 0 when every check
 passed, 1 otherwise.
@@ -67,10 +68,18 @@ def main():
     parser.add_argument("--url", default="amqp://127.0.0.1:61616")
     parser.add_argument("--admin", default="admin:roamstore-admin")
     parser.add_argument("--timeout", type=float, default=60)
+    # The broker's own login (an integrating system's user), when the broker has users.
+    parser.add_argument("--broker-user")
+    parser.add_argument("--broker-password-file")
     args = parser.parse_args()
     admin_user, admin_password = args.admin.split(":", 1)
 
-    connection = BlockingConnection(args.url, timeout=args.timeout)
+    login = {}
+    if args.broker_user:
+        with open(args.broker_password_file) as f:
+            login = dict(user=args.broker_user, password=f.readline().rstrip("\n"),
+                         allowed_mechs="PLAIN", allow_insecure_mechs=True)
+    connection = BlockingConnection(args.url, timeout=args.timeout, **login)
     try:
         events = connection.create_receiver(EVENTS, options=Capability("topic"))
         directory = Directory(connection, args.timeout)

@@ -586,7 +586,16 @@ class DirectoryLoginIT {
           ActiveMQClient.createServerLocator(
               "tcp://127.0.0.1:" + System.getProperty("it.broker.port"));
       factory = locator.createSessionFactory();
-      session = factory.createSession();
+      // As an integrating system subscribes: its own user, which may only read the events.
+      session =
+          factory.createSession(
+              "integration",
+              TestBrokerSession.firstLine(TestBrokerSession.integrationPasswordFile()),
+              false,
+              true,
+              true,
+              false,
+              0);
       String queue = "it.events." + UUID.randomUUID();
       session.createQueue(
           QueueConfiguration.of(queue)

@@ -542,7 +542,12 @@ class GatewayApiIT {
                 "/usr/bin/python3",
                 script.toString(),
                 "--url",
-                "amqp://127.0.0.1:" + System.getProperty("it.broker.port")));
+                "amqp://127.0.0.1:" + System.getProperty("it.broker.port"),
+                // An integrating system's own broker user, as the broker's users require.
+                "--broker-user",
+                "integration",
+                "--broker-password-file",
+                TestBrokerSession.integrationPasswordFile().toString()));
     System.out.println(output);
     assertTrue(output.contains("16 passed, 0 failed"), output);
 

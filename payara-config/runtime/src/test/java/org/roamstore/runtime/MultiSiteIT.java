@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jakarta.json.JsonObject;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
@@ -34,6 +36,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -48,7 +53,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * over NBD, over TLS as the multi command requires by default, with the demo CA it makes) write and
  * read; a site is killed with SIGKILL mid-stream and comes back. Every gateway call goes over HTTPS
  * trusting only that CA, as the multi command requires by default too, Chromium's included; plain
- * HTTP is redirected or refused.
+ * HTTP is redirected or refused. The brokers and their bridges speak mutual TLS with a user per
+ * site, as the multi command makes them by default: remote copy converges over them.
  */
 class MultiSiteIT {
   private static final Pattern RUNNING = Pattern.compile("Roamstore multi-site is running");
@@ -119,6 +125,7 @@ class MultiSiteIT {
             "--pg-port",
             String.valueOf(postgres));
     awaitOutput(multi, data.resolve("multi.out"), RUNNING, 900);
+    brokersSpeakMutualTlsToTheirUsersOnly(broker);
 
     GatewayClient seattle = gateway(https);
     GatewayClient portland = gateway(https + 1);
@@ -201,6 +208,45 @@ class MultiSiteIT {
     JsonObject nearbyAtPortland = portland.login(user, nearby, "eugene");
     assertEquals("portland", nearbyAtPortland.getJsonObject("dataCenter").getString("name"));
     qemuIo(nearbyAtPortland.getJsonObject("nbd").getString("uri"), "read -P 0x77 0 64k");
+  }
+
+  /**
+   * Every link between sites is encrypted and authenticated: each broker says so at start (TLS with
+   * client certificates; its site, its peers and an integrating system as users), refuses a plain
+   * TCP client, and every secret the launcher wrote is owner-only and on no command line.
+   */
+  private void brokersSpeakMutualTlsToTheirUsersOnly(int firstBroker) throws Exception {
+    for (int i = 0; i < SITES.length; i++) {
+      String log = Files.readString(data.resolve(SITES[i]).resolve("logs/broker.log"));
+      assertTrue(log.contains("TLS with client certificates"), log);
+      assertTrue(log.contains("users: " + SITES[i] + " (server), "), log);
+      assertTrue(log.contains("(peer sites), integration (integrating systems)"), log);
+      try (ServerLocator plain =
+          ActiveMQClient.createServerLocator("tcp://127.0.0.1:" + (firstBroker + i))) {
+        plain.setReconnectAttempts(0).setInitialConnectAttempts(1).setCallTimeout(5_000);
+        assertThrows(
+            ActiveMQException.class, plain::createSessionFactory, "plain TCP to " + SITES[i]);
+      }
+      Path runtime = data.resolve(SITES[i]).resolve("runtime");
+      for (Path secret :
+          List.of(
+              runtime.resolve("post-boot.asadmin"),
+              runtime.resolve("broker-client.properties"),
+              runtime.resolve("broker-tls.properties"),
+              runtime.resolve("system.properties"),
+              data.resolve("secrets/sites/" + SITES[i] + ".password"))) {
+        assertEquals(
+            "rw-------",
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)),
+            secret.toString());
+      }
+      String password =
+          Files.readAllLines(data.resolve("secrets/sites/" + SITES[i] + ".password")).get(0);
+      String command = Files.readString(data.resolve(SITES[i]).resolve("command"));
+      assertFalse(command.contains(password), "no broker password on the command line");
+      assertFalse(command.contains("--jdbc-password "), command);
+      assertFalse(log.contains(password), "no broker password in the broker's log");
+    }
   }
 
   /**

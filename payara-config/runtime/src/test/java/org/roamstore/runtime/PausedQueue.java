@@ -10,6 +10,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.api.core.management.ManagementHelper;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.roamstore.broker.BrokerUsers;
 
 /**
  * A queue of the tests' broker that delivers nothing until closed, paused and resumed through the
@@ -52,7 +53,16 @@ final class PausedQueue implements AutoCloseable {
             ActiveMQClient.createServerLocator(
                 "tcp://127.0.0.1:" + System.getProperty("it.broker.port"));
         ClientSessionFactory factory = locator.createSessionFactory();
-        ClientSession session = factory.createSession()) {
+        // Management is the server's right: an operator's tool logs in as the site's server.
+        ClientSession session =
+            factory.createSession(
+                BrokerUsers.ALL_IN_ONE,
+                TestBrokerSession.serverPassword(),
+                false,
+                true,
+                true,
+                false,
+                0)) {
       session.start();
       try (ClientRequestor requestor = new ClientRequestor(session, MANAGEMENT)) {
         ClientMessage request = session.createMessage(false);

@@ -1,13 +1,20 @@
 package org.roamstore.runtime;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
+import org.roamstore.broker.BrokerUsers;
 import org.roamstore.broker.SiteBroker;
 
 /**
  * Starts the broker the in-container tests' Payara Micro talks to, once per test JVM and before any
- * container starts; it stops when the test JVM's session closes.
+ * container starts; it stops when the test JVM's session closes. It has the users of a real run:
+ * the passwords the build's rendering of the post-boot file made under it.data/secrets (the server
+ * logs in as {@link BrokerUsers#ALL_IN_ONE}, an integrating system as {@code integration}).
  */
 public class TestBrokerSession implements LauncherSessionListener {
   private SiteBroker broker;
@@ -24,10 +31,36 @@ public class TestBrokerSession implements LauncherSessionListener {
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.activemq.audit", "off");
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     try {
-      broker = SiteBroker.start(Path.of(data, "broker"), "127.0.0.1", Integer.parseInt(port));
+      broker =
+          SiteBroker.start(
+              Path.of(data, "broker"),
+              "127.0.0.1",
+              Integer.parseInt(port),
+              null,
+              Map.of(),
+              BrokerUsers.load(secrets(), null, List.of()),
+              null);
     } catch (Exception e) {
       throw new IllegalStateException("the test broker did not start on port " + port, e);
     }
+  }
+
+  static Path secrets() {
+    return Path.of(System.getProperty("it.data"), "secrets");
+  }
+
+  /** The password of the server's user, which may manage the broker. */
+  static String serverPassword() throws IOException {
+    return firstLine(secrets().resolve("sites").resolve(BrokerUsers.ALL_IN_ONE + ".password"));
+  }
+
+  /** The file of the integrating system's password. */
+  static Path integrationPasswordFile() {
+    return secrets().resolve("integrations").resolve("integration.password");
+  }
+
+  static String firstLine(Path file) throws IOException {
+    return Files.readAllLines(file).get(0);
   }
 
   @Override
