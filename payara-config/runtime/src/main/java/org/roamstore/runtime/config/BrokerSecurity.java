@@ -65,17 +65,11 @@ public record BrokerSecurity(
       throws ConfigException {
     Path certificates = null;
     if (tls.equals("required")) {
-      String given = o.get("--broker-tls-dir", "ROAMSTORE_BROKER_TLS_DIR", "");
-      certificates = given.isEmpty() ? demoDirectory : Path.of(given).toAbsolutePath().normalize();
-      // The demo CA's directory is made after this check, by the launcher.
-      if (!given.isEmpty() && !Files.isDirectory(certificates)) {
-        throw new ConfigException(
-            o.source("--broker-tls-dir", "ROAMSTORE_BROKER_TLS_DIR")
-                + " "
-                + given
-                + ": no such directory");
+      // Without a directory of its own, the run's (the demo CA's, made later by the launcher).
+      certificates = o.directory("--broker-tls-dir", "ROAMSTORE_BROKER_TLS_DIR");
+      if (certificates == null) {
+        certificates = demoDirectory;
       }
-      CommandFile.checkWord("--broker-tls-dir", certificates.toString());
     }
     String secrets = o.get("--broker-secrets", "ROAMSTORE_BROKER_SECRETS", "");
     Path secretsDir =

@@ -1,6 +1,5 @@
 package org.roamstore.runtime.config;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,24 +88,14 @@ public record MultiSettings(
     String nbdTls = o.mode("--nbd-tls", "ROAMSTORE_NBD_TLS", "required");
     // Mutual TLS between the sites' brokers unless told otherwise, as for any site.
     String brokerTls = BrokerSecurity.mode(o, "required");
-    String brokerTlsDirectory = o.get("--broker-tls-dir", "ROAMSTORE_BROKER_TLS_DIR", "");
-    if (!brokerTlsDirectory.isEmpty()) {
-      brokerTlsDirectory = Path.of(brokerTlsDirectory).toAbsolutePath().normalize().toString();
-      if (!Files.isDirectory(Path.of(brokerTlsDirectory))) {
-        throw new ConfigException("--broker-tls-dir " + brokerTlsDirectory + ": no such directory");
-      }
-    }
-    String given = o.get("--nbd-tls-dir", "ROAMSTORE_NBD_TLS_DIR", "");
-    Path tlsDirectory = null;
+    Path brokerDirectory = o.directory("--broker-tls-dir", "ROAMSTORE_BROKER_TLS_DIR");
+    String brokerTlsDirectory = brokerDirectory == null ? "" : brokerDirectory.toString();
+    Path tlsDirectory = o.directory("--nbd-tls-dir", "ROAMSTORE_NBD_TLS_DIR");
     boolean demoTls = false;
-    if (!given.isEmpty()) {
-      tlsDirectory = Path.of(given).toAbsolutePath().normalize();
-      if (!Files.isDirectory(tlsDirectory)) {
-        throw new ConfigException("--nbd-tls-dir " + given + ": no such directory");
-      }
-    } else if (!nbdTls.equals("off")
-        || (!https.equals("off") && keystore == null)
-        || BrokerSecurity.needsCertificates(o, brokerTls)) {
+    if (tlsDirectory == null
+        && (!nbdTls.equals("off")
+            || (!https.equals("off") && keystore == null)
+            || BrokerSecurity.needsCertificates(o, brokerTls))) {
       tlsDirectory = data.resolve("tls");
       demoTls = true;
     }

@@ -110,6 +110,23 @@ final class Options {
     return value;
   }
 
+  /**
+   * An existing directory the option (or its variable) names, absolute, fit for the command files;
+   * null when not given.
+   */
+  java.nio.file.Path directory(String option, String variable) throws ConfigException {
+    String given = get(option, variable, "");
+    if (given.isEmpty()) {
+      return null;
+    }
+    java.nio.file.Path dir = java.nio.file.Path.of(given).toAbsolutePath().normalize();
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      throw new ConfigException(source(option, variable) + " " + given + ": no such directory");
+    }
+    CommandFile.checkWord(option, dir.toString());
+    return dir;
+  }
+
   String usage() {
     return usage;
   }

@@ -120,20 +120,10 @@ public record RunSettings(
     if (!nbdTls.equals("off")
         || (!https.equals("off") && keystore == null)
         || BrokerSecurity.needsCertificates(o, brokerTls)) {
-      String given = o.get("--nbd-tls-dir", "ROAMSTORE_NBD_TLS_DIR", "");
-      if (given.isEmpty()) {
+      tlsDirectory = o.directory("--nbd-tls-dir", "ROAMSTORE_NBD_TLS_DIR");
+      if (tlsDirectory == null) {
         tlsDirectory = data.resolve("tls");
         demoTls = true;
-      } else {
-        tlsDirectory = Path.of(given).toAbsolutePath().normalize();
-        if (!Files.isDirectory(tlsDirectory)) {
-          throw new ConfigException(
-              o.source("--nbd-tls-dir", "ROAMSTORE_NBD_TLS_DIR")
-                  + " "
-                  + given
-                  + ": no such directory");
-        }
-        CommandFile.checkWord("--nbd-tls-dir", tlsDirectory.toString());
       }
     }
     String jdbcUrl = o.get("--jdbc-url", "ROAMSTORE_JDBC_URL", "");

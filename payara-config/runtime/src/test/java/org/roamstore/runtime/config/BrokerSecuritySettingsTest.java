@@ -74,7 +74,7 @@ class BrokerSecuritySettingsTest {
 
   @Test
   void aSiteSpeaksMutualTlsWithStoresMadeFromItsPemFiles() throws Exception {
-    Path tls = demoCertificates("serverAuth,clientAuth");
+    Path tls = demoCertificates();
     Path data = dir.resolve("site");
     RunSettings run = site(data, tls);
     assertEquals("required", run.broker().tls());
@@ -120,7 +120,7 @@ class BrokerSecuritySettingsTest {
 
   @Test
   void aSiteCertificateThatCannotLogInToPeersIsRefused() throws Exception {
-    Path tls = demoCertificates("serverAuth");
+    Path tls = serverOnlyCertificate();
     Path data = dir.resolve("server-only");
     ConfigException e =
         assertThrows(
@@ -192,15 +192,25 @@ class BrokerSecuritySettingsTest {
         .strip();
   }
 
-  /**
-   * A CA and portland's certificate in the demo layout (DIR/ca, DIR/portland), made by openssl with
-   * the extended key usage given.
-   */
-  private Path demoCertificates(String usage) throws Exception {
-    Path tls = dir.resolve("tls-" + usage.replace(',', '-'));
-    Path ca = Files.createDirectories(tls.resolve("ca"));
-    Path site = Files.createDirectories(tls.resolve("portland"));
-    openssl(
+  /** The launcher's demo CA and every site's certificate, as a first start makes them. */
+  private Path demoCertificates() throws Exception {
+    Path tls = dir.resolve("tls");
+    run(
+        "bash",
+        "-c",
+        // Sourced, the launcher only defines its functions.
+        "source \"$1\" && HOST=127.0.0.1 && demo_tls \"$2\" seattle portland sanfrancisco",
+        "demo-tls",
+        Path.of("../roamstore").toAbsolutePath().toString(),
+        tls.toString());
+    return tls;
+  }
+
+  /** A self-signed certificate (its own CA) for serving only, as an older demo CA made them. */
+  private Path serverOnlyCertificate() throws Exception {
+    Path tls = Files.createDirectories(dir.resolve("server-only-tls/portland"));
+    run(
+        "openssl",
         "req",
         "-x509",
         "-newkey",
@@ -209,60 +219,25 @@ class BrokerSecuritySettingsTest {
         "ec_paramgen_curve:prime256v1",
         "-nodes",
         "-keyout",
-        ca.resolve("ca-key.pem").toString(),
+        tls.resolve("server-key.pem").toString(),
         "-out",
-        ca.resolve("ca-cert.pem").toString(),
+        tls.resolve("server-cert.pem").toString(),
         "-days",
         "2",
         "-subj",
-        "/CN=test CA",
+        "/CN=roamstore-portland",
         "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign");
-    openssl(
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        site.resolve("server-key.pem").toString(),
-        "-out",
-        site.resolve("server.csr").toString(),
-        "-subj",
-        "/CN=roamstore-portland");
-    Path ext = Files.writeString(tls.resolve("ext"), "extendedKeyUsage=" + usage + "\n");
-    openssl(
-        "x509",
-        "-req",
-        "-in",
-        site.resolve("server.csr").toString(),
-        "-CA",
-        ca.resolve("ca-cert.pem").toString(),
-        "-CAkey",
-        ca.resolve("ca-key.pem").toString(),
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        ext.toString(),
-        "-out",
-        site.resolve("server-cert.pem").toString());
-    return tls;
+        "extendedKeyUsage=serverAuth");
+    Files.copy(tls.resolve("server-cert.pem"), tls.resolve("ca-cert.pem"));
+    return tls.getParent();
   }
 
-  private void openssl(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("openssl"));
-    command.addAll(List.of(args));
+  private void run(String... command) throws Exception {
+    Path out = dir.resolve("command.out");
     Process p =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("openssl.out").toFile())
-            .start();
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), "openssl finished");
-    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("openssl.out")));
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "finished: " + command[0]);
+    assertEquals(0, p.exitValue(), Files.readString(out));
   }
 
   private static KeyStore open(String path, String password) throws Exception {
