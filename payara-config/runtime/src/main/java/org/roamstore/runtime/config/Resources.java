@@ -18,7 +18,11 @@ public final class Resources {
 
   /**
    * The Artemis adapter pointed at this server's broker (logging in as {@code login}'s user, over
-   * TLS when it has stores; null: the broker has no users), its RAR deployed, the JMS pool.
+   * TLS when it has stores; null: the broker has no users), its RAR deployed, the JMS pool. The
+   * adapter's user serves its message-driven beans; the pool needs the user too, as its own
+   * UserName and Password: the server signs a pool's connections on with those, and without them
+   * with an empty user name, which the adapter sends in place of its own (measured: the broker
+   * refused "Username: ").
    */
   public static List<AsadminCommand> messaging(
       Path artemisRar, String brokerHost, int brokerPort, BrokerLogin login) {
@@ -31,17 +35,21 @@ public final class Resources {
           .property("UserName", login.user())
           .property("Password", login.password());
     }
-    return List.of(
-        config.operand(ARTEMIS_ADAPTER),
-        deployRar(ARTEMIS_ADAPTER, artemisRar),
+    AsadminCommand pool =
         AsadminCommand.of("create-connector-connection-pool")
             .option("--raname", ARTEMIS_ADAPTER)
             .option("--connectiondefinition", "jakarta.jms.ConnectionFactory")
             .option("--transactionsupport", "XATransaction")
             .option("--ping", "false")
             .option("--steadypoolsize", "1")
-            .option("--maxpoolsize", "64")
-            .operand("jms-roamstore-pool"),
+            .option("--maxpoolsize", "64");
+    if (login != null) {
+      pool.property("UserName", login.user()).property("Password", login.password());
+    }
+    return List.of(
+        config.operand(ARTEMIS_ADAPTER),
+        deployRar(ARTEMIS_ADAPTER, artemisRar),
+        pool.operand("jms-roamstore-pool"),
         AsadminCommand.of("create-connector-resource")
             .option("--poolname", "jms-roamstore-pool")
             .operand("jms/roamstore"));

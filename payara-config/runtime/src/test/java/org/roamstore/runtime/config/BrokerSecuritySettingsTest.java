@@ -54,6 +54,10 @@ class BrokerSecuritySettingsTest {
     assertTrue(postBoot.contains(":UserName=roamstore:Password=" + password + " artemis-rar"));
     assertTrue(
         postBoot.contains(
+            "--property UserName=roamstore:Password=" + password + " jms-roamstore-pool"),
+        "the JMS pool signs its connections on as the site's user");
+    assertTrue(
+        postBoot.contains(
             ":BrokerClientProperties="
                 + data.resolve("runtime/broker-client.properties").toString().replace(":", "\\:")));
     Properties client = properties(data.resolve("runtime/broker-client.properties"));
