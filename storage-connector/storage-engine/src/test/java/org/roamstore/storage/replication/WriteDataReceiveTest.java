@@ -3,6 +3,7 @@ package org.roamstore.storage.replication;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.roamstore.storage.replication.RemoteCopySites.MIB;
 
@@ -91,6 +92,35 @@ class WriteDataReceiveTest {
         last = BatchFormat.Ack.of(m);
       }
       assertEquals(new BatchFormat.Ack("g", EPOCH_2, "portland", 5, 5), last);
+    }
+  }
+
+  /**
+   * The primary's out-of-date notice held back behind a gap (batches a broker restart lost, which a
+   * dead primary cannot send again) still tells the copy at once that it may lack writes.
+   */
+  @Test
+  void aNoticeHeldBehindAGapSaysAtOnceThatTheCopyIsOutOfDate() throws Exception {
+    try (RemoteCopySites sites =
+            RemoteCopySites.withEmbeddedBroker(root, RemoteCopySettings.DEFAULTS);
+        Connection jms = sites.connectionFactory().createConnection()) {
+      sites.open("portland");
+      defineSecondary(sites);
+      Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
+      MessageProducer producer =
+          session.createProducer(session.createQueue(Queues.writeData("portland")));
+      producer.send(batch(session, EPOCH_2, 1, page(0, 0x11)));
+      awaitDurable(sites, 1);
+      assertFalse(applied(sites).resyncing());
+
+      BytesMessage notice = session.createBytesMessage();
+      new BatchFormat.Header("g", EPOCH_2, "seattle", 3, 3, true, 7, true).writeTo(notice);
+      ByteBuffer marker = ByteBuffer.allocate(BatchFormat.ENTRY_HEADER_BYTES);
+      BatchFormat.putEntry(marker, 0, 0, null);
+      notice.writeBytes(marker.array(), 0, marker.position());
+      producer.send(notice); // 2 is missing
+      await().atMost(Duration.ofSeconds(10)).until(() -> applied(sites).resyncing());
+      assertEquals(1, applied(sites).sequence(), "nothing after the gap is applied");
     }
   }
 

@@ -447,7 +447,26 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       held.add(
           new Held(message, header, BatchFormat.entries(own), size, System.nanoTime(), fromLane));
       heldBytes += size;
+      if (header.resyncing()) {
+        toldOutOfDate(header);
+      }
     }
+  }
+
+  /**
+   * A batch sent while this copy was out of date (the primary's out-of-date notice, or a resync's)
+   * that waits behind a gap still says so at once: the batches of the gap may never come (a broker
+   * restart loses SYNC batches, and a dead primary cannot send them again), and meanwhile this copy
+   * must not look whole. Applying the batches in order later sets it from each batch again.
+   */
+  private void toldOutOfDate(BatchFormat.Header h) {
+    AppliedStream state = streams.get(h.groupId());
+    if (state == null || state.resyncing || !h.stream().equals(state.stream)) {
+      return;
+    }
+    state.resyncing = true;
+    state.changed = true;
+    publish(state);
   }
 
   /** Applies a batch, or ignores or refuses it; returns false if it must wait (held back). */
