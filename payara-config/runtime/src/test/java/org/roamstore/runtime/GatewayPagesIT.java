@@ -50,6 +50,7 @@ import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -232,7 +233,6 @@ class GatewayPagesIT {
 
     // The table is redrawn every 2 s; a button from the previous drawing may be gone by the click.
     wait(b)
-        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(
             d -> {
               d.findElement(By.id("verify-button-" + volume)).click();
@@ -253,7 +253,6 @@ class GatewayPagesIT {
             .contains("A verify of " + volume + " started"),
         b.getPageSource());
     wait(b)
-        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(
             d -> {
               String text = d.findElement(portland).getText();
@@ -296,16 +295,21 @@ class GatewayPagesIT {
     WebDriver b = operatorAtTheStatusPage();
     wait(b).until(d -> d.findElements(By.cssSelector("#map .site")).size() == sites);
     assertEquals(interfaces, b.findElements(By.cssSelector("#map .interface")).size());
-    Set<String> places = new HashSet<>();
-    for (WebElement c : b.findElements(By.cssSelector("#map .site-mark"))) {
-      places.add(c.getAttribute("cx") + "," + c.getAttribute("cy"));
-    }
+    Set<String> places =
+        wait(b)
+            .until(
+                d -> {
+                  Set<String> read = new HashSet<>();
+                  for (WebElement c : d.findElements(By.cssSelector("#map .site-mark"))) {
+                    read.add(c.getAttribute("cx") + "," + c.getAttribute("cy"));
+                  }
+                  return read;
+                });
     assertEquals(sites, places.size(), "each data center at its own place: " + places);
     By dot = By.id("map-primary-" + volume);
     wait(b).until(ExpectedConditions.attributeToBe(dot, "data-site", "seattle"));
     String state =
         wait(b)
-            .ignoring(StaleElementReferenceException.class)
             .until(
                 d ->
                     d.findElement(By.id("map-link-" + volume + "-portland"))
@@ -322,7 +326,6 @@ class GatewayPagesIT {
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> lagSamples(volume, "portland") >= 2);
     wait(b)
-        .ignoring(StaleElementReferenceException.class)
         .until(
             d ->
                 Integer.parseInt(
@@ -339,7 +342,6 @@ class GatewayPagesIT {
 
     // Clicking the primary's dot shows the volume's details.
     wait(b)
-        .ignoring(StaleElementReferenceException.class)
         .until(
             d -> {
               d.findElement(dot).click();
@@ -364,7 +366,6 @@ class GatewayPagesIT {
         By.cssSelector("#history li[data-type='PRIMARY_SWITCHED'][data-volume='" + volume + "']");
     String entry =
         wait(b)
-            .ignoring(StaleElementReferenceException.class)
             .until(
                 d -> d.findElements(switched).isEmpty() ? null : d.findElement(switched).getText());
     assertTrue(
@@ -372,7 +373,6 @@ class GatewayPagesIT {
     b.findElement(By.id("history-volume")).sendKeys(volume);
     b.findElement(By.id("history-apply")).click();
     wait(b)
-        .ignoring(StaleElementReferenceException.class)
         .until(
             d -> {
               List<WebElement> items = d.findElements(By.cssSelector("#history li"));
@@ -389,10 +389,12 @@ class GatewayPagesIT {
         .until(
             ExpectedConditions.textToBePresentInElementLocated(
                 By.id("history-error"), "Filter not applied: no virtual volume named"));
-    assertTrue(
-        b.findElements(By.cssSelector("#history li")).stream()
-            .allMatch(i -> volume.equals(i.getAttribute("data-volume"))),
-        "the filter in force is still the volume's");
+    // The filter in force is still the volume's (read again should the list be redrawn meanwhile).
+    wait(b)
+        .until(
+            d ->
+                d.findElements(By.cssSelector("#history li")).stream()
+                    .allMatch(i -> volume.equals(i.getAttribute("data-volume"))));
     history("volume=no-such-volume-" + volume, 404, "UNKNOWN_VOLUME");
     history("user=nobody-" + owner, 404, "UNKNOWN_USER");
     history("volume=%3Cscript%3E", 400, "VALIDATION_FAILED");
@@ -509,7 +511,6 @@ class GatewayPagesIT {
   private JsonObject awaitProgressBar(WebDriver b, String volume, String kind, String dataCenter)
       throws Exception {
     wait(b)
-        .ignoring(StaleElementReferenceException.class)
         .until(
             ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector(
@@ -523,7 +524,6 @@ class GatewayPagesIT {
   /** Clicks a line of the map: it is drawn thicker, above the others, with the volume's details. */
   private static void select(WebDriver b, By line) {
     wait(b)
-        .ignoring(StaleElementReferenceException.class)
         .until(
             d -> {
               ((JavascriptExecutor) d)
@@ -556,7 +556,6 @@ class GatewayPagesIT {
   /** Waits for the map's line to show {@code state}; answers its drawn colour. */
   private static String awaitLine(WebDriver b, By line, String state, String cssClass) {
     return wait(b)
-        .ignoring(StaleElementReferenceException.class)
         .until(
             d -> {
               WebElement l = d.findElement(line);
@@ -713,8 +712,13 @@ class GatewayPagesIT {
     return browser;
   }
 
-  private static WebDriverWait wait(WebDriver b) {
-    return new WebDriverWait(b, Duration.ofSeconds(60));
+  /**
+   * A wait that looks again when the page redrew an element between finding and reading it (the map
+   * is redrawn on every status event).
+   */
+  private static FluentWait<WebDriver> wait(WebDriver b) {
+    return new WebDriverWait(b, Duration.ofSeconds(60))
+        .ignoring(StaleElementReferenceException.class);
   }
 
   private static void screenshot(WebDriver b, String name) throws Exception {
