@@ -1,7 +1,6 @@
 package org.roamstore.storage.replication.send;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import org.roamstore.storage.replication.batch.BatchFormat;
 import org.roamstore.storage.replication.batch.StreamKey;
@@ -29,11 +28,11 @@ final class OutgoingBatch {
   // SYNC volume): the secondary checkpoints right after applying it.
   boolean checkpoint;
   // The primary's number of the last write in the stream up to this batch's end (see
-  // Destination.lastWrite), and whether the secondary was still being resynced when it closed.
+  // SecondaryLink.lastWrite), and whether the secondary was still being resynced when it closed.
   long lastWrite;
   boolean resyncing;
   private ByteBuffer body;
-  private final ArrayDeque<ByteBuffer> buffers;
+  private final BodyPool bodies;
   private long[] ranges = new long[16];
   private int rangeCount;
   long payloadBytes;
@@ -43,21 +42,14 @@ final class OutgoingBatch {
     this(stream, first, retained, maxBytes, null);
   }
 
-  /**
-   * {@code buffers}: where full-sized bodies come from and go back to once shipped; may be null.
-   */
-  OutgoingBatch(
-      StreamKey stream,
-      long first,
-      boolean retained,
-      int maxBytes,
-      ArrayDeque<ByteBuffer> buffers) {
+  /** {@code bodies}: where full-sized bodies come from and go back to once shipped; may be null. */
+  OutgoingBatch(StreamKey stream, long first, boolean retained, int maxBytes, BodyPool bodies) {
     this.stream = stream;
     this.first = first;
     this.retained = retained;
     this.maxBytes = maxBytes;
     this.last = first - 1;
-    this.buffers = buffers;
+    this.bodies = bodies;
   }
 
   boolean isEmpty() {
@@ -110,23 +102,25 @@ final class OutgoingBatch {
     }
   }
 
-  /**
-   * A full-sized body from the pool when one is free (a sustained stream fills batches to the
-   * limit, and reusing their buffers spares a humongous allocation per megabyte shipped).
-   */
+  /** A full-sized body from the pool when one is free. */
   private ByteBuffer take(int capacity) {
-    ByteBuffer pooled = buffers == null || capacity > maxBytes ? null : buffers.poll();
-    return pooled != null ? pooled.clear() : ByteBuffer.allocate(capacity);
+    ByteBuffer pooled = bodies == null || capacity > maxBytes ? null : bodies.poll();
+    return pooled != null ? pooled : ByteBuffer.allocate(capacity);
   }
 
   /**
    * The batch is shipped for good (in the broker's journal, or durable at the secondary): its body
-   * goes back to the pool, if it is full-sized and the pool has room. Its ranges stay.
+   * goes back to the pool, if it is full-sized. Its ranges stay.
    */
-  void release(int keep) {
-    if (buffers != null && body != null && body.capacity() == maxBytes && buffers.size() < keep) {
-      buffers.push(body);
+  void release() {
+    if (bodies != null && body != null && body.capacity() == maxBytes) {
+      bodies.giveBack(body);
     }
+    body = null;
+  }
+
+  /** The batch will never be shipped: its body goes to the heap. Its ranges stay. */
+  void discard() {
     body = null;
   }
 

@@ -22,7 +22,7 @@ final class SendRounds {
   private final Condition wakeUp = wakeLock.newCondition();
   private volatile boolean idle;
   private volatile boolean pending;
-  private List<GroupStream.Shipment> inFlight; // used by the loop's own thread only
+  private List<Shipment> inFlight; // used by the loop's own thread only
 
   SendRounds(Map<String, GroupStream> groups) {
     this.groups = groups;
@@ -63,12 +63,12 @@ final class SendRounds {
   }
 
   /** These batches are being handed to the broker. */
-  void sending(List<GroupStream.Shipment> batches) {
+  void sending(List<Shipment> batches) {
     inFlight = batches;
   }
 
   /** The broker took them (its journal for persistent ones, its memory for the others). */
-  void sent(List<GroupStream.Shipment> batches) {
+  void sent(List<Shipment> batches) {
     inFlight = null;
     byGroup(batches).forEach(GroupStream::committed);
   }
@@ -78,7 +78,7 @@ final class SendRounds {
    * loses non-persistent messages, every retained batch goes out again first.
    */
   void lost() {
-    List<GroupStream.Shipment> unsure = inFlight;
+    List<Shipment> unsure = inFlight;
     inFlight = null;
     if (unsure != null) {
       byGroup(unsure).forEach(GroupStream::returned);
@@ -88,9 +88,9 @@ final class SendRounds {
     }
   }
 
-  private Map<GroupStream, List<GroupStream.Shipment>> byGroup(List<GroupStream.Shipment> all) {
-    Map<GroupStream, List<GroupStream.Shipment>> by = new LinkedHashMap<>();
-    for (GroupStream.Shipment s : all) {
+  private Map<GroupStream, List<Shipment>> byGroup(List<Shipment> all) {
+    Map<GroupStream, List<Shipment>> by = new LinkedHashMap<>();
+    for (Shipment s : all) {
       GroupStream g = groups.get(s.groupId());
       if (g != null) {
         by.computeIfAbsent(g, k -> new ArrayList<>()).add(s);

@@ -56,7 +56,7 @@ public final class SyncLaneSender extends MessagingLoop {
   @Override
   protected void step() throws JMSException {
     rounds.beginRound();
-    List<GroupStream.Shipment> batches = new ArrayList<>();
+    List<Shipment> batches = new ArrayList<>();
     boolean forSendProcess = false;
     for (GroupStream g : groups.values()) {
       forSendProcess |= g.takeReady(batches, MAX_BATCHES_PER_ROUND, true);
@@ -69,7 +69,7 @@ public final class SyncLaneSender extends MessagingLoop {
       return;
     }
     rounds.sending(batches);
-    for (GroupStream.Shipment s : batches) {
+    for (Shipment s : batches) {
       producer.send(queue(s.storageSystem()), s.message(session, self));
     }
     rounds.sent(batches);

@@ -199,7 +199,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
 
   @Override
   protected void step() throws JMSException {
-    List<GroupStream.Shipment> batches = new ArrayList<>();
+    List<Shipment> batches = new ArrayList<>();
     rounds.beginRound();
     boolean forLane = false;
     for (GroupStream g : groups.values()) {
@@ -232,11 +232,11 @@ public final class WriteDataSendProcess extends MessagingLoop {
    * when that queue gets both in one round (a group that changed its transfer type): its batches
    * must reach it in stream order, so they share one transaction.
    */
-  private void shipSyncFirst(List<GroupStream.Shipment> batches) throws JMSException {
-    List<GroupStream.Shipment> retained = new ArrayList<>();
-    List<GroupStream.Shipment> persistent = new ArrayList<>();
+  private void shipSyncFirst(List<Shipment> batches) throws JMSException {
+    List<Shipment> retained = new ArrayList<>();
+    List<Shipment> persistent = new ArrayList<>();
     Set<String> retainedQueues = new HashSet<>();
-    for (GroupStream.Shipment s : batches) {
+    for (Shipment s : batches) {
       if (s.persistent()) {
         persistent.add(s);
       } else {
@@ -245,7 +245,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
       }
     }
     boolean mixed = false;
-    for (GroupStream.Shipment s : persistent) {
+    for (Shipment s : persistent) {
       mixed |= retainedQueues.contains(s.storageSystem());
     }
     if (mixed) {
@@ -260,17 +260,17 @@ public final class WriteDataSendProcess extends MessagingLoop {
     }
   }
 
-  private void shipRetained(List<GroupStream.Shipment> batches) throws JMSException {
+  private void shipRetained(List<Shipment> batches) throws JMSException {
     rounds.sending(batches);
-    for (GroupStream.Shipment s : batches) {
+    for (Shipment s : batches) {
       retainedProducer.send(queue(s), s.message(retainedSession, self));
     }
     rounds.sent(batches);
   }
 
-  private void ship(List<GroupStream.Shipment> batches) throws JMSException {
+  private void ship(List<Shipment> batches) throws JMSException {
     rounds.sending(batches);
-    for (GroupStream.Shipment s : batches) {
+    for (Shipment s : batches) {
       producer.send(
           queue(s),
           s.message(session, self),
@@ -282,7 +282,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     rounds.sent(batches);
   }
 
-  private Queue queue(GroupStream.Shipment s) throws JMSException {
+  private Queue queue(Shipment s) throws JMSException {
     Queue q = queues.get(s.storageSystem());
     if (q == null) {
       q = session.createQueue(Queues.writeData(s.storageSystem()));

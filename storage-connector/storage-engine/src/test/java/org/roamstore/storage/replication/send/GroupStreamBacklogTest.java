@@ -51,7 +51,7 @@ class GroupStreamBacklogTest {
     assertFalse(fourth.isDone(), "the writer waits for the broker to take the backlog");
     assertEquals(State.LAGGING, portland(stream).state(), "in sync, not dropped");
 
-    List<GroupStream.Shipment> batches = new ArrayList<>();
+    List<Shipment> batches = new ArrayList<>();
     stream.takeReady(batches, 64, false); // the write data queue
     stream.takeReady(batches, 64, true); // the SYNC lane
     stream.committed(batches);

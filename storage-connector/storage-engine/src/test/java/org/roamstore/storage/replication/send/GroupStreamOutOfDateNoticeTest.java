@@ -72,8 +72,8 @@ class GroupStreamOutOfDateNoticeTest {
     CompletableFuture<Void> second = stream.append(write(1));
     assertFalse(second.isDone(), "a write sanfrancisco will miss waits for the notice as well");
 
-    List<GroupStream.Shipment> shipped = take();
-    GroupStream.Shipment notice = to("sanfrancisco", shipped);
+    List<Shipment> shipped = take();
+    Shipment notice = to("sanfrancisco", shipped);
     assertTrue(notice.persistent(), "in the broker's journal, which outlives the primary");
     BatchFormat.Header h = notice.header("seattle");
     assertTrue(h.resyncing(), "the notice says the copy is out of date");
@@ -111,7 +111,7 @@ class GroupStreamOutOfDateNoticeTest {
     stream.tick(null);
 
     CompletableFuture<Void> flushed = stream.flush();
-    List<GroupStream.Shipment> shipped = take();
+    List<Shipment> shipped = take();
     commit(shipped.stream().filter(s -> s.storageSystem().equals("portland")).toList());
     acknowledge("portland", 2, 2); // the flush's marker, on portland's disk
     assertFalse(flushed.isDone(), "sanfrancisco's notice is not in the broker yet");
@@ -119,18 +119,18 @@ class GroupStreamOutOfDateNoticeTest {
     assertTrue(flushed.isDone());
   }
 
-  private List<GroupStream.Shipment> take() {
-    List<GroupStream.Shipment> batches = new ArrayList<>();
+  private List<Shipment> take() {
+    List<Shipment> batches = new ArrayList<>();
     stream.takeReady(batches, 64, false); // the write data queue
     stream.takeReady(batches, 64, true); // the SYNC lane
     return batches;
   }
 
-  private void commit(List<GroupStream.Shipment> batches) {
+  private void commit(List<Shipment> batches) {
     stream.committed(batches);
   }
 
-  private static GroupStream.Shipment to(String secondary, List<GroupStream.Shipment> shipped) {
+  private static Shipment to(String secondary, List<Shipment> shipped) {
     return shipped.stream()
         .filter(s -> s.storageSystem().equals(secondary))
         .reduce((a, b) -> b)
