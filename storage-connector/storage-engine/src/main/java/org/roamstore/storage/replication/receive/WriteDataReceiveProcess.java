@@ -10,17 +10,12 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -30,18 +25,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.storage.api.CopyGroupStatus;
-import org.roamstore.storage.api.CopyVolumeGroupInfo;
-import org.roamstore.storage.api.StorageException;
-import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.replication.MessagingLoop;
 import org.roamstore.storage.replication.RemoteCopySettings;
-import org.roamstore.storage.replication.ReplicaVolume;
 import org.roamstore.storage.replication.ReplicaVolumes;
 import org.roamstore.storage.replication.batch.BatchEntry;
 import org.roamstore.storage.replication.batch.BatchFormat;
 import org.roamstore.storage.replication.batch.Queues;
-import org.roamstore.storage.replication.batch.RegionDigest;
-import org.roamstore.storage.replication.receive.AppliedStream.Digested;
 
 /**
  * The write data receive process (reference text, 135; Fig. 12) of one control unit: consumes its
@@ -50,7 +39,9 @@ import org.roamstore.storage.replication.receive.AppliedStream.Digested;
  * after a checkpoint has flushed the volumes and saved the applied sequences, so the secondary
  * needs no disk force per batch and a crash costs only a redelivery. A checkpoint comes every
  * interval, or at once after a batch that asks for it: a synchronize-cache marker or a SYNC
- * volume's FLUSH, whose caller waits for durable data.
+ * volume's FLUSH, whose caller waits for durable data. What a batch does to a copy (order, gaps,
+ * older streams, the applied positions) is the {@link StreamApplier}'s, when a checkpoint is due
+ * the {@link CheckpointPlan}'s; this class moves messages between them and the broker.
  *
  * <p>A checkpoint runs on a thread of its own while this loop goes on applying: a volume's force
  * after random writes took 0.05 s under SYNC load and over a second under ASYNC load, and in the
@@ -87,11 +78,9 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private final String self;
   private final ReplicaVolumes volumes;
   private final RemoteCopySettings settings;
-  private final Map<String, AppliedStream> streams = new HashMap<>();
-  private final Map<String, CopyGroupStatus.Applied> published = new ConcurrentHashMap<>();
-  private final Set<String> warned = new java.util.HashSet<>();
+  private final StreamApplier applier;
+  private final CheckpointPlan plan;
   private final List<Held> held = new ArrayList<>();
-  private final Set<AppliedStream> toAcknowledge = new LinkedHashSet<>();
   private final Map<String, Queue> ackQueues = new HashMap<>();
   private final Executor executor;
   // Guards the state above and below against the SYNC lane: everything but the sessions.
@@ -107,19 +96,8 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private Session ackSession;
   private MessageProducer ackProducer;
   private byte[] receiveBuffer = new byte[0];
-  private ByteBuffer verifyBuffer = ByteBuffer.allocate(0);
-  // Batches dealt with (applied, skipped or refused) since the last checkpoint began.
-  private List<Message> settled = new ArrayList<>();
-  // Volumes written since the last checkpoint began.
-  private Set<ReplicaVolume> touched = new LinkedHashSet<>();
   private volatile Checkpoint running;
   private long heldBytes;
-  private long bytesSinceCheckpoint;
-  private long lastCheckpointNanos = System.nanoTime();
-  // A batch applied since the last checkpoint asked for one at once (someone at the primary waits).
-  private boolean checkpointAsked;
-  // Every batch settled since the last checkpoint began was one of markers only.
-  private boolean markersOnly = true;
 
   private record Held(
       Message message,
@@ -140,21 +118,13 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     this.volumes = volumes;
     this.settings = settings;
     this.executor = executor;
+    this.applier = new StreamApplier(volumes);
+    this.plan = new CheckpointPlan(settings);
   }
 
   /** What this unit has applied of the group's stream; null if nothing yet. */
   public CopyGroupStatus.Applied applied(String groupId) {
-    CopyGroupStatus.Applied applied = published.get(groupId);
-    if (applied != null) {
-      return applied;
-    }
-    try {
-      AppliedStream saved = AppliedStream.load(stateFile(groupId), groupId);
-      return saved == null ? null : saved.position(saved.applied);
-    } catch (IOException | RuntimeException e) {
-      throw new StorageException(
-          Reason.IO_ERROR, "cannot read what copy group " + groupId + " applied: " + e, e);
-    }
+    return applier.applied(groupId);
   }
 
   @Override
@@ -165,8 +135,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     ackProducer = ackSession.createProducer(null);
     ackProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
     ackQueues.clear();
-    bytesSinceCheckpoint = 0;
-    lastCheckpointNanos = System.nanoTime();
+    plan.restartClock(System.nanoTime());
     lane = new SyncLane(connection);
     try {
       executor.execute(lane);
@@ -211,7 +180,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
         // next receive returns a buffered batch at once and waits for one without a round trip.
         roundEnds =
             ++n >= MAX_MESSAGES_PER_ROUND
-                || bytesSinceCheckpoint >= settings.checkpointBytes()
+                || plan.bytes() >= settings.checkpointBytes()
                 || message.getJMSDeliveryMode() == DeliveryMode.NON_PERSISTENT;
       } finally {
         lock.unlock();
@@ -241,7 +210,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private void afterRound() throws JMSException {
     acknowledge();
     completeCheckpoint(false);
-    if (running == null && checkpointDue()) {
+    if (running == null && plan.due(System.nanoTime())) {
       startCheckpoint();
     }
   }
@@ -256,7 +225,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private long bytesSinceCheckpoint() {
     lock.lock();
     try {
-      return bytesSinceCheckpoint;
+      return plan.bytes();
     } finally {
       lock.unlock();
     }
@@ -346,29 +315,15 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
 
   /** At most 100 ms, so that a stop is noticed whatever the checkpoint interval. */
   private long receiveWaitMillis() {
-    if (running != null) {
-      return CHECKPOINT_POLL_MILLIS;
-    }
-    if (settled.isEmpty() && touched.isEmpty()) {
-      return 100;
-    }
-    long left = settings.checkpointInterval().toNanos() - (System.nanoTime() - lastCheckpointNanos);
-    return Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left)));
-  }
-
-  private boolean checkpointDue() {
-    return (!settled.isEmpty() || !touched.isEmpty())
-        && (checkpointAsked
-            || System.nanoTime() - lastCheckpointNanos >= settings.checkpointInterval().toNanos()
-            || bytesSinceCheckpoint >= settings.checkpointBytes());
+    return running != null ? CHECKPOINT_POLL_MILLIS : plan.waitMillis(System.nanoTime());
   }
 
   @Override
   protected void finish() throws JMSException {
     lane.stopAndWait();
     completeCheckpoint(true);
-    if (!settled.isEmpty() || !touched.isEmpty()) {
-      checkpointAsked = false; // the whole checkpoint, not the one of markers alone
+    if (plan.hasWork()) {
+      plan.answered(); // the whole checkpoint, not the one of markers alone
       startCheckpoint();
       completeCheckpoint(true);
     }
@@ -391,26 +346,24 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       Checkpoint c = running;
       running = null;
       if (c.failure() == null) {
-        markDurable(c);
+        applier.durable(c);
       } else {
         takeUp(c);
       }
     }
     held.clear();
     heldBytes = 0;
-    settled = new ArrayList<>();
-    checkpointAsked = false;
-    markersOnly = true;
-    toAcknowledge.clear();
+    plan.forgetSettled();
+    applier.forgetAcknowledgements();
     session = null;
   }
 
   private void receive(Message message, boolean fromLane) throws JMSException {
-    boolean markersBefore = markersOnly;
-    markersOnly = false; // until this one is known to be a batch of markers, taken
+    boolean markersBefore = plan.markersOnly();
+    plan.markersOnly(false); // until this one is known to be a batch of markers, taken
     if (!(message instanceof BytesMessage bytes)) {
       LOG.warning("ignoring a message that is no write data batch: " + message);
-      settled.add(message);
+      plan.settled(message);
       return;
     }
     BatchFormat.Header header;
@@ -425,15 +378,15 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       entries = BatchFormat.entries(body.duplicate());
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "ignoring a malformed write data batch", e);
-      settled.add(message);
+      plan.settled(message);
       return;
     }
     int size = body.remaining();
-    bytesSinceCheckpoint += size;
-    boolean markers = header.checkpoint() && !writesData(entries, 0);
-    if (offer(header, entries, fromLane)) {
-      markersOnly = markersBefore && markers;
-      settled.add(message);
+    plan.received(size);
+    boolean markers = header.checkpoint() && !StreamApplier.writesData(entries, 0);
+    if (applier.offer(header, entries, fromLane, plan)) {
+      plan.markersOnly(markersBefore && markers);
+      plan.settled(message);
       retryHeld();
       if (message.getJMSDeliveryMode() == DeliveryMode.NON_PERSISTENT) {
         // A SYNC batch: its writers wait for this acknowledgement. Sent now, not after the round:
@@ -448,119 +401,9 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
           new Held(message, header, BatchFormat.entries(own), size, System.nanoTime(), fromLane));
       heldBytes += size;
       if (header.resyncing()) {
-        toldOutOfDate(header);
+        applier.toldOutOfDate(header);
       }
     }
-  }
-
-  /**
-   * A batch sent while this copy was out of date (the primary's out-of-date notice, or a resync's)
-   * that waits behind a gap still says so at once: the batches of the gap may never come (a broker
-   * restart loses SYNC batches, and a dead primary cannot send them again), and meanwhile this copy
-   * must not look whole. Applying the batches in order later sets it from each batch again.
-   */
-  private void toldOutOfDate(BatchFormat.Header h) {
-    AppliedStream state = streams.get(h.groupId());
-    if (state == null || state.resyncing || !h.stream().equals(state.stream)) {
-      return;
-    }
-    state.resyncing = true;
-    state.changed = true;
-    publish(state);
-  }
-
-  /** Applies a batch, or ignores or refuses it; returns false if it must wait (held back). */
-  private boolean offer(BatchFormat.Header h, List<BatchEntry> entries, boolean fromLane) {
-    ReplicaVolume volume = volumes.byGroup(h.groupId()).orElse(null);
-    if (volume == null) {
-      return false; // the group is not defined here yet
-    }
-    AppliedStream state = state(h.groupId());
-    CopyVolumeGroupInfo local = volume.group();
-    boolean olderEpoch = local != null && h.stream().epoch() < local.epoch();
-    if (olderEpoch || (state != null && h.stream().isOlderThan(state.stream))) {
-      refuse(h, "it is from an older epoch or stream than this copy already has");
-      return true;
-    }
-    boolean newStream = state == null || !h.stream().equals(state.stream);
-    if (newStream && fromLane) {
-      return false; // a stream starts through the write data queue, behind what came before it
-    }
-    long applied = newStream ? 0 : state.applied;
-    if (h.last() <= applied) {
-      toAcknowledge.add(state); // a duplicate (redelivery): the primary may need to hear again
-      checkpointAsked |= h.checkpoint();
-      return true;
-    }
-    if (h.first() > applied + 1) {
-      return false; // a gap: wait for the batches before it
-    }
-    int skip = (int) (applied + 1 - h.first());
-    List<Digested> digests = new ArrayList<>(0);
-    boolean ran =
-        volume.applyAsSecondary(
-            h.stream().epoch(),
-            () -> {
-              for (int i = skip; i < entries.size(); i++) {
-                BatchEntry e = entries.get(i);
-                if (e.verify()) {
-                  digests.add(new Digested(h.first() + i, digest(volume, e)));
-                } else if (e.isZeroes()) {
-                  volume.writeZeroes(e.offset(), e.length());
-                } else {
-                  volume.write(e.offset(), e.data().duplicate());
-                }
-              }
-            });
-    if (!ran) {
-      refuse(h, "this unit holds the primary of the group at that epoch or a later one");
-      return true;
-    }
-    if (state == null) {
-      state = new AppliedStream(h.groupId(), h.stream(), h.source(), 0);
-      streams.put(h.groupId(), state);
-    } else if (newStream) {
-      state.stream = h.stream();
-      state.source = h.source();
-      state.durable = 0;
-      state.digests.clear(); // the old stream's verify is over
-    }
-    state.applied = h.last();
-    state.lastWrite = h.lastWrite();
-    state.resyncing = h.resyncing();
-    state.digests.addAll(digests);
-    state.changed = true;
-    checkpointAsked |= h.checkpoint();
-    if (writesData(entries, skip)) {
-      touched.add(volume); // a batch of markers alone leaves nothing in the volume to force
-    }
-    toAcknowledge.add(state);
-    publish(state);
-    return true;
-  }
-
-  /**
-   * The digest of a verify entry's range as this copy holds it after every write before the entry
-   * in the stream, which the primary compares with its own at the same point.
-   */
-  private RegionDigest digest(ReplicaVolume volume, BatchEntry e) {
-    int length = (int) Math.min(e.length(), Math.max(0, volume.sizeBytes() - e.offset()));
-    if (verifyBuffer.capacity() < length) {
-      verifyBuffer = ByteBuffer.allocate(length);
-    }
-    ByteBuffer range = verifyBuffer.clear().limit(length);
-    volume.readStored(e.offset(), range);
-    range.flip();
-    return new RegionDigest(e.offset(), RegionDigest.of(range));
-  }
-
-  private static boolean writesData(List<BatchEntry> entries, int from) {
-    for (int i = from; i < entries.size(); i++) {
-      if (entries.get(i).writes()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void retryHeld() {
@@ -571,10 +414,10 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
           Comparator.comparing((Held x) -> x.header().stream())
               .thenComparingLong(x -> x.header().first()));
       for (Held x : held) {
-        if (offer(x.header(), x.entries(), x.fromLane())) {
+        if (applier.offer(x.header(), x.entries(), x.fromLane(), plan)) {
           held.remove(x);
-          settled.add(x.message());
-          markersOnly = false;
+          plan.settled(x.message());
+          plan.markersOnly(false);
           heldBytes -= x.bytes();
           progress = true;
           break;
@@ -583,77 +426,23 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     }
   }
 
-  private void refuse(BatchFormat.Header h, String why) {
-    if (warned.add(h.groupId() + "@" + h.stream())) {
-      LOG.warning(
-          "refused write data of copy group "
-              + h.groupId()
-              + " from "
-              + h.source()
-              + " ("
-              + h.stream()
-              + ", writes "
-              + h.first()
-              + "-"
-              + h.last()
-              + "): "
-              + why);
-    }
-  }
-
-  private AppliedStream state(String groupId) {
-    AppliedStream state = streams.get(groupId);
-    if (state == null && !streams.containsKey(groupId)) {
-      try {
-        state = AppliedStream.load(stateFile(groupId), groupId);
-      } catch (IOException | RuntimeException e) {
-        throw new StorageException(
-            Reason.IO_ERROR, "cannot read what copy group " + groupId + " applied: " + e, e);
-      }
-      if (state != null) {
-        streams.put(groupId, state);
-      }
-    }
-    return state;
-  }
-
-  private Path stateFile(String groupId) {
-    return volumes.stateDirectory().resolve(groupId + ".applied");
-  }
-
-  private void publish(AppliedStream s) {
-    published.put(s.groupId, s.position(s.durable));
-  }
-
   /**
    * Begins making what was applied durable (volumes flushed, sequences saved), off this loop; the
    * broker hears the batches are consumed when it is done ({@link #completeCheckpoint}).
    */
   private void startCheckpoint() throws JMSException {
     long now = System.nanoTime();
-    if (checkpointAsked && markersOnly && held.isEmpty() && touched.isEmpty()) {
+    if (plan.onlyMarkersAsked() && held.isEmpty()) {
       // Only markers since the last checkpoint, which has completed: every write before them is
       // durable already, and the markers themselves carry nothing (redelivered after a crash,
       // they are applied again or refused, harmlessly). So they are durable as they are; the
       // periodic checkpoint acknowledges them to the broker later, off the path of whoever waits.
-      acknowledgeAllDurable();
-      checkpointAsked = false;
+      applier.allDurable();
+      acknowledge();
+      plan.answered();
       return;
     }
-    List<Checkpoint.Stream> streamsNow = new ArrayList<>();
-    for (AppliedStream s : streams.values()) {
-      if (s.changed) {
-        streamsNow.add(new Checkpoint.Stream(s, s.toSave(), stateFile(s.groupId)));
-        s.changed = false;
-      }
-    }
-    running = new Checkpoint(settled, touched, streamsNow);
-    settled = new ArrayList<>();
-    touched = new LinkedHashSet<>();
-    markersOnly = true;
-    checkpointAsked = false;
-    bytesSinceCheckpoint = 0;
-    lastCheckpointNanos = now;
+    running = plan.begin(applier.changedStreams(), now);
     try {
       executor.execute(running);
     } catch (RejectedExecutionException e) {
@@ -680,28 +469,14 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     for (Message m : c.batches) {
       (fromLane(m) && lane != null && lane.running() ? laneDurable : loopDurable).add(m);
     }
-    markDurable(c);
+    applier.durable(c);
     acknowledge();
   }
 
   /** A failed checkpoint's volumes, batches and streams go to the next one. */
   private void takeUp(Checkpoint failed) {
-    touched.addAll(failed.flush);
-    settled.addAll(0, failed.batches);
-    failed.streams.forEach(s -> s.state().changed = true);
-    markersOnly = false;
-  }
-
-  /** The checkpoint's streams are durable up to where they were when it began. */
-  private void markDurable(Checkpoint c) {
-    for (Checkpoint.Stream d : c.streams) {
-      AppliedStream s = d.state();
-      if (s.stream.equals(d.saved().stream()) && d.saved().applied() > s.durable) {
-        s.durable = d.saved().applied();
-        toAcknowledge.add(s);
-        publish(s);
-      }
-    }
+    plan.takeUp(failed);
+    applier.takeUp(failed);
   }
 
   /**
@@ -730,50 +505,17 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     }
     held.clear();
     held.addAll(lanes);
-    List<Message> kept = new ArrayList<>();
-    for (Message m : settled) {
-      if (fromLane(m)) {
-        kept.add(m);
-      }
-    }
-    settled = kept; // the others are delivered again, skipped as duplicates, settled again
+    // The others are delivered again, skipped as duplicates, settled again.
+    plan.keepSettled(WriteDataReceiveProcess::fromLane);
   }
 
-  /** Everything applied is durable now (markers alone since): says so to the primaries. */
-  private void acknowledgeAllDurable() throws JMSException {
-    for (AppliedStream s : streams.values()) {
-      if (s.durable != s.applied) {
-        s.durable = s.applied;
-        toAcknowledge.add(s);
-        publish(s);
-      }
-    }
-    acknowledge();
-  }
-
+  /** Tells the primaries how far their streams are applied and durable. */
   private void acknowledge() throws JMSException {
-    for (AppliedStream s : toAcknowledge) {
-      // Digests beyond what one message carries go first, each message saying it has applied up
-      // to its last digest: the primary takes a verify entry at or below an acknowledgement's
-      // applied sequence whose digest did not come as lost (its acknowledgement was), and asks
-      // for that region again.
-      while (s.digests.size() > RegionDigest.MAX_PER_ACK) {
-        List<Digested> part = s.digests.subList(0, RegionDigest.MAX_PER_ACK);
-        sendAck(s, part.get(part.size() - 1).sequence(), part);
-        part.clear();
-      }
-      sendAck(s, s.applied, s.digests);
-      s.digests.clear();
+    for (StreamApplier.Acknowledgement a : applier.takeAcknowledgements()) {
+      Message ack = ackSession.createMessage();
+      a.ack().writeTo(ack);
+      ackProducer.send(ackQueue(a.to()), ack);
     }
-    toAcknowledge.clear();
-  }
-
-  private void sendAck(AppliedStream s, long applied, List<Digested> digests) throws JMSException {
-    Message ack = ackSession.createMessage();
-    List<RegionDigest> regions = new ArrayList<>(digests.size());
-    digests.forEach(d -> regions.add(d.digest()));
-    new BatchFormat.Ack(s.groupId, s.stream, self, applied, s.durable, regions).writeTo(ack);
-    ackProducer.send(ackQueue(s.source), ack);
   }
 
   private Queue ackQueue(String storageSystem) throws JMSException {
