@@ -69,6 +69,14 @@ public record CopyVolumeGroupInfo(
     return members.stream().filter(CopyGroupMember::primary).findFirst().orElseThrow();
   }
 
+  /**
+   * Whether the copy at {@code address} is the group's primary: the one test of "this unit holds
+   * the primary" wherever a unit decides whether to serve, send or apply.
+   */
+  public boolean primaryIs(RealVolumeAddress address) {
+    return primary().address().equals(address);
+  }
+
   public List<CopyGroupMember> secondaries() {
     return members.stream().filter(m -> !m.primary()).toList();
   }

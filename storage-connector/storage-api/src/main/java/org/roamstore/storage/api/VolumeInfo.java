@@ -10,6 +10,6 @@ public record VolumeInfo(
     RealVolumeAddress address, long sizeBytes, Optional<CopyVolumeGroupInfo> copyGroup) {
 
   public boolean isPrimaryHere() {
-    return copyGroup.map(g -> g.primary().address().equals(address)).orElse(false);
+    return copyGroup.map(g -> g.primaryIs(address)).orElse(false);
   }
 }

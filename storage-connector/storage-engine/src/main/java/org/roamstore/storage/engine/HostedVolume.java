@@ -56,7 +56,7 @@ final class HostedVolume implements ReplicaVolume {
 
   /** Whether this unit is the primary of {@code group} and the group has secondaries. */
   boolean replicatedPrimary(CopyVolumeGroupInfo group) {
-    return group != null && group.members().size() > 1 && group.primary().address().equals(address);
+    return group != null && group.members().size() > 1 && group.primaryIs(address);
   }
 
   String id() {
@@ -77,7 +77,7 @@ final class HostedVolume implements ReplicaVolume {
       throw new StorageException(
           Reason.NO_COPY_GROUP, "volume " + address + " belongs to no copy group");
     }
-    if (!current.primary().address().equals(address)) {
+    if (!current.primaryIs(address)) {
       throw new StorageException(
           Reason.NOT_PRIMARY,
           "volume "
@@ -121,9 +121,7 @@ final class HostedVolume implements ReplicaVolume {
     groupLock.readLock().lock();
     try {
       CopyVolumeGroupInfo current = group;
-      if (current != null
-          && current.primary().address().equals(address)
-          && current.epoch() >= epoch) {
+      if (current != null && current.primaryIs(address) && current.epoch() >= epoch) {
         return false;
       }
       apply.run();
@@ -165,7 +163,9 @@ final class HostedVolume implements ReplicaVolume {
         return false;
       }
       try {
-        if (!address.equals(group == null ? null : group.primary().address())
+        CopyVolumeGroupInfo current = group;
+        if (current == null
+            || !current.primaryIs(address)
             || !writeOrder.tryLock(STREAM_POINT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
           return false;
         }

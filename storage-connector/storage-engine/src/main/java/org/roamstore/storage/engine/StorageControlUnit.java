@@ -451,7 +451,7 @@ public final class StorageControlUnit implements AutoCloseable {
                   + " of copy group "
                   + group.groupId());
         }
-        boolean wasPrimary = current != null && current.primary().address().equals(volume.address);
+        boolean wasPrimary = current != null && current.primaryIs(volume.address);
         // The primary told again at its own epoch what a returning member hands over (see
         // SiteService.bringUp in the directory): every other member resyncs it from here.
         boolean rejoin =
@@ -614,7 +614,7 @@ public final class StorageControlUnit implements AutoCloseable {
       throw new StorageException(
           Reason.NO_COPY_GROUP, "volume " + volume.address + " belongs to no copy group");
     }
-    if (!group.primary().address().equals(volume.address)) {
+    if (!group.primaryIs(volume.address)) {
       throw new StorageException(
           Reason.NOT_PRIMARY,
           what

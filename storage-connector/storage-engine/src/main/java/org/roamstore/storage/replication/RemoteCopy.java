@@ -202,7 +202,7 @@ public final class RemoteCopy implements WriteDataSender {
       throw new StorageException(
           Reason.NO_COPY_GROUP, "volume " + volume.address() + " belongs to no copy group");
     }
-    boolean primary = group.primary().address().equals(volume.address());
+    boolean primary = group.primaryIs(volume.address());
     if (primary) {
       GroupStream stream = sender().stream(group.groupId());
       stream.define(group);

@@ -88,7 +88,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     for (ReplicaVolume volume : volumes.all()) {
       CopyVolumeGroupInfo group = volume.group();
       if (group != null
-          && group.primary().address().equals(volume.address())
+          && group.primaryIs(volume.address())
           && java.nio.file.Files.exists(mapFile(group.groupId()))) {
         stream(group.groupId()).define(group);
       }
@@ -299,7 +299,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private ReplicaVolume primaryVolume(String groupId) {
     return volumes
         .byGroup(groupId)
-        .filter(v -> v.group() != null && v.group().primary().address().equals(v.address()))
+        .filter(v -> v.group() != null && v.group().primaryIs(v.address()))
         .orElse(null);
   }
 
