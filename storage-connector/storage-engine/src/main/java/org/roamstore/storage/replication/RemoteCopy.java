@@ -138,8 +138,7 @@ public final class RemoteCopy implements WriteDataSender {
   @Override
   public CacheSynchronization synchronizeCache(
       CopyVolumeGroupInfo group, Set<String> secondaries, Duration timeout) {
-    GroupStream stream = sender().stream(group.groupId());
-    stream.define(group);
+    GroupStream stream = sender().stream(group);
     return stream.synchronize(secondaries, timeout);
   }
 
@@ -153,8 +152,7 @@ public final class RemoteCopy implements WriteDataSender {
     if (regions.isEmpty()) {
       return;
     }
-    GroupStream stream = sender().stream(group.groupId());
-    stream.define(group);
+    GroupStream stream = sender().stream(group);
     stream.inherit(regions);
   }
 
@@ -181,8 +179,7 @@ public final class RemoteCopy implements WriteDataSender {
 
   @Override
   public void verify(CopyVolumeGroupInfo group, VerifyRequest request) {
-    GroupStream stream = sender().stream(group.groupId());
-    stream.define(group);
+    GroupStream stream = sender().stream(group);
     long size =
         sender()
             .volumeOf(group)
@@ -204,8 +201,7 @@ public final class RemoteCopy implements WriteDataSender {
     }
     boolean primary = group.primaryIs(volume.address());
     if (primary) {
-      GroupStream stream = sender().stream(group.groupId());
-      stream.define(group);
+      GroupStream stream = sender().stream(group);
       return new CopyGroupStatus(
           volume.address(),
           group.groupId(),

@@ -90,7 +90,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
       if (group != null
           && group.primaryIs(volume.address())
           && java.nio.file.Files.exists(mapFile(group.groupId()))) {
-        stream(group.groupId()).define(group);
+        stream(group);
       }
     }
   }
@@ -127,6 +127,20 @@ public final class WriteDataSendProcess extends MessagingLoop {
     return groups.get(groupId);
   }
 
+  /**
+   * The group's stream, knowing the group as {@code group} has it (epoch, transfer type,
+   * secondaries): what every call about the group's present needs first.
+   */
+  public GroupStream stream(CopyVolumeGroupInfo group) {
+    GroupStream stream = stream(group.groupId());
+    stream.define(group);
+    return stream;
+  }
+
+  /**
+   * The group's stream as this unit last knew the group, for what concerns the past (what a demoted
+   * primary hands over, what the out-of-sync map on disk holds).
+   */
   public GroupStream stream(String groupId) {
     return groups.computeIfAbsent(
         groupId,
