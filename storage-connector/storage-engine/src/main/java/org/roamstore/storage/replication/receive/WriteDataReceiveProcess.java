@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.storage.api.CopyGroupStatus;
+import org.roamstore.storage.replication.ArtemisSessions;
 import org.roamstore.storage.replication.MessagingLoop;
 import org.roamstore.storage.replication.RemoteCopySettings;
 import org.roamstore.storage.replication.ReplicaVolumes;
@@ -69,9 +70,6 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private static final int MAX_MESSAGES_PER_ROUND = 128;
   private static final long HOLD_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long MAX_HELD_BYTES = 64L << 20;
-  // Artemis's individual acknowledgement mode (ActiveMQJMSConstants.INDIVIDUAL_ACKNOWLEDGE), by
-  // value: the engine speaks the Jakarta Messaging API and leaves the client to the class path.
-  private static final int INDIVIDUAL_ACKNOWLEDGE = 101;
   // While a checkpoint runs, how often the loop looks whether it is done when no batch arrives.
   private static final long CHECKPOINT_POLL_MILLIS = 5;
 
@@ -129,7 +127,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
 
   @Override
   protected void open(Connection connection) throws JMSException {
-    session = connection.createSession(false, INDIVIDUAL_ACKNOWLEDGE);
+    session = connection.createSession(false, ArtemisSessions.INDIVIDUAL_ACKNOWLEDGE);
     consumer = session.createConsumer(session.createQueue(Queues.writeData(self)));
     ackSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     ackProducer = ackSession.createProducer(null);
@@ -245,7 +243,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     volatile Exception failure;
 
     SyncLane(Connection connection) throws JMSException {
-      laneSession = connection.createSession(false, INDIVIDUAL_ACKNOWLEDGE);
+      laneSession = connection.createSession(false, ArtemisSessions.INDIVIDUAL_ACKNOWLEDGE);
       laneConsumer =
           laneSession.createConsumer(laneSession.createQueue(Queues.syncWriteData(self)));
     }

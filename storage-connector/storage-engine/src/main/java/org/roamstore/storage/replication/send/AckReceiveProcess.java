@@ -8,6 +8,7 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.roamstore.storage.replication.ArtemisSessions;
 import org.roamstore.storage.replication.MessagingLoop;
 import org.roamstore.storage.replication.batch.BatchFormat;
 import org.roamstore.storage.replication.batch.Queues;
@@ -33,10 +34,6 @@ import org.roamstore.storage.replication.batch.Queues;
 public final class AckReceiveProcess extends MessagingLoop {
   private static final Logger LOG = Logger.getLogger(AckReceiveProcess.class.getName());
 
-  // Artemis's pre-acknowledge mode (ActiveMQJMSConstants.PRE_ACKNOWLEDGE), by value: the engine
-  // speaks the Jakarta Messaging API and leaves the client to the class path.
-  private static final int PRE_ACKNOWLEDGE = 100;
-
   private final String self;
   private final WriteDataSendProcess sender;
   private final Object idle = new Object();
@@ -49,7 +46,7 @@ public final class AckReceiveProcess extends MessagingLoop {
 
   @Override
   protected void open(Connection connection) throws JMSException {
-    Session session = connection.createSession(false, PRE_ACKNOWLEDGE);
+    Session session = connection.createSession(false, ArtemisSessions.PRE_ACKNOWLEDGE);
     MessageConsumer consumer = session.createConsumer(session.createQueue(Queues.acks(self)));
     consumer.setMessageListener(this::onMessage);
   }
