@@ -5,9 +5,6 @@ import jakarta.annotation.Resource;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
-import jakarta.json.JsonBuilderFactory;
-import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.LockTimeoutException;
@@ -18,8 +15,6 @@ import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,8 +26,6 @@ import java.util.stream.Collectors;
 import org.roamstore.directory.copygroup.AsyncWriteDrain;
 import org.roamstore.directory.copygroup.CopyGroupDefinition;
 import org.roamstore.directory.copygroup.StorageSites;
-import org.roamstore.directory.events.DirectoryEvents;
-import org.roamstore.directory.events.EventType;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.directory.login.LoginPolicy.Decision;
@@ -44,13 +37,8 @@ import org.roamstore.directory.model.DirectoryUser;
 import org.roamstore.directory.model.PrimarySwitch;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
-import org.roamstore.directory.security.AccessTokens;
 import org.roamstore.directory.security.UserDirectory;
 import org.roamstore.directory.transaction.AfterCompletion;
-import org.roamstore.storage.api.StorageConnection;
-import org.roamstore.storage.api.StorageException;
-import org.roamstore.storage.api.StorageStatus;
-import org.roamstore.storage.api.TransferType;
 
 /**
  * The log in process (Fig. 8) in one JTA transaction of the directory.
@@ -65,27 +53,8 @@ import org.roamstore.storage.api.TransferType;
 public class LoginService {
   private static final Logger LOG = Logger.getLogger(LoginService.class.getName());
 
-  /** How long access from one login lasts. */
-  static final Duration GRANT_LIFETIME = Duration.ofHours(12);
-
   /** How long a login waits for another login or change holding the same volume. */
   static final int LOCK_TIMEOUT_MS = 10_000;
-
-  /**
-   * The volume's active grants at other data centers than one: what a switch to that one takes
-   * over. Not every active grant: a user who keeps logging in at the primary gathers grants there,
-   * and a login at the primary needs none of them.
-   */
-  static final String ACTIVE_ELSEWHERE =
-      "select g from AccessGrant g where g.virtualVolume = :volume and g.revokedAt is null"
-          + " and g.expiresAt > :now and g.dataCenter <> :site order by g.id";
-
-  /**
-   * The login answer's JSON. {@code Json.createObjectBuilder()} looks the provider up again on
-   * every call, through the web application's class loader (a scan of its jars); with the login
-   * answer's JSON, about a tenth of the server's CPU samples under the login benchmark.
-   */
-  private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
   @PersistenceContext(unitName = "directory")
   private EntityManager em;
@@ -93,10 +62,10 @@ public class LoginService {
   @Inject private UserDirectory users;
   @Inject private StorageSites sites;
   @Inject private AsyncWriteDrain drain;
-  @Inject private DirectoryEvents events;
+  @Inject private LoginEvents events;
   @Inject private StorageCalls storageCalls;
   @Inject private NetworkInterfaces networkInterfaces;
-  @Inject private NbdEndpoints endpoints;
+  @Inject private AccessGrants grants;
 
   @Resource private TransactionSynchronizationRegistry transactions;
   @Resource private SessionContext session;
@@ -139,48 +108,32 @@ public class LoginService {
             null));
   }
 
+  /** One login on its way: who, through which interface, to which volume (locked), when. */
+  private record Attempt(
+      DirectoryUser user, LoginRequest request, Via via, VirtualVolume volume, Instant now) {}
+
+  /** Route (interface, nearest copy), decide (stay or switch), switch if so, grant access. */
   private LoginResult login(DirectoryUser user, LoginRequest request) {
-    Via via = networkInterface(request);
+    Via via =
+        networkInterfaces.attachedThrough(request.networkInterface(), request.clientAddress());
     VirtualVolume volume = lockVolume(em, request.volume());
     if (!volume.isOwnedBy(user.name())) {
       throw new DirectoryException(
           ErrorCode.NOT_YOUR_VOLUME, "volume '" + volume.name() + "' belongs to another user");
     }
-    Instant now = Instant.now();
-
-    List<NearestSite.Site> candidates =
-        volume.realVolumes().stream()
-            .map(r -> r.dataCenter())
-            .map(d -> new NearestSite.Site(d.name(), d.position(), d.isUp()))
-            .toList();
-    NearestSite.Choice nearest =
-        NearestSite.choose(via.position(), candidates)
-            .orElseThrow(
-                () ->
-                    new DirectoryException(
-                        ErrorCode.NO_SITE_AVAILABLE,
-                        "every data center holding volume '"
-                            + volume.name()
-                            + "' is down: "
-                            + candidates.stream()
-                                .map(NearestSite.Site::name)
-                                .collect(Collectors.joining(", "))));
+    Attempt attempt = new Attempt(user, request, via, volume, Instant.now());
+    NearestSite.Choice nearest = nearestCopy(volume, via);
     RealVolumeInfo primary = volume.primary();
-    String nearestName = nearest.site().name();
-    RealVolumeInfo target = volume.realVolumeAt(nearestName).orElseThrow();
+    RealVolumeInfo target = volume.realVolumeAt(nearest.site().name()).orElseThrow();
     // At the primary nothing is taken over, so the grants elsewhere do not matter.
     List<AccessGrant> active =
         target == primary
             ? List.of()
-            : em.createQuery(ACTIVE_ELSEWHERE, AccessGrant.class)
-                .setParameter("volume", volume)
-                .setParameter("now", now)
-                .setParameter("site", target.dataCenter())
-                .getResultList();
+            : grants.activeElsewhere(volume, target.dataCenter(), attempt.now());
     Decision decision =
         LoginPolicy.decide(
             new LoginPolicy.Facts(
-                nearestName,
+                target.dataCenter().name(),
                 primary.dataCenter().name(),
                 primary.dataCenter().isUp(),
                 volume.lastSwitchAt(),
@@ -188,19 +141,54 @@ public class LoginService {
                 volume.takeoverPolicy(),
                 active.size(),
                 request.forced(),
-                now));
+                attempt.now()));
+    return decision.switches()
+        ? switchTo(attempt, target, nearest.kilometers(), active, decision)
+        : stayAtPrimary(attempt, decision);
+  }
 
-    if (!decision.switches()) {
-      RealVolumeInfo at = primary;
-      Issued issued = issueAtPrimary(volume, at, user, via, now);
-      double km = via.position().kilometersTo(at.dataCenter().position());
-      publishLogin(volume, user, via, at, decision, issued.grant().epoch(), null);
-      em.flush();
-      return result(volume, user, via, at, km, issued, decision, null, 0, Map.of(), null, null);
-    }
+  /** The nearest data center holding a copy of the volume and up; refused if none is. */
+  private static NearestSite.Choice nearestCopy(VirtualVolume volume, Via via) {
+    List<NearestSite.Site> candidates =
+        volume.realVolumes().stream()
+            .map(r -> r.dataCenter())
+            .map(d -> new NearestSite.Site(d.name(), d.position(), d.isUp()))
+            .toList();
+    return NearestSite.choose(via.position(), candidates)
+        .orElseThrow(
+            () ->
+                new DirectoryException(
+                    ErrorCode.NO_SITE_AVAILABLE,
+                    "every data center holding volume '"
+                        + volume.name()
+                        + "' is down: "
+                        + candidates.stream()
+                            .map(NearestSite.Site::name)
+                            .collect(Collectors.joining(", "))));
+  }
 
+  /** No switch: access at the primary where it is. */
+  private LoginResult stayAtPrimary(Attempt a, Decision decision) {
+    RealVolumeInfo at = a.volume().primary();
+    AccessGrants.Issued issued = grants.issueAtPrimary(a.volume(), at, a.user(), a.via(), a.now());
+    double km = a.via().position().kilometersTo(at.dataCenter().position());
+    events.login(a.volume(), a.user(), a.via(), at, decision, issued.grant().epoch(), null);
+    em.flush();
+    return result(
+        a.volume(), a.user(), a.via(), at, km, issued, decision, null, 0, Map.of(), null, null);
+  }
+
+  /**
+   * The primary moves to {@code target} (the copy group definition drains, fences and defines at
+   * storage), then the directory records it and grants access there; if recording fails, storage is
+   * put back.
+   */
+  private LoginResult switchTo(
+      Attempt a, RealVolumeInfo target, double km, List<AccessGrant> active, Decision decision) {
+    VirtualVolume volume = a.volume();
+    RealVolumeInfo primary = volume.primary();
     boolean forced = decision.outcome() == Outcome.FORCED_TAKEOVER;
-    boolean acceptStale = acceptsStaleCopy(request, target);
+    boolean acceptStale = ForcedTakeover.acceptsStaleCopy(a.request(), target);
     long switchStarted = System.nanoTime();
     CopyGroupDefinition.Switch done =
         definition.switchPrimary(
@@ -208,7 +196,7 @@ public class LoginService {
                 volume.copyGroup(),
                 target.dataCenter().storageSystem(),
                 downStorageSystems(volume),
-                request.forced(),
+                a.request().forced(),
                 active.stream()
                     .filter(g -> g.dataCenter().equals(primary.dataCenter()))
                     .collect(Collectors.toMap(AccessGrant::exportName, AccessGrant::expiresAt)),
@@ -220,35 +208,37 @@ public class LoginService {
       forced = true;
     }
     try {
+      Instant now = a.now();
       String previous = primary.dataCenter().name();
-      int revoked = revokeGrantsElsewhere(active, target.dataCenter(), done.changed(), now);
+      int revoked = grants.revokeElsewhere(active, target.dataCenter(), done.changed(), now);
       volume.switchPrimary(target, done.epoch(), now);
-      String possibleLoss = forced ? possibleLoss(volume, previous, done) : null;
+      String possibleLoss = forced ? ForcedTakeover.possibleLoss(volume, previous, done) : null;
       em.persist(
           new PrimarySwitch(
               volume.name(),
               previous,
               target.dataCenter().name(),
               done.epoch(),
-              user.name(),
+              a.user().name(),
               forced,
               String.join(",", done.skipped().keySet()),
               possibleLoss,
               now));
-      Issued issued = issue(volume, target, user, via, done.epoch(), now);
+      AccessGrants.Issued issued =
+          grants.issue(volume, target, a.user(), a.via(), done.epoch(), now);
       Decision reported =
           forced ? new Decision(Outcome.FORCED_TAKEOVER, decision.reason()) : decision;
-      publishSwitch(
-          volume, user, previous, target, done, forced, possibleLoss, revoked, switchTook);
-      publishLogin(volume, user, via, target, reported, done.epoch(), previous);
+      events.switched(
+          volume, a.user(), previous, target, done, forced, possibleLoss, revoked, switchTook);
+      events.login(volume, a.user(), a.via(), target, reported, done.epoch(), previous);
       em.flush();
       undoIfNotCommitted(done, volume.name());
       return result(
           volume,
-          user,
-          via,
+          a.user(),
+          a.via(),
           target,
-          nearest.kilometers(),
+          km,
           issued,
           reported,
           previous,
@@ -270,65 +260,6 @@ public class LoginService {
               + "); the switch was undone: "
               + undo.describe());
     }
-  }
-
-  /** The ids and display names a login takes, for a refusal to list. */
-  private String knownInterfaces() {
-    return networkInterfaces.all().stream()
-        .map(v -> v.name() + " (" + v.displayName() + ")")
-        .collect(Collectors.joining(", "));
-  }
-
-  private Via networkInterface(LoginRequest request) {
-    if (request.networkInterface() != null && !request.networkInterface().isBlank()) {
-      return networkInterfaces
-          .named(request.networkInterface())
-          .orElseThrow(
-              () ->
-                  new DirectoryException(
-                      ErrorCode.UNKNOWN_NETWORK_INTERFACE,
-                      "no network interface named '"
-                          + request.networkInterface()
-                          + "'; known: "
-                          + knownInterfaces(),
-                      Map.of(
-                          "field",
-                          "networkInterface",
-                          "accepted",
-                          networkInterfaces.all().stream()
-                              .map(Via::name)
-                              .collect(Collectors.joining(", ")))));
-    }
-    if (request.clientAddress() == null) {
-      throw new DirectoryException(
-          ErrorCode.UNKNOWN_NETWORK_INTERFACE, "name the network interface you attach through");
-    }
-    InetAddress address;
-    try {
-      address = InetAddress.getByName(literal(request.clientAddress()));
-    } catch (UnknownHostException | IllegalArgumentException e) {
-      throw new DirectoryException(
-          ErrorCode.UNKNOWN_NETWORK_INTERFACE, "not an IP address: " + request.clientAddress());
-    }
-    return networkInterfaces
-        .covering(address)
-        .orElseThrow(
-            () ->
-                new DirectoryException(
-                    ErrorCode.UNKNOWN_NETWORK_INTERFACE,
-                    "no network interface covers "
-                        + request.clientAddress()
-                        + "; name the one you attach through"));
-  }
-
-  /**
-   * Only literal addresses: resolving a name here would let a caller make the server look up DNS.
-   */
-  private static String literal(String address) {
-    if (!address.matches("[0-9A-Fa-f:.]+")) {
-      throw new IllegalArgumentException(address);
-    }
-    return address;
   }
 
   /**
@@ -387,184 +318,6 @@ public class LoginService {
         .collect(Collectors.toSet());
   }
 
-  /**
-   * Takeover: access through other sites ends. Their exports died with the old epoch anyway, and a
-   * member the switch reached dropped them durably when it learned the new epoch; only sites it did
-   * not reach (a forced takeover) are asked to revoke, in case they answer again.
-   */
-  private int revokeGrantsElsewhere(
-      List<AccessGrant> active, DataCenter keep, List<String> switched, Instant now) {
-    int revoked = 0;
-    for (AccessGrant grant : active) {
-      if (grant.dataCenter().equals(keep)) {
-        continue;
-      }
-      grant.revoke(now);
-      revoked++;
-      if (grant.dataCenter().isUp() && !switched.contains(grant.dataCenter().storageSystem())) {
-        try (StorageConnection storage = sites.connect(grant.dataCenter().storageSystem())) {
-          storage.revokeExport(grant.exportName());
-        } catch (RuntimeException e) {
-          LOG.log(
-              Level.INFO,
-              "export of a revoked grant was not removed at "
-                  + grant.dataCenter().name()
-                  + " (its epoch has moved on, so it is refused anyway): "
-                  + e.getMessage());
-        }
-      }
-    }
-    return revoked;
-  }
-
-  private record Issued(AccessGrant grant, String bearerToken, StorageStatus status) {}
-
-  /**
-   * A login that does not switch: access at the primary, bound to the epoch its storage enforces,
-   * on one connection. Storage may be ahead of the directory (after an undo, see {@link
-   * CopyGroupDefinition}); the export is tried at the directory's epoch first, which is right
-   * nearly always, and only a refusal of that epoch costs asking storage for its own.
-   */
-  private Issued issueAtPrimary(
-      VirtualVolume volume, RealVolumeInfo at, DirectoryUser user, Via via, Instant now) {
-    String exportName = AccessTokens.newExportName();
-    Instant expiresAt = now.plus(GRANT_LIFETIME);
-    DataCenter site = at.dataCenter();
-    long epoch = volume.epoch();
-    StorageStatus status;
-    try (StorageConnection storage = sites.connect(site.storageSystem())) {
-      try {
-        storage.registerExport(exportName, at.volumeId(), epoch, expiresAt);
-      } catch (StorageException e) {
-        if (CopyGroupDefinition.isUnreachable(e)) {
-          throw e;
-        }
-        // Not this epoch, or not primary here: what storage holds decides (and explains).
-        epoch = CopyGroupDefinition.epochAtPrimary(storage, volume.copyGroup());
-        volume.catchUpEpoch(epoch);
-        storage.registerExport(exportName, at.volumeId(), epoch, expiresAt);
-      }
-      status = endpoints.of(storage);
-    } catch (DirectoryException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw notGranted(site, e);
-    }
-    return record(volume, at, user, via, exportName, epoch, status, now);
-  }
-
-  /** Registers a fresh export at the site's storage, bound to the epoch, and records the grant. */
-  private Issued issue(
-      VirtualVolume volume,
-      RealVolumeInfo at,
-      DirectoryUser user,
-      Via via,
-      long epoch,
-      Instant now) {
-    String exportName = AccessTokens.newExportName();
-    DataCenter site = at.dataCenter();
-    StorageStatus status;
-    try (StorageConnection storage = sites.connect(site.storageSystem())) {
-      storage.registerExport(exportName, at.volumeId(), epoch, now.plus(GRANT_LIFETIME));
-      status = endpoints.of(storage);
-    } catch (RuntimeException e) {
-      throw notGranted(site, e);
-    }
-    return record(volume, at, user, via, exportName, epoch, status, now);
-  }
-
-  private static DirectoryException notGranted(DataCenter site, RuntimeException e) {
-    return new DirectoryException(
-        ErrorCode.SITE_UNAVAILABLE,
-        "storage at " + site.name() + " did not grant access: " + e.getMessage(),
-        Map.of("site", site.name()));
-  }
-
-  private Issued record(
-      VirtualVolume volume,
-      RealVolumeInfo at,
-      DirectoryUser user,
-      Via via,
-      String exportName,
-      long epoch,
-      StorageStatus status,
-      Instant now) {
-    String bearer = AccessTokens.newBearerToken();
-    DataCenter site = at.dataCenter();
-    AccessGrant grant =
-        new AccessGrant(
-            volume,
-            site,
-            user.name(),
-            via.name(),
-            exportName,
-            AccessTokens.hash(bearer),
-            epoch,
-            now,
-            now.plus(GRANT_LIFETIME));
-    em.persist(grant);
-    return new Issued(grant, bearer, status);
-  }
-
-  /**
-   * A forced takeover cannot drain the old primary: what it accepted that the new primary had not
-   * applied may be lost. The new primary says how far it got in the old primary's stream.
-   */
-  /**
-   * Whether the caller named the data center the login takes over at ({@code forceAt}): then a copy
-   * less current than another surviving one is taken all the same, and recorded as such.
-   */
-  private static boolean acceptsStaleCopy(LoginRequest request, RealVolumeInfo target) {
-    String at = request.forceAt();
-    if (at == null || at.isBlank()) {
-      return false;
-    }
-    if (!request.forced()) {
-      throw new DirectoryException(
-          ErrorCode.VALIDATION_FAILED, "forceAt is for a forced takeover: set force too");
-    }
-    if (!at.equalsIgnoreCase(target.dataCenter().name())) {
-      throw new DirectoryException(
-          ErrorCode.VALIDATION_FAILED,
-          "forceAt "
-              + at
-              + " is not the data center this login takes over at ("
-              + target.dataCenter().name()
-              + ", the nearest to the network interface)");
-    }
-    return true;
-  }
-
-  private static String possibleLoss(
-      VirtualVolume volume, String previous, CopyGroupDefinition.Switch done) {
-    if (done.skipped().isEmpty()) {
-      return "nothing: every member was reached";
-    }
-    String stale = done.moreCurrent().map(m -> "; taken as asked, although " + m).orElse("");
-    String lost =
-        volume.transferType() == TransferType.SYNC
-            ? "nothing acknowledged while the new primary was in sync (SYNC); writes in flight at "
-                + previous
-                + " when it failed, and any it accepted while the new primary was out of sync,"
-                + " may be lost"
-            : "writes acknowledged at "
-                + previous
-                + " and not yet applied at the new primary (ASYNC) may be lost";
-    String applied =
-        done.appliedAtNewPrimary()
-            .map(
-                a ->
-                    "write "
-                        + a.sequence()
-                        + " of the stream of epoch "
-                        + a.fromEpoch()
-                        + " ("
-                        + a.durableSequence()
-                        + " on disk)")
-            .orElse("unknown (the new primary did not report it)");
-    return lost + "; last write known applied at the new primary: " + applied + stale;
-  }
-
   /** Storage was switched before the commit; if the commit fails, put storage back. */
   private void undoIfNotCommitted(CopyGroupDefinition.Switch done, String volumeName) {
     transactions.registerInterposedSynchronization(
@@ -581,63 +334,13 @@ public class LoginService {
             }));
   }
 
-  private void publishLogin(
-      VirtualVolume volume,
-      DirectoryUser user,
-      Via via,
-      RealVolumeInfo at,
-      Decision decision,
-      long epoch,
-      String previous) {
-    JsonObjectBuilder event =
-        DirectoryEvents.event(EventType.LOGIN)
-            .add("user", user.name())
-            .add("volume", volume.name())
-            .add("networkInterface", via.name())
-            .add("dataCenter", at.dataCenter().name())
-            .add("epoch", epoch)
-            .add("outcome", decision.outcome().name())
-            .add("reason", decision.reason().name());
-    if (previous != null) {
-      event.add("previousPrimary", previous);
-    }
-    events.publish(event.build());
-  }
-
-  private void publishSwitch(
-      VirtualVolume volume,
-      DirectoryUser user,
-      String previous,
-      RealVolumeInfo target,
-      CopyGroupDefinition.Switch done,
-      boolean forced,
-      String possibleLoss,
-      int revoked,
-      Duration took) {
-    JsonObjectBuilder event =
-        DirectoryEvents.event(forced ? EventType.FORCED_TAKEOVER : EventType.PRIMARY_SWITCHED)
-            .add("volume", volume.name())
-            .add("user", user.name())
-            .add("from", previous)
-            .add("to", target.dataCenter().name())
-            .add("epoch", done.epoch())
-            .add("revokedGrants", revoked)
-            .add("switchMillis", took.toNanos() / 1_000_000.0);
-    if (forced) {
-      JsonObjectBuilder skipped = JSON.createObjectBuilder();
-      done.skipped().forEach(skipped::add);
-      event.add("skippedMembers", skipped).add("possibleLoss", possibleLoss);
-    }
-    events.publish(event.build());
-  }
-
   private static LoginResult result(
       VirtualVolume volume,
       DirectoryUser user,
       Via via,
       RealVolumeInfo at,
       double km,
-      Issued issued,
+      AccessGrants.Issued issued,
       Decision decision,
       String previous,
       int revoked,

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,6 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.directory.model.Cidr;
 import org.roamstore.directory.model.NetworkInterface;
 import org.roamstore.directory.model.Position;
@@ -72,6 +76,62 @@ public class NetworkInterfaces {
   /** The first interface, by name, whose ranges cover the address. */
   public Optional<Via> covering(InetAddress address) {
     return current().byName().values().stream().filter(n -> n.covers(address)).findFirst();
+  }
+
+  /** The ids and display names a login takes, for a refusal to list. */
+  private String knownInterfaces() {
+    return all().stream()
+        .map(v -> v.name() + " (" + v.displayName() + ")")
+        .collect(Collectors.joining(", "));
+  }
+
+  /**
+   * The interface a login attaches through: the one it names (id or display name), else the one
+   * whose ranges cover the client's literal IP address; refused clearly otherwise.
+   */
+  public Via attachedThrough(String name, String clientAddress) {
+    if (name != null && !name.isBlank()) {
+      return named(name)
+          .orElseThrow(
+              () ->
+                  new DirectoryException(
+                      ErrorCode.UNKNOWN_NETWORK_INTERFACE,
+                      "no network interface named '" + name + "'; known: " + knownInterfaces(),
+                      Map.of(
+                          "field",
+                          "networkInterface",
+                          "accepted",
+                          all().stream().map(Via::name).collect(Collectors.joining(", ")))));
+    }
+    if (clientAddress == null) {
+      throw new DirectoryException(
+          ErrorCode.UNKNOWN_NETWORK_INTERFACE, "name the network interface you attach through");
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(literal(clientAddress));
+    } catch (UnknownHostException | IllegalArgumentException e) {
+      throw new DirectoryException(
+          ErrorCode.UNKNOWN_NETWORK_INTERFACE, "not an IP address: " + clientAddress);
+    }
+    return covering(address)
+        .orElseThrow(
+            () ->
+                new DirectoryException(
+                    ErrorCode.UNKNOWN_NETWORK_INTERFACE,
+                    "no network interface covers "
+                        + clientAddress
+                        + "; name the one you attach through"));
+  }
+
+  /**
+   * Only literal addresses: resolving a name here would let a caller make the server look up DNS.
+   */
+  private static String literal(String address) {
+    if (!address.matches("[0-9A-Fa-f:.]+")) {
+      throw new IllegalArgumentException(address);
+    }
+    return address;
   }
 
   private Snapshot current() {

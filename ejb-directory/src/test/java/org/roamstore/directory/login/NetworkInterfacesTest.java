@@ -1,6 +1,7 @@
 package org.roamstore.directory.login;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.roamstore.directory.failure.DirectoryException;
+import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.directory.model.NetworkInterface;
 import org.roamstore.directory.model.Position;
 
@@ -76,5 +79,27 @@ class NetworkInterfacesTest {
 
     assertEquals("west", interfaces.named("WEST").orElseThrow().name());
     assertEquals("east", interfaces.named("east").orElseThrow().name());
+  }
+
+  @Test
+  void aLoginAttachesThroughTheNamedInterfaceOrTheOneCoveringItsAddressAndNothingElse() {
+    table.add(iface("seattle", "10.1.0.0/16"));
+    table.add(iface("tacoma", "10.2.0.0/16"));
+
+    assertEquals("tacoma", interfaces.attachedThrough("Tacoma", "10.1.0.1").name(), "a name wins");
+    assertEquals("seattle", interfaces.attachedThrough(null, "10.1.2.3").name());
+    assertEquals("seattle", interfaces.attachedThrough(" ", "10.1.2.3").name());
+
+    DirectoryException unknown =
+        assertThrows(DirectoryException.class, () -> interfaces.attachedThrough("atlantis", null));
+    assertEquals(ErrorCode.UNKNOWN_NETWORK_INTERFACE, unknown.code());
+    assertTrue(unknown.getMessage().contains("seattle (seattle)"), unknown.getMessage());
+    for (String address : List.of("10.9.0.1", "example.org", "10.1.0.1; rm", "")) {
+      DirectoryException refused =
+          assertThrows(
+              DirectoryException.class, () -> interfaces.attachedThrough(null, address), address);
+      assertEquals(ErrorCode.UNKNOWN_NETWORK_INTERFACE, refused.code(), address);
+    }
+    assertThrows(DirectoryException.class, () -> interfaces.attachedThrough(null, null));
   }
 }
