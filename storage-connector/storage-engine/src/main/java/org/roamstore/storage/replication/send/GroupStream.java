@@ -125,7 +125,7 @@ public final class GroupStream {
           }
           link.awaitedBy(sync, sequence, now + settings.syncTimeout().toNanos());
         }
-        wake |= link.wantsShipping();
+        wake |= link.out().wantsShipping();
       }
       if (waits && notices.closed()) {
         if (sync == null) {
@@ -249,12 +249,12 @@ public final class GroupStream {
         links.put(s, new SecondaryLink(s, stream, transferType, shared));
         continue;
       }
-      link.closeOpen();
-      if (link.hasRetained()) {
+      link.out().closeOpen();
+      if (link.out().hasRetained()) {
         // Acknowledgements of the old stream no longer count, so whether these reached the
         // secondary's disk will never be known: their regions are resent by a resync.
         markOutOfSync(link, "the copy group changed before SYNC write data was durable there");
-        link.dropRetained();
+        link.out().dropRetained();
       }
       link.interruptVerify("the copy group changed (epoch " + epoch + ")");
       link.restart(stream, transferType);
@@ -321,7 +321,7 @@ public final class GroupStream {
         }
         markOutOfSync(link, "it missed writes at the previous primary");
         // Its answer to this marker is what shows it is back and starts the resync.
-        link.marker();
+        link.out().marker();
         BitSet bits = inherited.regionsOf(s);
         long size = inherited.regionBytes();
         for (int r = bits.nextSetBit(0); r >= 0; r = bits.nextSetBit(r + 1)) {
@@ -357,7 +357,7 @@ public final class GroupStream {
     lock.lock();
     try {
       for (SecondaryLink link : links.values()) {
-        forOther |= link.take(into, max, lane);
+        forOther |= link.out().take(into, max, lane, groupId, link);
       }
     } finally {
       lock.unlock();
@@ -375,7 +375,7 @@ public final class GroupStream {
     lock.lock();
     try {
       for (SecondaryLink link : links.values()) {
-        if (link.laneReady()) {
+        if (link.out().laneReady()) {
           return true;
         }
       }
@@ -390,7 +390,7 @@ public final class GroupStream {
     lock.lock();
     try {
       for (Shipment s : shipments) {
-        if (s.link().committed(s.batch())) {
+        if (s.link().out().committed(s.batch())) {
           notices.openIfTold();
         }
       }
@@ -407,7 +407,7 @@ public final class GroupStream {
     try {
       for (int i = shipments.size() - 1; i >= 0; i--) {
         Shipment s = shipments.get(i);
-        s.link().returned(s.batch());
+        s.link().out().returned(s.batch());
       }
     } finally {
       lock.unlock();
@@ -422,7 +422,7 @@ public final class GroupStream {
     lock.lock();
     try {
       for (SecondaryLink link : links.values()) {
-        link.resendRetained();
+        link.out().resendRetained();
       }
     } finally {
       lock.unlock();
@@ -433,7 +433,7 @@ public final class GroupStream {
     lock.lock();
     try {
       for (SecondaryLink link : links.values()) {
-        if (link.hasUnshipped()) {
+        if (link.out().hasUnshipped()) {
           return true;
         }
       }
@@ -482,7 +482,7 @@ public final class GroupStream {
       flushWaits.complete(now);
       link.advance();
       progress.signalAll();
-      return held && !link.holdsOpenBatch();
+      return held && !link.out().holdsOpenBatch();
     } finally {
       lock.unlock();
     }
@@ -522,7 +522,7 @@ public final class GroupStream {
   /** Gives back to the heap the bodies pooled for a load that has passed. */
   private void trimBodies() {
     for (SecondaryLink link : links.values()) {
-      if (!link.idle()) {
+      if (!link.out().idle()) {
         return;
       }
     }
@@ -593,8 +593,8 @@ public final class GroupStream {
         if (link.owes(untilDurable)) {
           long sequence =
               link.streaming() && (untilDurable || transferType == TransferType.SYNC)
-                  ? link.marker()
-                  : link.lastAssigned();
+                  ? link.out().marker()
+                  : link.out().lastAssigned();
           waits.add(flushWaits.add(link, sequence, deadline, untilDurable));
         }
       }
@@ -641,8 +641,8 @@ public final class GroupStream {
           // A marker (an empty write) behind everything queued so far, in the broker too: once it
           // is acknowledged, whatever was sent before it, even by an earlier start of this unit,
           // has been dealt with by the secondary.
-          targets.put(link, link.streaming() ? link.marker() : link.lastAssigned());
-          bytes += link.lagBytes();
+          targets.put(link, link.streaming() ? link.out().marker() : link.out().lastAssigned());
+          bytes += link.out().lagBytes();
         }
       }
     } finally {

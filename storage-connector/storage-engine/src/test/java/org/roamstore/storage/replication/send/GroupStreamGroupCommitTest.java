@@ -25,7 +25,7 @@ import org.roamstore.storage.replication.batch.StreamKey;
 
 /**
  * SYNC group commit, driven by hand (the test plays the send process and the secondary): while
- * {@link SecondaryLink.SYNC_BATCHES_IN_FLIGHT} batches await the secondary's acknowledgement, new
+ * {@link SecondaryStream.SYNC_BATCHES_IN_FLIGHT} batches await the secondary's acknowledgement, new
  * writes gather in one batch, and the acknowledgement that frees a place sends them together.
  */
 class GroupStreamGroupCommitTest {
@@ -60,13 +60,13 @@ class GroupStreamGroupCommitTest {
   @Test
   void writesGatherWhileBatchesAwaitTheSecondaryAndTravelTogetherWhenOneIsAcknowledged() {
     List<CompletableFuture<Void>> writes = new ArrayList<>();
-    for (int i = 0; i < SecondaryLink.SYNC_BATCHES_IN_FLIGHT; i++) {
+    for (int i = 0; i < SecondaryStream.SYNC_BATCHES_IN_FLIGHT; i++) {
       writes.add(stream.append(write(i)));
       assertEquals(List.of(range(i + 1, i + 1)), ship(), "below the limit a write goes at once");
     }
 
     int wakeUpsBefore = wakeUps.get();
-    for (int i = SecondaryLink.SYNC_BATCHES_IN_FLIGHT; i < 10; i++) {
+    for (int i = SecondaryStream.SYNC_BATCHES_IN_FLIGHT; i < 10; i++) {
       writes.add(stream.append(write(i)));
     }
     assertEquals(wakeUpsBefore, wakeUps.get(), "held writes do not wake the send process");
@@ -75,7 +75,7 @@ class GroupStreamGroupCommitTest {
     acknowledge(1);
     assertTrue(writes.get(0).isDone(), "the acknowledged write completes");
     assertEquals(wakeUpsBefore + 1, wakeUps.get(), "a place came free: the sender is woken");
-    long firstHeld = SecondaryLink.SYNC_BATCHES_IN_FLIGHT + 1;
+    long firstHeld = SecondaryStream.SYNC_BATCHES_IN_FLIGHT + 1;
     assertEquals(List.of(range(firstHeld, 10)), ship(), "the gathered writes go in one batch");
     for (int i = 1; i < 10; i++) {
       assertFalse(writes.get(i).isDone(), "write " + (i + 1) + " waits for its acknowledgement");
@@ -87,14 +87,14 @@ class GroupStreamGroupCommitTest {
 
   @Test
   void aFlushMarkerIsNotHeldBack() {
-    for (int i = 0; i < SecondaryLink.SYNC_BATCHES_IN_FLIGHT; i++) {
+    for (int i = 0; i < SecondaryStream.SYNC_BATCHES_IN_FLIGHT; i++) {
       stream.append(write(i));
       ship();
     }
     stream.append(write(5));
     CompletableFuture<Void> flushed = stream.flush();
     List<String> shipped = ship();
-    long held = SecondaryLink.SYNC_BATCHES_IN_FLIGHT + 1;
+    long held = SecondaryStream.SYNC_BATCHES_IN_FLIGHT + 1;
     assertEquals(List.of(range(held, held + 1)), shipped, "the write and the marker go now");
     assertFalse(flushed.isDone(), "the flush waits for the secondary's disk");
   }
