@@ -17,8 +17,8 @@ import java.util.UUID;
 import org.roamstore.directory.transaction.AfterCompletion;
 
 /**
- * Publishes directory events on the topic {@value #TOPIC}, exactly for the transactions that
- * commit.
+ * Publishes directory events on the topic {@value org.roamstore.storage.api.Destinations#EVENTS},
+ * exactly for the transactions that commit.
  *
  * <p>An event is written to the directory's own database in the caller's transaction (an outbox
  * row, {@link PendingEvent}) and sent by {@link EventPublisher} right after the commit. Sending it
@@ -32,9 +32,6 @@ import org.roamstore.directory.transaction.AfterCompletion;
  */
 @ApplicationScoped
 public class DirectoryEvents {
-  /** Address of the topic (a multicast address on the Artemis broker). */
-  public static final String TOPIC = "roamstore.events";
-
   /** The transaction resource that says its commit already wakes the publisher. */
   private static final Object WAKE_REGISTERED = DirectoryEvents.class.getName() + ".wake";
 

@@ -15,6 +15,7 @@ import java.io.StringReader;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.directory.failure.Clipped;
+import org.roamstore.storage.api.Destinations;
 
 /**
  * Feeds the {@link EventHistory} from the topic, so the timeline shows what the directory announced
@@ -27,9 +28,7 @@ import org.roamstore.directory.failure.Clipped;
       @ActivationConfigProperty(
           propertyName = "destinationType",
           propertyValue = "jakarta.jms.Topic"),
-      @ActivationConfigProperty(
-          propertyName = "destination",
-          propertyValue = DirectoryEvents.TOPIC),
+      @ActivationConfigProperty(propertyName = "destination", propertyValue = Destinations.EVENTS),
       @ActivationConfigProperty(
           propertyName = "subscriptionDurability",
           propertyValue = "NonDurable"),

@@ -13,6 +13,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import java.util.List;
+import org.roamstore.storage.api.Destinations;
 
 /**
  * Sends a batch of events to the topic in one local (broker-only) transaction, outside any JTA
@@ -52,7 +53,7 @@ public class EventTopic {
     try (Connection connection = connectionFactory.createConnection();
         Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
         MessageProducer producer =
-            session.createProducer(session.createTopic(DirectoryEvents.TOPIC))) {
+            session.createProducer(session.createTopic(Destinations.EVENTS))) {
       for (Outgoing event : events) {
         TextMessage message = session.createTextMessage(event.body());
         message.setStringProperty("type", event.type());

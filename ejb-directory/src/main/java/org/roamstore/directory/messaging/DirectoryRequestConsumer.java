@@ -20,6 +20,7 @@ import java.io.StringReader;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.directory.failure.Clipped;
+import org.roamstore.storage.api.Destinations;
 
 /**
  * Answers requests that other systems send to the directory's request queue, replying to their
@@ -39,7 +40,7 @@ import org.roamstore.directory.failure.Clipped;
           propertyValue = "jakarta.jms.Queue"),
       @ActivationConfigProperty(
           propertyName = "destination",
-          propertyValue = DirectoryQueues.REQUESTS),
+          propertyValue = Destinations.DIRECTORY_REQUESTS),
       // Payara binds an MDB to the adapter named here instead of its built-in broker.
       @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "artemis-rar")
     })

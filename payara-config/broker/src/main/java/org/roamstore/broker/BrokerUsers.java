@@ -18,6 +18,7 @@ import org.apache.activemq.artemis.core.security.Role;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
+import org.roamstore.storage.api.Destinations;
 
 /**
  * Who may log in to a site's broker and what each may reach. Three kinds of user, each with a role
@@ -29,7 +30,7 @@ import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
  *       everything;
  *   <li>each peer site, whose bridges log in as that site (role {@code site-NAME}): they may only
  *       deliver to this site's inbound remote copy and control queues ({@link
- *       SiteBridges#FORWARDED_PREFIXES} followed by this site's name);
+ *       Destinations#SITE_PREFIXES} followed by this site's name);
  *   <li>each integrating system (role {@code integration}): the directory's request queue, its
  *       events topic, and reply queues of their own; never an address under {@code roamstore.}
  *       otherwise, nor the dead letter and management addresses.
@@ -43,8 +44,6 @@ public final class BrokerUsers {
   public static final String ALL_IN_ONE = "roamstore";
 
   static final String INTEGRATION_ROLE = "integration";
-  static final String REQUESTS = "roamstore.directory.requests";
-  static final String EVENTS = "roamstore.events";
 
   private final String server;
   private final String serverPassword;
@@ -131,13 +130,13 @@ public final class BrokerUsers {
         new Role(INTEGRATION_ROLE, false, true, true, true, true, true, false, false, true, false);
     // Artemis takes the most specific match alone; each rule lists every role it lets in.
     config.putSecurityRoles("#", Set.of(server, integration));
-    config.putSecurityRoles("roamstore.#", Set.of(server));
+    config.putSecurityRoles(Destinations.ALL_MATCH, Set.of(server));
     config.putSecurityRoles("DLQ", Set.of(server));
     config.putSecurityRoles("ExpiryQueue", Set.of(server));
     config.putSecurityRoles("activemq.#", Set.of(server));
     config.putSecurityRoles("$sys.#", Set.of(server));
-    config.putSecurityRoles(REQUESTS, Set.of(server, integrationSends));
-    config.putSecurityRoles(EVENTS, Set.of(server, integrationSubscribes));
+    config.putSecurityRoles(Destinations.DIRECTORY_REQUESTS, Set.of(server, integrationSends));
+    config.putSecurityRoles(Destinations.EVENTS, Set.of(server, integrationSubscribes));
     // A peer's bridges deliver to this site's inbound queues only (they consume nothing here).
     Set<Role> inbound = new HashSet<>(Set.of(server));
     for (String peer : peers.keySet()) {
@@ -188,6 +187,6 @@ public final class BrokerUsers {
   }
 
   static List<String> inboundAddresses(String site) {
-    return SiteBridges.FORWARDED_PREFIXES.stream().map(prefix -> prefix + site).toList();
+    return Destinations.SITE_PREFIXES.stream().map(prefix -> prefix + site).toList();
   }
 }

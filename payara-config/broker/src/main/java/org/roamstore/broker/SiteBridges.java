@@ -11,6 +11,7 @@ import org.apache.activemq.artemis.core.config.BridgeConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+import org.roamstore.storage.api.Destinations;
 
 /**
  * Store and forward between site brokers: for every other site, the queues that carry messages to
@@ -20,18 +21,6 @@ import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
  * ever and detects duplicates, so a reconnect neither loses nor repeats a message.
  */
 final class SiteBridges {
-  /**
-   * The queue name prefixes that end in a site's name, as the storage engine names them (its
-   * replication Queues and control ControlQueues; the engine's tests send through these bridges).
-   */
-  static final List<String> FORWARDED_PREFIXES =
-      List.of(
-          "roamstore.replication.data.",
-          "roamstore.replication.sync.",
-          "roamstore.replication.acks.",
-          "roamstore.control.requests.",
-          "roamstore.control.replies.");
-
   /** A write data batch is up to about 1 MiB; a bridge must keep it an ordinary message. */
   private static final int MIN_LARGE_MESSAGE_BYTES = 4 << 20;
 
@@ -62,7 +51,7 @@ final class SiteBridges {
       }
       String connector = "site-" + name;
       config.addConnectorConfiguration(connector, connector(peer.getValue(), tls));
-      for (String prefix : FORWARDED_PREFIXES) {
+      for (String prefix : Destinations.SITE_PREFIXES) {
         String queue = prefix + name;
         config.addQueueConfiguration(
             QueueConfiguration.of(queue)

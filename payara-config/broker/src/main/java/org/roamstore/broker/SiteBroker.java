@@ -19,6 +19,7 @@ import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.Queue;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.roamstore.storage.api.Destinations;
 
 /**
  * An embedded Artemis broker with its journal, bindings and paging under one directory.
@@ -246,7 +247,7 @@ public final class SiteBroker implements AutoCloseable {
     // yet acknowledged stopped the dispatch until each checkpoint (AMQ224127, a drain at half
     // speed).
     config.addAddressSetting(
-        "roamstore.replication.#",
+        Destinations.REPLICATION_MATCH,
         new AddressSettings()
             .setAutoCreateQueues(true)
             .setAutoCreateAddresses(true)

@@ -30,6 +30,7 @@ import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.roamstore.storage.api.Destinations;
 
 /**
  * A site's broker with its users and TLS, probed through real clients: Artemis's core client and an
@@ -106,7 +107,7 @@ class BrokerSecurityTest {
       // The same integrating system does reach what it is for: nothing above refused it by
       // accident.
       try (ClientSession session = session(factory, "billing", "billing-secret")) {
-        session.createProducer(BrokerUsers.REQUESTS).send(session.createMessage(true));
+        session.createProducer(Destinations.DIRECTORY_REQUESTS).send(session.createMessage(true));
       }
     }
 
@@ -157,7 +158,7 @@ class BrokerSecurityTest {
             port,
             "billing",
             "send",
-            BrokerUsers.REQUESTS,
+            Destinations.DIRECTORY_REQUESTS,
             List.of("--user", "billing", "--password", "billing-secret"));
     assertTrue(allowed.startsWith("OK"), allowed);
     // Without a certificate of the trusted CA, not even the right password gets in.
@@ -166,7 +167,7 @@ class BrokerSecurityTest {
             port,
             null,
             "send",
-            BrokerUsers.REQUESTS,
+            Destinations.DIRECTORY_REQUESTS,
             List.of("--user", "billing", "--password", "billing-secret"));
     assertTrue(noCertificate.startsWith("REFUSED"), noCertificate);
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.roamstore.directory.messaging.DirectoryQueues;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.Position;
+import org.roamstore.storage.api.Destinations;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageConnectionFactory;
 
@@ -106,7 +107,7 @@ class RuntimeIT {
     try (JMSContext context = jms.createContext()) {
       TextMessage message = context.createTextMessage("{\"op\":\"ping\"}");
       message.setJMSReplyTo(context.createQueue(replyQueue));
-      context.createProducer().send(context.createQueue(DirectoryQueues.REQUESTS), message);
+      context.createProducer().send(context.createQueue(Destinations.DIRECTORY_REQUESTS), message);
       String id = message.getJMSMessageID();
       if (commit) {
         tx.commit();

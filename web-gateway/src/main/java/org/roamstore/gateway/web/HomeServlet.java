@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.topology.DirectoryStartup;
+import org.roamstore.storage.api.Destinations;
 
 /** The gateway's home page: what Roamstore is, its data centers, and links to what exists. */
 @WebServlet(urlPatterns = "")
@@ -53,10 +54,10 @@ public class HomeServlet extends HttpServlet {
     out.println(
         "<li><a href=\"/health/ready\">/health/ready</a>, <a href=\"/metrics\">/metrics</a>:"
             + " health and metrics (MicroProfile)</li>");
-    out.println(
-        "<li>Jakarta Messaging / AMQP 1.0: requests on the queue"
-            + " <code>roamstore.directory.requests</code>, events on the topic"
-            + " <code>roamstore.events</code></li>");
+    out.printf(
+        "<li>Jakarta Messaging / AMQP 1.0: requests on the queue <code>%s</code>, events on the"
+            + " topic <code>%s</code></li>%n",
+        Destinations.DIRECTORY_REQUESTS, Destinations.EVENTS);
     out.println("</ul>");
     Page.close(out);
   }

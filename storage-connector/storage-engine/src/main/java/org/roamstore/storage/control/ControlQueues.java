@@ -1,5 +1,6 @@
 package org.roamstore.storage.control;
 
+import org.roamstore.storage.api.Destinations;
 import org.roamstore.storage.api.Names;
 
 /**
@@ -8,18 +9,15 @@ import org.roamstore.storage.api.Names;
  * spread over machines.
  */
 public final class ControlQueues {
-  public static final String REQUEST_PREFIX = "roamstore.control.requests.";
-  public static final String REPLY_PREFIX = "roamstore.control.replies.";
-
   private ControlQueues() {}
 
   /** Where the control unit of a storage system takes requests. */
   public static String requests(String storageSystem) {
-    return REQUEST_PREFIX + Names.require("storage system", storageSystem);
+    return Destinations.CONTROL_REQUESTS_PREFIX + Names.require("storage system", storageSystem);
   }
 
   /** Where the servers of a site (or one JVM, when it names itself) get their answers. */
   public static String replies(String site) {
-    return REPLY_PREFIX + Names.require("site", site);
+    return Destinations.CONTROL_REPLIES_PREFIX + Names.require("site", site);
   }
 }

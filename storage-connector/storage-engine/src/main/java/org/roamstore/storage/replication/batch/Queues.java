@@ -1,5 +1,7 @@
 package org.roamstore.storage.replication.batch;
 
+import org.roamstore.storage.api.Destinations;
+
 /**
  * The queue names of remote copy: per storage system, an inbound queue of write data, one of SYNC
  * write data and one of acknowledgements. The prefixes differ in their last segment so that no
@@ -14,22 +16,18 @@ package org.roamstore.storage.replication.batch;
  * processes.
  */
 public final class Queues {
-  public static final String DATA_PREFIX = "roamstore.replication.data.";
-  public static final String SYNC_PREFIX = "roamstore.replication.sync.";
-  public static final String ACK_PREFIX = "roamstore.replication.acks.";
-
   private Queues() {}
 
   public static String writeData(String storageSystem) {
-    return DATA_PREFIX + storageSystem;
+    return Destinations.REPLICATION_DATA_PREFIX + storageSystem;
   }
 
   /** SYNC batches of a stream that the secondary has started (see the class comment). */
   public static String syncWriteData(String storageSystem) {
-    return SYNC_PREFIX + storageSystem;
+    return Destinations.REPLICATION_SYNC_PREFIX + storageSystem;
   }
 
   public static String acks(String storageSystem) {
-    return ACK_PREFIX + storageSystem;
+    return Destinations.REPLICATION_ACKS_PREFIX + storageSystem;
   }
 }

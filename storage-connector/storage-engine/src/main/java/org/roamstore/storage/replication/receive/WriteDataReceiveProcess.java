@@ -25,6 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.storage.api.CopyGroupStatus;
+import org.roamstore.storage.api.Destinations;
 import org.roamstore.storage.replication.ArtemisSessions;
 import org.roamstore.storage.replication.MessagingLoop;
 import org.roamstore.storage.replication.RemoteCopySettings;
@@ -308,7 +309,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
 
   private static boolean fromLane(Message m) throws JMSException {
     return m.getJMSDestination() instanceof Queue q
-        && q.getQueueName().startsWith(Queues.SYNC_PREFIX);
+        && q.getQueueName().startsWith(Destinations.REPLICATION_SYNC_PREFIX);
   }
 
   /** At most 100 ms, so that a stop is noticed whatever the checkpoint interval. */
