@@ -1,44 +1,22 @@
 package org.roamstore.storage.copygroup;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import org.roamstore.storage.volume.VolumeFiles;
 
 /**
- * Replaces a small file so that a crash leaves either the old or the new content, never a mix:
- * write a temporary file, force it, rename it over the target, force the directory.
+ * Where {@link org.roamstore.storage.disk.AtomicFile} used to be, kept only for the two callers in
+ * {@code replication.send} ({@code OutOfSyncMap}, {@code VerifyRecords}) while that package is
+ * being restructured: delete this class once they import the one in {@code disk}.
  */
+@Deprecated
 public final class AtomicFile {
-  static final String TEMP_SUFFIX = ".tmp";
-
   private AtomicFile() {}
 
   public static void replace(Path target, byte[] content) throws IOException {
-    Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-    try (FileChannel ch =
-        FileChannel.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer buffer = ByteBuffer.wrap(content);
-      while (buffer.hasRemaining()) {
-        ch.write(buffer);
-      }
-      ch.force(true);
-    }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    VolumeFiles.forceDirectory(target.getParent());
+    org.roamstore.storage.disk.AtomicFile.replace(target, content);
   }
 
   public static void delete(Path target) throws IOException {
-    if (Files.deleteIfExists(target)) {
-      VolumeFiles.forceDirectory(target.getParent());
-    }
+    org.roamstore.storage.disk.AtomicFile.delete(target);
   }
 }

@@ -16,6 +16,7 @@ import org.roamstore.storage.api.Names;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.disk.AtomicFile;
 
 /**
  * The copy volume group information files: {@code <groupId>.group}, a properties file per group.

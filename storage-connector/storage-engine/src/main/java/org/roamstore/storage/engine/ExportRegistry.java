@@ -22,7 +22,7 @@ import java.util.function.Function;
 import java.util.logging.Logger;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
-import org.roamstore.storage.copygroup.AtomicFile;
+import org.roamstore.storage.disk.AtomicFile;
 
 /**
  * Export names (access tokens) and what they reach, kept in an append-only log so that a user's

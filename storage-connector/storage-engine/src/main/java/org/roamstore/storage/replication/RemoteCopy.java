@@ -22,7 +22,7 @@ import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.VerifyRequest;
-import org.roamstore.storage.copygroup.AtomicFile;
+import org.roamstore.storage.disk.AtomicFile;
 import org.roamstore.storage.replication.receive.WriteDataReceiveProcess;
 import org.roamstore.storage.replication.send.AckReceiveProcess;
 import org.roamstore.storage.replication.send.GroupStream;

@@ -2,7 +2,6 @@ package org.roamstore.storage.volume;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -11,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.roamstore.storage.api.Names;
+import org.roamstore.storage.disk.Directories;
 
 /** The directory of volume files: {@code <volumeId>.vol}, one per real volume. */
 public final class VolumeFiles {
@@ -54,25 +54,16 @@ public final class VolumeFiles {
       Files.deleteIfExists(file);
       throw e;
     }
-    forceDirectory(directory);
+    Directories.force(directory);
     return new RealVolume(volumeId, file);
   }
 
   public void delete(String volumeId) throws IOException {
     Files.deleteIfExists(fileOf(volumeId));
-    forceDirectory(directory);
+    Directories.force(directory);
   }
 
   private Path fileOf(String volumeId) {
     return directory.resolve(Names.require("volume id", volumeId) + SUFFIX);
-  }
-
-  /** Makes creations, renames and deletions inside a directory durable. */
-  public static void forceDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot sync directory " + dir, e);
-    }
   }
 }

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.roamstore.storage.api.CopyGroupStatus;
-import org.roamstore.storage.copygroup.AtomicFile;
+import org.roamstore.storage.disk.AtomicFile;
 import org.roamstore.storage.replication.batch.RegionDigest;
 import org.roamstore.storage.replication.batch.StreamKey;
 

@@ -1,0 +1,70 @@
+package org.roamstore.storage.disk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFileTest {
+  @TempDir Path dir;
+
+  @Test
+  void replaceLeavesOnlyTheNewContentAndNoTemporaryFile() throws IOException {
+    Path target = dir.resolve("state");
+    AtomicFile.replace(target, bytes("old"));
+    AtomicFile.replace(target, bytes("new"));
+
+    assertArrayEquals(bytes("new"), Files.readAllBytes(target));
+    assertEquals(List.of(target), list());
+  }
+
+  @Test
+  void aTemporaryFileLeftByACrashIsOverwrittenNotAppendedTo() throws IOException {
+    Path target = dir.resolve("state");
+    Files.writeString(dir.resolve("state" + AtomicFile.TEMP_SUFFIX), "a longer torn write");
+
+    AtomicFile.replace(target, bytes("new"));
+
+    assertArrayEquals(bytes("new"), Files.readAllBytes(target));
+    assertEquals(List.of(target), list());
+  }
+
+  @Test
+  void deleteRemovesTheFileAndToleratesAMissingOne() throws IOException {
+    Path target = dir.resolve("state");
+    AtomicFile.replace(target, bytes("x"));
+
+    AtomicFile.delete(target);
+    AtomicFile.delete(target);
+
+    assertFalse(Files.exists(target));
+  }
+
+  @Test
+  void forcingADirectoryThatIsNotThereSaysWhich() {
+    Path missing = dir.resolve("missing");
+    UncheckedIOException e =
+        assertThrows(UncheckedIOException.class, () -> Directories.force(missing));
+    assertEquals("cannot sync directory " + missing, e.getMessage());
+  }
+
+  private List<Path> list() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.toList();
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
