@@ -19,8 +19,8 @@ import java.util.logging.Logger;
  * <p>A CDI bean, not an EJB: every commit that wrote events wakes it, and a singleton EJB's
  * container call cost more than the wake-up itself. The drain runs on one long-lived thread from
  * the container's thread factory rather than as a task per wake-up: a managed executor captures the
- * caller's context for every task it is given (a class loader resource lookup among it), about 3 %
- * of the server's CPU under the login benchmark; waking the thread is an unpark.
+ * caller's context for every task it is given (a class loader resource lookup among it), which
+ * showed in login profiles; waking the thread is an unpark.
  */
 @ApplicationScoped
 public class EventPublisher {

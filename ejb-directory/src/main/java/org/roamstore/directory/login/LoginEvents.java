@@ -21,8 +21,8 @@ import org.roamstore.directory.model.VirtualVolume;
 public class LoginEvents {
   /**
    * The events' JSON. {@code Json.createObjectBuilder()} looks the provider up again on every call,
-   * through the web application's class loader (a scan of its jars); with the login answer's JSON,
-   * about a tenth of the server's CPU samples under the login benchmark.
+   * through the web application's class loader (a scan of its jars), a large part of a login's CPU
+   * with the login answer's JSON.
    */
   private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 

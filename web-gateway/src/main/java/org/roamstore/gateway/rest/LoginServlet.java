@@ -35,10 +35,9 @@ import org.roamstore.gateway.metrics.GatewayMetrics;
  *
  * <p>A servlet, not a JAX-RS resource like the rest of the API: the login is the one call made at a
  * high rate, and JAX-RS's request handling (resource matching, entity providers, its validation and
- * response processing) was about a seventh of the server's CPU per login (JFR under
- * bench/login-bench.py). The body is validated once, by {@link LoginService}, its boundary for the
- * sign-in pages and messaging too. An exact servlet mapping takes the path before JAX-RS's {@code
- * /api/*}.
+ * response processing) was a large part of the server's CPU per login (profiled under the login
+ * benchmark). The body is validated once, by {@link LoginService}, its boundary for the sign-in
+ * pages and messaging too. An exact servlet mapping takes the path before JAX-RS's {@code /api/*}.
  */
 @WebServlet(urlPatterns = "/api/login")
 public class LoginServlet extends HttpServlet {

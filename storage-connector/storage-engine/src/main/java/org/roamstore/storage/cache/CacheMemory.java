@@ -632,8 +632,9 @@ public final class CacheMemory implements AutoCloseable {
       volume.destageLock.unlock();
     }
     // Outside the destage lock, so the destager goes on meanwhile (a secondary's checkpoint force
-    // of random writes took 0.5 s and held it up that long). Every write of the pages this call
-    // found dirty, or that the destager marked clean before it, returned before the force starts.
+    // after random writes is slow, and held it up for all that time). Every write of the pages
+    // this call found dirty, or that the destager marked clean before it, returned before the force
+    // starts.
     try {
       volume.file.force();
     } catch (IOException e) {

@@ -27,7 +27,7 @@ final class BrokerConnections {
   static final int MIN_LARGE_MESSAGE_BYTES = 4 << 20;
   static final int CONSUMER_WINDOW_BYTES = 8 << 20;
   // The default 64 KiB of producer credits made the send process wait for credits at every 1 MiB
-  // batch (JFR of bench/remote-copy-bench.py); 64 MiB measured no better than 8.
+  // batch (JFR of the remote copy bench); a larger window did not help (bench/RESULTS.md).
   static final int PRODUCER_WINDOW_BYTES = 8 << 20;
 
   private static final String USER = "user";

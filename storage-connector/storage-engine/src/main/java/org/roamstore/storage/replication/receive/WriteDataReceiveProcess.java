@@ -46,11 +46,11 @@ import org.roamstore.storage.replication.batch.Queues;
  * the {@link CheckpointPlan}'s; this class moves messages between them and the broker.
  *
  * <p>A checkpoint runs on a thread of its own while this loop goes on applying: a volume's force
- * after random writes took 0.05 s under SYNC load and over a second under ASYNC load, and in the
- * loop it held up every batch behind it (SYNC writes waited, an ASYNC backlog piled up in the
- * broker and was paged to disk). So each batch is acknowledged to the broker on its own (Artemis's
- * individual acknowledgement), once a checkpoint that began after it was applied has completed; a
- * transacted session's commit would also consume the batches applied during the force.
+ * after random writes is slow, the more so under an ASYNC load, and in the loop it held up every
+ * batch behind it (SYNC writes waited, an ASYNC backlog piled up in the broker and was paged to
+ * disk). So each batch is acknowledged to the broker on its own (Artemis's individual
+ * acknowledgement), once a checkpoint that began after it was applied has completed; a transacted
+ * session's commit would also consume the batches applied during the force.
  *
  * <p>SYNC batches come through a queue of their own ({@link Queues#syncWriteData}) to a consumer on
  * a thread of its own, the SYNC lane: they never wait behind the ASYNC batches in the write data
