@@ -24,8 +24,7 @@ class AtomicFileTest {
     AtomicFile.replace(target, bytes("old"));
     AtomicFile.replace(target, bytes("new"));
 
-    assertArrayEquals(bytes("new"), Files.readAllBytes(target));
-    assertEquals(List.of(target), list());
+    assertOnlyFileHolds(target, "new");
   }
 
   @Test
@@ -35,8 +34,7 @@ class AtomicFileTest {
 
     AtomicFile.replace(target, bytes("new"));
 
-    assertArrayEquals(bytes("new"), Files.readAllBytes(target));
-    assertEquals(List.of(target), list());
+    assertOnlyFileHolds(target, "new");
   }
 
   @Test
@@ -58,9 +56,11 @@ class AtomicFileTest {
     assertEquals("cannot sync directory " + missing, e.getMessage());
   }
 
-  private List<Path> list() throws IOException {
+  /** The target holds the content, and no temporary file is left beside it. */
+  private void assertOnlyFileHolds(Path target, String content) throws IOException {
+    assertArrayEquals(bytes(content), Files.readAllBytes(target));
     try (Stream<Path> files = Files.list(dir)) {
-      return files.toList();
+      assertEquals(List.of(target), files.toList());
     }
   }
 
