@@ -27,9 +27,8 @@ import org.roamstore.storage.replication.batch.Queues;
  * <p>Pre-acknowledged: the broker forgets an acknowledgement as it delivers it. A DUPS_OK session
  * told the broker only after a megabyte of them, so the queue always held some; once the broker had
  * paged under an ASYNC backlog (its memory full), such an address never stopped paging, and every
- * SYNC write's acknowledgement went through the page files (the SYNC benchmark at a third of its
- * rate, with the CPUs idle). One lost on the way is overtaken by the next, as after a broker
- * restart.
+ * SYNC write's acknowledgement went through the page files (SYNC writes slowed while the CPUs
+ * idled). One lost on the way is overtaken by the next, as after a broker restart.
  */
 public final class AckReceiveProcess extends MessagingLoop {
   private static final Logger LOG = Logger.getLogger(AckReceiveProcess.class.getName());

@@ -11,7 +11,7 @@ import java.util.BitSet;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import org.roamstore.storage.copygroup.AtomicFile;
+import org.roamstore.storage.disk.AtomicFile;
 
 /**
  * The regions of a primary volume written while a secondary was out of sync, per secondary: one bit

@@ -18,8 +18,8 @@ import org.roamstore.storage.replication.batch.Queues;
  * The SYNC lane of the write data send process: a loop of its own, on its own connection, that puts
  * the SYNC batches of started streams into the secondaries' SYNC queues (see Queues). In the send
  * process's loop a SYNC batch waited for the commit of up to 64 ASYNC batches (the broker's journal
- * force of 64 MiB, most of a second) and for a place among them; here nothing but SYNC batches is
- * sent, none persistent and none transacted, so each goes as soon as it closes.
+ * force of up to 64 MiB) and for a place among them; here nothing but SYNC batches is sent, none
+ * persistent and none transacted, so each goes as soon as it closes.
  */
 public final class SyncLaneSender extends MessagingLoop {
   private static final int MAX_BATCHES_PER_ROUND = 64;

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.roamstore.storage.api.VerifyStatus;
-import org.roamstore.storage.copygroup.AtomicFile;
+import org.roamstore.storage.disk.AtomicFile;
 
 /**
  * The last finished verify of each secondary of a copy group at its primary, and the regions it
