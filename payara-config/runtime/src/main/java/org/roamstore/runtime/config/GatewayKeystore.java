@@ -6,18 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
 /**
  * The gateway's HTTPS keystore: an operator's (PKCS12, or JKS when the name ends in .jks), opened
- * once with its password before anything starts, or the one the launcher makes from the site's PEM
- * files. Payara Micro reads it and its password from a properties file ({@code
+ * once with its password before anything starts, or one made from the site's PEM files at each
+ * start. Payara Micro reads it and its password from a properties file ({@code
  * --systemproperties}), so that the password is on no command line.
  */
 public record GatewayKeystore(Path file, String type, String password, String alias) {
-  /** The alias the launcher gives the key of the keystore it makes from PEM files. */
+  /** The alias of the key in the keystore made from PEM files. */
   public static final String MADE_ALIAS = "roamstore";
 
   static String typeOf(Path file) {
@@ -87,6 +90,36 @@ public record GatewayKeystore(Path file, String type, String password, String al
       }
     }
     return password;
+  }
+
+  /**
+   * The keystore made afresh at each start from the site's PEM files ({@code tls/SITE} or {@code
+   * tls} itself: server-cert.pem, server-key.pem, and the demo CA's certificate in tls/ca when
+   * there is one), owner-only, under a random password that only Payara Micro's owner-only system
+   * properties hold.
+   */
+  static GatewayKeystore fromPem(Path tls, String site, Path store) throws ConfigException {
+    Path dir = tls.resolve(site);
+    if (!Files.isRegularFile(dir.resolve("server-cert.pem"))) {
+      dir = tls;
+    }
+    Path certificate = dir.resolve("server-cert.pem");
+    Path key = dir.resolve("server-key.pem");
+    if (!Files.isRegularFile(certificate) || !Files.isRegularFile(key)) {
+      throw new ConfigException(
+          "--nbd-tls-dir "
+              + tls
+              + ": no server-cert.pem and server-key.pem for the gateway; give them, or"
+              + " --https-keystore");
+    }
+    List<X509Certificate> chain = new ArrayList<>(PemStores.certificates(certificate));
+    Path ca = tls.resolve("ca").resolve("ca-cert.pem");
+    if (Files.isRegularFile(ca)) {
+      chain.addAll(PemStores.certificates(ca));
+    }
+    String password = SecretFiles.randomPassword();
+    PemStores.keyStore(store, PemStores.privateKey(key), chain, password, MADE_ALIAS);
+    return new GatewayKeystore(store, "PKCS12", password, MADE_ALIAS);
   }
 
   /** The system properties Payara Micro takes the keystore from. */

@@ -73,6 +73,15 @@ final class PemStores {
     throw new ConfigException(pem + ": neither an EC nor an RSA key");
   }
 
+  /**
+   * PEM text of DER bytes under {@code label} ("CERTIFICATE", or "PRIVATE KEY" for PKCS#8), in
+   * 64-character lines as RFC 7468 asks (GnuTLS, and so qemu, reads it).
+   */
+  static String encode(String label, byte[] der) {
+    String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+    return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
+  }
+
   /** Whether a certificate may log in to a TLS server (no extended key usage: any use). */
   static boolean clientAuth(X509Certificate certificate) throws ConfigException {
     try {
@@ -86,10 +95,17 @@ final class PemStores {
   /** A PKCS12 key store of one key (alias {@code site}) and its certificate chain, owner-only. */
   static void keyStore(Path target, PrivateKey key, List<X509Certificate> chain, String password)
       throws ConfigException {
+    keyStore(target, key, chain, password, "site");
+  }
+
+  /** A PKCS12 key store of one key under {@code alias} and its certificate chain, owner-only. */
+  static void keyStore(
+      Path target, PrivateKey key, List<X509Certificate> chain, String password, String alias)
+      throws ConfigException {
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
-      store.setKeyEntry("site", key, password.toCharArray(), chain.toArray(new Certificate[0]));
+      store.setKeyEntry(alias, key, password.toCharArray(), chain.toArray(new Certificate[0]));
       write(target, store, password);
     } catch (IOException | GeneralSecurityException e) {
       throw new ConfigException("cannot make the key store " + target + ": " + e, e);

@@ -15,13 +15,15 @@ import java.util.Properties;
  * org.roamstore.runtime.config.RoamstoreConfig COMMAND --dist DIST [options of roamstore run]}.
  *
  * <ul>
- *   <li>{@code resolve}: checks the options and the topology and prints the settings as shell
- *       assignments for the launcher to evaluate;
+ *   <li>{@code resolve}: checks the options and the topology, makes the demo CA's certificates when
+ *       TLS is on without certificates of the operator's ({@link DemoCertificates}), and prints the
+ *       settings as shell assignments for the launcher to evaluate;
  *   <li>{@code resolve-multi}: the same for {@code roamstore multi}'s options, with each site's
  *       {@code run --site} options (SITE_ARGS_0, SITE_ARGS_1, ...);
  *   <li>{@code render}: refuses ports already in use, then writes DATA/runtime/post-boot.asadmin,
- *       Payara Micro's DATA/runtime/system.properties (with HTTPS on, the gateway's keystore) and
- *       the broker users' files ({@link BrokerSecurity#prepare});
+ *       Payara Micro's DATA/runtime/system.properties (with HTTPS on, the gateway's keystore, made
+ *       afresh from the site's PEM files unless --https-keystore names one) and the broker users'
+ *       files ({@link BrokerSecurity#prepare});
  *   <li>{@code render-post-boot}: the same without the port check and the gateway's keystore, and
  *       prints the post-boot file's path;
  *   <li>{@code render-server --ear EAR}: prints the asadmin command file that sets up a full server
@@ -58,19 +60,27 @@ public final class RoamstoreConfig {
     Path dist = dist(rest);
     switch (command) {
       case "resolve" -> {
-        return Launch.assignments(RunSettings.parse(dist, rest, env));
+        RunSettings run = RunSettings.parse(dist, rest, env);
+        if (run.demoTls()) {
+          DemoCertificates.ensure(run.tlsDirectory(), run.topology().storageSystems(), run.host());
+        }
+        return Launch.assignments(run);
       }
       case "resolve-multi" -> {
         MultiSettings multi = MultiSettings.parse(dist, rest, env);
         multi.checkPortsFree();
+        if (multi.demoTls()) {
+          // One demo CA for every site, so that one client directory reaches them all.
+          DemoCertificates.ensure(
+              multi.tlsDirectory(), multi.topology().storageSystems(), "127.0.0.1");
+        }
         return multi.assignments()
             + new ShellWords().set("JDBC_PASSWORD_FILE", multi.writeDatabasePassword());
       }
       case "render" -> {
         RunSettings run = RunSettings.parse(dist, rest, env);
         Launch.checkPortsFree(run);
-        return writeRuntime(run, run.https().equals("off") ? null : gatewayKeystore(run, env))
-            + "\n";
+        return writeRuntime(run, run.https().equals("off") ? null : gatewayKeystore(run)) + "\n";
       }
       case "render-server" -> {
         return ServerCommandFile.render(dist, rest, env);
@@ -123,20 +133,20 @@ public final class RoamstoreConfig {
   }
 
   /**
-   * The operator's keystore, or the one the launcher made from the site's PEM files (its password
-   * in ROAMSTORE_GATEWAY_KEYSTORE_PASSWORD, set for this call only).
+   * The operator's keystore, or one made from the site's PEM files (the first site's in one JVM).
    */
-  private static GatewayKeystore gatewayKeystore(RunSettings run, Map<String, String> env)
-      throws ConfigException {
+  private static GatewayKeystore gatewayKeystore(RunSettings run) throws ConfigException {
     if (run.keystore() != null) {
       return run.keystore();
     }
-    Path made = run.data().resolve("runtime/gateway-keystore.p12");
-    String password = env.get("ROAMSTORE_GATEWAY_KEYSTORE_PASSWORD");
-    if (!Files.isRegularFile(made) || password == null || password.isEmpty()) {
-      throw new ConfigException(
-          "the gateway's keystore " + made + " and its password were not made (launcher error)");
+    String site = run.site() != null ? run.site() : run.topology().storageSystems().get(0);
+    Path runtime = run.data().resolve("runtime");
+    try {
+      Files.createDirectories(runtime);
+    } catch (IOException e) {
+      throw new ConfigException("cannot make " + runtime + ": " + e.getMessage(), e);
     }
-    return new GatewayKeystore(made, "PKCS12", password, GatewayKeystore.MADE_ALIAS);
+    return GatewayKeystore.fromPem(
+        run.tlsDirectory(), site, runtime.resolve("gateway-keystore.p12"));
   }
 }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The brokers' users and TLS as a start sets them up: passwords made once in owner-only files, the
- * files each kind of client reads, the stores made from PEM files (by openssl, as operators and the
- * demo CA make them), and the refusals of what would leak a password or cannot log in.
+ * files each kind of client reads, the stores made from PEM files (the demo CA's, and an operator's
+ * made by openssl), and the refusals of what would leak a password or cannot log in.
  */
 class BrokerSecuritySettingsTest {
   private static final Path DIST = Path.of("target/roamstore");
@@ -196,17 +196,10 @@ class BrokerSecuritySettingsTest {
         .strip();
   }
 
-  /** The launcher's demo CA and every site's certificate, as a first start makes them. */
+  /** The demo CA and every site's certificate, as a first start makes them. */
   private Path demoCertificates() throws Exception {
     Path tls = dir.resolve("tls");
-    run(
-        "bash",
-        "-c",
-        // Sourced, the launcher only defines its functions.
-        "source \"$1\" && HOST=127.0.0.1 && demo_tls \"$2\" seattle portland sanfrancisco",
-        "demo-tls",
-        Path.of("../roamstore").toAbsolutePath().toString(),
-        tls.toString());
+    DemoCertificates.ensure(tls, List.of("seattle", "portland", "sanfrancisco"), "127.0.0.1");
     return tls;
   }
 
