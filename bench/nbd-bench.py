@@ -14,7 +14,7 @@ on each side in every round. Needs Debian's fio and qemu-utils, java and mvn.
 directory): Roamstore serving NBD with TLS optional, so one server answers nbd:// and nbds://, and
 a second qemu-nbd with --object tls-creds-x509 (no client certificates on either; fio does not
 verify the server's certificate, see below); the ratio of Roamstore with TLS is taken against
-qemu-nbd with TLS. Needs openssl as well.
+qemu-nbd with TLS.
 """
 import os
 import subprocess
@@ -91,13 +91,14 @@ def main(argv):
 
 
 def demo_tls(work):
-    """The launcher's demo CA in work/tls: a server folder (server-cert.pem, server-key.pem and
-    ca-cert.pem, which qemu-nbd's server credentials want too)."""
-    h.ensure_packages([], ["openssl"])
+    """The launcher's demo CA in work/tls (made by the runtime's configuration step, with the JDK's
+    keytool): a server folder (server-cert.pem, server-key.pem and ca-cert.pem, which qemu-nbd's
+    server credentials want too)."""
     out = os.path.join(work, "tls")
-    launcher = os.path.join(h.ROOT, "payara-config", "roamstore")
-    subprocess.run(["bash", "-c", 'source "$1" && HOST=127.0.0.1 && demo_tls "$2" bench', "demo_tls",
-                    launcher, out], check=True)
+    dist = h.runtime_dist()
+    subprocess.run(["java", "-cp", os.path.join(dist, "config", "*"), "org.roamstore.runtime.config.RoamstoreConfig",
+                    "demo-certificates", "--dist", dist, "--dir", out, "--host", "127.0.0.1", "bench"],
+                   check=True, stdout=subprocess.DEVNULL)
     server = os.path.join(out, "bench")
     subprocess.run(["cp", os.path.join(out, "ca", "ca-cert.pem"), server], check=True)
     return {"server": server}

@@ -143,13 +143,11 @@ public record BrokerSecurity(
 
   /** The site's key and the CA as PKCS12 stores; their paths and password as transport keys. */
   private Map<String, String> stores(Path dir) throws ConfigException {
-    Path siteDir = certificates.resolve(user.equals(ALL_IN_ONE) ? sites.get(0) : user);
-    if (!Files.isRegularFile(siteDir.resolve("server-cert.pem"))) {
-      siteDir = certificates;
-    }
+    Path siteDir =
+        PemStores.siteDirectory(certificates, user.equals(ALL_IN_ONE) ? sites.get(0) : user);
     Path cert = siteDir.resolve("server-cert.pem");
     Path key = siteDir.resolve("server-key.pem");
-    if (!Files.isRegularFile(cert) || !Files.isRegularFile(key)) {
+    if (!PemStores.hasServerFiles(siteDir)) {
       throw new ConfigException(
           "--broker-tls-dir "
               + certificates

@@ -10,8 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -90,28 +90,18 @@ final class DemoCertificates {
       String password = SecretFiles.randomPassword();
       Path caStore = work.resolve("ca.p12");
       if (ca == null) {
-        keytool.run(
+        keyPair(
             "the demo CA in " + caDir,
-            "-genkeypair",
             caStore,
             password,
-            List.of(
-                "-alias",
-                "ca",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-sigalg",
-                "SHA256withECDSA",
-                "-dname",
-                CA_NAME,
-                "-validity",
-                String.valueOf(CA_DAYS),
-                "-ext",
-                "bc:c=ca:true",
-                "-ext",
-                "ku:c=keyCertSign,cRLSign"));
+            "ca",
+            CA_NAME,
+            "-validity",
+            String.valueOf(CA_DAYS),
+            "-ext",
+            "bc:c=ca:true",
+            "-ext",
+            "ku:c=keyCertSign,cRLSign");
         ca = save(caStore, password, "ca", caKey, caCert);
         made.add("ca");
       } else {
@@ -181,22 +171,7 @@ final class DemoCertificates {
     Path store = work.resolve(entity + ".p12");
     Path request = work.resolve(entity + ".csr");
     Path signed = work.resolve(entity + ".pem");
-    keytool.run(
-        what,
-        "-genkeypair",
-        store,
-        password,
-        List.of(
-            "-alias",
-            "key",
-            "-keyalg",
-            "EC",
-            "-groupname",
-            "secp256r1",
-            "-sigalg",
-            "SHA256withECDSA",
-            "-dname",
-            "CN=roamstore-" + entity));
+    keyPair(what, store, password, "key", "CN=roamstore-" + entity);
     keytool.run(what, "-certreq", store, password, List.of("-alias", "key", "-file", "" + request));
     List<String> sign = new ArrayList<>(List.of("-alias", "ca", "-infile", "" + request));
     sign.addAll(List.of("-outfile", "" + signed, "-rfc", "-sigalg", "SHA256withECDSA"));
@@ -214,11 +189,20 @@ final class DemoCertificates {
     } catch (IOException e) {
       throw new ConfigException(what + ": " + reason(e), e);
     }
-    PrivateKey key = entry(store, password, "key").getPrivateKey();
-    SecretFiles.write(
-        key(dir, entity),
-        PemStores.encode("PRIVATE KEY", key.getEncoded()).getBytes(StandardCharsets.US_ASCII));
+    writeKey(key(dir, entity), entry(store, password, "key"));
     publish(certificate(dir, entity), PemStores.certificates(signed).get(0));
+  }
+
+  /**
+   * An EC P-256 key pair and its self-signed certificate (a CA's, or one to request) in a store.
+   */
+  private void keyPair(
+      String what, Path store, String password, String alias, String name, String... more)
+      throws ConfigException {
+    List<String> args = new ArrayList<>(List.of("-alias", alias, "-dname", name));
+    args.addAll(List.of("-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA"));
+    args.addAll(List.of(more));
+    keytool.run(what, "-genkeypair", store, password, args);
   }
 
   /** Writes the key and certificate keytool made in {@code store} as PEM files. */
@@ -226,13 +210,19 @@ final class DemoCertificates {
       Path store, String password, String alias, Path keyFile, Path certificateFile)
       throws ConfigException {
     KeyStore.PrivateKeyEntry entry = entry(store, password, alias);
-    SecretFiles.write(
-        keyFile,
-        PemStores.encode("PRIVATE KEY", entry.getPrivateKey().getEncoded())
-            .getBytes(StandardCharsets.US_ASCII));
+    writeKey(keyFile, entry);
     X509Certificate certificate = (X509Certificate) entry.getCertificate();
     publish(certificateFile, certificate);
     return certificate;
+  }
+
+  /** The key as unencrypted PKCS#8 PEM with its public key in, owner-only. */
+  private static void writeKey(Path file, KeyStore.PrivateKeyEntry entry) throws ConfigException {
+    byte[] der =
+        EcPrivateKeys.pkcs8(
+            (ECPrivateKey) entry.getPrivateKey(), entry.getCertificate().getPublicKey());
+    SecretFiles.write(
+        file, PemStores.encode("PRIVATE KEY", der).getBytes(StandardCharsets.US_ASCII));
   }
 
   private static KeyStore.PrivateKeyEntry entry(Path file, String password, String alias)

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -99,26 +100,23 @@ public record GatewayKeystore(Path file, String type, String password, String al
    * properties hold.
    */
   static GatewayKeystore fromPem(Path tls, String site, Path store) throws ConfigException {
-    Path dir = tls.resolve(site);
-    if (!Files.isRegularFile(dir.resolve("server-cert.pem"))) {
-      dir = tls;
-    }
-    Path certificate = dir.resolve("server-cert.pem");
-    Path key = dir.resolve("server-key.pem");
-    if (!Files.isRegularFile(certificate) || !Files.isRegularFile(key)) {
+    Path dir = PemStores.siteDirectory(tls, site);
+    if (!PemStores.hasServerFiles(dir)) {
       throw new ConfigException(
           "--nbd-tls-dir "
               + tls
               + ": no server-cert.pem and server-key.pem for the gateway; give them, or"
               + " --https-keystore");
     }
-    List<X509Certificate> chain = new ArrayList<>(PemStores.certificates(certificate));
+    List<X509Certificate> chain =
+        new ArrayList<>(PemStores.certificates(dir.resolve("server-cert.pem")));
     Path ca = tls.resolve("ca").resolve("ca-cert.pem");
     if (Files.isRegularFile(ca)) {
       chain.addAll(PemStores.certificates(ca));
     }
     String password = SecretFiles.randomPassword();
-    PemStores.keyStore(store, PemStores.privateKey(key), chain, password, MADE_ALIAS);
+    PrivateKey key = PemStores.privateKey(dir.resolve("server-key.pem"));
+    PemStores.keyStore(store, key, chain, password, MADE_ALIAS);
     return new GatewayKeystore(store, "PKCS12", password, MADE_ALIAS);
   }
 

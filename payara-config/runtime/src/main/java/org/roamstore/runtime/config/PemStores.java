@@ -74,6 +74,21 @@ final class PemStores {
   }
 
   /**
+   * Where a site's server-cert.pem and server-key.pem are: {@code root/site}, or {@code root}
+   * itself when the site has no folder of its own.
+   */
+  static Path siteDirectory(Path root, String site) {
+    Path own = root.resolve(site);
+    return Files.isRegularFile(own.resolve("server-cert.pem")) ? own : root;
+  }
+
+  /** Whether a directory holds a server's certificate and key. */
+  static boolean hasServerFiles(Path dir) {
+    return Files.isRegularFile(dir.resolve("server-cert.pem"))
+        && Files.isRegularFile(dir.resolve("server-key.pem"));
+  }
+
+  /**
    * PEM text of DER bytes under {@code label} ("CERTIFICATE", or "PRIVATE KEY" for PKCS#8), in
    * 64-character lines as RFC 7468 asks (GnuTLS, and so qemu, reads it).
    */

@@ -26,6 +26,9 @@ import java.util.Properties;
  *       files ({@link BrokerSecurity#prepare});
  *   <li>{@code render-post-boot}: the same without the port check and the gateway's keystore, and
  *       prints the post-boot file's path;
+ *   <li>{@code demo-certificates --dir DIR [--host HOST] SITE...}: the demo CA's files in DIR for
+ *       those sites and a client, as {@code resolve} makes them under DATA/tls (for the benchmarks,
+ *       which serve NBD without the launcher); prints what it made;
  *   <li>{@code render-server --ear EAR}: prints the asadmin command file that sets up a full server
  *       (Payara Server, GlassFish) for the EAR with the same resources.
  * </ul>
@@ -53,7 +56,9 @@ public final class RoamstoreConfig {
   static String run(List<String> args, Map<String, String> env) throws ConfigException {
     if (args.isEmpty()) {
       throw new ConfigException(
-          "usage: RoamstoreConfig resolve|resolve-multi|render|render-post-boot|render-server --dist DIST [options]");
+          "usage: RoamstoreConfig"
+              + " resolve|resolve-multi|render|render-post-boot|render-server|demo-certificates"
+              + " --dist DIST [options]");
     }
     String command = args.get(0);
     List<String> rest = new ArrayList<>(args.subList(1, args.size()));
@@ -85,11 +90,39 @@ public final class RoamstoreConfig {
       case "render-server" -> {
         return ServerCommandFile.render(dist, rest, env);
       }
+      case "demo-certificates" -> {
+        return demoCertificates(rest);
+      }
       case "render-post-boot" -> {
         return writeRuntime(RunSettings.parse(dist, rest, env), null) + "\n";
       }
       default -> throw new ConfigException("unknown command '" + command + "'");
     }
+  }
+
+  private static String demoCertificates(List<String> rest) throws ConfigException {
+    String usage = "demo-certificates --dir DIR [--host HOST] SITE...";
+    Path dir = null;
+    String host = null;
+    List<String> sites = new ArrayList<>();
+    for (int i = 0; i < rest.size(); i++) {
+      String word = rest.get(i);
+      if ((word.equals("--dir") || word.equals("--host")) && i + 1 < rest.size()) {
+        if (word.equals("--dir")) {
+          dir = Path.of(rest.get(++i)).toAbsolutePath().normalize();
+        } else {
+          host = rest.get(++i);
+        }
+      } else if (word.startsWith("-")) {
+        throw new ConfigException(usage + ": unknown option '" + word + "'");
+      } else {
+        sites.add(word);
+      }
+    }
+    if (dir == null || sites.isEmpty()) {
+      throw new ConfigException("usage: " + usage);
+    }
+    return String.join(" ", DemoCertificates.ensure(dir, sites, host)) + "\n";
   }
 
   /** Takes {@code --dist DIST} off the front of the options: where the runtime was assembled. */

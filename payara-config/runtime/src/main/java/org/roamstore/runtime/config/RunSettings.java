@@ -256,8 +256,7 @@ public record RunSettings(
         if (!nbdTls.equals("off")) {
           // One directory per site inside the TLS directory, or the directory itself if it holds
           // the files.
-          Path own = tlsDirectory.resolve(system);
-          tls = Files.isRegularFile(own.resolve("server-cert.pem")) ? own : tlsDirectory;
+          tls = PemStores.siteDirectory(tlsDirectory, system);
         }
         pools.add(
             new StoragePool(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +26,13 @@ import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +110,16 @@ class DemoCertificatesTest {
     for (String key : List.of("ca/ca-key.pem", "seattle/server-key.pem", "client/client-key.pem")) {
       assertEquals("rw-------", permissions(made.resolve(key)), key);
       assertTrue(Files.readString(made.resolve(key)).startsWith("-----BEGIN PRIVATE KEY-----\n"));
+      // GnuTLS (qemu, libnbd) wants the public key inside: RFC 5915's [1], openssl's form.
+      byte[] der = pkcs8(made.resolve(key));
+      byte[] point =
+          ((ECPublicKey) certificate(made.resolve(key.replace("-key", "-cert"))).getPublicKey())
+              .getEncoded();
+      assertEquals(138, der.length, key);
+      assertArrayEquals(
+          Arrays.copyOfRange(point, point.length - 65, point.length),
+          Arrays.copyOfRange(der, der.length - 65, der.length),
+          key);
     }
     for (String cert : List.of("ca/ca-cert.pem", "seattle/server-cert.pem", "client/ca-cert.pem")) {
       assertEquals("rw-r--r--", permissions(made.resolve(cert)), cert);
@@ -114,6 +128,50 @@ class DemoCertificatesTest {
       assertEquals(
           List.of("ca-cert.pem", "ca-key.pem"),
           ca.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+  }
+
+  /**
+   * qemu's GnuTLS loads the client's files and a site's (as a server) when it makes its TLS
+   * credentials, before it uses them: then the client's connection to a closed port fails, and the
+   * server's credentials are refused for a client's use, not for their files.
+   */
+  @Test
+  void qemuLoadsTheClientsAndASitesFiles() throws Exception {
+    Path server = Files.createDirectories(dir.resolve("server"));
+    for (String file : List.of("server-cert.pem", "server-key.pem")) {
+      Files.copy(made.resolve("seattle").resolve(file), server.resolve(file));
+    }
+    Files.copy(made.resolve("ca/ca-cert.pem"), server.resolve("ca-cert.pem"));
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    for (List<String> credentials :
+        List.of(
+            List.of(made.resolve("client").toString(), "client"), List.of("" + server, "server"))) {
+      Process qemu =
+          new ProcessBuilder(
+                  "qemu-img",
+                  "info",
+                  "--object",
+                  "tls-creds-x509,id=tls0,dir="
+                      + credentials.get(0)
+                      + ",endpoint="
+                      + credentials.get(1),
+                  "--image-opts",
+                  "driver=nbd,host=127.0.0.1,port=" + closedPort + ",export=x,tls-creds=tls0")
+              .redirectErrorStream(true)
+              .start();
+      String output = new String(qemu.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(qemu.waitFor(30, TimeUnit.SECONDS));
+      assertFalse(output.contains("Cannot load"), output);
+      assertTrue(
+          output.contains(
+              credentials.get(1).equals("client")
+                  ? "Connection refused"
+                  : "Expected TLS credentials for a client endpoint"),
+          output);
     }
   }
 
@@ -292,6 +350,11 @@ class DemoCertificatesTest {
     verify.initVerify(certificate.getPublicKey());
     verify.update(data);
     assertTrue(verify.verify(signature), keyFile + " belongs to its certificate");
+  }
+
+  private static byte[] pkcs8(Path pem) throws Exception {
+    String text = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "");
+    return Base64.getMimeDecoder().decode(text);
   }
 
   private static String permissions(Path file) throws Exception {

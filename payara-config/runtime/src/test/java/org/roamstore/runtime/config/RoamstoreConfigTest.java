@@ -70,6 +70,31 @@ class RoamstoreConfigTest {
   }
 
   @Test
+  void demoCertificatesAreMadeForTheSitesNamedAndThenKept() throws Exception {
+    List<String> command =
+        List.of(
+            "demo-certificates",
+            "--dist",
+            "target/roamstore",
+            "--dir",
+            dir.resolve("tls").toString(),
+            "--host",
+            "127.0.0.1",
+            "bench");
+    assertEquals("ca bench client\n", RoamstoreConfig.run(command, Map.of()));
+    assertTrue(Files.isRegularFile(dir.resolve("tls/bench/server-key.pem")));
+    assertEquals("\n", RoamstoreConfig.run(command, Map.of()));
+
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                RoamstoreConfig.run(
+                    List.of("demo-certificates", "--dist", "target/roamstore", "bench"), Map.of()));
+    assertEquals("usage: demo-certificates --dir DIR [--host HOST] SITE...", e.getMessage());
+  }
+
+  @Test
   void theDistributionMustBeNamedFirst() {
     ConfigException e =
         assertThrows(
