@@ -61,6 +61,15 @@ final class DemoCertificates {
 
   List<String> ensure(List<String> sites, String host) throws ConfigException {
     String names = subjectAltNames(host);
+    for (String site : sites) {
+      if (site.equals("ca") || site.equals(CLIENT)) {
+        throw new ConfigException(
+            "storage system '"
+                + site
+                + "': the demo certificates keep their CA and client in folders of that name;"
+                + " rename it, or give --nbd-tls-dir");
+      }
+    }
     Path caDir = dir.resolve("ca");
     try {
       Files.createDirectories(dir);
@@ -206,7 +215,7 @@ final class DemoCertificates {
   }
 
   /** Writes the key and certificate keytool made in {@code store} as PEM files. */
-  private static X509Certificate save(
+  static X509Certificate save(
       Path store, String password, String alias, Path keyFile, Path certificateFile)
       throws ConfigException {
     KeyStore.PrivateKeyEntry entry = entry(store, password, alias);

@@ -16,14 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The brokers' users and TLS as a start sets them up: passwords made once in owner-only files, the
- * files each kind of client reads, the stores made from PEM files (the demo CA's, and an operator's
- * made by openssl), and the refusals of what would leak a password or cannot log in.
+ * files each kind of client reads, the stores made from PEM files (the demo CA's, and a server-only
+ * certificate made by keytool), and the refusals of what would leak a password or cannot log in.
  */
 class BrokerSecuritySettingsTest {
   private static final Path DIST = Path.of("target/roamstore");
@@ -206,35 +205,30 @@ class BrokerSecuritySettingsTest {
   /** A self-signed certificate (its own CA) for serving only, as an older demo CA made them. */
   private Path serverOnlyCertificate() throws Exception {
     Path tls = Files.createDirectories(dir.resolve("server-only-tls/portland"));
-    run(
-        "openssl",
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-keyout",
-        tls.resolve("server-key.pem").toString(),
-        "-out",
-        tls.resolve("server-cert.pem").toString(),
-        "-days",
-        "2",
-        "-subj",
-        "/CN=roamstore-portland",
-        "-addext",
-        "extendedKeyUsage=serverAuth");
+    Path store = dir.resolve("server-only.p12");
+    Keytool.ofThisJvm()
+        .run(
+            "test",
+            "-genkeypair",
+            store,
+            "test-only",
+            List.of(
+                "-alias",
+                "key",
+                "-dname",
+                "CN=roamstore-portland",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-validity",
+                "2",
+                "-ext",
+                "eku=serverAuth"));
+    DemoCertificates.save(
+        store, "test-only", "key", tls.resolve("server-key.pem"), tls.resolve("server-cert.pem"));
     Files.copy(tls.resolve("server-cert.pem"), tls.resolve("ca-cert.pem"));
     return tls.getParent();
-  }
-
-  private void run(String... command) throws Exception {
-    Path out = dir.resolve("command.out");
-    Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "finished: " + command[0]);
-    assertEquals(0, p.exitValue(), Files.readString(out));
   }
 
   private static KeyStore open(String path, String password) throws Exception {

@@ -277,6 +277,19 @@ class DemoCertificatesTest {
   }
 
   @Test
+  void aSiteCalledLikeTheCaOrClientFolderIsRefused() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> DemoCertificates.ensure(dir.resolve("tls"), List.of("seattle", "client"), null));
+    assertEquals(
+        "storage system 'client': the demo certificates keep their CA and client in folders of"
+            + " that name; rename it, or give --nbd-tls-dir",
+        e.getMessage());
+    assertFalse(Files.exists(dir.resolve("tls")), "nothing made");
+  }
+
+  @Test
   void aJdkWithoutKeytoolIsNamed() {
     Path jdk = dir.resolve("jre");
     ConfigException e =
