@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -113,8 +114,24 @@ class BrokerSpaceTest {
     }
   }
 
-  /** Bytes under each directory of the broker's data directory. */
+  /**
+   * Bytes under each directory of the broker's data directory. The broker deletes journal files
+   * while it runs, also between the walk's listing of a directory and its look at a file (the walk
+   * then fails with NoSuchFileException): the walk is made again.
+   */
   private static Map<String, Long> sizes(Path data) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return walkSizes(data);
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof NoSuchFileException) || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Map<String, Long> walkSizes(Path data) throws IOException {
     Map<String, Long> sizes = new TreeMap<>();
     try (Stream<Path> files = Files.walk(data)) {
       files
