@@ -47,7 +47,7 @@ final class FlushWaits {
   }
 
   /** Completes the waits their secondaries have reached, or fails those that never will. */
-  void complete(long now) {
+  void complete() {
     if (waiters.isEmpty()) {
       return;
     }

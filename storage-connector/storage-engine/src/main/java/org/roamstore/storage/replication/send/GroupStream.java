@@ -394,7 +394,7 @@ public final class GroupStream {
           notices.openIfTold();
         }
       }
-      flushWaits.complete(System.nanoTime());
+      flushWaits.complete();
       progress.signalAll();
     } finally {
       lock.unlock();
@@ -479,7 +479,7 @@ public final class GroupStream {
       }
       long now = System.nanoTime();
       boolean held = link.acknowledged(ack, now);
-      flushWaits.complete(now);
+      flushWaits.complete();
       link.advance();
       progress.signalAll();
       return held && !link.out().holdsOpenBatch();
@@ -512,7 +512,7 @@ public final class GroupStream {
         markOutOfSync(late, "the broker did not take its write data within a flush's time");
       }
       notices.checkDeadline(now);
-      flushWaits.complete(now);
+      flushWaits.complete();
       trimBodies();
     } finally {
       lock.unlock();
@@ -565,7 +565,7 @@ public final class GroupStream {
       return;
     }
     notices.holdInstead(link.takeWaiters());
-    flushWaits.complete(now);
+    flushWaits.complete();
     progress.signalAll();
   }
 
