@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import org.roamstore.directory.copygroup.RunningDrain;
+import org.roamstore.directory.switching.RunningDrain;
 
 /**
  * The long operations of one copy group, each with its progress, for the status page's progress
- * bars: a switch's drain (from {@link org.roamstore.directory.copygroup.RunningDrains}), and per
+ * bars: a switch's drain (from {@link org.roamstore.directory.switching.RunningDrains}), and per
  * secondary a resync or a verify as its primary reports them. Nothing is estimated here that
  * storage did not report.
  */

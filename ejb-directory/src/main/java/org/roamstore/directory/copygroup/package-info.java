@@ -1,6 +1,6 @@
 /**
- * The directory's side of the copy volume group definition (reference text, Fig. 9): reaching each
- * site's storage control unit, moving the primary of a copy volume group at every member under a
- * new epoch, and undoing a switch that failed part way.
+ * Reaching each site's storage control unit (JNDI {@code roamstore/storage/<storage system>}), and
+ * telling a site that cannot be reached from one that refuses. The copy volume group definition
+ * itself (switch, undo) is in {@code org.roamstore.directory.switching}.
  */
 package org.roamstore.directory.copygroup;

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.roamstore.directory.copygroup.CopyGroupDefinition;
+import org.roamstore.directory.copygroup.SiteUnreachableException;
 import org.roamstore.directory.copygroup.StorageSites;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
@@ -21,6 +21,7 @@ import org.roamstore.directory.model.DirectoryUser;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
 import org.roamstore.directory.security.AccessTokens;
+import org.roamstore.directory.switching.SwitchService;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageStatus;
@@ -51,6 +52,7 @@ public class AccessGrants {
 
   @Inject private StorageSites sites;
   @Inject private NbdEndpoints endpoints;
+  @Inject private SwitchService switches;
 
   /** The volume's active grants at other data centers than {@code site} (see ACTIVE_ELSEWHERE). */
   List<AccessGrant> activeElsewhere(VirtualVolume volume, DataCenter site, Instant now) {
@@ -97,8 +99,8 @@ public class AccessGrants {
   /**
    * A login that does not switch: access at the primary, bound to the epoch its storage enforces,
    * on one connection. Storage may be ahead of the directory (after an undo, see {@link
-   * CopyGroupDefinition}); the export is tried at the directory's epoch first, which is right
-   * nearly always, and only a refusal of that epoch costs asking storage for its own.
+   * SwitchService}); the export is tried at the directory's epoch first, which is right nearly
+   * always, and only a refusal of that epoch costs asking storage for its own.
    */
   Issued issueAtPrimary(
       VirtualVolume volume, RealVolumeInfo at, DirectoryUser user, Via via, Instant now) {
@@ -111,11 +113,11 @@ public class AccessGrants {
       try {
         storage.registerExport(exportName, at.volumeId(), epoch, expiresAt);
       } catch (StorageException e) {
-        if (CopyGroupDefinition.isUnreachable(e)) {
+        if (SiteUnreachableException.isUnreachable(e)) {
           throw e;
         }
         // Not this epoch, or not primary here: what storage holds decides (and explains).
-        epoch = CopyGroupDefinition.epochAtPrimary(storage, volume.copyGroup());
+        epoch = switches.epochAtPrimary(storage, volume.copyGroup());
         volume.catchUpEpoch(epoch);
         storage.registerExport(exportName, at.volumeId(), epoch, expiresAt);
       }

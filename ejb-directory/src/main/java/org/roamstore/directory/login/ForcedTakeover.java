@@ -1,10 +1,10 @@
 package org.roamstore.directory.login;
 
-import org.roamstore.directory.copygroup.CopyGroupDefinition;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
+import org.roamstore.directory.switching.CompletedSwitch;
 import org.roamstore.storage.api.TransferType;
 
 /** What a login that forces a takeover asks for, and what the takeover may have lost. */
@@ -40,8 +40,7 @@ final class ForcedTakeover {
    * A forced takeover cannot drain the old primary: what it accepted that the new primary had not
    * applied may be lost. The new primary says how far it got in the old primary's stream.
    */
-  static String possibleLoss(
-      VirtualVolume volume, String previous, CopyGroupDefinition.Switch done) {
+  static String possibleLoss(VirtualVolume volume, String previous, CompletedSwitch done) {
     if (done.skipped().isEmpty()) {
       return "nothing: every member was reached";
     }

@@ -7,7 +7,6 @@ import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Duration;
 import java.util.Map;
-import org.roamstore.directory.copygroup.CopyGroupDefinition;
 import org.roamstore.directory.events.DirectoryEvents;
 import org.roamstore.directory.events.EventType;
 import org.roamstore.directory.login.LoginPolicy.Decision;
@@ -15,6 +14,7 @@ import org.roamstore.directory.login.NetworkInterfaces.Via;
 import org.roamstore.directory.model.DirectoryUser;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
+import org.roamstore.directory.switching.CompletedSwitch;
 
 /** The events of a login (README lists their fields), published in the login's transaction. */
 @ApplicationScoped
@@ -58,7 +58,7 @@ public class LoginEvents {
       DirectoryUser user,
       String previous,
       RealVolumeInfo target,
-      CopyGroupDefinition.Switch done,
+      CompletedSwitch done,
       boolean forced,
       String possibleLoss,
       int revoked,

@@ -1,6 +1,5 @@
 package org.roamstore.directory.login;
 
-import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
@@ -23,9 +22,6 @@ import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import org.roamstore.directory.copygroup.AsyncWriteDrain;
-import org.roamstore.directory.copygroup.CopyGroupDefinition;
-import org.roamstore.directory.copygroup.StorageSites;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.directory.login.LoginPolicy.Decision;
@@ -38,6 +34,10 @@ import org.roamstore.directory.model.PrimarySwitch;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
 import org.roamstore.directory.security.UserDirectory;
+import org.roamstore.directory.switching.CompletedSwitch;
+import org.roamstore.directory.switching.SwitchRequest;
+import org.roamstore.directory.switching.SwitchService;
+import org.roamstore.directory.switching.UndoOutcome;
 import org.roamstore.directory.transaction.AfterCompletion;
 
 /**
@@ -60,22 +60,13 @@ public class LoginService {
   private EntityManager em;
 
   @Inject private UserDirectory users;
-  @Inject private StorageSites sites;
-  @Inject private AsyncWriteDrain drain;
   @Inject private LoginEvents events;
-  @Inject private StorageCalls storageCalls;
+  @Inject private SwitchService switches;
   @Inject private NetworkInterfaces networkInterfaces;
   @Inject private AccessGrants grants;
 
   @Resource private TransactionSynchronizationRegistry transactions;
   @Resource private SessionContext session;
-
-  private CopyGroupDefinition definition;
-
-  @PostConstruct
-  void init() {
-    definition = new CopyGroupDefinition(sites, drain, storageCalls);
-  }
 
   public LoginResult login(@NotNull @Valid LoginRequest request) {
     DirectoryUser user = users.authenticate(request.user(), request.password());
@@ -179,9 +170,8 @@ public class LoginService {
   }
 
   /**
-   * The primary moves to {@code target} (the copy group definition drains, fences and defines at
-   * storage), then the directory records it and grants access there; if recording fails, storage is
-   * put back.
+   * The primary moves to {@code target} (the switch service drains, fences and defines at storage),
+   * then the directory records it and grants access there; if recording fails, storage is put back.
    */
   private LoginResult switchTo(
       Attempt a, RealVolumeInfo target, double km, List<AccessGrant> active, Decision decision) {
@@ -190,9 +180,9 @@ public class LoginService {
     boolean forced = decision.outcome() == Outcome.FORCED_TAKEOVER;
     boolean acceptStale = ForcedTakeover.acceptsStaleCopy(a.request(), target);
     long switchStarted = System.nanoTime();
-    CopyGroupDefinition.Switch done =
-        definition.switchPrimary(
-            new CopyGroupDefinition.Request(
+    CompletedSwitch done =
+        switches.switchPrimary(
+            new SwitchRequest(
                 volume.copyGroup(),
                 target.dataCenter().storageSystem(),
                 downStorageSystems(volume),
@@ -247,7 +237,7 @@ public class LoginService {
           possibleLoss,
           switchTook);
     } catch (RuntimeException e) {
-      CopyGroupDefinition.Undo undo = done.undo();
+      UndoOutcome undo = done.undo();
       if (e instanceof DirectoryException d) {
         throw new DirectoryException(
             d.code(), d.getMessage() + "; the switch was undone: " + undo.describe(), d.details());
@@ -319,12 +309,12 @@ public class LoginService {
   }
 
   /** Storage was switched before the commit; if the commit fails, put storage back. */
-  private void undoIfNotCommitted(CopyGroupDefinition.Switch done, String volumeName) {
+  private void undoIfNotCommitted(CompletedSwitch done, String volumeName) {
     transactions.registerInterposedSynchronization(
         new AfterCompletion(
             status -> {
               if (status != Status.STATUS_COMMITTED) {
-                CopyGroupDefinition.Undo undo = done.undo();
+                UndoOutcome undo = done.undo();
                 LOG.warning(
                     "the directory did not commit the switch of "
                         + volumeName

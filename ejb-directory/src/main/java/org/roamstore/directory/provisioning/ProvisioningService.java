@@ -25,6 +25,7 @@ import org.roamstore.directory.model.DirectoryUser;
 import org.roamstore.directory.model.PrimarySwitch;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
+import org.roamstore.directory.switching.SwitchService;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.VolumeInfo;
 
@@ -37,12 +38,13 @@ public class ProvisioningService {
 
   @Inject private StorageSites sites;
   @Inject private DirectoryEvents events;
+  @Inject private SwitchService switches;
 
   private VolumeProvisioner provisioner;
 
   @PostConstruct
   void init() {
-    provisioner = new VolumeProvisioner(sites);
+    provisioner = new VolumeProvisioner(sites, switches);
   }
 
   /**

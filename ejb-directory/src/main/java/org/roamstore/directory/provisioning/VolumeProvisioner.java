@@ -9,23 +9,27 @@ import java.util.logging.Logger;
 import org.roamstore.directory.copygroup.StorageSites;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.switching.SwitchService;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 
 /**
- * Creates and deletes the real volumes of a copy volume group at their storage control units.
- * Storage is not transactional, so creation remembers what it made and removes it again if any step
- * fails.
+ * Creates and deletes the real volumes of a copy volume group at their storage control units; the
+ * group's first definition at each member goes through the {@link SwitchService}, like every other
+ * definition. Storage is not transactional, so creation remembers what it made and removes it again
+ * if any step fails.
  */
 public final class VolumeProvisioner {
   private static final Logger LOG = Logger.getLogger(VolumeProvisioner.class.getName());
 
   private final StorageSites sites;
+  private final SwitchService switches;
 
-  public VolumeProvisioner(StorageSites sites) {
+  public VolumeProvisioner(StorageSites sites, SwitchService switches) {
     this.sites = sites;
+    this.switches = switches;
   }
 
   /** Every member's real volume, then the group information at every member; or nothing. */
@@ -44,9 +48,7 @@ public final class VolumeProvisioner {
       step = "define the copy volume group";
       for (CopyGroupMember member : group.members()) {
         at = member;
-        try (StorageConnection storage = sites.connect(member.address().storageSystem())) {
-          storage.defineCopyGroup(group);
-        }
+        switches.defineNewGroup(group, member.address().storageSystem());
       }
     } catch (RuntimeException e) {
       Map<String, String> leftovers = remove(made);

@@ -8,7 +8,6 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.validation.constraints.NotNull;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.roamstore.directory.copygroup.StorageSites;
 import org.roamstore.directory.events.DirectoryEvents;
 import org.roamstore.directory.events.EventType;
 import org.roamstore.directory.failure.DirectoryException;
@@ -16,9 +15,8 @@ import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.DownReason;
 import org.roamstore.directory.model.VirtualVolume;
+import org.roamstore.directory.switching.SwitchService;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
-import org.roamstore.storage.api.OutOfSyncRegions;
-import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 
 /** Marks data centers down and up, for operators and for the site watch ({@link SiteWatch}). */
@@ -28,7 +26,7 @@ public class SiteService {
   @PersistenceContext(unitName = "directory")
   private EntityManager em;
 
-  @Inject private StorageSites sites;
+  @Inject private SwitchService switches;
   @Inject private DirectoryEvents events;
 
   /**
@@ -90,7 +88,9 @@ public class SiteService {
   /**
    * Up again: a forced takeover may have moved primaries while the site was away, and its storage
    * still holds the old copy group information (perhaps as primary). Every copy group with a member
-   * there is defined anew at the site first; if that fails the site stays down.
+   * there is defined anew at the site first ({@link SwitchService#bringBack}, which also carries
+   * what the site holds that the others lack to the current primary); if that fails the site stays
+   * down.
    */
   public DataCenter markUp(@NotNull String name) {
     DataCenter site = find(name);
@@ -110,26 +110,8 @@ public class SiteService {
       // Locked one by one (H2 refuses FOR UPDATE with DISTINCT), as a login would lock it.
       em.lock(volume, LockModeType.PESSIMISTIC_WRITE);
       CopyVolumeGroupInfo group = volume.copyGroup();
-      try (StorageConnection storage = sites.connect(site.storageSystem())) {
-        long held =
-            storage
-                .volume(volume.storageId())
-                .flatMap(v -> v.copyGroup())
-                .map(CopyVolumeGroupInfo::epoch)
-                .orElse(0L);
-        if (held <= group.epoch()) {
-          // Defined again even at its own epoch: a member that was primary when it went away may
-          // hold bytes the others lack (its hot regions, what its secondaries missed). It hands
-          // them over at every definition until it is primary again, and the current primary
-          // resyncs them from its copy to every other member.
-          OutOfSyncRegions handedOver = storage.defineCopyGroup(group, OutOfSyncRegions.NONE);
-          String primary = group.primary().address().storageSystem();
-          if (!handedOver.isEmpty() && !primary.equals(site.storageSystem())) {
-            try (StorageConnection current = sites.connect(primary)) {
-              current.defineCopyGroup(group, handedOver);
-            }
-          }
-        }
+      try {
+        switches.bringBack(group, site.storageSystem());
       } catch (StorageException e) {
         failures.put(volume.name(), e.getMessage());
       } catch (RuntimeException e) {

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
-import org.roamstore.directory.copygroup.RunningDrain;
+import org.roamstore.directory.switching.RunningDrain;
 
 class LongOperationsTest {
   private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");

@@ -30,12 +30,12 @@ import org.roamstore.storage.api.VolumeInfo;
  * operation.
  */
 public final class FakeStorage implements StorageConnection {
-  final String system;
+  public final String system;
   public final Map<String, Long> sizes = new HashMap<>();
   public final Map<String, CopyVolumeGroupInfo> groups = new HashMap<>();
-  final Map<String, Long> exports = new HashMap<>();
-  final Map<String, Instant> exportsExpireAt = new HashMap<>();
-  final List<String> calls = new ArrayList<>();
+  public final Map<String, Long> exports = new HashMap<>();
+  public final Map<String, Instant> exportsExpireAt = new HashMap<>();
+  public final List<String> calls = new ArrayList<>();
   Predicate<String> failing = op -> false;
 
   /** What this unit's secondaries miss while it is primary; handed over when it is demoted. */
@@ -53,7 +53,7 @@ public final class FakeStorage implements StorageConnection {
   /** What this unit took over as it became primary, per volume. */
   public final Map<String, OutOfSyncRegions> inherited = new HashMap<>();
 
-  boolean unreachable;
+  public boolean unreachable;
 
   /**
    * Whether this unit has remote copy: then, where it holds the primary, {@link #copyGroupStatus}

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.roamstore.directory.copygroup.FakeStorage;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.switching.SwitchService;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.RealVolumeAddress;
@@ -19,7 +20,9 @@ class VolumeProvisionerTest {
   private final FakeStorage portland = new FakeStorage("portland");
   private final FakeStorage sf = new FakeStorage("sanfrancisco");
   private final VolumeProvisioner provisioner =
-      new VolumeProvisioner(FakeStorage.sites(seattle, portland, sf));
+      new VolumeProvisioner(
+          FakeStorage.sites(seattle, portland, sf),
+          new SwitchService(FakeStorage.sites(seattle, portland, sf), (old, group, next) -> {}));
 
   private static final CopyVolumeGroupInfo GROUP =
       new CopyVolumeGroupInfo(

@@ -1,4 +1,4 @@
-package org.roamstore.directory.login;
+package org.roamstore.directory.switching;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -11,11 +11,11 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Threads for the calls a switch makes to several storage control units at once (see {@code
- * CopyGroupDefinition}), from the container's thread factory so they carry the application's
- * context. Its own pool rather than the default managed executor, where the event publisher's
- * drains run: a switch must never wait in a queue behind them. When every thread is busy the task
- * runs on the calling thread, so a switch is at worst as slow as one call after the other.
+ * Threads for the calls a switch makes to several storage control units at once (see {@link
+ * SwitchService}), from the container's thread factory so they carry the application's context. Its
+ * own pool rather than the default managed executor, where the event publisher's drains run: a
+ * switch must never wait in a queue behind them. When every thread is busy the task runs on the
+ * calling thread, so a switch is at worst as slow as one call after the other.
  */
 @ApplicationScoped
 public class StorageCalls implements Executor {

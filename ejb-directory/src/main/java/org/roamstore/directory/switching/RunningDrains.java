@@ -1,4 +1,4 @@
-package org.roamstore.directory.copygroup;
+package org.roamstore.directory.switching;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;

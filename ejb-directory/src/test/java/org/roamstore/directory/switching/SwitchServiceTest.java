@@ -1,4 +1,4 @@
-package org.roamstore.directory.copygroup;
+package org.roamstore.directory.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.roamstore.directory.copygroup.FakeStorage;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.storage.api.CopyGroupMember;
@@ -27,7 +28,7 @@ import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.TransferType;
 
-class CopyGroupDefinitionTest {
+class SwitchServiceTest {
   private static final String VOL = "v1";
   private static final Instant OLD_EXPORT_EXPIRES = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -35,7 +36,7 @@ class CopyGroupDefinitionTest {
   private final FakeStorage portland = new FakeStorage("portland");
   private final FakeStorage sf = new FakeStorage("sanfrancisco");
   private final List<String> drained = Collections.synchronizedList(new ArrayList<>());
-  private CopyGroupDefinition definition;
+  private SwitchService service;
   private CopyVolumeGroupInfo current;
 
   @BeforeEach
@@ -47,8 +48,8 @@ class CopyGroupDefinitionTest {
       unit.calls.clear();
     }
     portland.exports.put("old-export", 3L);
-    definition =
-        new CopyGroupDefinition(
+    service =
+        new SwitchService(
             FakeStorage.sites(seattle, portland, sf),
             (StorageConnection old, CopyVolumeGroupInfo g, String next) ->
                 drained.add(old.storageSystem()));
@@ -64,14 +65,14 @@ class CopyGroupDefinitionTest {
             .toList());
   }
 
-  private CopyGroupDefinition.Request toSeattle(boolean force, Set<String> down) {
-    return new CopyGroupDefinition.Request(
+  private SwitchRequest toSeattle(boolean force, Set<String> down) {
+    return new SwitchRequest(
         current, "seattle", down, force, Map.of("old-export", OLD_EXPORT_EXPIRES));
   }
 
   @Test
   void aSwitchMovesThePrimaryAtEveryMemberUnderTheNextEpoch() {
-    CopyGroupDefinition.Switch done = definition.switchPrimary(toSeattle(false, Set.of()));
+    CompletedSwitch done = service.switchPrimary(toSeattle(false, Set.of()));
 
     assertEquals(4, done.epoch());
     for (FakeStorage unit : List.of(seattle, portland, sf)) {
@@ -85,8 +86,8 @@ class CopyGroupDefinitionTest {
   @Test
   void anUndoLeavesOutTheOldPrimarysExportsThatEndedMeanwhile() {
     sf.failOn(op -> op.equals("defineCopyGroup"));
-    CopyGroupDefinition.Request request =
-        new CopyGroupDefinition.Request(
+    SwitchRequest request =
+        new SwitchRequest(
             current,
             "seattle",
             Set.of(),
@@ -94,7 +95,7 @@ class CopyGroupDefinitionTest {
             Map.of("old-export", OLD_EXPORT_EXPIRES, "ended", Instant.now().minusSeconds(1)));
 
     DirectoryException e =
-        assertThrows(DirectoryException.class, () -> definition.switchPrimary(request));
+        assertThrows(DirectoryException.class, () -> service.switchPrimary(request));
 
     assertTrue(e.getMessage().contains("portland stays primary"), e.getMessage());
     assertFalse(e.details().get("undone").contains("NOT restored"), e.details().get("undone"));
@@ -106,7 +107,7 @@ class CopyGroupDefinitionTest {
   void theOldPrimaryIsFencedFirstAndTheNewPrimaryLearnsLast() {
     assertEquals(
         List.of("portland", "sanfrancisco", "seattle"),
-        CopyGroupDefinition.fencingOrder(current, "portland", "seattle"));
+        SwitchPlan.fencingOrder(current, "portland", "seattle"));
   }
 
   @Test
@@ -115,7 +116,7 @@ class CopyGroupDefinitionTest {
 
     DirectoryException e =
         assertThrows(
-            DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+            DirectoryException.class, () -> service.switchPrimary(toSeattle(false, Set.of())));
 
     assertEquals(ErrorCode.SWITCH_FAILED, e.code());
     assertEquals("sanfrancisco", e.details().get("failedAt"));
@@ -136,8 +137,7 @@ class CopyGroupDefinitionTest {
   void aFailureAtTheNewPrimaryDemotesItAgain() {
     seattle.failOn(op -> op.equals("defineCopyGroup"));
 
-    assertThrows(
-        DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+    assertThrows(DirectoryException.class, () -> service.switchPrimary(toSeattle(false, Set.of())));
 
     assertTrue(portland.primaryHere(VOL));
     assertTrue(sf.groups.get(VOL).primary().address().storageSystem().equals("portland"));
@@ -147,12 +147,11 @@ class CopyGroupDefinitionTest {
   @Test
   void theNextSwitchAfterAnUndoStartsAboveTheEpochStorageHolds() {
     sf.failOn(op -> op.equals("defineCopyGroup"));
-    assertThrows(
-        DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+    assertThrows(DirectoryException.class, () -> service.switchPrimary(toSeattle(false, Set.of())));
     sf.failOn(op -> false);
 
     // the directory still says epoch 3; portland holds 5 after the undo
-    CopyGroupDefinition.Switch done = definition.switchPrimary(toSeattle(false, Set.of()));
+    CompletedSwitch done = service.switchPrimary(toSeattle(false, Set.of()));
 
     assertEquals(6, done.epoch());
     assertTrue(seattle.primaryHere(VOL) && sf.epoch(VOL) == 6);
@@ -162,7 +161,7 @@ class CopyGroupDefinitionTest {
   void aMemberAheadOfTheDirectoryLiftsTheNewEpochAboveIt() {
     sf.groups.put(VOL, group(TransferType.SYNC, "portland", 9));
 
-    assertEquals(10, definition.switchPrimary(toSeattle(false, Set.of())).epoch());
+    assertEquals(10, service.switchPrimary(toSeattle(false, Set.of())).epoch());
     assertEquals(10, sf.epoch(VOL));
   }
 
@@ -173,7 +172,7 @@ class CopyGroupDefinitionTest {
 
     DirectoryException e =
         assertThrows(
-            DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+            DirectoryException.class, () -> service.switchPrimary(toSeattle(false, Set.of())));
 
     assertEquals(ErrorCode.SWITCH_FAILED, e.code());
     assertEquals("nothing had changed", e.details().get("undone"));
@@ -187,12 +186,12 @@ class CopyGroupDefinitionTest {
 
     DirectoryException e =
         assertThrows(
-            DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+            DirectoryException.class, () -> service.switchPrimary(toSeattle(false, Set.of())));
     assertEquals(ErrorCode.OLD_PRIMARY_UNREACHABLE, e.code());
     assertEquals(3, seattle.epoch(VOL));
 
     seattle.applied = new CopyGroupStatus.Applied(3, 41, 40);
-    CopyGroupDefinition.Switch forced = definition.switchPrimary(toSeattle(true, Set.of()));
+    CompletedSwitch forced = service.switchPrimary(toSeattle(true, Set.of()));
     assertEquals(4, forced.epoch());
     assertTrue(forced.skipped().containsKey("portland"));
     assertEquals(
@@ -212,7 +211,7 @@ class CopyGroupDefinitionTest {
 
     DirectoryException e =
         assertThrows(
-            DirectoryException.class, () -> definition.switchPrimary(toSeattle(true, Set.of())));
+            DirectoryException.class, () -> service.switchPrimary(toSeattle(true, Set.of())));
     assertEquals(ErrorCode.STALE_COPY, e.code());
     assertTrue(e.getMessage().contains("Take over at sanfrancisco"), e.getMessage());
     assertTrue(e.getMessage().contains("seattle has the old primary's write"), e.getMessage());
@@ -220,9 +219,9 @@ class CopyGroupDefinitionTest {
     assertEquals(3, seattle.epoch(VOL), "nothing changed");
     assertEquals(3, sf.epoch(VOL), "nothing changed");
 
-    CopyGroupDefinition.Switch forced =
-        definition.switchPrimary(
-            new CopyGroupDefinition.Request(current, "seattle", Set.of(), true, Map.of(), true));
+    CompletedSwitch forced =
+        service.switchPrimary(
+            new SwitchRequest(current, "seattle", Set.of(), true, Map.of(), true));
     assertEquals(4, forced.epoch());
     assertTrue(forced.moreCurrent().orElseThrow().contains("sanfrancisco"));
     assertTrue(seattle.primaryHere(VOL));
@@ -246,7 +245,7 @@ class CopyGroupDefinitionTest {
             });
     catchingUp.start();
 
-    CopyGroupDefinition.Switch forced = definition.switchPrimary(toSeattle(true, Set.of()));
+    CompletedSwitch forced = service.switchPrimary(toSeattle(true, Set.of()));
     catchingUp.join();
 
     assertEquals(Optional.of(new CopyGroupStatus.Applied(3, 60, 60)), forced.appliedAtNewPrimary());
@@ -259,7 +258,7 @@ class CopyGroupDefinitionTest {
     seattle.applied = new CopyGroupStatus.Applied(3, 41, 40);
     sf.applied = null; // it cannot say how far it got
 
-    definition.switchPrimary(toSeattle(true, Set.of()));
+    service.switchPrimary(toSeattle(true, Set.of()));
     OutOfSyncRegions given = seattle.inherited.get(VOL);
     assertEquals(Set.of("sanfrancisco"), given.secondaries(), String.valueOf(given));
     assertEquals(1L << 20, given.bytesOf("sanfrancisco"), "the whole (1 MiB) volume");
@@ -271,7 +270,7 @@ class CopyGroupDefinitionTest {
     portland.unreachable = true;
     seattle.applied = new CopyGroupStatus.Applied(3, 41, 40, 1, 500, false);
     sf.applied = new CopyGroupStatus.Applied(3, 39, 39, 1, 500, false);
-    definition.switchPrimary(toSeattle(true, Set.of()));
+    service.switchPrimary(toSeattle(true, Set.of()));
     assertEquals(null, seattle.inherited.get(VOL));
 
     // sanfrancisco a few writes behind in the same stream: it misses them, resynced whole.
@@ -280,7 +279,7 @@ class CopyGroupDefinitionTest {
     portland.unreachable = true;
     seattle.applied = new CopyGroupStatus.Applied(3, 41, 40, 1, 500, false);
     sf.applied = new CopyGroupStatus.Applied(3, 40, 40, 1, 497, false);
-    definition.switchPrimary(toSeattle(true, Set.of()));
+    service.switchPrimary(toSeattle(true, Set.of()));
     assertEquals(1L << 20, seattle.inherited.get(VOL).bytesOf("sanfrancisco"));
   }
 
@@ -294,7 +293,7 @@ class CopyGroupDefinitionTest {
 
     DirectoryException e =
         assertThrows(
-            DirectoryException.class, () -> definition.switchPrimary(toSeattle(true, Set.of())));
+            DirectoryException.class, () -> service.switchPrimary(toSeattle(true, Set.of())));
     assertEquals(ErrorCode.STALE_COPY, e.code());
     assertTrue(e.getMessage().contains("Take over at sanfrancisco"), e.getMessage());
     assertTrue(e.getMessage().contains("write 2889 of epoch 3"), e.getMessage());
@@ -306,7 +305,7 @@ class CopyGroupDefinitionTest {
     assertEquals(
         ErrorCode.STALE_COPY,
         assertThrows(
-                DirectoryException.class, () -> definition.switchPrimary(toSeattle(true, Set.of())))
+                DirectoryException.class, () -> service.switchPrimary(toSeattle(true, Set.of())))
             .code());
   }
 
@@ -320,15 +319,15 @@ class CopyGroupDefinitionTest {
 
     DirectoryException e =
         assertThrows(
-            DirectoryException.class, () -> definition.switchPrimary(toSeattle(true, Set.of())));
+            DirectoryException.class, () -> service.switchPrimary(toSeattle(true, Set.of())));
     assertEquals(ErrorCode.STALE_COPY, e.code());
     assertTrue(e.getMessage().contains("no survivor is known to hold every"), e.getMessage());
     assertTrue(e.getMessage().contains("write 1500 of epoch 3"), e.getMessage());
     assertEquals(3, seattle.epoch(VOL), "nothing changed");
 
-    CopyGroupDefinition.Switch forced =
-        definition.switchPrimary(
-            new CopyGroupDefinition.Request(current, "seattle", Set.of(), true, Map.of(), true));
+    CompletedSwitch forced =
+        service.switchPrimary(
+            new SwitchRequest(current, "seattle", Set.of(), true, Map.of(), true));
     assertEquals(4, forced.epoch());
     assertTrue(forced.moreCurrent().orElseThrow().contains("went on without it"));
   }
@@ -338,7 +337,7 @@ class CopyGroupDefinitionTest {
     DirectoryException e =
         assertThrows(
             DirectoryException.class,
-            () -> definition.switchPrimary(toSeattle(false, Set.of("sanfrancisco"))));
+            () -> service.switchPrimary(toSeattle(false, Set.of("sanfrancisco"))));
 
     assertEquals(ErrorCode.SITE_UNAVAILABLE, e.code());
     assertTrue(sf.calls.isEmpty(), "a down site is not asked anything");
@@ -350,7 +349,7 @@ class CopyGroupDefinitionTest {
 
     DirectoryException e =
         assertThrows(
-            DirectoryException.class, () -> definition.switchPrimary(toSeattle(true, Set.of())));
+            DirectoryException.class, () -> service.switchPrimary(toSeattle(true, Set.of())));
 
     assertEquals(ErrorCode.SITE_UNAVAILABLE, e.code());
     assertEquals(3, portland.epoch(VOL));
@@ -362,12 +361,12 @@ class CopyGroupDefinitionTest {
     for (FakeStorage unit : List.of(seattle, portland, sf)) {
       unit.groups.put(VOL, current);
     }
-    definition.switchPrimary(toSeattle(false, Set.of()));
+    service.switchPrimary(toSeattle(false, Set.of()));
     assertEquals(List.of("portland"), drained);
 
     drained.clear();
-    definition.switchPrimary(
-        new CopyGroupDefinition.Request(
+    service.switchPrimary(
+        new SwitchRequest(
             group(TransferType.SYNC, "seattle", 4), "portland", Set.of(), false, Map.of()));
     assertTrue(drained.isEmpty(), "a SYNC group has nothing to drain");
   }
@@ -379,7 +378,7 @@ class CopyGroupDefinitionTest {
     regions.set(9);
     portland.outOfSync = new OutOfSyncRegions(1 << 20, Map.of("sanfrancisco", regions));
 
-    CopyGroupDefinition.Switch done = definition.switchPrimary(toSeattle(false, Set.of()));
+    CompletedSwitch done = service.switchPrimary(toSeattle(false, Set.of()));
 
     assertEquals(portland.outOfSync, seattle.inherited.get(VOL));
     assertFalse(sf.inherited.containsKey(VOL), "only the new primary takes them over");
@@ -398,7 +397,7 @@ class CopyGroupDefinitionTest {
 
     DirectoryException e =
         assertThrows(
-            DirectoryException.class, () -> definition.switchPrimary(toSeattle(false, Set.of())));
+            DirectoryException.class, () -> service.switchPrimary(toSeattle(false, Set.of())));
 
     assertEquals(ErrorCode.SWITCH_FAILED, e.code());
     assertEquals("seattle", e.details().get("failedAt"));
@@ -408,9 +407,9 @@ class CopyGroupDefinitionTest {
 
   @Test
   void anUndoAfterSuccessPutsTheOldPrimaryBack() {
-    CopyGroupDefinition.Switch done = definition.switchPrimary(toSeattle(false, Set.of()));
+    CompletedSwitch done = service.switchPrimary(toSeattle(false, Set.of()));
 
-    CopyGroupDefinition.Undo undo = done.undo();
+    UndoOutcome undo = done.undo();
 
     assertTrue(undo.complete());
     assertEquals(List.of("seattle", "sanfrancisco", "portland"), undo.restored());
@@ -423,8 +422,8 @@ class CopyGroupDefinitionTest {
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
-      CopyGroupDefinition parallel =
-          new CopyGroupDefinition(
+      SwitchService parallel =
+          new SwitchService(
               FakeStorage.sites(seattle, portland, sf),
               (StorageConnection old, CopyVolumeGroupInfo g, String next) ->
                   drained.add(old.storageSystem()),
@@ -446,7 +445,7 @@ class CopyGroupDefinitionTest {
       assertEquals(3, sf.epoch(VOL));
 
       sf.failOn(op -> false);
-      CopyGroupDefinition.Switch done = parallel.switchPrimary(toSeattle(false, Set.of()));
+      CompletedSwitch done = parallel.switchPrimary(toSeattle(false, Set.of()));
 
       assertEquals(6, done.epoch());
       assertEquals(List.of("portland", "sanfrancisco", "seattle"), done.changed());
@@ -465,8 +464,8 @@ class CopyGroupDefinitionTest {
     for (FakeStorage unit : List.of(seattle, portland, sf)) {
       unit.groups.put(VOL, current);
     }
-    CopyGroupDefinition failing =
-        new CopyGroupDefinition(
+    SwitchService failing =
+        new SwitchService(
             FakeStorage.sites(seattle, portland, sf),
             (StorageConnection old, CopyVolumeGroupInfo g, String next) -> {
               throw new IllegalStateException("drain timed out");

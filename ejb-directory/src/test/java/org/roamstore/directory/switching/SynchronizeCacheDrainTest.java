@@ -1,10 +1,11 @@
-package org.roamstore.directory.copygroup;
+package org.roamstore.directory.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.roamstore.directory.copygroup.FakeStorage;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.RealVolumeAddress;

@@ -1,4 +1,4 @@
-package org.roamstore.directory.copygroup;
+package org.roamstore.directory.switching;
 
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageConnection;

@@ -1,4 +1,4 @@
-package org.roamstore.directory.copygroup;
+package org.roamstore.directory.switching;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,4 +1,4 @@
-package org.roamstore.directory.copygroup;
+package org.roamstore.directory.switching;
 
 import java.time.Instant;
 
