@@ -11,36 +11,23 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.roamstore.directory.copygroup.FakeStorage;
-import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.OutOfSyncRegions;
-import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageException;
-import org.roamstore.storage.api.TransferType;
 
 /**
  * A site coming back up ({@link SwitchService#bringBack}): portland was primary at epoch 3 when it
  * went away, and seattle took over by force at epoch 4.
  */
 class BringBackTest {
-  private static final String VOL = "v1";
+  private static final String VOL = Groups.VOL;
 
   private final FakeStorage seattle = new FakeStorage("seattle");
   private final FakeStorage portland = new FakeStorage("portland");
   private final FakeStorage sf = new FakeStorage("sanfrancisco");
   private final SwitchService service =
       new SwitchService(FakeStorage.sites(seattle, portland, sf), (old, group, next) -> {});
-  private final CopyVolumeGroupInfo now = group("seattle", 4);
-
-  private static CopyVolumeGroupInfo group(String primary, long epoch) {
-    return new CopyVolumeGroupInfo(
-        VOL,
-        TransferType.SYNC,
-        epoch,
-        List.of("seattle", "portland", "sanfrancisco").stream()
-            .map(s -> new CopyGroupMember(new RealVolumeAddress(s, VOL), s.equals(primary)))
-            .toList());
-  }
+  private final CopyVolumeGroupInfo now = Groups.of("seattle", 4);
 
   @BeforeEach
   void portlandAwaySinceTheTakeover() {
@@ -48,7 +35,7 @@ class BringBackTest {
       unit.sizes.put(VOL, 1L << 20);
       unit.groups.put(VOL, now);
     }
-    portland.groups.put(VOL, group("portland", 3));
+    portland.groups.put(VOL, Groups.of("portland", 3));
   }
 
   @Test
@@ -75,7 +62,7 @@ class BringBackTest {
 
   @Test
   void aMemberAheadOfTheDirectoryIsLeftAsItIs() {
-    portland.groups.put(VOL, group("portland", 5)); // an undo left it ahead
+    portland.groups.put(VOL, Groups.of("portland", 5)); // an undo left it ahead
 
     service.bringBack(now, "portland");
 

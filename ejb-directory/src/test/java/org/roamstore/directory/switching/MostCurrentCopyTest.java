@@ -12,22 +12,13 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
-import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus.Applied;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
-import org.roamstore.storage.api.RealVolumeAddress;
-import org.roamstore.storage.api.TransferType;
 
 /** The choice of the copy a forced takeover promotes, on reported positions alone. */
 class MostCurrentCopyTest {
   private static final CopyVolumeGroupInfo GROUP =
-      new CopyVolumeGroupInfo(
-          "v1",
-          TransferType.SYNC,
-          3,
-          List.of("seattle", "portland", "sanfrancisco", "eugene").stream()
-              .map(s -> new CopyGroupMember(new RealVolumeAddress(s, "v1"), s.equals("portland")))
-              .toList());
+      Groups.of("portland", 3, List.of("seattle", "portland", "sanfrancisco", "eugene"));
 
   private static SwitchRequest takeoverBySeattle(boolean named) {
     return new SwitchRequest(GROUP, "seattle", Set.of(), true, Map.of(), named);

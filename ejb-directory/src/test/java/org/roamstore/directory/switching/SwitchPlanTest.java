@@ -6,21 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
-import org.roamstore.storage.api.RealVolumeAddress;
-import org.roamstore.storage.api.TransferType;
 
 /** The order and epochs of a switch and its undo, without storage. */
 class SwitchPlanTest {
   private static final CopyVolumeGroupInfo GROUP =
-      new CopyVolumeGroupInfo(
-          "v1",
-          TransferType.SYNC,
-          3,
-          List.of("seattle", "portland", "eugene", "sanfrancisco").stream()
-              .map(s -> new CopyGroupMember(new RealVolumeAddress(s, "v1"), s.equals("portland")))
-              .toList());
+      Groups.of("portland", 3, List.of("seattle", "portland", "eugene", "sanfrancisco"));
 
   @Test
   void theOldPrimaryIsFencedFirstTheOthersInGroupOrderAndTheNewPrimaryLast() {

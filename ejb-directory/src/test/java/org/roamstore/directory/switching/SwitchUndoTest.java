@@ -12,15 +12,11 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.roamstore.directory.copygroup.FakeStorage;
-import org.roamstore.storage.api.CopyGroupMember;
-import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.OutOfSyncRegions;
-import org.roamstore.storage.api.RealVolumeAddress;
-import org.roamstore.storage.api.TransferType;
 
 /** The undo alone, against fake storage units already switched to seattle at epoch 4. */
 class SwitchUndoTest {
-  private static final String VOL = "v1";
+  private static final String VOL = Groups.VOL;
   private static final Instant EXPIRES = Instant.parse("2030-01-01T00:00:00Z");
 
   private final FakeStorage seattle = new FakeStorage("seattle");
@@ -28,23 +24,13 @@ class SwitchUndoTest {
   private final FakeStorage sf = new FakeStorage("sanfrancisco");
   private final SwitchUndo undo = new SwitchUndo(FakeStorage.sites(seattle, portland, sf));
   private final SwitchRequest request =
-      new SwitchRequest(group("portland", 3), "seattle", Set.of(), false, Map.of("e", EXPIRES));
-
-  private static CopyVolumeGroupInfo group(String primary, long epoch) {
-    return new CopyVolumeGroupInfo(
-        VOL,
-        TransferType.SYNC,
-        epoch,
-        List.of("seattle", "portland", "sanfrancisco").stream()
-            .map(s -> new CopyGroupMember(new RealVolumeAddress(s, VOL), s.equals(primary)))
-            .toList());
-  }
+      new SwitchRequest(Groups.of("portland", 3), "seattle", Set.of(), false, Map.of("e", EXPIRES));
 
   @BeforeEach
   void switchedToSeattle() {
     for (FakeStorage unit : List.of(seattle, portland, sf)) {
       unit.sizes.put(VOL, 1L << 20);
-      unit.groups.put(VOL, group("seattle", 4));
+      unit.groups.put(VOL, Groups.of("seattle", 4));
     }
   }
 
