@@ -21,7 +21,7 @@ import org.roamstore.storage.replication.WriteDataSender;
 final class ActivityCooling implements Runnable {
   private static final Logger LOG = Logger.getLogger(ActivityCooling.class.getName());
 
-  private final Collection<HostedVolume> volumes;
+  private final Collection<CopyGroupReplica> replicas;
   private final WriteDataSender sender;
   private final Duration interval;
   private final Duration roundTimeout;
@@ -32,11 +32,11 @@ final class ActivityCooling implements Runnable {
   private volatile boolean stopping;
 
   ActivityCooling(
-      Collection<HostedVolume> volumes,
+      Collection<CopyGroupReplica> replicas,
       WriteDataSender sender,
       Duration interval,
       Duration roundTimeout) {
-    this.volumes = volumes;
+    this.replicas = replicas;
     this.sender = sender;
     this.interval = interval;
     this.roundTimeout = roundTimeout;
@@ -58,13 +58,13 @@ final class ActivityCooling implements Runnable {
     try {
       while (!stopping) {
         awaitRound();
-        for (HostedVolume volume : volumes) {
+        for (CopyGroupReplica replica : replicas) {
           if (stopping) {
             break;
           }
-          ActivityLog log = volume.activity;
+          ActivityLog log = replica.volume.activity;
           if (log.hasIdleRegions() || log.full()) {
-            cool(volume, roundTimeout);
+            cool(replica, roundTimeout);
           } else {
             // Regions written only before this cut are idle at the next interval; without a cut
             // they would stay in the current period, never idle, hot until the log fills.
@@ -98,11 +98,12 @@ final class ActivityCooling implements Runnable {
    * One round for one volume; returns whether it completed (then only regions written since it
    * began are hot). Nothing to do unless this unit is the primary of a group with secondaries.
    */
-  boolean cool(HostedVolume volume, Duration timeout) {
-    CopyVolumeGroupInfo group = volume.group;
-    if (!volume.replicatedPrimary(group)) {
+  boolean cool(CopyGroupReplica replica, Duration timeout) {
+    CopyVolumeGroupInfo group = replica.group();
+    if (!replica.replicatedPrimaryOf(group)) {
       return false;
     }
+    HostedVolume volume = replica.volume;
     ActivityLog.Cut cut = volume.activity.cut(timeout.toMillis());
     if (cut == null) {
       return false;
@@ -120,7 +121,7 @@ final class ActivityCooling implements Runnable {
       LOG.fine(() -> "activity log of " + volume.address + " not cooled this round: " + e);
       return false;
     }
-    if (volume.group != group) {
+    if (replica.group() != group) {
       return false; // the group changed meanwhile; what its change did is all that counts
     }
     volume.activity.cooled(cut);

@@ -22,7 +22,7 @@ final class ExportBinding implements NbdExport {
   // The export name's digest (ExportRegistry.keyOf): the name itself, an access token, is kept
   // nowhere, in memory or on disk.
   final String key;
-  final HostedVolume volume;
+  final CopyGroupReplica replica;
   final long epoch;
   // When a new connection may no longer open with this name (ms since 1970), or NEVER.
   final long expiresAtMillis;
@@ -33,12 +33,12 @@ final class ExportBinding implements NbdExport {
 
   ExportBinding(
       String key,
-      HostedVolume volume,
+      CopyGroupReplica replica,
       long epoch,
       long expiresAtMillis,
       WriteRequestExecution writes) {
     this.key = key;
-    this.volume = volume;
+    this.replica = replica;
     this.epoch = epoch;
     this.expiresAtMillis = expiresAtMillis;
     this.writes = writes;
@@ -54,52 +54,52 @@ final class ExportBinding implements NbdExport {
 
   @Override
   public long sizeBytes() {
-    return volume.file.sizeBytes();
+    return replica.sizeBytes();
   }
 
   @Override
   public void checkUsable() {
     checkNotRevoked();
-    volume.groupLock.readLock().lock();
+    replica.groupLock.readLock().lock();
     try {
-      volume.checkServes(epoch);
+      replica.checkServes(epoch);
     } finally {
-      volume.groupLock.readLock().unlock();
+      replica.groupLock.readLock().unlock();
     }
   }
 
   @Override
   public void read(long offset, ByteBuffer dst) {
     checkNotRevoked();
-    ReadRequestExecution.read(volume, epoch, offset, dst);
+    ReadRequestExecution.read(replica, epoch, offset, dst);
   }
 
   @Override
   public CompletableFuture<Void> write(long offset, ByteBuffer src) {
     checkNotRevoked();
-    return writes.write(volume, epoch, offset, src);
+    return writes.write(replica, epoch, offset, src);
   }
 
   @Override
   public CompletableFuture<Void> writeZeroes(long offset, long length, boolean noHole) {
     checkNotRevoked();
-    return writes.writeZeroes(volume, epoch, offset, length, noHole);
+    return writes.writeZeroes(replica, epoch, offset, length, noHole);
   }
 
   @Override
   public boolean zeroesAreFast() {
-    return volume.cache.zeroesPunchHoles();
+    return replica.volume.cache.zeroesPunchHoles();
   }
 
   @Override
   public List<Extent> allocation(long offset, long length, int maxExtents) {
     checkNotRevoked();
-    Lock lock = volume.groupLock.readLock();
+    Lock lock = replica.groupLock.readLock();
     lock.lock();
     try {
-      volume.checkServes(epoch);
+      replica.checkServes(epoch);
       List<Extent> extents = new ArrayList<>();
-      for (CachedVolume.Extent e : volume.cache.allocation(offset, length, maxExtents)) {
+      for (CachedVolume.Extent e : replica.volume.cache.allocation(offset, length, maxExtents)) {
         extents.add(new Extent(e.length(), e.hole()));
       }
       return extents;
@@ -120,10 +120,11 @@ final class ExportBinding implements NbdExport {
   public List<ReplicationExtent> replication(long offset, long length, int maxExtents) {
     checkNotRevoked();
     CopyVolumeGroupInfo group;
-    Lock lock = volume.groupLock.readLock();
+    HostedVolume volume = replica.volume;
+    Lock lock = replica.groupLock.readLock();
     lock.lock();
     try {
-      group = volume.checkServes(epoch);
+      group = replica.checkServes(epoch);
       volume.cache.checkRange(offset, length);
     } finally {
       lock.unlock();
@@ -149,7 +150,7 @@ final class ExportBinding implements NbdExport {
   @Override
   public void flush() {
     checkUsable();
-    writes.flush(volume);
+    writes.flush(replica);
   }
 
   private void checkNotRevoked() {

@@ -52,7 +52,7 @@ final class ExportRegistry implements AutoCloseable {
   // The same bindings by volume, for dropFor: a change of primary drops one volume's stale names,
   // and finding them among every name of the unit made each switch slower with every login made
   // at a primary since. Guarded by io (and only touched together with bindings).
-  private final Map<HostedVolume, Set<ExportBinding>> byVolume = new HashMap<>();
+  private final Map<CopyGroupReplica, Set<ExportBinding>> byVolume = new HashMap<>();
   // Names with an end, soonest first: every login adds one, and without their expiry the names
   // (in memory and in the log) would only ever go when their volume's primary moves. Guarded by io;
   // may still hold names unbound since (revoked, dropped), which are skipped when they come up.
@@ -73,7 +73,7 @@ final class ExportRegistry implements AutoCloseable {
   }
 
   /** Replays the log; names whose volume is gone are dropped. Then starts a compact log. */
-  void load(Function<String, HostedVolume> volumes, WriteRequestExecution writes)
+  void load(Function<String, CopyGroupReplica> volumes, WriteRequestExecution writes)
       throws IOException {
     if (Files.exists(file)) {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -91,7 +91,7 @@ final class ExportRegistry implements AutoCloseable {
   private void replay(
       String line,
       boolean last,
-      Function<String, HostedVolume> volumes,
+      Function<String, CopyGroupReplica> volumes,
       WriteRequestExecution writes) {
     String[] f = line.split(" ");
     if (f.length >= 2 && (f[0].equals("+") || f[0].equals("-"))) {
@@ -111,7 +111,7 @@ final class ExportRegistry implements AutoCloseable {
         }
         return;
       }
-      HostedVolume volume = volumes.apply(f[2]);
+      CopyGroupReplica volume = volumes.apply(f[2]);
       if (volume == null) {
         LOG.warning("export " + f[1] + " names a missing volume " + f[2] + "; dropped");
         return;
@@ -172,7 +172,7 @@ final class ExportRegistry implements AutoCloseable {
    * Drops the exports of a volume that no longer work: those of other epochs than the given.
    * Returns the position to pass to {@link #awaitDurable}, or 0 when nothing changed.
    */
-  long dropFor(HostedVolume volume, long keepEpoch) {
+  long dropFor(CopyGroupReplica volume, long keepEpoch) {
     List<ExportBinding> ofVolume;
     synchronized (io) {
       ofVolume = List.copyOf(byVolume.getOrDefault(volume, Set.of()));
@@ -188,7 +188,7 @@ final class ExportRegistry implements AutoCloseable {
   }
 
   private static String record(ExportBinding b) {
-    String bound = "+k " + b.key + " " + b.volume.id() + " " + b.epoch;
+    String bound = "+k " + b.key + " " + b.replica.id() + " " + b.epoch;
     return b.expiresAtMillis == ExportBinding.NEVER ? bound : bound + " " + b.expiresAtMillis;
   }
 
@@ -196,7 +196,7 @@ final class ExportRegistry implements AutoCloseable {
   private ExportBinding bind(ExportBinding binding) {
     ExportBinding old = unbind(binding.key);
     bindings.put(binding.key, binding);
-    byVolume.computeIfAbsent(binding.volume, v -> new LinkedHashSet<>()).add(binding);
+    byVolume.computeIfAbsent(binding.replica, v -> new LinkedHashSet<>()).add(binding);
     if (binding.expiresAtMillis != ExportBinding.NEVER) {
       expiring.add(binding);
     }
@@ -220,10 +220,10 @@ final class ExportRegistry implements AutoCloseable {
   private ExportBinding unbind(String key) {
     ExportBinding old = bindings.remove(key);
     if (old != null) {
-      Set<ExportBinding> ofVolume = byVolume.get(old.volume);
+      Set<ExportBinding> ofVolume = byVolume.get(old.replica);
       ofVolume.remove(old);
       if (ofVolume.isEmpty()) {
-        byVolume.remove(old.volume);
+        byVolume.remove(old.replica);
       }
     }
     return old;

@@ -7,12 +7,12 @@ import java.util.concurrent.locks.Lock;
 final class ReadRequestExecution {
   private ReadRequestExecution() {}
 
-  static void read(HostedVolume volume, long epoch, long offset, ByteBuffer dst) {
-    Lock lock = volume.groupLock.readLock();
+  static void read(CopyGroupReplica replica, long epoch, long offset, ByteBuffer dst) {
+    Lock lock = replica.groupLock.readLock();
     lock.lock();
     try {
-      volume.checkServes(epoch);
-      volume.cache.read(offset, dst);
+      replica.checkServes(epoch);
+      replica.volume.cache.read(offset, dst);
     } finally {
       lock.unlock();
     }

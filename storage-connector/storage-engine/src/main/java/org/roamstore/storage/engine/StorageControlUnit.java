@@ -11,27 +11,21 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.roamstore.storage.activity.ActivityLog;
 import org.roamstore.storage.activity.ActivityLogSettings;
 import org.roamstore.storage.api.CacheSynchronization;
-import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.Names;
 import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.OutOfSyncRegions;
-import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
@@ -39,30 +33,19 @@ import org.roamstore.storage.api.StorageStatus;
 import org.roamstore.storage.api.VerifyRequest;
 import org.roamstore.storage.api.VolumeInfo;
 import org.roamstore.storage.cache.CacheMemory;
-import org.roamstore.storage.copygroup.CopyGroupStore;
 import org.roamstore.storage.nbd.NbdServer;
 import org.roamstore.storage.nbd.NbdTls;
 import org.roamstore.storage.replication.NoRemoteCopy;
-import org.roamstore.storage.replication.ReplicaVolume;
-import org.roamstore.storage.replication.ReplicaVolumes;
 import org.roamstore.storage.replication.WriteDataSender;
-import org.roamstore.storage.volume.RealVolume;
-import org.roamstore.storage.volume.VolumeFiles;
 
 /**
- * One storage control unit (reference text, 115) over one data directory:
+ * One storage control unit (reference text, 115) over one data directory (its layout: the engine
+ * README, "Data directory"): its volumes ({@link HostedVolumes}, each a {@link CopyGroupReplica}),
+ * the cache memory, the export names and the NBD server, and the control path that the local and
+ * remote connections call.
  *
- * <pre>
- * dataDirectory/
- *   volumes/&lt;volumeId&gt;.vol        sparse file, its length is the volume size
- *   copygroups/&lt;groupId&gt;.group    copy volume group information (Fig. 3)
- *   exports.log                    NBD export names by their SHA-256, append-only
- *   activity/&lt;volumeId&gt;.hot      regions a crash may leave different between the copies
- *   lock                           held while a control unit runs here
- * </pre>
- *
- * Long-lived threads (destager, NBD accept loop, NBD workers, one per NBD connection) all come from
- * the executor given to {@link #open}; it must be able to run that many tasks at once.
+ * <p>Long-lived threads (destager, NBD accept loop, NBD workers, one per NBD connection) all come
+ * from the executor given to {@link #open}; it must be able to run that many tasks at once.
  */
 public final class StorageControlUnit implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(StorageControlUnit.class.getName());
@@ -72,13 +55,11 @@ public final class StorageControlUnit implements AutoCloseable {
 
   private final StorageControlUnitConfig config;
   private final FileChannel lockFile;
-  private final VolumeFiles volumeFiles;
-  private final CopyGroupStore groupStore;
   private final ExportRegistry exports;
   private final CacheMemory cache;
   private final WriteDataSender sender;
   private final WriteRequestExecution writes;
-  private final Map<String, HostedVolume> volumes = new ConcurrentHashMap<>();
+  private final HostedVolumes volumes;
   private final Object admin = new Object(); // serializes changes of volumes, groups, exports
   private final ActivityLogSettings activitySettings = ActivityLogSettings.fromSystemProperties();
   private final ActivityCooling cooling;
@@ -92,15 +73,27 @@ public final class StorageControlUnit implements AutoCloseable {
     this.config = config;
     this.lockFile = lockFile;
     Path dir = config.dataDirectory();
-    this.volumeFiles = new VolumeFiles(dir.resolve("volumes"));
-    this.groupStore = new CopyGroupStore(dir.resolve("copygroups"));
     this.exports = new ExportRegistry(dir.resolve("exports.log"));
     this.cache = new CacheMemory(config.cacheBytes());
     this.sender = sender;
     this.writes = new WriteRequestExecution(sender);
+    this.volumes =
+        new HostedVolumes(
+            config.storageSystem(),
+            dir,
+            exports,
+            cache,
+            sender,
+            activitySettings,
+            this::wantCooling);
     this.cooling =
         new ActivityCooling(
-            volumes.values(), sender, activitySettings.coolInterval(), COOLING_ROUND_TIMEOUT);
+            volumes.all(), sender, activitySettings.coolInterval(), COOLING_ROUND_TIMEOUT);
+  }
+
+  // Activity logs call it when a writer waits for a slot: only once volumes are written.
+  private void wantCooling() {
+    cooling.want();
   }
 
   // How long a cooling round waits for the secondaries' disks before it gives up until the next.
@@ -129,7 +122,7 @@ public final class StorageControlUnit implements AutoCloseable {
       unit = new StorageControlUnit(config, lockFile, sender);
       unit.load();
       unit.cache.start(executor);
-      sender.start(unit.new Replicas(), executor);
+      sender.start(unit.volumes.asReplicas(), executor);
       unit.recoverActivity();
       executor.execute(unit.cooling);
       unit.coolingStarted = true;
@@ -176,78 +169,17 @@ public final class StorageControlUnit implements AutoCloseable {
   }
 
   private void load() throws IOException {
-    for (RealVolume file : volumeFiles.openAll()) {
-      volumes.put(file.volumeId(), host(file));
-    }
-    for (CopyVolumeGroupInfo group : groupStore.loadAll()) {
-      Optional<CopyGroupMember> member = group.memberAt(config.storageSystem());
-      HostedVolume volume = member.map(m -> volumes.get(m.address().volumeId())).orElse(null);
-      if (volume == null) {
-        LOG.warning("copy group " + group.groupId() + " has no volume here; ignored");
-        continue;
-      }
-      volume.group = group;
-    }
-    exports.load(volumes::get, writes);
-  }
-
-  private HostedVolume host(RealVolume file) throws IOException {
-    RealVolumeAddress address = new RealVolumeAddress(config.storageSystem(), file.volumeId());
-    ActivityLog activity =
-        ActivityLog.open(
-            activityFile(file.volumeId()),
-            activitySettings.regionBytes(),
-            activitySettings.maxHotRegions(),
-            cooling::want);
-    return new HostedVolume(
-        address, file, cache.attach(file), activity, activitySettings.logs(file.volumeId()));
-  }
-
-  private Path activityFile(String volumeId) {
-    return config.dataDirectory().resolve("activity").resolve(volumeId + ".hot");
+    volumes.load();
+    exports.load(id -> volumes.find(id).orElse(null), writes);
   }
 
   /**
-   * After an unclean stop, the hot regions of a volume this unit is primary of may differ between
-   * its copies: they are marked out of sync for every secondary (saved) before any write, read or
-   * resync starts, and so resynchronised from this copy. A volume this unit holds as a secondary
-   * keeps them hot: they are handed to the current primary when the directory defines the group
-   * here again.
+   * Before any write, read or resync starts: see {@link CopyGroupReplica#recoverAfterUncleanStop}.
    */
   private void recoverActivity() {
-    for (HostedVolume volume : volumes.values()) {
-      BitSet left = volume.activity.leftover();
-      CopyVolumeGroupInfo group = volume.group;
-      if (left.isEmpty() || !volume.replicatedPrimary(group)) {
-        continue;
-      }
-      LOG.warning(
-          "volume "
-              + volume.address
-              + " was not stopped cleanly: "
-              + left.cardinality()
-              + " region(s) of "
-              + volume.activity.regionBytes()
-              + " bytes may differ at its secondaries and are resynchronised from here");
-      try {
-        sender.inherit(group, everySecondaryMisses(group, left, volume.activity.regionBytes()));
-        volume.activity.forgetLeftover();
-      } catch (StorageException e) {
-        if (e.reason() != Reason.UNSUPPORTED) {
-          throw e;
-        }
-        LOG.warning("volume " + volume.address + ": no remote copy here to resynchronise them");
-      }
+    for (CopyGroupReplica replica : volumes.all()) {
+      replica.recoverAfterUncleanStop();
     }
-  }
-
-  private static OutOfSyncRegions everySecondaryMisses(
-      CopyVolumeGroupInfo group, BitSet regions, int regionBytes) {
-    OutOfSyncRegions all = OutOfSyncRegions.NONE;
-    for (CopyGroupMember secondary : group.secondaries()) {
-      all = all.with(secondary.address().storageSystem(), regions, regionBytes);
-    }
-    return all;
   }
 
   /** A new handle on this control unit; cheap, and dead after its own or the unit's close. */
@@ -274,7 +206,7 @@ public final class StorageControlUnit implements AutoCloseable {
         config.storageSystem(),
         config.nbdHost(),
         nbdPort(),
-        volumes.size(),
+        volumes.count(),
         cache.capacityBytes(),
         cache.dirtyBytes(),
         nbd == null ? NbdTlsMode.OFF : nbd.tls().mode());
@@ -301,8 +233,8 @@ public final class StorageControlUnit implements AutoCloseable {
       cooling.stop();
       // A clean stop leaves nothing hot that the copies agree on; what could not be confirmed
       // (a secondary away) stays hot and is resynchronised after the next start.
-      for (HostedVolume volume : volumes.values()) {
-        cooling.cool(volume, CLOSING_ROUND_TIMEOUT);
+      for (CopyGroupReplica replica : volumes.all()) {
+        cooling.cool(replica, CLOSING_ROUND_TIMEOUT);
       }
     }
     try {
@@ -315,10 +247,7 @@ public final class StorageControlUnit implements AutoCloseable {
     } catch (StorageException e) {
       failure = e;
     }
-    for (HostedVolume volume : volumes.values()) {
-      closeQuietly(volume.file);
-      closeQuietly(volume.activity);
-    }
+    volumes.closeFiles();
     closeQuietly(exports);
     closeQuietly(lockFile);
     if (failure != null) {
@@ -342,230 +271,59 @@ public final class StorageControlUnit implements AutoCloseable {
     }
     synchronized (admin) {
       checkOpen();
-      if (volumes.containsKey(volumeId) || volumeFiles.exists(volumeId)) {
-        throw new StorageException(Reason.VOLUME_EXISTS, "volume " + volumeId + " exists");
-      }
-      HostedVolume volume;
-      try {
-        Files.deleteIfExists(activityFile(volumeId)); // of an earlier volume of that name
-        volume = host(volumeFiles.create(volumeId, sizeBytes));
-      } catch (IOException e) {
-        throw new StorageException(
-            Reason.IO_ERROR, "cannot create volume " + volumeId + ": " + e.getMessage(), e);
-      }
-      volumes.put(volumeId, volume);
-      return volume.info();
+      return volumes.create(volumeId, sizeBytes).info();
     }
   }
 
   void deleteVolume(String volumeId) {
     synchronized (admin) {
       checkOpen();
-      HostedVolume volume = require(volumeId);
-      volume.groupLock.writeLock().lock();
-      try {
-        exports.awaitDurable(exports.dropFor(volume, Long.MIN_VALUE));
-        volumes.remove(volumeId);
-        cache.detach(volume.cache, true);
-        closeQuietly(volume.file);
-        closeQuietly(volume.activity);
-        volumeFiles.delete(volumeId);
-        Files.deleteIfExists(activityFile(volumeId));
-        if (volume.group != null) {
-          groupStore.delete(volume.group.groupId());
-        }
-      } catch (IOException e) {
-        throw new StorageException(
-            Reason.IO_ERROR, "cannot delete volume " + volumeId + ": " + e.getMessage(), e);
-      } finally {
-        volume.groupLock.writeLock().unlock();
-      }
+      volumes.delete(volumeId);
     }
   }
 
   Optional<VolumeInfo> volume(String volumeId) {
     checkOpen();
-    return Optional.ofNullable(volumes.get(volumeId)).map(HostedVolume::info);
+    return volumes.find(volumeId).map(CopyGroupReplica::info);
   }
 
   List<VolumeInfo> volumes() {
     checkOpen();
     List<VolumeInfo> all = new ArrayList<>();
-    for (HostedVolume v : volumes.values()) {
-      all.add(v.info());
+    for (CopyGroupReplica r : volumes.all()) {
+      all.add(r.info());
     }
     all.sort(Comparator.comparing(v -> v.address().volumeId()));
     return all;
   }
 
   /**
-   * Stores the copy group information of the member held here (Fig. 9, last step at each member).
-   * When this unit stops being the primary, the write data already handed to the sender is drained
-   * first, while no new write can start, and what its secondaries miss is returned for the new
-   * primary; when it becomes the primary, it takes over what the old one handed over ({@code
-   * inherited}), unless it misses regions itself.
+   * Stores the copy group information of the member held here (Fig. 9, last step at each member):
+   * the role change of its {@link CopyGroupReplica}, which returns what the new primary must resync
+   * when this unit stops being the primary.
    */
   OutOfSyncRegions defineCopyGroup(CopyVolumeGroupInfo group, OutOfSyncRegions inherited) {
     if (group == null) {
       throw new StorageException(Reason.INVALID_ARGUMENT, "copy group information is missing");
     }
-    CopyGroupMember member =
-        group
-            .memberAt(config.storageSystem())
-            .orElseThrow(
-                () ->
-                    new StorageException(
-                        Reason.INVALID_ARGUMENT,
-                        "copy group "
-                            + group.groupId()
-                            + " has no member on storage system "
-                            + config.storageSystem()));
     synchronized (admin) {
       checkOpen();
-      HostedVolume volume = require(member.address().volumeId());
-      for (HostedVolume other : volumes.values()) {
-        if (other != volume
-            && other.group != null
-            && other.group.groupId().equals(group.groupId())) {
-          throw new StorageException(
-              Reason.INVALID_ARGUMENT,
-              "copy group " + group.groupId() + " already has volume " + other.id() + " here");
-        }
-      }
-      OutOfSyncRegions handedOver = OutOfSyncRegions.NONE;
-      volume.groupLock.writeLock().lock();
-      try {
-        CopyVolumeGroupInfo current = volume.group;
-        if (current != null && !current.groupId().equals(group.groupId())) {
-          throw new StorageException(
-              Reason.INVALID_ARGUMENT,
-              "volume " + volume.id() + " belongs to copy group " + current.groupId());
-        }
-        if (current != null && group.epoch() < current.epoch()) {
-          throw new StorageException(
-              Reason.STALE_EPOCH,
-              "epoch "
-                  + group.epoch()
-                  + " is older than the stored epoch "
-                  + current.epoch()
-                  + " of copy group "
-                  + group.groupId());
-        }
-        boolean wasPrimary = current != null && current.primaryIs(volume.address);
-        // The primary told again at its own epoch what a returning member hands over (see
-        // SiteService.bringUp in the directory): every other member resyncs it from here.
-        boolean rejoin =
-            wasPrimary
-                && member.primary()
-                && current.epoch() == group.epoch()
-                && group.members().size() > 1
-                && !inherited.isEmpty();
-        boolean inheriting = member.primary() && !inherited.isEmpty() && !rejoin;
-        if (inheriting && inherited.bytesOf(config.storageSystem()) > 0) {
-          throw new StorageException(
-              Reason.INVALID_ARGUMENT,
-              "volume "
-                  + volume.address
-                  + " cannot become the primary of copy group "
-                  + group.groupId()
-                  + ": it misses "
-                  + inherited.bytesOf(config.storageSystem())
-                  + " bytes written at the old primary while it was out of sync; it must be"
-                  + " resynchronised first");
-        }
-        int hotRegionBytes = volume.activity.regionBytes();
-        if (wasPrimary && !member.primary()) {
-          boolean drained = drainBeforeDemotion(current, group);
-          // Kept here too: if the switch is undone this unit is primary again and still knows.
-          handedOver = sender.handOver(current);
-          if (drained) {
-            volume.cache.flush(); // the copies now agree on everything: nothing stays hot
-            volume.activity.clear();
-          } else {
-            // What only this copy may hold: the new primary resyncs it to here (and elsewhere).
-            handedOver =
-                handedOver.with(config.storageSystem(), volume.activity.hot(), hotRegionBytes);
-          }
-        } else if (!member.primary()) {
-          // Hot since a time as primary that ended without a drain: handed over (with what its
-          // secondaries missed then) at every definition until it is primary again, so that an
-          // answer lost on its way to the current primary is given again.
-          BitSet hot = volume.activity.hot();
-          if (!hot.isEmpty()) {
-            handedOver = sender.handOver(group).with(config.storageSystem(), hot, hotRegionBytes);
-          }
-        }
-        try {
-          groupStore.save(group);
-        } catch (IOException e) {
-          throw new StorageException(
-              Reason.IO_ERROR, "cannot store copy group " + group.groupId() + ": " + e, e);
-        }
-        volume.group = group;
-        if (inheriting) {
-          sender.inherit(group, inherited);
-        }
-        if (rejoin) {
-          Set<String> others = new java.util.TreeSet<>();
-          group.secondaries().forEach(m -> others.add(m.address().storageSystem()));
-          sender.inherit(group, inherited.spreadTo(others));
-        }
-        if (member.primary() && !wasPrimary) {
-          // Hot from an earlier time as primary: this copy may hold bytes the others lack.
-          BitSet stale = volume.activity.hot();
-          if (!stale.isEmpty() && group.members().size() > 1) {
-            sender.inherit(group, everySecondaryMisses(group, stale, hotRegionBytes));
-          }
-          volume.activity.clear();
-        }
-      } finally {
-        volume.groupLock.writeLock().unlock();
-      }
-      // Switches are rare: keep the simple order of forcing while still holding the unit.
-      exports.awaitDurable(exports.dropFor(volume, group.epoch()));
-      return handedOver;
-    }
-  }
-
-  /**
-   * Ships what this primary still holds before it becomes a secondary. In an orderly switch the
-   * directory has already synchronized the cache, so little is left. After a forced takeover the
-   * other members follow a newer epoch and refuse this unit's write data, so the drain cannot
-   * finish; the demotion must happen all the same, or this unit would remain a second primary. What
-   * it could not ship is what the forced takeover reported as possibly lost.
-   */
-  private boolean drainBeforeDemotion(CopyVolumeGroupInfo current, CopyVolumeGroupInfo next) {
-    try {
-      sender.drain(current);
-      return true;
-    } catch (StorageException e) {
-      if (e.reason() != Reason.TIMEOUT) {
-        throw e;
-      }
-      LOG.warning(
-          "copy group "
-              + current.groupId()
-              + ": demoted to secondary at epoch "
-              + next.epoch()
-              + " (new primary "
-              + next.primary().address()
-              + ") with write data its secondaries did not take: "
-              + e.getMessage());
-      return false;
+      CopyGroupReplica replica = volumes.memberOf(group);
+      return replica.define(group, inherited);
     }
   }
 
   byte[] read(String volumeId, long epoch, long offset, int length) {
     checkOpen();
-    HostedVolume volume = require(volumeId);
-    volume.cache.checkRange(offset, length);
+    CopyGroupReplica replica = require(volumeId);
+    replica.volume.cache.checkRange(offset, length);
     if (length > MAX_CONTROL_READ_BYTES) {
       throw new StorageException(
           Reason.INVALID_ARGUMENT,
           "at most " + MAX_CONTROL_READ_BYTES + " bytes per read, asked for " + length);
     }
     byte[] data = new byte[length];
-    ReadRequestExecution.read(volume, epoch, offset, ByteBuffer.wrap(data));
+    ReadRequestExecution.read(replica, epoch, offset, ByteBuffer.wrap(data));
     return data;
   }
 
@@ -574,10 +332,10 @@ public final class StorageControlUnit implements AutoCloseable {
     if (data == null) {
       throw new StorageException(Reason.INVALID_ARGUMENT, "no data to write");
     }
-    HostedVolume volume = require(volumeId);
-    WriteRequestExecution.await(writes.write(volume, epoch, offset, ByteBuffer.wrap(data)));
+    CopyGroupReplica replica = require(volumeId);
+    WriteRequestExecution.await(writes.write(replica, epoch, offset, ByteBuffer.wrap(data)));
     if (fua) {
-      writes.flush(volume);
+      writes.flush(replica);
     }
   }
 
@@ -592,38 +350,16 @@ public final class StorageControlUnit implements AutoCloseable {
     if (timeout == null || timeout.isNegative()) {
       throw new StorageException(Reason.INVALID_ARGUMENT, "a timeout of zero or more is needed");
     }
-    HostedVolume volume = require(volumeId);
+    CopyGroupReplica replica = require(volumeId);
     CopyVolumeGroupInfo group;
-    volume.groupLock.readLock().lock();
+    replica.groupLock.readLock().lock();
     try {
-      group = groupHeldAsPrimary(volume, "synchronize cache");
+      group = replica.heldAsPrimary("synchronize cache");
     } finally {
-      volume.groupLock.readLock().unlock();
+      replica.groupLock.readLock().unlock();
     }
     return sender.synchronizeCache(
         group, secondaries == null ? Set.of() : Set.copyOf(secondaries), timeout);
-  }
-
-  /**
-   * The volume's copy group, refused unless this unit holds its primary: {@code what} runs only
-   * there. Called with the group lock held.
-   */
-  private static CopyVolumeGroupInfo groupHeldAsPrimary(HostedVolume volume, String what) {
-    CopyVolumeGroupInfo group = volume.group;
-    if (group == null) {
-      throw new StorageException(
-          Reason.NO_COPY_GROUP, "volume " + volume.address + " belongs to no copy group");
-    }
-    if (!group.primaryIs(volume.address)) {
-      throw new StorageException(
-          Reason.NOT_PRIMARY,
-          what
-              + " runs at the primary of copy group "
-              + group.groupId()
-              + ", which is "
-              + group.primary().address());
-    }
-    return group;
   }
 
   CopyGroupStatus verify(String volumeId, VerifyRequest request) {
@@ -631,14 +367,14 @@ public final class StorageControlUnit implements AutoCloseable {
     if (request == null) {
       throw new StorageException(Reason.INVALID_ARGUMENT, "a verify request is needed");
     }
-    HostedVolume volume = require(volumeId);
-    volume.groupLock.readLock().lock();
+    CopyGroupReplica replica = require(volumeId);
+    replica.groupLock.readLock().lock();
     try {
-      sender.verify(groupHeldAsPrimary(volume, "a verify"), request);
+      sender.verify(replica.heldAsPrimary("a verify"), request);
     } finally {
-      volume.groupLock.readLock().unlock();
+      replica.groupLock.readLock().unlock();
     }
-    return sender.status(volume);
+    return sender.status(replica);
   }
 
   CopyGroupStatus copyGroupStatus(String volumeId) {
@@ -655,10 +391,10 @@ public final class StorageControlUnit implements AutoCloseable {
     }
     synchronized (admin) {
       checkOpen();
-      HostedVolume volume = require(volumeId);
+      CopyGroupReplica replica = require(volumeId);
       ExportBinding binding =
           new ExportBinding(
-              ExportRegistry.keyOf(exportName), volume, epoch, expiresAtMillis, writes);
+              ExportRegistry.keyOf(exportName), replica, epoch, expiresAtMillis, writes);
       binding.checkUsable(); // a token for a volume this unit does not serve would never work
       // Every login registers a token, so no fsync here: the appended record survives a crash of
       // this process (it is in the OS's cache); only a power loss can lose a new token, and then
@@ -682,59 +418,11 @@ public final class StorageControlUnit implements AutoCloseable {
     exports.awaitDurable(position);
   }
 
-  /** The volumes as remote copy sees them. */
-  private final class Replicas implements ReplicaVolumes {
-    @Override
-    public String storageSystem() {
-      return config.storageSystem();
-    }
-
-    @Override
-    public Path stateDirectory() {
-      return config.dataDirectory().resolve("replication");
-    }
-
-    @Override
-    public Optional<ReplicaVolume> byGroup(String groupId) {
-      for (HostedVolume v : volumes.values()) {
-        CopyVolumeGroupInfo group = v.group;
-        if (group != null && group.groupId().equals(groupId)) {
-          return Optional.of(v);
-        }
-      }
-      return Optional.empty();
-    }
-
-    @Override
-    public List<ReplicaVolume> all() {
-      List<ReplicaVolume> all = new ArrayList<>();
-      for (HostedVolume v : volumes.values()) {
-        if (v.group != null) {
-          all.add(v);
-        }
-      }
-      return all;
-    }
-  }
-
-  private HostedVolume require(String volumeId) {
-    HostedVolume volume = volumeId == null ? null : volumes.get(volumeId);
-    if (volume == null) {
-      throw new StorageException(
-          Reason.UNKNOWN_VOLUME,
-          "no volume " + volumeId + " on storage system " + config.storageSystem());
-    }
-    return volume;
+  private CopyGroupReplica require(String volumeId) {
+    return volumes.require(volumeId);
   }
 
   private static void closeQuietly(AutoCloseable c) {
-    if (c == null) {
-      return;
-    }
-    try {
-      c.close();
-    } catch (Exception e) {
-      LOG.log(Level.FINE, "closing " + c, e);
-    }
+    HostedVolumes.closeQuietly(c);
   }
 }

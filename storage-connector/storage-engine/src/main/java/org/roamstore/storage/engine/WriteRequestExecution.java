@@ -29,8 +29,9 @@ final class WriteRequestExecution {
     this.sender = sender;
   }
 
-  CompletableFuture<Void> write(HostedVolume volume, long epoch, long offset, ByteBuffer data) {
-    return execute(volume, epoch, offset, data.remaining(), data, false);
+  CompletableFuture<Void> write(
+      CopyGroupReplica replica, long epoch, long offset, ByteBuffer data) {
+    return execute(replica, epoch, offset, data.remaining(), data, false);
   }
 
   /**
@@ -38,12 +39,12 @@ final class WriteRequestExecution {
    * goes to the secondaries as a zero range, which they apply by punching where they can.
    */
   CompletableFuture<Void> writeZeroes(
-      HostedVolume volume, long epoch, long offset, long length, boolean allocate) {
-    return execute(volume, epoch, offset, length, null, allocate);
+      CopyGroupReplica replica, long epoch, long offset, long length, boolean allocate) {
+    return execute(replica, epoch, offset, length, null, allocate);
   }
 
   private CompletableFuture<Void> execute(
-      HostedVolume volume,
+      CopyGroupReplica replica,
       long epoch,
       long offset,
       long length,
@@ -51,14 +52,15 @@ final class WriteRequestExecution {
       boolean allocateZeroes) {
     CopyVolumeGroupInfo group;
     CompletionStage<Void> sent;
-    Lock lock = volume.groupLock.readLock();
+    HostedVolume volume = replica.volume;
+    Lock lock = replica.groupLock.readLock();
     lock.lock();
     try {
-      group = volume.checkServes(epoch);
+      group = replica.checkServes(epoch);
       volume.cache.checkRange(offset, length);
       // With secondaries, the order in which writes reach the cache must be the order in which
       // they are sent, or two overlapping writes in flight could end differently at each copy.
-      Lock order = group.members().size() > 1 ? volume.writeOrder : null;
+      Lock order = group.members().size() > 1 ? replica.writeOrder : null;
       // Hot before the bytes can reach the cache: a crash from here on resyncs these regions.
       ActivityLog.Ticket hot =
           order != null && volume.logsActivity ? volume.activity.begin(offset, length) : null;
@@ -75,7 +77,7 @@ final class WriteRequestExecution {
         } else {
           volume.cache.writeZeroes(offset, length);
         }
-        long sequence = volume.writeSequence.incrementAndGet();
+        long sequence = replica.writeSequence.incrementAndGet();
         sent = sender.send(new WriteData(group, volume.id(), sequence, offset, length, forSender));
       } finally {
         if (order != null) {
@@ -102,13 +104,13 @@ final class WriteRequestExecution {
    * FLUSH of a volume: its dirty pages on disk here and, for a copy group with secondaries, every
    * write handed to the sender durable on its way to them (the broker's journal). Both run at once.
    */
-  void flush(HostedVolume volume) {
-    CopyVolumeGroupInfo group = volume.group;
+  void flush(CopyGroupReplica replica) {
+    CopyVolumeGroupInfo group = replica.group();
     CompletableFuture<Void> shipped =
         group == null || group.members().size() < 2
             ? DONE
             : sender.flush(group).toCompletableFuture();
-    volume.cache.flush();
+    replica.volume.cache.flush();
     await(shipped);
   }
 
