@@ -5,8 +5,10 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.OutOfSyncRegions;
@@ -46,7 +48,7 @@ final class CopyGroupReplica implements ReplicaVolume {
    * (and handed to the sender); a change of copy group holds the write side. So no write checked
    * against an old epoch lands after the switch.
    */
-  final ReentrantReadWriteLock groupLock = new ReentrantReadWriteLock();
+  private final ReentrantReadWriteLock groupLock = new ReentrantReadWriteLock();
 
   /** Held from a write's store in the cache until it is handed to the sender (remote copy only). */
   final ReentrantLock writeOrder = new ReentrantLock();
@@ -99,10 +101,54 @@ final class CopyGroupReplica implements ReplicaVolume {
   }
 
   /**
-   * The group, if this unit holds its primary and the caller presents its current epoch; called
-   * with the group lock held.
+   * Runs {@code step} with the group, while no change of group can start, if this unit holds the
+   * primary and the caller presents the current epoch: every read and write of a user (control path
+   * or NBD) goes through here, so none checked against an old epoch lands after a switch.
    */
-  CopyVolumeGroupInfo checkServes(long epoch) {
+  <T> T whileServing(long epoch, Function<CopyVolumeGroupInfo, T> step) {
+    Lock lock = groupLock.readLock();
+    lock.lock();
+    try {
+      return step.apply(checkServes(epoch));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The group, if this unit holds its primary at the current epoch: {@code what} (a synchronize
+   * cache, a verify) runs only there. {@code step} runs while no change of group can start.
+   */
+  <T> T whilePrimary(String what, Function<CopyVolumeGroupInfo, T> step) {
+    Lock lock = groupLock.readLock();
+    lock.lock();
+    try {
+      return step.apply(heldAsPrimary(what));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** What a deletion does to the volume's files; runs while no read or write is admitted. */
+  interface Removal {
+    void run() throws IOException;
+  }
+
+  /** Removes the volume: {@code removal} runs while no read or write is admitted; then forgets. */
+  void remove(Removal removal) throws IOException {
+    groupLock.writeLock().lock();
+    try {
+      removal.run();
+      CopyVolumeGroupInfo current = group;
+      if (current != null) {
+        groupStore.delete(current.groupId());
+      }
+    } finally {
+      groupLock.writeLock().unlock();
+    }
+  }
+
+  private CopyVolumeGroupInfo checkServes(long epoch) {
     CopyVolumeGroupInfo current = memberOfSome();
     if (!current.primaryIs(volume.address)) {
       throw new StorageException(
@@ -132,7 +178,7 @@ final class CopyGroupReplica implements ReplicaVolume {
    * The group, refused unless this unit holds its primary: {@code what} runs only there. Called
    * with the group lock held.
    */
-  CopyVolumeGroupInfo heldAsPrimary(String what) {
+  private CopyVolumeGroupInfo heldAsPrimary(String what) {
     CopyVolumeGroupInfo current = memberOfSome();
     if (!current.primaryIs(volume.address)) {
       throw new StorageException(
@@ -251,14 +297,6 @@ final class CopyGroupReplica implements ReplicaVolume {
     CopyVolumeGroupInfo current = group;
     if (replicatedPrimaryOf(current)) {
       handOver.recoverHotRegions(current);
-    }
-  }
-
-  /** Leaves the group for good (the volume is deleted); called with the group lock held. */
-  void forget() throws IOException {
-    CopyVolumeGroupInfo current = group;
-    if (current != null) {
-      groupStore.delete(current.groupId());
     }
   }
 

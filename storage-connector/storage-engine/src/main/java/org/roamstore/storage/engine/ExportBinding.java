@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.Lock;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
@@ -60,12 +59,7 @@ final class ExportBinding implements NbdExport {
   @Override
   public void checkUsable() {
     checkNotRevoked();
-    replica.groupLock.readLock().lock();
-    try {
-      replica.checkServes(epoch);
-    } finally {
-      replica.groupLock.readLock().unlock();
-    }
+    replica.whileServing(epoch, group -> group);
   }
 
   @Override
@@ -94,18 +88,16 @@ final class ExportBinding implements NbdExport {
   @Override
   public List<Extent> allocation(long offset, long length, int maxExtents) {
     checkNotRevoked();
-    Lock lock = replica.groupLock.readLock();
-    lock.lock();
-    try {
-      replica.checkServes(epoch);
-      List<Extent> extents = new ArrayList<>();
-      for (CachedVolume.Extent e : replica.volume.cache.allocation(offset, length, maxExtents)) {
-        extents.add(new Extent(e.length(), e.hole()));
-      }
-      return extents;
-    } finally {
-      lock.unlock();
-    }
+    return replica.whileServing(
+        epoch,
+        group -> {
+          List<Extent> extents = new ArrayList<>();
+          for (CachedVolume.Extent e :
+              replica.volume.cache.allocation(offset, length, maxExtents)) {
+            extents.add(new Extent(e.length(), e.hole()));
+          }
+          return extents;
+        });
   }
 
   /**
@@ -119,16 +111,14 @@ final class ExportBinding implements NbdExport {
   @Override
   public List<ReplicationExtent> replication(long offset, long length, int maxExtents) {
     checkNotRevoked();
-    CopyVolumeGroupInfo group;
     HostedVolume volume = replica.volume;
-    Lock lock = replica.groupLock.readLock();
-    lock.lock();
-    try {
-      group = replica.checkServes(epoch);
-      volume.cache.checkRange(offset, length);
-    } finally {
-      lock.unlock();
-    }
+    CopyVolumeGroupInfo group =
+        replica.whileServing(
+            epoch,
+            g -> {
+              volume.cache.checkRange(offset, length);
+              return g;
+            });
     if (group.members().size() < 2) {
       return List.of(new ReplicationExtent(length, false));
     }

@@ -122,21 +122,20 @@ final class HostedVolumes {
    */
   void delete(String volumeId) {
     CopyGroupReplica replica = require(volumeId);
-    replica.groupLock.writeLock().lock();
     try {
-      exports.awaitDurable(exports.dropFor(replica, Long.MIN_VALUE));
-      byId.remove(volumeId);
-      cache.detach(replica.volume.cache, true);
-      closeQuietly(replica.volume.file);
-      closeQuietly(replica.volume.activity);
-      files.delete(volumeId);
-      Files.deleteIfExists(activityFile(volumeId));
-      replica.forget();
+      replica.remove(
+          () -> {
+            exports.awaitDurable(exports.dropFor(replica, Long.MIN_VALUE));
+            byId.remove(volumeId);
+            cache.detach(replica.volume.cache, true);
+            closeQuietly(replica.volume.file);
+            closeQuietly(replica.volume.activity);
+            files.delete(volumeId);
+            Files.deleteIfExists(activityFile(volumeId));
+          });
     } catch (IOException e) {
       throw new StorageException(
           Reason.IO_ERROR, "cannot delete volume " + volumeId + ": " + e.getMessage(), e);
-    } finally {
-      replica.groupLock.writeLock().unlock();
     }
   }
 

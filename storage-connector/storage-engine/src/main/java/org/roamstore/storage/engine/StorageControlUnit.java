@@ -351,13 +351,7 @@ public final class StorageControlUnit implements AutoCloseable {
       throw new StorageException(Reason.INVALID_ARGUMENT, "a timeout of zero or more is needed");
     }
     CopyGroupReplica replica = require(volumeId);
-    CopyVolumeGroupInfo group;
-    replica.groupLock.readLock().lock();
-    try {
-      group = replica.heldAsPrimary("synchronize cache");
-    } finally {
-      replica.groupLock.readLock().unlock();
-    }
+    CopyVolumeGroupInfo group = replica.whilePrimary("synchronize cache", g -> g);
     return sender.synchronizeCache(
         group, secondaries == null ? Set.of() : Set.copyOf(secondaries), timeout);
   }
@@ -368,12 +362,12 @@ public final class StorageControlUnit implements AutoCloseable {
       throw new StorageException(Reason.INVALID_ARGUMENT, "a verify request is needed");
     }
     CopyGroupReplica replica = require(volumeId);
-    replica.groupLock.readLock().lock();
-    try {
-      sender.verify(replica.heldAsPrimary("a verify"), request);
-    } finally {
-      replica.groupLock.readLock().unlock();
-    }
+    replica.whilePrimary(
+        "a verify",
+        group -> {
+          sender.verify(group, request);
+          return null;
+        });
     return sender.status(replica);
   }
 

@@ -50,54 +50,62 @@ final class WriteRequestExecution {
       long length,
       ByteBuffer data,
       boolean allocateZeroes) {
-    CopyVolumeGroupInfo group;
-    CompletionStage<Void> sent;
-    HostedVolume volume = replica.volume;
-    Lock lock = replica.groupLock.readLock();
-    lock.lock();
-    try {
-      group = replica.checkServes(epoch);
-      volume.cache.checkRange(offset, length);
-      // With secondaries, the order in which writes reach the cache must be the order in which
-      // they are sent, or two overlapping writes in flight could end differently at each copy.
-      Lock order = group.members().size() > 1 ? replica.writeOrder : null;
-      // Hot before the bytes can reach the cache: a crash from here on resyncs these regions.
-      ActivityLog.Ticket hot =
-          order != null && volume.logsActivity ? volume.activity.begin(offset, length) : null;
-      if (order != null) {
-        order.lock();
-      }
-      try {
-        ByteBuffer forSender = null;
-        if (data != null) {
-          forSender = data.asReadOnlyBuffer();
-          volume.cache.write(offset, data);
-        } else if (allocateZeroes) {
-          volume.cache.writeAllocatedZeroes(offset, length);
-        } else {
-          volume.cache.writeZeroes(offset, length);
-        }
-        long sequence = replica.writeSequence.incrementAndGet();
-        sent = sender.send(new WriteData(group, volume.id(), sequence, offset, length, forSender));
-      } finally {
-        if (order != null) {
-          order.unlock();
-          if (hot != null) {
-            volume.activity.end(hot);
-          }
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (group.transferType() != TransferType.SYNC) {
+    Handed handed =
+        replica.whileServing(
+            epoch, group -> store(replica, group, offset, length, data, allocateZeroes));
+    if (handed.group.transferType() != TransferType.SYNC) {
       return DONE;
     }
     // A SYNC acknowledgement says the write is at every copy: here that means in the file, not
     // only in the write-back cache, or a crash of this process alone would lose it while the
     // secondaries hold it, and the restart's resync from here would take it from them too.
-    volume.cache.writeOut(offset, length);
-    return sent.toCompletableFuture();
+    replica.volume.cache.writeOut(offset, length);
+    return handed.sent.toCompletableFuture();
+  }
+
+  /** A write in the cache and handed to the sender, under the group it was admitted at. */
+  private record Handed(CopyVolumeGroupInfo group, CompletionStage<Void> sent) {}
+
+  private Handed store(
+      CopyGroupReplica replica,
+      CopyVolumeGroupInfo group,
+      long offset,
+      long length,
+      ByteBuffer data,
+      boolean allocateZeroes) {
+    HostedVolume volume = replica.volume;
+    volume.cache.checkRange(offset, length);
+    // With secondaries, the order in which writes reach the cache must be the order in which
+    // they are sent, or two overlapping writes in flight could end differently at each copy.
+    Lock order = group.members().size() > 1 ? replica.writeOrder : null;
+    // Hot before the bytes can reach the cache: a crash from here on resyncs these regions.
+    ActivityLog.Ticket hot =
+        order != null && volume.logsActivity ? volume.activity.begin(offset, length) : null;
+    if (order != null) {
+      order.lock();
+    }
+    try {
+      ByteBuffer forSender = null;
+      if (data != null) {
+        forSender = data.asReadOnlyBuffer();
+        volume.cache.write(offset, data);
+      } else if (allocateZeroes) {
+        volume.cache.writeAllocatedZeroes(offset, length);
+      } else {
+        volume.cache.writeZeroes(offset, length);
+      }
+      long sequence = replica.writeSequence.incrementAndGet();
+      return new Handed(
+          group,
+          sender.send(new WriteData(group, volume.id(), sequence, offset, length, forSender)));
+    } finally {
+      if (order != null) {
+        order.unlock();
+        if (hot != null) {
+          volume.activity.end(hot);
+        }
+      }
+    }
   }
 
   /**
