@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
@@ -42,7 +41,6 @@ import org.roamstore.storage.replication.batch.StreamKey;
 public final class GroupStream {
   private static final Logger LOG = Logger.getLogger(GroupStream.class.getName());
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
-  private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String groupId;
   private final long incarnation;
@@ -56,6 +54,7 @@ public final class GroupStream {
   private final Map<String, SecondaryLink> links = new LinkedHashMap<>();
   private final PrimaryVerify verify;
   private final FlushWaits flushWaits;
+  private final CacheSynchronizer synchronizer;
   private final NoticeGate notices;
   private final BodyPool bodies = new BodyPool();
   private long epoch;
@@ -89,6 +88,7 @@ public final class GroupStream {
     this.shared = new SecondaryLink.Group(groupId, settings, outOfSync, verifyRecords, bodies);
     this.verify = new PrimaryVerify(groupId, lock, links, wakeSender);
     this.flushWaits = new FlushWaits(links);
+    this.synchronizer = new CacheSynchronizer(groupId, lock, progress, links, wakeSender);
     this.notices = new NoticeGate(groupId, settings.syncTimeout(), links);
   }
 
@@ -618,83 +618,9 @@ public final class GroupStream {
     return awaitSecondaries(true, timeout);
   }
 
-  /**
-   * Synchronize cache: waits until every write queued before the call is applied and durable at the
-   * named secondaries (every one not out of sync if none is named).
-   */
+  /** See {@link CacheSynchronizer#synchronize}. */
   public CacheSynchronization synchronize(Set<String> secondaries, Duration timeout) {
-    long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
-    Map<SecondaryLink, Long> targets = new LinkedHashMap<>();
-    long bytes = 0;
-    lock.lock();
-    try {
-      for (String s : secondaries) {
-        if (!links.containsKey(s)) {
-          throw new StorageException(
-              Reason.INVALID_ARGUMENT,
-              s + " is not a secondary of copy group " + groupId + " " + links.keySet());
-        }
-      }
-      for (SecondaryLink link : links.values()) {
-        if (secondaries.isEmpty() ? link.streaming() : secondaries.contains(link.storageSystem)) {
-          // A marker (an empty write) behind everything queued so far, in the broker too: once it
-          // is acknowledged, whatever was sent before it, even by an earlier start of this unit,
-          // has been dealt with by the secondary.
-          targets.put(link, link.streaming() ? link.out().marker() : link.out().lastAssigned());
-          bytes += link.out().lagBytes();
-        }
-      }
-    } finally {
-      lock.unlock();
-    }
-    wakeSender.run();
-    lock.lock();
-    try {
-      long nextLog = start + LOG_EVERY_NANOS;
-      while (true) {
-        boolean all = true;
-        for (Map.Entry<SecondaryLink, Long> t : targets.entrySet()) {
-          all &= t.getKey().synchronizedTo(t.getValue());
-        }
-        if (all) {
-          break;
-        }
-        long now = System.nanoTime();
-        if (now - deadline >= 0) {
-          throw new StorageException(
-              Reason.TIMEOUT,
-              "synchronize cache of copy group "
-                  + groupId
-                  + " timed out after "
-                  + timeout
-                  + ": "
-                  + describe(targets)
-                  + ". Nothing is lost; the write data keeps flowing and a later call can wait"
-                  + " again.");
-        }
-        if (now - nextLog >= 0) {
-          LOG.info("synchronize cache of copy group " + groupId + ": " + describe(targets));
-          nextLog = now + LOG_EVERY_NANOS;
-        }
-        progress.awaitNanos(Math.min(deadline - now, TimeUnit.MILLISECONDS.toNanos(100)));
-      }
-      Map<String, Long> reached = new LinkedHashMap<>();
-      targets.forEach((link, seq) -> reached.put(link.storageSystem, seq));
-      return new CacheSynchronization(
-          groupId, reached, bytes, Duration.ofNanos(System.nanoTime() - start));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StorageException(Reason.IO_ERROR, "interrupted while synchronizing the cache");
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private static String describe(Map<SecondaryLink, Long> targets) {
-    List<String> parts = new ArrayList<>();
-    targets.forEach((link, target) -> parts.add(link.describe(target)));
-    return String.join("; ", parts);
+    return synchronizer.synchronize(secondaries, timeout);
   }
 
   // ---- online verify ----
