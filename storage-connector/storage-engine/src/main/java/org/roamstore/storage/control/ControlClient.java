@@ -70,7 +70,7 @@ public final class ControlClient implements AutoCloseable {
    * @throws StorageException with the unit's own reason when it refused, or {@link
    *     Reason#UNREACHABLE} when no answer came in time
    */
-  Reply call(String storageSystem, ControlOp op, byte[] body, Duration timeout) {
+  Reply call(String storageSystem, String op, byte[] body, Duration timeout) {
     String id = idPrefix + nextId.incrementAndGet();
     CompletableFuture<Reply> answer = new CompletableFuture<>();
     waiting.put(id, answer);
@@ -108,7 +108,7 @@ public final class ControlClient implements AutoCloseable {
   }
 
   private synchronized void send(
-      String storageSystem, ControlOp op, byte[] body, String id, Duration timeout)
+      String storageSystem, String op, byte[] body, String id, Duration timeout)
       throws JMSException {
     if (closed) {
       throw new StorageException(Reason.CLOSED, "the control client is closed");
@@ -118,7 +118,7 @@ public final class ControlClient implements AutoCloseable {
     }
     BytesMessage request = session.createBytesMessage();
     request.writeBytes(body);
-    request.setStringProperty(ControlMessages.OP, op.name());
+    request.setStringProperty(ControlMessages.OP, op);
     request.setJMSCorrelationID(id);
     request.setJMSReplyTo(replies);
     Queue destination =

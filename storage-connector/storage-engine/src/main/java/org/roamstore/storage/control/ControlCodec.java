@@ -28,10 +28,11 @@ import org.roamstore.storage.api.VerifyStatus;
 import org.roamstore.storage.api.VolumeInfo;
 
 /**
- * The bytes of the storage API's values in control messages. Every count and length read is checked
- * against a bound before anything is allocated, so a malformed or hostile message fails with an
- * {@link IOException} instead of exhausting memory; the records' own constructors then validate the
- * values as they would for a local caller.
+ * The bytes of the storage API's values in control messages, which {@link WireValue} puts together
+ * into commands and results. Every count and length read is checked against a bound before anything
+ * is allocated, so a malformed or hostile message fails with an {@link IOException} instead of
+ * exhausting memory; the records' own constructors then validate the values as they would for a
+ * local caller.
  */
 final class ControlCodec {
   static final int MAX_STRING_BYTES = 64 * 1024;
@@ -166,22 +167,6 @@ final class ControlCodec {
     Optional<CopyVolumeGroupInfo> group =
         in.readBoolean() ? Optional.of(readGroup(in)) : Optional.empty();
     return new VolumeInfo(address, size, group);
-  }
-
-  static void writeVolumes(DataOutput out, List<VolumeInfo> volumes) throws IOException {
-    out.writeInt(volumes.size());
-    for (VolumeInfo volume : volumes) {
-      writeVolume(out, volume);
-    }
-  }
-
-  static List<VolumeInfo> readVolumes(DataInput in) throws IOException {
-    int count = readCount(in, "volumes");
-    List<VolumeInfo> volumes = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      volumes.add(readVolume(in));
-    }
-    return volumes;
   }
 
   static void writeStatus(DataOutput out, StorageStatus status) throws IOException {

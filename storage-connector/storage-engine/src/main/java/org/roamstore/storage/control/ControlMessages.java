@@ -6,7 +6,7 @@ import org.roamstore.storage.api.StorageException;
 
 /** The message properties of control requests and replies, named once for both sides. */
 final class ControlMessages {
-  /** On a request: the {@link ControlOp} by name. */
+  /** On a request: the {@link ControlCommand}'s name (see {@link CommandCodec}). */
   static final String OP = "op";
 
   /** On a reply: whether the call succeeded (the body is then its result). */

@@ -10,12 +10,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
@@ -36,7 +31,7 @@ public final class ControlServer extends MessagingLoop {
   private static final Logger LOG = Logger.getLogger(ControlServer.class.getName());
 
   private final String storageSystem;
-  private final StorageConnection storage;
+  private final CommandConnection storage;
   private final Executor executor;
   private final Object replyLock = new Object();
   private MessageConsumer requests;
@@ -46,7 +41,7 @@ public final class ControlServer extends MessagingLoop {
   private ControlServer(
       ConnectionFactory factory,
       String storageSystem,
-      StorageConnection storage,
+      CommandConnection storage,
       Executor executor) {
     super(factory, "control requests of " + storageSystem);
     this.storageSystem = storageSystem;
@@ -54,10 +49,16 @@ public final class ControlServer extends MessagingLoop {
     this.executor = executor;
   }
 
-  /** Starts answering on {@code storage}'s request queue; runs until {@link #stop(long)}. */
+  /**
+   * Starts answering on {@code storage}'s request queue; runs until {@link #stop(long)}.
+   *
+   * @param storage a connection from the unit's {@code connect()}
+   */
   public static ControlServer start(
       ConnectionFactory factory, StorageConnection storage, Executor executor) {
-    ControlServer server = new ControlServer(factory, storage.storageSystem(), storage, executor);
+    ControlServer server =
+        new ControlServer(
+            factory, storage.storageSystem(), CommandConnection.of(storage), executor);
     executor.execute(server);
     return server;
   }
@@ -98,30 +99,8 @@ public final class ControlServer extends MessagingLoop {
         reply = replySession.createBytesMessage();
       }
       reply.setJMSCorrelationID(request.getJMSCorrelationID());
-      ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-      try {
-        byte[] body = request.getBody(byte[].class);
-        ControlOp op = ControlOp.valueOf(request.getStringProperty(ControlMessages.OP));
-        execute(
-            op,
-            new DataInputStream(new ByteArrayInputStream(body == null ? new byte[0] : body)),
-            new DataOutputStream(buffer));
-        reply.setBooleanProperty(ControlMessages.OK, true);
-      } catch (StorageException e) {
-        buffer.reset();
-        ControlMessages.refuse(reply, e.reason(), e.getMessage());
-      } catch (IOException | IllegalArgumentException | NullPointerException e) {
-        buffer.reset();
-        ControlMessages.refuse(
-            reply,
-            StorageException.Reason.INVALID_ARGUMENT,
-            "malformed control request for " + storageSystem + ": " + e.getMessage());
-      } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, storageSystem + ": control request failed", e);
-        buffer.reset();
-        ControlMessages.refuse(reply, StorageException.Reason.IO_ERROR, String.valueOf(e));
-      }
-      reply.writeBytes(buffer.toByteArray());
+      byte[] result = carryOut(request, reply);
+      reply.writeBytes(result);
       long ttl = expiration == 0 ? 0 : Math.max(1, expiration - System.currentTimeMillis());
       synchronized (replyLock) {
         replies.send(replyTo, reply, DeliveryMode.NON_PERSISTENT, Message.DEFAULT_PRIORITY, ttl);
@@ -132,59 +111,39 @@ public final class ControlServer extends MessagingLoop {
     }
   }
 
-  /** Reads the arguments of {@code op}, calls the unit, writes the result. */
-  private void execute(ControlOp op, DataInputStream in, DataOutputStream out) throws IOException {
-    switch (op) {
-      case CREATE_VOLUME ->
-          ControlCodec.writeVolume(
-              out, storage.createVolume(ControlCodec.readString(in), in.readLong()));
-      case DELETE_VOLUME -> storage.deleteVolume(ControlCodec.readString(in));
-      case VOLUME -> {
-        var volume = storage.volume(ControlCodec.readString(in));
-        out.writeBoolean(volume.isPresent());
-        if (volume.isPresent()) {
-          ControlCodec.writeVolume(out, volume.get());
-        }
-      }
-      case VOLUMES -> ControlCodec.writeVolumes(out, storage.volumes());
-      case DEFINE_COPY_GROUP ->
-          ControlCodec.writeRegions(
-              out,
-              storage.defineCopyGroup(ControlCodec.readGroup(in), ControlCodec.readRegions(in)));
-      case READ ->
-          ControlCodec.writeBytes(
-              out,
-              storage.read(
-                  ControlCodec.readString(in), in.readLong(), in.readLong(), in.readInt()));
-      case WRITE ->
-          storage.write(
-              ControlCodec.readString(in),
-              in.readLong(),
-              in.readLong(),
-              ControlCodec.readBytes(in),
-              in.readBoolean());
-      case FLUSH -> storage.flush(ControlCodec.readString(in));
-      case REGISTER_EXPORT ->
-          storage.registerExport(
-              ControlCodec.readString(in),
-              ControlCodec.readString(in),
-              in.readLong(),
-              ControlCodec.readInstant(in));
-      case REVOKE_EXPORT -> storage.revokeExport(ControlCodec.readString(in));
-      case STATUS -> ControlCodec.writeStatus(out, storage.status());
-      case SYNCHRONIZE_CACHE ->
-          ControlCodec.writeSynchronization(
-              out,
-              storage.synchronizeCache(
-                  ControlCodec.readString(in),
-                  ControlCodec.readStrings(in),
-                  Duration.ofMillis(in.readLong())));
-      case COPY_GROUP_STATUS ->
-          ControlCodec.writeCopyGroupStatus(
-              out, storage.copyGroupStatus(ControlCodec.readString(in)));
-      case VERIFY ->
-          ControlCodec.writeCopyGroupStatus(
-              out, storage.verify(ControlCodec.readString(in), ControlCodec.readVerifyRequest(in)));
+  /**
+   * Decodes the request's command, runs it on the unit's own connection (the same table as a call
+   * in this JVM) and returns the encoded result, or marks the reply as a refusal and returns
+   * nothing.
+   */
+  private byte[] carryOut(Message request, Message reply) throws JMSException {
+    ControlCommand<?> command;
+    try {
+      byte[] body = request.getBody(byte[].class);
+      command =
+          CommandCodec.decode(
+              request.getStringProperty(ControlMessages.OP), body == null ? new byte[0] : body);
+    } catch (IOException | JMSException | RuntimeException e) { // a body of another kind, too
+      ControlMessages.refuse(
+          reply,
+          StorageException.Reason.INVALID_ARGUMENT,
+          "malformed control request for " + storageSystem + ": " + describe(e));
+      return new byte[0];
     }
+    try {
+      byte[] result = CommandCodec.encodeResult(command, storage.execute(command));
+      reply.setBooleanProperty(ControlMessages.OK, true);
+      return result;
+    } catch (StorageException e) {
+      ControlMessages.refuse(reply, e.reason(), e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, storageSystem + ": control request " + command + " failed", e);
+      ControlMessages.refuse(reply, StorageException.Reason.IO_ERROR, String.valueOf(e));
+    }
+    return new byte[0];
+  }
+
+  private static String describe(Exception e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 }

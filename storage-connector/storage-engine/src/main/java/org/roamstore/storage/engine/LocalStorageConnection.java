@@ -1,23 +1,55 @@
 package org.roamstore.storage.engine;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import org.roamstore.storage.api.CacheSynchronization;
-import org.roamstore.storage.api.CopyGroupStatus;
-import org.roamstore.storage.api.CopyVolumeGroupInfo;
-import org.roamstore.storage.api.OutOfSyncRegions;
-import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
-import org.roamstore.storage.api.StorageStatus;
-import org.roamstore.storage.api.VerifyRequest;
-import org.roamstore.storage.api.VolumeInfo;
+import org.roamstore.storage.control.CommandConnection;
+import org.roamstore.storage.control.CommandTable;
+import org.roamstore.storage.control.ControlCommand;
+import org.roamstore.storage.control.ControlCommand.CopyGroupStatus;
+import org.roamstore.storage.control.ControlCommand.CreateVolume;
+import org.roamstore.storage.control.ControlCommand.DefineCopyGroup;
+import org.roamstore.storage.control.ControlCommand.DeleteVolume;
+import org.roamstore.storage.control.ControlCommand.Flush;
+import org.roamstore.storage.control.ControlCommand.Read;
+import org.roamstore.storage.control.ControlCommand.RegisterExport;
+import org.roamstore.storage.control.ControlCommand.RevokeExport;
+import org.roamstore.storage.control.ControlCommand.Status;
+import org.roamstore.storage.control.ControlCommand.SynchronizeCache;
+import org.roamstore.storage.control.ControlCommand.Verify;
+import org.roamstore.storage.control.ControlCommand.Volume;
+import org.roamstore.storage.control.ControlCommand.Volumes;
+import org.roamstore.storage.control.ControlCommand.Write;
 
-/** A thin handle on a control unit; dead after its own close or the unit's. */
-final class LocalStorageConnection implements StorageConnection {
+/**
+ * A thin handle on a control unit; dead after its own close or the unit's. Every call, from this
+ * JVM or from the unit's control server, runs through {@link #COMMANDS}, the one table of which
+ * method of the unit carries out each command.
+ */
+final class LocalStorageConnection extends CommandConnection {
+  static final CommandTable<StorageControlUnit> COMMANDS =
+      CommandTable.<StorageControlUnit>builder()
+          .on(CreateVolume.class, (u, c) -> u.createVolume(c.volumeId(), c.sizeBytes()))
+          .run(DeleteVolume.class, (u, c) -> u.deleteVolume(c.volumeId()))
+          .on(Volume.class, (u, c) -> u.volume(c.volumeId()))
+          .on(Volumes.class, (u, c) -> u.volumes())
+          .on(DefineCopyGroup.class, (u, c) -> u.defineCopyGroup(c.group(), c.inherited()))
+          .on(Read.class, (u, c) -> u.read(c.volumeId(), c.epoch(), c.offset(), c.length()))
+          .run(
+              Write.class,
+              (u, c) -> u.write(c.volumeId(), c.epoch(), c.offset(), c.data(), c.fua()))
+          .run(Flush.class, (u, c) -> u.flush(c.volumeId()))
+          .run(
+              RegisterExport.class,
+              (u, c) -> u.registerExport(c.exportName(), c.volumeId(), c.epoch(), c.expiresAt()))
+          .run(RevokeExport.class, (u, c) -> u.revokeExport(c.exportName()))
+          .on(Status.class, (u, c) -> u.status())
+          .on(
+              SynchronizeCache.class,
+              (u, c) -> u.synchronizeCache(c.volumeId(), c.secondaries(), c.timeout()))
+          .on(CopyGroupStatus.class, (u, c) -> u.copyGroupStatus(c.volumeId()))
+          .on(Verify.class, (u, c) -> u.verify(c.volumeId(), c.request()))
+          .build();
+
   private final StorageControlUnit unit;
   private volatile boolean closed;
 
@@ -39,74 +71,8 @@ final class LocalStorageConnection implements StorageConnection {
   }
 
   @Override
-  public VolumeInfo createVolume(String volumeId, long sizeBytes) {
-    return unit().createVolume(volumeId, sizeBytes);
-  }
-
-  @Override
-  public void deleteVolume(String volumeId) {
-    unit().deleteVolume(volumeId);
-  }
-
-  @Override
-  public Optional<VolumeInfo> volume(String volumeId) {
-    return unit().volume(volumeId);
-  }
-
-  @Override
-  public List<VolumeInfo> volumes() {
-    return unit().volumes();
-  }
-
-  @Override
-  public OutOfSyncRegions defineCopyGroup(CopyVolumeGroupInfo group, OutOfSyncRegions inherited) {
-    return unit().defineCopyGroup(group, inherited);
-  }
-
-  @Override
-  public byte[] read(String volumeId, long epoch, long offset, int length) {
-    return unit().read(volumeId, epoch, offset, length);
-  }
-
-  @Override
-  public void write(String volumeId, long epoch, long offset, byte[] data, boolean fua) {
-    unit().write(volumeId, epoch, offset, data, fua);
-  }
-
-  @Override
-  public void flush(String volumeId) {
-    unit().flush(volumeId);
-  }
-
-  @Override
-  public void registerExport(String exportName, String volumeId, long epoch, Instant expiresAt) {
-    unit().registerExport(exportName, volumeId, epoch, expiresAt);
-  }
-
-  @Override
-  public void revokeExport(String exportName) {
-    unit().revokeExport(exportName);
-  }
-
-  @Override
-  public StorageStatus status() {
-    return unit().status();
-  }
-
-  @Override
-  public CacheSynchronization synchronizeCache(
-      String volumeId, Set<String> secondaries, Duration timeout) {
-    return unit().synchronizeCache(volumeId, secondaries, timeout);
-  }
-
-  @Override
-  public CopyGroupStatus copyGroupStatus(String volumeId) {
-    return unit().copyGroupStatus(volumeId);
-  }
-
-  @Override
-  public CopyGroupStatus verify(String volumeId, VerifyRequest request) {
-    return unit().verify(volumeId, request);
+  protected <R> R run(ControlCommand<R> command) {
+    return COMMANDS.execute(unit(), command);
   }
 
   @Override

@@ -136,6 +136,39 @@ class ControlPathTest {
   }
 
   @Test
+  void localAndRemoteCallsRefuseWithTheSameReasonAndMessage() {
+    local.createVolume("v1", MIB);
+    local.defineCopyGroup(group("v1", "seattle"));
+    List<java.util.function.Function<StorageConnection, Object>> calls =
+        List.of(
+            c -> c.read("v2", 1, 0, 1),
+            c -> c.read("v1", 1, 0, (int) (2 * MIB)),
+            c -> c.read("v1", 7, 0, 1),
+            c -> c.createVolume("no/slashes", MIB),
+            c -> c.createVolume(null, MIB),
+            c -> c.createVolume("v1", MIB),
+            c -> c.defineCopyGroup(null, OutOfSyncRegions.NONE),
+            c -> c.defineCopyGroup(group("v1", "seattle"), null),
+            c -> c.synchronizeCache("v1", Set.of(), null),
+            c -> c.synchronizeCache("v1", Set.of(), Duration.ZERO),
+            c -> c.copyGroupStatus("v2"),
+            c -> {
+              c.write("v1", 1, 0, null, false);
+              return null;
+            },
+            c -> {
+              c.registerExport("token", "v2", 1);
+              return null;
+            });
+    for (var call : calls) {
+      StorageException here = assertThrows(StorageException.class, () -> call.apply(local));
+      StorageException there = assertThrows(StorageException.class, () -> call.apply(remote));
+      assertEquals(here.reason(), there.reason(), here.getMessage());
+      assertEquals(here.getMessage(), there.getMessage());
+    }
+  }
+
+  @Test
   void malformedRequestsAreRefusedAndChangeNothing() throws Exception {
     local.createVolume("v1", MIB);
     local.defineCopyGroup(group("v1", "seattle"));
@@ -160,6 +193,24 @@ class ControlPathTest {
         Message answer = answers.receive(10_000);
         assertEquals("raw-" + op, answer.getJMSCorrelationID());
         assertFalse(answer.getBooleanProperty("ok"), "refused: " + op);
+        assertEquals("INVALID_ARGUMENT", answer.getStringProperty("reason"));
+        assertTrue(answer.getStringProperty("message").contains("malformed"));
+      }
+
+      // A write with a byte too many after its arguments; a request that is not bytes at all.
+      BytesMessage tooLong = session.createBytesMessage();
+      tooLong.writeBytes(
+          CommandCodec.encode(new ControlCommand.Write("v1", 1, 0, new byte[] {1}, false)));
+      tooLong.writeByte((byte) 0);
+      Message text = session.createTextMessage("WRITE v1 0 everything");
+      for (Message request : List.of(tooLong, text)) {
+        request.setStringProperty("op", "WRITE");
+        request.setJMSCorrelationID("raw-" + request.getClass().getSimpleName());
+        request.setJMSReplyTo(replies);
+        requests.send(request);
+        Message answer = answers.receive(10_000);
+        assertEquals(request.getJMSCorrelationID(), answer.getJMSCorrelationID());
+        assertFalse(answer.getBooleanProperty("ok"));
         assertEquals("INVALID_ARGUMENT", answer.getStringProperty("reason"));
         assertTrue(answer.getStringProperty("message").contains("malformed"));
       }

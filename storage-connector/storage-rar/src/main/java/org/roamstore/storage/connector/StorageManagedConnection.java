@@ -19,8 +19,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
-import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
+import org.roamstore.storage.control.CommandConnection;
 
 /**
  * The pooled, physical side of a storage connection: one engine connection to the shared control
@@ -32,7 +32,7 @@ final class StorageManagedConnection implements ManagedConnection {
 
   private final StorageManagedConnectionFactory factory;
   private final StorageConnectionRequestInfo requestInfo;
-  private final StorageConnection engine;
+  private final CommandConnection engine;
   private final Set<StorageConnectionHandle> handles = ConcurrentHashMap.newKeySet();
   private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean destroyed;
@@ -40,7 +40,7 @@ final class StorageManagedConnection implements ManagedConnection {
 
   StorageManagedConnection(
       StorageManagedConnectionFactory factory,
-      StorageConnection engine,
+      CommandConnection engine,
       StorageConnectionRequestInfo requestInfo) {
     this.factory = factory;
     this.requestInfo = requestInfo;
@@ -153,7 +153,7 @@ final class StorageManagedConnection implements ManagedConnection {
   }
 
   /** The engine connection, for handles of this managed connection only. */
-  StorageConnection engine() {
+  CommandConnection engine() {
     if (destroyed) {
       throw new StorageException(
           StorageException.Reason.CLOSED, "the storage connection was destroyed");

@@ -23,6 +23,7 @@ import org.roamstore.storage.api.Names;
 import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageConnectionFactory;
+import org.roamstore.storage.control.CommandConnection;
 import org.roamstore.storage.control.RemoteStorageConnection;
 import org.roamstore.storage.engine.StorageControlUnit;
 import org.roamstore.storage.engine.StorageControlUnitConfig;
@@ -471,14 +472,14 @@ public class StorageManagedConnectionFactory
     StorageResourceAdapter adapter = adapter();
     StorageControlUnit unit = hostsControlUnit() ? adapter.controlUnit(config, remoteCopy()) : null;
     ControlPathConfig controlPath = controlPath();
-    StorageConnection engine;
+    CommandConnection engine;
     try {
       // A unit in this server is called directly: the control path through the broker would add
       // two message round trips to every call (a login's export, each step of a switch) and
       // make this site's own storage depend on its broker. Units elsewhere take the control path.
       engine =
           unit != null
-              ? unit.connect()
+              ? CommandConnection.of(unit.connect())
               : new RemoteStorageConnection(
                   adapter.controlClient(
                       controlPath.brokerUrl(),
