@@ -27,9 +27,16 @@ public abstract class CommandConnection implements StorageConnection {
    * @throws StorageException the unit's refusal, or why the command did not reach it
    */
   public final <R> R execute(ControlCommand<R> command) {
+    checkOpen(); // a closed connection says so whatever it is asked
     CommandCodec.requireArguments(command);
     return run(command);
   }
+
+  /**
+   * @throws StorageException with {@link StorageException.Reason#CLOSED} once this connection (or
+   *     what it reaches in this JVM) is closed
+   */
+  protected abstract void checkOpen();
 
   /** Runs a command whose arguments are all there. */
   protected abstract <R> R run(ControlCommand<R> command);

@@ -37,10 +37,14 @@ public final class RemoteStorageConnection extends CommandConnection {
   }
 
   @Override
-  protected <R> R run(ControlCommand<R> command) {
+  protected void checkOpen() {
     if (closed) {
       throw new StorageException(Reason.CLOSED, "this storage connection is closed");
     }
+  }
+
+  @Override
+  protected <R> R run(ControlCommand<R> command) {
     String name = CommandCodec.name(command);
     byte[] request;
     try {

@@ -71,6 +71,11 @@ final class LocalStorageConnection extends CommandConnection {
   }
 
   @Override
+  protected void checkOpen() {
+    unit();
+  }
+
+  @Override
   protected <R> R run(ControlCommand<R> command) {
     return COMMANDS.execute(unit(), command);
   }

@@ -244,7 +244,12 @@ class ControlPathTest {
   @Test
   void aClosedConnectionRefusesCalls() {
     remote.close();
-    assertReason(Reason.CLOSED, remote::status);
+    local.close();
+    for (StorageConnection closed : List.of(remote, local)) {
+      assertReason(Reason.CLOSED, closed::status);
+      // Whatever it is asked: a missing argument is not what the caller needs to hear.
+      assertReason(Reason.CLOSED, () -> closed.write("v1", 1, 0, null, false));
+    }
   }
 
   private StorageControlUnit open(String site) {

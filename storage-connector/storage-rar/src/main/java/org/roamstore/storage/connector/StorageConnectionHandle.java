@@ -26,6 +26,11 @@ public final class StorageConnectionHandle extends CommandConnection {
   }
 
   @Override
+  protected void checkOpen() {
+    live();
+  }
+
+  @Override
   protected <R> R run(ControlCommand<R> command) {
     return call(c -> c.execute(command));
   }
