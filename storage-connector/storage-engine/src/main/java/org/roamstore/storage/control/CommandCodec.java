@@ -5,11 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,10 +14,10 @@ import org.roamstore.storage.api.StorageException.Reason;
 
 /**
  * Control commands and their results as bytes, for every {@link ControlCommand} alike: the name of
- * the command travels as a message property, its record components in declaration order as the
- * body, each through the {@link WireValue} of its type. Each command's layout is worked out once,
- * when this class loads; a command with a component of a type the wire does not know fails then,
- * not at its first use.
+ * the command travels as a message property, its record components in declaration order as the body
+ * ({@link RecordValue}), each through the {@link WireValue} of its type. Each command's layout is
+ * worked out once, when this class loads; a command with a component of a type the wire does not
+ * know fails then, not at its first use.
  */
 final class CommandCodec {
   private static final Map<Class<?>, Layout> BY_TYPE = new HashMap<>();
@@ -50,22 +46,16 @@ final class CommandCodec {
    */
   static void requireArguments(ControlCommand<?> command) {
     Layout layout = layout(command);
-    for (int i = 0; i < layout.arguments.length; i++) {
-      if (!layout.arguments[i].nullable() && layout.component(command, i) == null) {
-        throw new StorageException(
-            Reason.INVALID_ARGUMENT,
-            layout.name + " is missing its " + layout.components[i].getName());
-      }
+    String missing = layout.arguments.missing(command);
+    if (missing != null) {
+      throw new StorageException(
+          Reason.INVALID_ARGUMENT, layout.name + " is missing its " + missing);
     }
   }
 
   static byte[] encode(ControlCommand<?> command) throws IOException {
-    Layout layout = layout(command);
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(buffer);
-    for (int i = 0; i < layout.arguments.length; i++) {
-      layout.arguments[i].write(out, layout.component(command, i));
-    }
+    layout(command).arguments.write(new DataOutputStream(buffer), command);
     return buffer.toByteArray();
   }
 
@@ -80,18 +70,9 @@ final class CommandCodec {
       throw new IOException("no control command named " + name);
     }
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(body));
-    Object[] values = new Object[layout.arguments.length];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = layout.arguments[i].read(in);
-    }
+    ControlCommand<?> command = layout.arguments.read(in);
     requireEnd(in, name);
-    try {
-      return (ControlCommand<?>) layout.constructor.newInstance(values);
-    } catch (InvocationTargetException e) {
-      throw new IOException(name + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
-    }
+    return command;
   }
 
   static byte[] encodeResult(ControlCommand<?> command, Object result) throws IOException {
@@ -122,38 +103,14 @@ final class CommandCodec {
   /** How one kind of command is laid out on the wire. */
   private static final class Layout {
     final String name;
-    final RecordComponent[] components;
-    final Method[] accessors;
-    final WireValue<Object>[] arguments;
-    final Constructor<?> constructor;
+    final RecordValue<ControlCommand<?>> arguments;
     final WireValue<Object> result;
 
     @SuppressWarnings("unchecked")
     Layout(Class<?> type) {
       name = upperSnake(type.getSimpleName());
-      components = type.getRecordComponents();
-      accessors = new Method[components.length];
-      arguments = new WireValue[components.length];
-      Class<?>[] types = new Class<?>[components.length];
-      for (int i = 0; i < components.length; i++) {
-        accessors[i] = components[i].getAccessor();
-        arguments[i] = (WireValue<Object>) WireValue.of(components[i].getGenericType());
-        types[i] = components[i].getType();
-      }
-      try {
-        constructor = type.getDeclaredConstructor(types);
-      } catch (NoSuchMethodException e) {
-        throw new IllegalStateException(type + " is not a record", e);
-      }
+      arguments = new RecordValue<>((Class<ControlCommand<?>>) type);
       result = (WireValue<Object>) WireValue.of(resultType(type));
-    }
-
-    Object component(ControlCommand<?> command, int i) {
-      try {
-        return accessors[i].invoke(command);
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
     }
 
     private static Type resultType(Class<?> type) {

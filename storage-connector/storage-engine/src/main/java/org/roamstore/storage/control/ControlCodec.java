@@ -8,31 +8,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.roamstore.storage.api.CacheSynchronization;
-import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus;
-import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageStatus;
-import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
-import org.roamstore.storage.api.VerifyRequest;
 import org.roamstore.storage.api.VerifyStatus;
-import org.roamstore.storage.api.VolumeInfo;
 
 /**
- * The bytes of the storage API's values in control messages, which {@link WireValue} puts together
- * into commands and results. Every count and length read is checked against a bound before anything
- * is allocated, so a malformed or hostile message fails with an {@link IOException} instead of
- * exhausting memory; the records' own constructors then validate the values as they would for a
- * local caller.
+ * The bytes of the storage API's values that are not written component by component ({@link
+ * RecordValue}): strings, instants, data, and the values whose layout has flags or bounds of its
+ * own. Every count and length read is checked against a bound before anything is allocated, so a
+ * malformed or hostile message fails with an {@link IOException} instead of exhausting memory; the
+ * records' own constructors then validate the values as they would for a local caller.
  */
 final class ControlCodec {
   static final int MAX_STRING_BYTES = 64 * 1024;
@@ -40,6 +32,9 @@ final class ControlCodec {
 
   /** Reads and writes through the control path; block I/O at speed goes through NBD instead. */
   static final int MAX_DATA_BYTES = 64 << 20;
+
+  private static final WireValue<RealVolumeAddress> ADDRESS =
+      new RecordValue<>(RealVolumeAddress.class);
 
   private ControlCodec() {}
 
@@ -99,40 +94,6 @@ final class ControlCodec {
     return parse(type, readString(in));
   }
 
-  static void writeAddress(DataOutput out, RealVolumeAddress address) throws IOException {
-    writeString(out, address.storageSystem());
-    writeString(out, address.volumeId());
-  }
-
-  static RealVolumeAddress readAddress(DataInput in) throws IOException {
-    return new RealVolumeAddress(readString(in), readString(in));
-  }
-
-  static void writeGroup(DataOutput out, CopyVolumeGroupInfo group) throws IOException {
-    writeString(out, group.groupId());
-    writeString(out, group.transferType().name());
-    out.writeLong(group.epoch());
-    out.writeInt(group.members().size());
-    for (CopyGroupMember member : group.members()) {
-      writeAddress(out, member.address());
-      out.writeBoolean(member.primary());
-    }
-    writeString(out, group.syncFailurePolicy().name());
-  }
-
-  static CopyVolumeGroupInfo readGroup(DataInput in) throws IOException {
-    String groupId = readString(in);
-    TransferType transferType = readEnum(in, TransferType.class);
-    long epoch = in.readLong();
-    int count = readCount(in, "members");
-    List<CopyGroupMember> members = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      members.add(new CopyGroupMember(readAddress(in), in.readBoolean()));
-    }
-    SyncFailurePolicy policy = readEnum(in, SyncFailurePolicy.class);
-    return new CopyVolumeGroupInfo(groupId, transferType, epoch, members, policy);
-  }
-
   static void writeRegions(DataOutput out, OutOfSyncRegions regions) throws IOException {
     out.writeInt(regions.regionBytes());
     out.writeInt(regions.secondaries().size());
@@ -150,23 +111,6 @@ final class ControlCodec {
       regions.put(readString(in), BitSet.valueOf(readBytes(in)));
     }
     return new OutOfSyncRegions(regionBytes, regions);
-  }
-
-  static void writeVolume(DataOutput out, VolumeInfo volume) throws IOException {
-    writeAddress(out, volume.address());
-    out.writeLong(volume.sizeBytes());
-    out.writeBoolean(volume.copyGroup().isPresent());
-    if (volume.copyGroup().isPresent()) {
-      writeGroup(out, volume.copyGroup().get());
-    }
-  }
-
-  static VolumeInfo readVolume(DataInput in) throws IOException {
-    RealVolumeAddress address = readAddress(in);
-    long size = in.readLong();
-    Optional<CopyVolumeGroupInfo> group =
-        in.readBoolean() ? Optional.of(readGroup(in)) : Optional.empty();
-    return new VolumeInfo(address, size, group);
   }
 
   static void writeStatus(DataOutput out, StorageStatus status) throws IOException {
@@ -188,22 +132,6 @@ final class ControlCodec {
         in.readLong(),
         in.readLong(),
         NbdTlsMode.values()[in.readUnsignedByte()]);
-  }
-
-  static void writeStrings(DataOutput out, Set<String> values) throws IOException {
-    out.writeInt(values.size());
-    for (String value : values) {
-      writeString(out, value);
-    }
-  }
-
-  static Set<String> readStrings(DataInput in) throws IOException {
-    int count = readCount(in, "names");
-    Set<String> values = new LinkedHashSet<>();
-    for (int i = 0; i < count; i++) {
-      values.add(readString(in));
-    }
-    return values;
   }
 
   static void writeSynchronization(DataOutput out, CacheSynchronization sync) throws IOException {
@@ -229,7 +157,7 @@ final class ControlCodec {
   }
 
   static void writeCopyGroupStatus(DataOutput out, CopyGroupStatus status) throws IOException {
-    writeAddress(out, status.volume());
+    ADDRESS.write(out, status.volume());
     writeString(out, status.groupId());
     writeString(out, status.role().name());
     out.writeLong(status.epoch());
@@ -257,7 +185,7 @@ final class ControlCodec {
   }
 
   static CopyGroupStatus readCopyGroupStatus(DataInput in) throws IOException {
-    RealVolumeAddress volume = readAddress(in);
+    RealVolumeAddress volume = ADDRESS.read(in);
     String groupId = readString(in);
     CopyGroupStatus.Role role = readEnum(in, CopyGroupStatus.Role.class);
     long epoch = in.readLong();
@@ -288,16 +216,6 @@ final class ControlCodec {
                 in.readBoolean())
             : null;
     return new CopyGroupStatus(volume, groupId, role, epoch, transferType, secondaries, applied);
-  }
-
-  static void writeVerifyRequest(DataOutput out, VerifyRequest request) throws IOException {
-    writeStrings(out, request.secondaries());
-    out.writeInt(request.rateMiBPerSecond());
-    out.writeBoolean(request.repair());
-  }
-
-  static VerifyRequest readVerifyRequest(DataInput in) throws IOException {
-    return new VerifyRequest(readStrings(in), in.readInt(), in.readBoolean());
   }
 
   private static void writeVerifyStatus(DataOutput out, VerifyStatus verify) throws IOException {
@@ -352,7 +270,7 @@ final class ControlCodec {
         readString(in));
   }
 
-  private static <E extends Enum<E>> E parse(Class<E> type, String name) throws IOException {
+  static <E extends Enum<E>> E parse(Class<E> type, String name) throws IOException {
     try {
       return Enum.valueOf(type, name);
     } catch (IllegalArgumentException | NullPointerException e) {

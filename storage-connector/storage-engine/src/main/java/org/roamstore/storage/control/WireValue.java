@@ -17,16 +17,13 @@ import java.util.Set;
 import java.util.function.IntFunction;
 import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupStatus;
-import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageStatus;
-import org.roamstore.storage.api.VerifyRequest;
-import org.roamstore.storage.api.VolumeInfo;
 
 /**
  * How a value of one Java type is written in a control message: the types that command arguments
- * and results are made of, and {@code Optional}, {@code List} and {@code Set} of them. Counts are
- * bounded when read (see {@link ControlCodec}).
+ * and results are made of (records and enums of the storage API alike), and {@code Optional},
+ * {@code List} and {@code Set} of them. Counts are bounded when read (see {@link ControlCodec}).
  */
 interface WireValue<T> {
   void write(DataOutput out, T value) throws IOException;
@@ -86,9 +83,6 @@ interface WireValue<T> {
                   (out, v) -> out.writeLong(((Duration) v).toMillis()),
                   in -> Duration.ofMillis(in.readLong()))),
           Map.entry(byte[].class, of(ControlCodec::writeBytes, ControlCodec::readBytes)),
-          Map.entry(VolumeInfo.class, of(ControlCodec::writeVolume, ControlCodec::readVolume)),
-          Map.entry(
-              CopyVolumeGroupInfo.class, of(ControlCodec::writeGroup, ControlCodec::readGroup)),
           Map.entry(
               OutOfSyncRegions.class, of(ControlCodec::writeRegions, ControlCodec::readRegions)),
           Map.entry(StorageStatus.class, of(ControlCodec::writeStatus, ControlCodec::readStatus)),
@@ -97,15 +91,31 @@ interface WireValue<T> {
               of(ControlCodec::writeSynchronization, ControlCodec::readSynchronization)),
           Map.entry(
               CopyGroupStatus.class,
-              of(ControlCodec::writeCopyGroupStatus, ControlCodec::readCopyGroupStatus)),
-          Map.entry(
-              VerifyRequest.class,
-              of(ControlCodec::writeVerifyRequest, ControlCodec::readVerifyRequest)));
+              of(ControlCodec::writeCopyGroupStatus, ControlCodec::readCopyGroupStatus)));
 
-  /** The wire form of a component or result type; fails for a type the wire does not know. */
+  /**
+   * The wire form of a component or result type: {@link #PLAIN}, else a record by its components,
+   * an enum by its name (null written as such); fails for a type the wire does not know.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
   static WireValue<?> of(Type type) {
-    if (type instanceof Class<?> plain && PLAIN.containsKey(plain)) {
-      return PLAIN.get(plain);
+    if (type instanceof Class<?> plain) {
+      if (PLAIN.containsKey(plain)) {
+        return PLAIN.get(plain);
+      }
+      if (plain.isRecord()) {
+        return new RecordValue<>(plain);
+      }
+      if (plain.isEnum()) {
+        Class<? extends Enum> named = (Class<? extends Enum>) plain;
+        return of(
+            (out, v) -> ControlCodec.writeString(out, v == null ? null : ((Enum<?>) v).name()),
+            in -> {
+              String name = ControlCodec.readString(in);
+              return name == null ? null : ControlCodec.parse(named, name);
+            },
+            true);
+      }
     }
     if (type instanceof ParameterizedType generic) {
       Type raw = generic.getRawType();

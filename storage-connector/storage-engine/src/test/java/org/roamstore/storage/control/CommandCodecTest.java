@@ -92,6 +92,25 @@ class CommandCodecTest {
   }
 
   @Test
+  void aRecordOfTheApiIsItsComponentsInOrderWithEnumsByName() throws IOException {
+    CopyVolumeGroupInfo group = ControlPathTest.group("v1", "seattle");
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(expected);
+    ControlCodec.writeString(out, "v1");
+    ControlCodec.writeString(out, "ASYNC");
+    out.writeLong(1);
+    out.writeInt(1);
+    ControlCodec.writeString(out, "seattle");
+    ControlCodec.writeString(out, "v1");
+    out.writeBoolean(true);
+    ControlCodec.writeString(out, group.syncFailurePolicy().name());
+    ControlCodec.writeRegions(out, OutOfSyncRegions.NONE);
+    assertArrayEquals(
+        expected.toByteArray(),
+        CommandCodec.encode(new DefineCopyGroup(group, OutOfSyncRegions.NONE)));
+  }
+
+  @Test
   void everyKindOfArgumentComesBackAsItWent() throws IOException {
     BitSet missed = new BitSet();
     missed.set(3);
