@@ -21,7 +21,8 @@ import org.roamstore.storage.api.Destinations;
  * Feeds the {@link EventHistory} from the topic, so the timeline shows what the directory announced
  * (committed changes only, of every instance sharing the broker), not what this instance did. A
  * non-durable subscription: the history is in memory and starts empty anyway. One session, so
- * events arrive in the order they were sent.
+ * events arrive in the order they were sent. Its adapter (artemis-rar) is named in
+ * glassfish-ejb-jar.xml.
  */
 @MessageDriven(
     activationConfig = {
@@ -32,8 +33,7 @@ import org.roamstore.storage.api.Destinations;
       @ActivationConfigProperty(
           propertyName = "subscriptionDurability",
           propertyValue = "NonDurable"),
-      @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "1"),
-      @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "artemis-rar")
+      @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "1")
     })
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class EventHistoryConsumer implements MessageListener {

@@ -32,6 +32,9 @@ import org.roamstore.storage.api.Destinations;
  * transaction that rollback would take the reply and the acknowledgement with it, so the request
  * would be redelivered and never answered. Each operation runs in the transaction of the EJB it
  * calls; the reply is sent after it committed (or was refused).
+ *
+ * <p>The adapter it listens on (artemis-rar, not the server's own JMS) is named in
+ * glassfish-ejb-jar.xml, which Payara and GlassFish both read.
  */
 @MessageDriven(
     activationConfig = {
@@ -40,9 +43,7 @@ import org.roamstore.storage.api.Destinations;
           propertyValue = "jakarta.jms.Queue"),
       @ActivationConfigProperty(
           propertyName = "destination",
-          propertyValue = Destinations.DIRECTORY_REQUESTS),
-      // Payara binds an MDB to the adapter named here instead of its built-in broker.
-      @ActivationConfigProperty(propertyName = "resourceAdapter", propertyValue = "artemis-rar")
+          propertyValue = Destinations.DIRECTORY_REQUESTS)
     })
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class DirectoryRequestConsumer implements MessageListener {
