@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,56 @@ class ServerCommandFileTest {
   }
 
   @Test
+  void glassFishsFileAddsTheDirectorysDriverFirstThenHoldsPayarasCommands() throws Exception {
+    Path ear = Files.writeString(dir.resolve("roamstore.ear"), "not read here");
+    Path dist = Files.createDirectories(dir.resolve("dist"));
+    Path h2 = Files.writeString(Files.createDirectories(dist.resolve("lib")).resolve("h2.jar"), "");
+    Path postgres = Files.writeString(dist.resolve("lib/postgresql.jar"), "");
+    List<String> args = List.of("--ear", ear.toString(), "--data", dir.resolve("data").toString());
+    List<String> payara = lines(dist, args);
+    List<String> glassFish = lines(dist, concat(args, "--server", "glassfish"));
+
+    assertEquals("add-library --type common " + h2, glassFish.get(0));
+    assertEquals(payara, glassFish.subList(1, glassFish.size()));
+    assertEquals(payara, lines(dist, concat(args, "--server", "payara")));
+    assertEquals(
+        "add-library --type common " + postgres,
+        lines(
+                dist,
+                concat(
+                    args,
+                    "--server",
+                    "glassfish",
+                    "--jdbc-url",
+                    "jdbc:postgresql://db.example:5432/roamstore"))
+            .get(0));
+  }
+
+  @Test
+  void aWrongServerOrADistWithoutTheDriverIsRefusedNamingTheOption() throws Exception {
+    Path ear = Files.writeString(dir.resolve("x.ear"), "");
+    Path dist = Files.createDirectories(dir.resolve("dist"));
+    assertEquals(
+        "--server: payara or glassfish, not 'wildfly'",
+        error(dist, List.of("--ear", ear.toString(), "--server", "wildfly")));
+    assertEquals(
+        "--dist: no JDBC driver "
+            + dist.resolve("lib/h2.jar")
+            + " (mvn package builds it into the dist's lib/)",
+        error(
+            dist,
+            List.of(
+                "--ear",
+                ear.toString(),
+                "--server",
+                "glassfish",
+                "--topology",
+                "src/main/roamstore/demo-topology.json")));
+    assertEquals(
+        "--server: a value is missing", error(dist, List.of("--ear", ear.toString(), "--server")));
+  }
+
+  @Test
   void withoutAnEarOrWithMicrosOwnOptionsItIsRefused() throws Exception {
     assertEquals(
         "--ear EAR: the application to deploy (ear/target/roamstore.ear)",
@@ -72,9 +123,23 @@ class ServerCommandFileTest {
   }
 
   private String error(List<String> args) {
-    return assertThrows(
-            ConfigException.class,
-            () -> ServerCommandFile.render(Path.of("target/roamstore"), args, Map.of()))
+    return error(Path.of("target/roamstore"), args);
+  }
+
+  private static String error(Path dist, List<String> args) {
+    return assertThrows(ConfigException.class, () -> ServerCommandFile.render(dist, args, Map.of()))
         .getMessage();
+  }
+
+  /** The source tree's demo topology: a dist made in a test has none. */
+  private static List<String> lines(Path dist, List<String> args) throws ConfigException {
+    List<String> all = concat(args, "--topology", "src/main/roamstore/demo-topology.json");
+    return List.of(ServerCommandFile.render(dist, all, Map.of()).split("\n"));
+  }
+
+  private static List<String> concat(List<String> args, String... more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all;
   }
 }
