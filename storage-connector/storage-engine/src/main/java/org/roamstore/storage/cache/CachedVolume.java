@@ -21,7 +21,7 @@ public final class CachedVolume {
   final BackingFile file;
   private final long sizeBytes;
 
-  // Guarded by cache.lock.
+  // Guarded by cache.table.lock (the page table's).
   final Map<Long, CachePage> pages = new HashMap<>();
   final TreeSet<Long> dirty = new TreeSet<>();
   boolean detached;
@@ -49,7 +49,7 @@ public final class CachedVolume {
   /** The destage copy buffer; the caller holds {@link #destageLock}. */
   ByteBuffer staging() {
     if (staging == null) {
-      staging = ByteBuffer.allocateDirect(CacheMemory.MAX_RUN_PAGES * CacheMemory.PAGE_SIZE);
+      staging = ByteBuffer.allocateDirect(Destager.MAX_RUN_PAGES * CacheMemory.PAGE_SIZE);
     }
     return staging;
   }
@@ -85,7 +85,7 @@ public final class CachedVolume {
    */
   public void writeOut(long offset, long length) {
     checkRange(offset, length);
-    cache.writeOut(this, offset, length);
+    cache.destager.writeOut(this, offset, length);
   }
 
   /**
@@ -98,7 +98,7 @@ public final class CachedVolume {
     long end = offset + length;
     long firstWhole = Math.min(end, ceilPage(offset));
     long endWhole = end == sizeBytes ? end : end - end % CacheMemory.PAGE_SIZE;
-    if (firstWhole < endWhole && cache.deallocate(this, firstWhole, endWhole)) {
+    if (firstWhole < endWhole && cache.holes.deallocate(this, firstWhole, endWhole)) {
       writeZeroPages(offset, firstWhole);
       writeZeroPages(endWhole, end);
     } else {
@@ -147,7 +147,7 @@ public final class CachedVolume {
   public List<Extent> allocation(long offset, long length, int maxExtents) {
     checkRange(offset, length);
     long end = offset + length;
-    long[] inMemory = cache.unwrittenPages(this, offset / CacheMemory.PAGE_SIZE, end);
+    long[] inMemory = cache.holes.unwrittenPages(this, offset / CacheMemory.PAGE_SIZE, end);
     List<Extent> extents = new ArrayList<>();
     long pos = offset;
     try {
@@ -201,7 +201,7 @@ public final class CachedVolume {
 
   /** Returns once every write that returned before this call is on stable storage. */
   public void flush() {
-    cache.flush(this);
+    cache.destager.flush(this);
   }
 
   public void checkRange(long offset, long length) {
