@@ -1,5 +1,6 @@
 package org.roamstore.storage.replication.send;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,26 @@ final class FlushWaits {
             link, link.stream(), sequence, deadlineNanos, untilDurable, new CompletableFuture<>());
     waiters.add(w);
     return w.done();
+  }
+
+  /**
+   * Registers a waiter per secondary that does not yet have everything queued so far: committed
+   * (SYNC, {@code sync}: on its disk, which a marker asks it to reach now) or, {@code
+   * untilDurable}, on its disk. Returns the waits, none if every secondary has it.
+   */
+  List<CompletableFuture<Void>> addForQueued(boolean untilDurable, boolean sync, Duration timeout) {
+    List<CompletableFuture<Void>> waits = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (SecondaryLink link : links.values()) {
+      if (link.owes(untilDurable)) {
+        long sequence =
+            link.streaming() && (untilDurable || sync)
+                ? link.out().marker()
+                : link.out().lastAssigned();
+        waits.add(add(link, sequence, deadline, untilDurable));
+      }
+    }
+    return waits;
   }
 
   /** Completes the waits their secondaries have reached, or fails those that never will. */

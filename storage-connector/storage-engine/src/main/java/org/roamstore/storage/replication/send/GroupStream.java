@@ -1,9 +1,7 @@
 package org.roamstore.storage.replication.send;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,16 +10,13 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Logger;
 import org.roamstore.storage.api.CacheSynchronization;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus.SecondaryStatus;
 import org.roamstore.storage.api.CopyGroupStatus.State;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.OutOfSyncRegions;
-import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
-import org.roamstore.storage.api.SyncFailurePolicy;
 import org.roamstore.storage.api.TransferType;
 import org.roamstore.storage.api.VerifyRequest;
 import org.roamstore.storage.replication.PendingRegions;
@@ -39,7 +34,6 @@ import org.roamstore.storage.replication.batch.StreamKey;
  * round trip (group commit) without any waiting on purpose.
  */
 public final class GroupStream {
-  private static final Logger LOG = Logger.getLogger(GroupStream.class.getName());
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final String groupId;
@@ -56,12 +50,15 @@ public final class GroupStream {
   private final FlushWaits flushWaits;
   private final CacheSynchronizer synchronizer;
   private final NoticeGate notices;
+  private final OutOfSyncMarker marker;
+  private final Backpressure backpressure;
+  private final OutOfSyncHandOver handOver;
+  private final BatchShipping shipping;
+  private final GroupTick ticks;
   private final BodyPool bodies = new BodyPool();
   private long epoch;
   // Written under the lock; read without it by the send process, to wake the SYNC lane or not.
   private volatile TransferType transferType = TransferType.ASYNC;
-  private SyncFailurePolicy policy = SyncFailurePolicy.MARK_OUT_OF_SYNC;
-  private long backlogWaits;
 
   GroupStream(
       String groupId,
@@ -90,6 +87,12 @@ public final class GroupStream {
     this.flushWaits = new FlushWaits(links);
     this.synchronizer = new CacheSynchronizer(groupId, lock, progress, links, wakeSender);
     this.notices = new NoticeGate(groupId, settings.syncTimeout(), links);
+    this.marker = new OutOfSyncMarker(groupId, settings, progress, notices, flushWaits);
+    this.backpressure = new Backpressure(settings, lock, progress, links, wakeSender, marker);
+    this.handOver =
+        new OutOfSyncHandOver(groupId, lock, links, outOfSync, verifyRecords, marker, wakeSender);
+    this.shipping = new BatchShipping(groupId, lock, progress, links, notices, flushWaits);
+    this.ticks = new GroupTick(settings, lock, links, marker, flushWaits, notices, bodies);
   }
 
   public String groupId() {
@@ -111,7 +114,7 @@ public final class GroupStream {
         changeGroup(write.group());
       }
       boolean waits = transferType == TransferType.SYNC;
-      awaitBacklogRoom(waits);
+      backpressure.awaitRoom(waits);
       long now = System.nanoTime();
       for (SecondaryLink link : links.values()) {
         if (!link.streaming()) {
@@ -142,89 +145,16 @@ public final class GroupStream {
     return sync == null ? DONE : sync.done;
   }
 
-  /**
-   * Back-pressure: while a secondary's backlog not yet safe (not in the broker, or for SYNC not yet
-   * durable there) is over the bound, the writer waits, so that under sustained load the
-   * secondaries stay current and the primary goes only as fast as remote copy really goes. Only
-   * after {@code backlogWait} (the broker is down rather than slow) is such a secondary marked out
-   * of sync, or for a SYNC group that fails writes, the write refused. Called with the lock held;
-   * waiting releases it, so the send and acknowledgement processes move on meanwhile. Interrupts do
-   * not cut the wait short: the write is in the primary's cache already and must go somewhere.
-   */
-  private void awaitBacklogRoom(boolean sync) {
-    long deadline = 0;
-    boolean interrupted = false;
-    try {
-      while (true) {
-        List<SecondaryLink> over = new ArrayList<>(0);
-        for (SecondaryLink link : links.values()) {
-          if (link.overBacklog()) {
-            over.add(link);
-          }
-        }
-        if (over.isEmpty()) {
-          return;
-        }
-        long now = System.nanoTime();
-        if (deadline == 0) {
-          deadline = now + settings.backlogWait().toNanos();
-          backlogWaits++;
-          wakeSender.run();
-        }
-        if (now - deadline >= 0) {
-          for (SecondaryLink link : over) {
-            backlogTooLong(link, sync);
-          }
-          return;
-        }
-        try {
-          progress.awaitNanos(deadline - now);
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private void backlogTooLong(SecondaryLink link, boolean sync) {
-    String why =
-        "more than "
-            + settings.maxBacklogBytes()
-            + " bytes not yet safe in the broker for "
-            + settings.backlogWait();
-    if (sync && policy == SyncFailurePolicy.FAIL_WRITES) {
-      throw new StorageException(
-          Reason.TIMEOUT,
-          "remote copy to "
-              + link.storageSystem
-              + " has "
-              + why
-              + "; the copy group "
-              + groupId
-              + " fails writes until it catches up");
-    }
-    markOutOfSync(link, why);
-  }
-
-  /** How many writes had to wait for a secondary's backlog since this unit started. */
+  /** How many writes had to wait for a secondary's backlog (see {@link Backpressure}). */
   long backlogWaits() {
-    lock.lock();
-    try {
-      return backlogWaits;
-    } finally {
-      lock.unlock();
-    }
+    return backpressure.waits();
   }
 
   /** A new epoch: new streams, maybe other secondaries. Called with the lock held. */
   private void changeGroup(CopyVolumeGroupInfo group) {
     epoch = group.epoch();
     transferType = group.transferType();
-    policy = group.syncFailurePolicy();
+    marker.policy(group.syncFailurePolicy());
     StreamKey stream = new StreamKey(epoch, incarnation);
     Set<String> secondaries = new java.util.LinkedHashSet<>();
     for (CopyGroupMember m : group.secondaries()) {
@@ -253,7 +183,8 @@ public final class GroupStream {
       if (link.out().hasRetained()) {
         // Acknowledgements of the old stream no longer count, so whether these reached the
         // secondary's disk will never be known: their regions are resent by a resync.
-        markOutOfSync(link, "the copy group changed before SYNC write data was durable there");
+        marker.markOutOfSync(
+            link, "the copy group changed before SYNC write data was durable there");
         link.out().dropRetained();
       }
       link.interruptVerify("the copy group changed (epoch " + epoch + ")");
@@ -276,68 +207,14 @@ public final class GroupStream {
 
   // ---- a change of primary: the out-of-sync regions move with it ----
 
-  /**
-   * What the secondaries miss, to hand to the next primary as this one is demoted. A secondary
-   * still resynchronising is marked out of sync first: the regions its resync sent but it has not
-   * confirmed are listed again, since once it follows the new primary it refuses this stream.
-   */
+  /** See {@link OutOfSyncHandOver#handOver}. */
   public OutOfSyncRegions handOver() {
-    lock.lock();
-    try {
-      for (SecondaryLink link : links.values()) {
-        if (link.resyncing()) {
-          markOutOfSync(link, "the primary moved during its resync");
-        }
-      }
-      Map<String, BitSet> missing = new LinkedHashMap<>();
-      for (String s : outOfSync.secondaries()) {
-        missing.put(s, outOfSync.regionsOf(s));
-      }
-      // What a verify found different and did not repair: the next primary resyncs it.
-      for (SecondaryLink link : links.values()) {
-        BitSet unrepaired = verifyRecords.unrepaired(link.storageSystem);
-        if (!unrepaired.isEmpty()) {
-          missing.computeIfAbsent(link.storageSystem, s -> new BitSet()).or(unrepaired);
-        }
-      }
-      return new OutOfSyncRegions(OutOfSyncMap.REGION_BYTES, missing);
-    } finally {
-      lock.unlock();
-    }
+    return handOver.handOver();
   }
 
-  /**
-   * Takes over what the previous primary's secondaries missed: each is out of sync from here on,
-   * with those regions marked, and resynchronised from this copy when it answers. Saved before
-   * returning, so a restart of this unit does not forget it.
-   */
+  /** See {@link OutOfSyncHandOver#inherit}. */
   public void inherit(OutOfSyncRegions inherited) {
-    lock.lock();
-    try {
-      for (String s : inherited.secondaries()) {
-        SecondaryLink link = links.get(s);
-        if (link == null) {
-          continue; // no longer a member of the group
-        }
-        markOutOfSync(link, "it missed writes at the previous primary");
-        // Its answer to this marker is what shows it is back and starts the resync.
-        link.out().marker();
-        BitSet bits = inherited.regionsOf(s);
-        long size = inherited.regionBytes();
-        for (int r = bits.nextSetBit(0); r >= 0; r = bits.nextSetBit(r + 1)) {
-          outOfSync.mark(s, r * size, size);
-        }
-      }
-      outOfSync.save();
-    } catch (IOException e) {
-      throw new StorageException(
-          Reason.IO_ERROR,
-          "cannot save the out-of-sync regions inherited by copy group " + groupId + ": " + e,
-          e);
-    } finally {
-      lock.unlock();
-    }
-    wakeSender.run();
+    handOver.inherit(inherited);
   }
 
   // ---- the send process's side ----
@@ -353,16 +230,7 @@ public final class GroupStream {
     if (lane && !usesLane()) {
       return false; // nor close an ASYNC stream's open batch: the send process's rounds size them
     }
-    boolean forOther = false;
-    lock.lock();
-    try {
-      for (SecondaryLink link : links.values()) {
-        forOther |= link.out().take(into, max, lane, groupId, link);
-      }
-    } finally {
-      lock.unlock();
-    }
-    return forOther;
+    return shipping.take(into, max, lane);
   }
 
   /** Whether this stream's batches may take the SYNC lane (it is a SYNC group's). */
@@ -370,77 +238,28 @@ public final class GroupStream {
     return transferType == TransferType.SYNC;
   }
 
-  /** Whether a batch of the SYNC lane is ready to go. */
+  /** See {@link BatchShipping#hasLaneReady}. */
   boolean hasLaneReady() {
-    lock.lock();
-    try {
-      for (SecondaryLink link : links.values()) {
-        if (link.out().laneReady()) {
-          return true;
-        }
-      }
-      return false;
-    } finally {
-      lock.unlock();
-    }
+    return shipping.hasLaneReady();
   }
 
-  /** The broker has these batches in its journal. */
+  /** See {@link BatchShipping#committed}. */
   void committed(List<Shipment> shipments) {
-    lock.lock();
-    try {
-      for (Shipment s : shipments) {
-        if (s.link().out().committed(s.batch())) {
-          notices.openIfTold();
-        }
-      }
-      flushWaits.complete();
-      progress.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    shipping.committed(shipments);
   }
 
-  /** These batches may not have reached the broker; they go out again first, in order. */
+  /** See {@link BatchShipping#returned}. */
   void returned(List<Shipment> shipments) {
-    lock.lock();
-    try {
-      for (int i = shipments.size() - 1; i >= 0; i--) {
-        Shipment s = shipments.get(i);
-        s.link().out().returned(s.batch());
-      }
-    } finally {
-      lock.unlock();
-    }
+    shipping.returned(shipments);
   }
 
-  /**
-   * The connection to the broker broke: it may have lost the retained (non-persistent) batches, so
-   * they go out again first, ahead of everything else. A secondary skips what it already has.
-   */
+  /** See {@link BatchShipping#resendRetained}. */
   void resendRetained() {
-    lock.lock();
-    try {
-      for (SecondaryLink link : links.values()) {
-        link.out().resendRetained();
-      }
-    } finally {
-      lock.unlock();
-    }
+    shipping.resendRetained();
   }
 
   boolean hasUnshipped() {
-    lock.lock();
-    try {
-      for (SecondaryLink link : links.values()) {
-        if (link.out().hasUnshipped()) {
-          return true;
-        }
-      }
-      return false;
-    } finally {
-      lock.unlock();
-    }
+    return shipping.hasUnshipped();
   }
 
   // ---- acknowledgements (Fig. 11 step 1105) ----
@@ -490,83 +309,9 @@ public final class GroupStream {
 
   // ---- timeouts and resync, driven by the send process ----
 
-  /** Deadlines, state changes and the next regions of a resync. */
+  /** See {@link GroupTick#tick}. */
   void tick(ReplicaVolume volume) {
-    lock.lock();
-    try {
-      long now = System.nanoTime();
-      long silence = settings.syncTimeout().toNanos();
-      for (SecondaryLink link : links.values()) {
-        if (link.waiterOverdue(now)) {
-          timedOut(link);
-        }
-        if (link.resyncSilent(now, silence)) {
-          markOutOfSync(link, "no acknowledgement during the resync for " + settings.syncTimeout());
-        }
-        link.advance();
-        if (volume != null) {
-          link.copyRegions(volume);
-        }
-      }
-      for (SecondaryLink late : flushWaits.overdue(now)) {
-        markOutOfSync(late, "the broker did not take its write data within a flush's time");
-      }
-      notices.checkDeadline(now);
-      flushWaits.complete();
-      trimBodies();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Gives back to the heap the bodies pooled for a load that has passed. */
-  private void trimBodies() {
-    for (SecondaryLink link : links.values()) {
-      if (!link.out().idle()) {
-        return;
-      }
-    }
-    bodies.trim();
-  }
-
-  private void timedOut(SecondaryLink link) {
-    if (policy == SyncFailurePolicy.FAIL_WRITES) {
-      StorageException e =
-          new StorageException(
-              Reason.TIMEOUT,
-              "secondary "
-                  + link.storageSystem
-                  + " of copy group "
-                  + groupId
-                  + " did not store the write within "
-                  + settings.syncTimeout()
-                  + "; the group's policy fails the write (it is in the primary's cache)");
-      link.failWaiters(e);
-      LOG.warning(e.getMessage());
-    } else {
-      markOutOfSync(link, "no acknowledgement within " + settings.syncTimeout());
-    }
-  }
-
-  // ---- out of sync: SYNC writes wait for the notice, not for the secondary ----
-
-  /**
-   * Marks a secondary out of sync (see {@link SecondaryLink#goOutOfSync}). Its SYNC writes no
-   * longer wait for it, only for its out-of-date notice to be in the broker: they are acknowledged
-   * once every notice on its way is there, or once a SYNC timeout has passed without it (the broker
-   * is away too): then no copy can be told, and the loss is logged (see {@link NoticeGate}).
-   */
-  private void markOutOfSync(SecondaryLink link, String why) {
-    long now = System.nanoTime();
-    if (link.streaming()) {
-      notices.noticeComing(now);
-    }
-    if (!link.goOutOfSync(why)) {
-      return;
-    }
-    notices.holdInstead(link.takeWaiters());
-    flushWaits.complete();
-    progress.signalAll();
+    ticks.tick(volume);
   }
 
   // ---- FLUSH and synchronize cache ----
@@ -580,24 +325,12 @@ public final class GroupStream {
     return awaitSecondaries(false, settings.syncTimeout());
   }
 
-  /**
-   * Registers a waiter per secondary that does not yet have everything queued so far: committed
-   * (SYNC: on its disk, which a marker asks it to reach now) or, {@code untilDurable}, on its disk.
-   */
+  /** See {@link FlushWaits#addForQueued}; wakes the send process for the markers it queues. */
   private CompletableFuture<Void> awaitSecondaries(boolean untilDurable, Duration timeout) {
-    List<CompletableFuture<Void>> waits = new ArrayList<>();
+    List<CompletableFuture<Void>> waits;
     lock.lock();
     try {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      for (SecondaryLink link : links.values()) {
-        if (link.owes(untilDurable)) {
-          long sequence =
-              link.streaming() && (untilDurable || transferType == TransferType.SYNC)
-                  ? link.out().marker()
-                  : link.out().lastAssigned();
-          waits.add(flushWaits.add(link, sequence, deadline, untilDurable));
-        }
-      }
+      waits = flushWaits.addForQueued(untilDurable, transferType == TransferType.SYNC, timeout);
     } finally {
       lock.unlock();
     }
@@ -635,34 +368,9 @@ public final class GroupStream {
     verify.step(volume);
   }
 
-  // ---- what may be missing at the secondaries ----
-
-  /**
-   * What may not yet be at every one of {@code secondaries}, as this stream knows it; changes
-   * nothing. The regions marked out of sync, those a resync has copied that the secondary has not
-   * all applied yet, and those a verify found different and nothing repaired. A secondary that went
-   * out of sync before applying what was sent to it makes it {@code anywhere} (see {@link
-   * SecondaryLink#missesUnknownRegions}).
-   */
+  /** See {@link OutOfSyncHandOver#pending}. */
   public PendingRegions pending(Collection<String> secondaries) {
-    lock.lock();
-    try {
-      BitSet regions = new BitSet();
-      boolean anywhere = false;
-      for (String s : outOfSync.secondaries()) {
-        regions.or(outOfSync.regionsOf(s));
-      }
-      for (String s : secondaries) {
-        regions.or(verifyRecords.unrepaired(s));
-      }
-      for (SecondaryLink link : links.values()) {
-        regions.or(link.resyncCopied());
-        anywhere |= link.missesUnknownRegions();
-      }
-      return new PendingRegions(OutOfSyncMap.REGION_BYTES, regions, anywhere);
-    } finally {
-      lock.unlock();
-    }
+    return handOver.pending(secondaries);
   }
 
   // ---- status ----
@@ -670,17 +378,13 @@ public final class GroupStream {
   public List<SecondaryStatus> statusOf() {
     lock.lock();
     try {
-      return statusOfLocked();
+      List<SecondaryStatus> all = new ArrayList<>();
+      for (SecondaryLink link : links.values()) {
+        all.add(link.status());
+      }
+      return all;
     } finally {
       lock.unlock();
     }
-  }
-
-  private List<SecondaryStatus> statusOfLocked() {
-    List<SecondaryStatus> all = new ArrayList<>();
-    for (SecondaryLink link : links.values()) {
-      all.add(link.status());
-    }
-    return all;
   }
 }
