@@ -169,7 +169,7 @@ public final class GroupStream {
               }
               link.releaseAllWaiters();
               link.forgetNotice(); // whatever it holds no longer counts
-              link.interruptVerify("it is no longer a secondary of the group");
+              link.verify().interrupt("it is no longer a secondary of the group");
               return true;
             });
     notices.openIfTold();
@@ -187,7 +187,7 @@ public final class GroupStream {
             link, "the copy group changed before SYNC write data was durable there");
         link.out().dropRetained();
       }
-      link.interruptVerify("the copy group changed (epoch " + epoch + ")");
+      link.verify().interrupt("the copy group changed (epoch " + epoch + ")");
       link.restart(stream, transferType);
     }
     bodies.sizeFor(links.size(), settings.maxBacklogBytes(), settings.maxBatchBytes());

@@ -50,7 +50,7 @@ final class PrimaryVerify {
               Reason.INVALID_ARGUMENT,
               s + " is not a secondary of copy group " + groupId + " " + links.keySet());
         }
-        link.checkVerifiable();
+        link.verify().checkVerifiable();
       }
       List<SecondaryLink> chosen = new ArrayList<>();
       for (SecondaryLink link : links.values()) {
@@ -69,7 +69,7 @@ final class PrimaryVerify {
               ? (long) request.rateMiBPerSecond() << 20
               : defaultBytesPerSecond;
       for (SecondaryLink link : chosen) {
-        link.startVerify(volumeBytes, rate, request.repair());
+        link.verify().start(volumeBytes, rate, request.repair());
       }
     } finally {
       lock.unlock();
@@ -119,7 +119,7 @@ final class PrimaryVerify {
       try {
         for (Asking a : asking) {
           if (a.stillRuns()) {
-            a.link().primaryDigest(offset, digest);
+            a.link().verify().primaryDigest(offset, digest);
           }
         }
       } finally {
@@ -134,7 +134,7 @@ final class PrimaryVerify {
    */
   private record Asking(SecondaryLink link, Verification verification) {
     boolean stillRuns() {
-      return link.runningVerify() == verification;
+      return link.verify().running() == verification;
     }
   }
 
@@ -145,7 +145,7 @@ final class PrimaryVerify {
       long now = System.nanoTime();
       int lowest = -1;
       for (SecondaryLink link : links.values()) {
-        Verification v = link.runningVerify();
+        Verification v = link.verify().running();
         int r = v == null ? -1 : v.next(now);
         if (r >= 0 && (lowest < 0 || r < lowest)) {
           lowest = r;
@@ -167,7 +167,7 @@ final class PrimaryVerify {
     try {
       asking.removeIf(a -> !a.stillRuns());
       for (Asking a : asking) {
-        a.link().askVerify(a.verification(), region, offset, length);
+        a.link().verify().ask(a.verification(), region, offset, length);
       }
     } finally {
       lock.unlock();

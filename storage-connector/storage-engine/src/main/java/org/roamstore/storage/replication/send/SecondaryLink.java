@@ -1,7 +1,6 @@
 package org.roamstore.storage.replication.send;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -12,21 +11,18 @@ import java.util.logging.Logger;
 import org.roamstore.storage.api.CopyGroupStatus.SecondaryStatus;
 import org.roamstore.storage.api.CopyGroupStatus.State;
 import org.roamstore.storage.api.StorageException;
-import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.TransferType;
-import org.roamstore.storage.api.VerifyStatus;
-import org.roamstore.storage.api.VerifyStatus.Outcome;
 import org.roamstore.storage.replication.RemoteCopySettings;
 import org.roamstore.storage.replication.ReplicaVolume;
 import org.roamstore.storage.replication.WriteData;
 import org.roamstore.storage.replication.batch.BatchFormat;
-import org.roamstore.storage.replication.batch.RegionDigest;
 import org.roamstore.storage.replication.batch.StreamKey;
 
 /**
  * One secondary of one copy group as its primary keeps it: its state (in sync, lagging, out of
  * sync, resyncing, and a verify running or not), with every move between those states in this
- * class, and the writes queued for it ({@link SecondaryStream}). Called with the owning {@link
+ * class, and the writes queued for it ({@link SecondaryStream}), its resync's copying ({@link
+ * ResyncCopy}) and its verify ({@link SecondaryVerify}). Called with the owning {@link
  * GroupStream}'s lock held; what concerns the whole group (the writes waiting on several
  * secondaries, FLUSHes, the group's policy) stays there.
  */
@@ -54,16 +50,8 @@ final class SecondaryLink {
   private long rateSampleNanos;
   private long rateSampleBytes;
 
-  // Resync: the sequence of the last copied region, and the region count at its start.
-  private long resyncLastSequence;
-  private int resyncTotal;
-  private int resyncCursor;
-  // Regions (OutOfSyncMap.REGION_BYTES) the resync has copied into the stream, no longer marked in
-  // the map: until the secondary is in sync again they may still be on their way to it.
-  private final BitSet resyncCopied = new BitSet();
-
-  // The online verify running for it; null if none.
-  private Verification verification;
+  private final ResyncCopy resync;
+  private final SecondaryVerify verify;
 
   SecondaryLink(String storageSystem, StreamKey stream, TransferType transferType, Group group) {
     this.storageSystem = storageSystem;
@@ -71,6 +59,8 @@ final class SecondaryLink {
     this.out =
         new SecondaryStream(
             stream, transferType, group.settings(), group.bodies(), () -> state == State.IN_SYNC);
+    this.resync = new ResyncCopy(storageSystem, group, out);
+    this.verify = new SecondaryVerify(this, group);
     if (group.outOfSync().tracks(storageSystem)) {
       state = State.OUT_OF_SYNC; // known from before a restart of this unit
     }
@@ -80,12 +70,17 @@ final class SecondaryLink {
   void restart(StreamKey newStream, TransferType newTransferType) {
     out.restart(newStream, newTransferType);
     owingSinceNanos = 0;
-    resyncLastSequence = 0;
+    resync.restart();
   }
 
   /** The writes queued for it. */
   SecondaryStream out() {
     return out;
+  }
+
+  /** Its online verify. */
+  SecondaryVerify verify() {
+    return verify;
   }
 
   StreamKey stream() {
@@ -149,9 +144,7 @@ final class SecondaryLink {
    * #advance}) once the FLUSHes this completes are done.
    */
   boolean acknowledged(BatchFormat.Ack ack, long now) {
-    if (verification != null) {
-      verified(ack);
-    }
+    verify.acknowledged(ack);
     long before = out.applied();
     boolean held = out.acknowledged(ack.applied(), ack.durable());
     if (out.applied() > before) {
@@ -236,7 +229,7 @@ final class SecondaryLink {
         + (state == State.IN_SYNC
             ? ", " + out.lagBytes() + " bytes to go"
             : ", "
-                + (resyncTotal > 0 ? Integer.toString(resyncTotal) : "some")
+                + (resync.total() > 0 ? Integer.toString(resync.total()) : "some")
                 + " region(s) to resync")
         + ")";
   }
@@ -250,11 +243,9 @@ final class SecondaryLink {
       // It has applied everything sent before it went out of sync: it is back.
       startResync("answers again");
     }
-    if (state == State.RESYNCING
-        && outOfSync.count(storageSystem) == 0
-        && out.applied() >= resyncLastSequence) {
+    if (state == State.RESYNCING && outOfSync.count(storageSystem) == 0 && resync.appliedAll()) {
       state = State.IN_SYNC;
-      resyncCopied.clear();
+      resync.finished();
       outOfSync.forget(storageSystem);
       saveOutOfSyncMap();
       // A batch closed in sync tells the secondary its copy is whole again (its data generation),
@@ -267,9 +258,7 @@ final class SecondaryLink {
   /** Copies the marked regions to it, behind what is queued. */
   private void startResync(String why) {
     state = State.RESYNCING;
-    resyncTotal = group.outOfSync().count(storageSystem);
-    resyncCursor = 0;
-    resyncLastSequence = out.lastAssigned();
+    int total = resync.start();
     owingSinceNanos = System.nanoTime();
     LOG.info(
         () ->
@@ -280,7 +269,7 @@ final class SecondaryLink {
                 + " "
                 + why
                 + ", resynchronising "
-                + resyncTotal
+                + total
                 + " region(s)");
   }
 
@@ -294,35 +283,13 @@ final class SecondaryLink {
     if (state != State.RESYNCING) {
       return;
     }
-    OutOfSyncMap outOfSync = group.outOfSync();
-    long window = 16L * group.settings().maxBatchBytes();
-    while (out.uncommittedBytes() < window) {
-      int region = outOfSync.next(storageSystem, resyncCursor);
-      if (region < 0 && resyncCursor > 0) {
-        resyncCursor = 0;
-        region = outOfSync.next(storageSystem, 0);
-      }
-      if (region < 0) {
-        return;
-      }
-      long offset = (long) region * OutOfSyncMap.REGION_BYTES;
-      int length = (int) Math.min(OutOfSyncMap.REGION_BYTES, volume.sizeBytes() - offset);
-      outOfSync.clear(storageSystem, region);
-      resyncCopied.set(region);
-      resyncCursor = region + 1;
-      if (length <= 0) {
-        continue;
-      }
-      ByteBuffer data = ByteBuffer.allocate(length);
-      // Under the lock: a write to this region either is in what we read, or comes after it in
-      // the stream, so the secondary ends with the newest bytes either way.
-      volume.read(offset, data);
-      data.flip();
-      resyncLastSequence = out.assign(out.lastWrite(), offset, length, data);
-      if (owingSinceNanos == 0) {
-        owingSinceNanos = System.nanoTime();
-      }
-    }
+    resync.copyRegions(
+        volume,
+        () -> {
+          if (owingSinceNanos == 0) {
+            owingSinceNanos = System.nanoTime();
+          }
+        });
   }
 
   /**
@@ -335,7 +302,7 @@ final class SecondaryLink {
       return false;
     }
     state = State.OUT_OF_SYNC;
-    interruptVerify("it went out of sync: " + why);
+    verify.interrupt("it went out of sync: " + why);
     OutOfSyncMap outOfSync = group.outOfSync();
     outOfSync.track(storageSystem); // from now on, even before any region is written
     OutgoingBatch.RangeConsumer mark =
@@ -372,7 +339,7 @@ final class SecondaryLink {
 
   /** The regions its resync copied that it may not have applied yet. */
   BitSet resyncCopied() {
-    return resyncCopied;
+    return resync.copied();
   }
 
   /**
@@ -392,127 +359,13 @@ final class SecondaryLink {
     }
   }
 
-  // ---- online verify ----
-
-  /**
-   * Refuses, changing nothing, a verify of it while not in sync: what it lacks is known already.
-   */
-  void checkVerifiable() {
-    if (state != State.IN_SYNC) {
-      throw new StorageException(
-          Reason.INVALID_ARGUMENT,
-          storageSystem
-              + " is "
-              + state
-              + " in copy group "
-              + group.groupId()
-              + ": it needs its resync, not a verify; verify it once it is in sync");
+  /** A verify that repairs found {@code differing}: those regions are resynced from here. */
+  void resyncDiffering(Verification v, BitSet differing) {
+    for (int r = differing.nextSetBit(0); r >= 0; r = differing.nextSetBit(r + 1)) {
+      group.outOfSync().mark(storageSystem, v.offsetOf(r), Verification.REGION_BYTES);
     }
-  }
-
-  /** Starts a verify of it, unless one runs already. */
-  void startVerify(long volumeBytes, long bytesPerSecond, boolean repair) {
-    if (verification != null) {
-      return;
-    }
-    verification = new Verification(volumeBytes, bytesPerSecond, repair);
-    LOG.info(
-        () ->
-            "copy group "
-                + group.groupId()
-                + ": verifying "
-                + storageSystem
-                + " ("
-                + volumeBytes
-                + " bytes at up to "
-                + (bytesPerSecond >> 20)
-                + " MiB/s"
-                + (repair ? ", repairing differences" : "")
-                + ")");
-  }
-
-  /** The verify running for it, taking the stream; null if none. */
-  Verification runningVerify() {
-    return streaming() ? verification : null;
-  }
-
-  /** Puts a verify entry for {@code region} into its stream (with the volume at a stream point). */
-  void askVerify(Verification asking, int region, long offset, int length) {
-    asking.asked(region, out.verifyEntry(offset, length));
-  }
-
-  /** An acknowledgement's digests, with the verify running. */
-  private void verified(BatchFormat.Ack ack) {
-    Verification v = verification;
-    for (RegionDigest r : ack.digests()) {
-      v.secondaryDigest(r.offset(), r.digest());
-    }
-    v.answeredUpTo(ack.applied());
-    finishVerifyIfDone();
-  }
-
-  /** The primary's digest of a region its verify asked. */
-  void primaryDigest(long offset, byte[] digest) {
-    verification.primaryDigest(offset, digest);
-    finishVerifyIfDone();
-  }
-
-  private void finishVerifyIfDone() {
-    Verification v = verification;
-    if (v == null || !v.done()) {
-      return;
-    }
-    verification = null;
-    BitSet differing = v.differing();
-    VerifyStatus result =
-        v.status(differing.isEmpty() ? Outcome.NO_DIFFERENCE : Outcome.DIFFERENCES, null);
-    recordVerify(result, v.repair ? new BitSet() : differing);
-    String summary =
-        "copy group "
-            + group.groupId()
-            + ": verify of "
-            + storageSystem
-            + " compared "
-            + result.bytesVerified()
-            + " bytes at "
-            + String.format("%.1f", v.mibPerSecond())
-            + " MiB/s: ";
-    if (differing.isEmpty()) {
-      LOG.info(summary + "no difference");
-      return;
-    }
-    LOG.warning(
-        summary
-            + differing.cardinality()
-            + " region(s) differ from the primary, first at offsets "
-            + result.differingOffsets()
-            + (v.repair ? "; resynchronising them from the primary" : "; not repaired"));
-    if (v.repair && streaming()) {
-      for (int r = differing.nextSetBit(0); r >= 0; r = differing.nextSetBit(r + 1)) {
-        group.outOfSync().mark(storageSystem, v.offsetOf(r), Verification.REGION_BYTES);
-      }
-      saveOutOfSyncMap();
-      startResync("differs from the primary (verify)");
-    }
-  }
-
-  void interruptVerify(String why) {
-    Verification v = verification;
-    if (v == null) {
-      return;
-    }
-    verification = null;
-    recordVerify(v.status(Outcome.INTERRUPTED, why), new BitSet());
-    LOG.warning(
-        "copy group " + group.groupId() + ": verify of " + storageSystem + " stopped: " + why);
-  }
-
-  private void recordVerify(VerifyStatus result, BitSet unrepaired) {
-    try {
-      group.verifyRecords().finished(storageSystem, result, unrepaired);
-    } catch (IOException e) {
-      LOG.log(Level.SEVERE, "cannot save the verify of copy group " + group.groupId(), e);
-    }
+    saveOutOfSyncMap();
+    startResync("differs from the primary (verify)");
   }
 
   // ---- status ----
@@ -531,7 +384,9 @@ final class SecondaryLink {
         switch (shown) {
           case OUT_OF_SYNC -> 0;
           case RESYNCING ->
-              resyncTotal == 0 ? 100 : (int) (100L * (resyncTotal - regions) / resyncTotal);
+              resync.total() == 0
+                  ? 100
+                  : (int) (100L * (resync.total() - regions) / resync.total());
           default -> 100;
         };
     return new SecondaryStatus(
@@ -542,8 +397,6 @@ final class SecondaryLink {
         seconds,
         (long) regions * OutOfSyncMap.REGION_BYTES,
         percent,
-        verification != null
-            ? verification.status(Outcome.RUNNING, null)
-            : group.verifyRecords().last(storageSystem));
+        verify.status());
   }
 }
