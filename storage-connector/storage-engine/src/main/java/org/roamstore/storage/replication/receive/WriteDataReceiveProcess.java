@@ -7,20 +7,13 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
-import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -69,18 +62,16 @@ import org.roamstore.storage.replication.batch.Queues;
 public final class WriteDataReceiveProcess extends MessagingLoop {
   private static final Logger LOG = Logger.getLogger(WriteDataReceiveProcess.class.getName());
   private static final int MAX_MESSAGES_PER_ROUND = 128;
-  private static final long HOLD_NANOS = TimeUnit.SECONDS.toNanos(5);
-  private static final long MAX_HELD_BYTES = 64L << 20;
   // While a checkpoint runs, how often the loop looks whether it is done when no batch arrives.
-  private static final long CHECKPOINT_POLL_MILLIS = 5;
+  static final long CHECKPOINT_POLL_MILLIS = 5;
 
   private final String self;
   private final ReplicaVolumes volumes;
   private final RemoteCopySettings settings;
   private final StreamApplier applier;
   private final CheckpointPlan plan;
-  private final List<Held> held = new ArrayList<>();
-  private final Map<String, Queue> ackQueues = new HashMap<>();
+  private final HeldBatches held = new HeldBatches();
+  private final PrimaryAcks acks = new PrimaryAcks();
   private final Executor executor;
   // Guards the state above and below against the SYNC lane: everything but the sessions.
   private final ReentrantLock lock = new ReentrantLock();
@@ -92,19 +83,8 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private Session session;
   private SyncLane lane;
   private MessageConsumer consumer;
-  private Session ackSession;
-  private MessageProducer ackProducer;
   private byte[] receiveBuffer = new byte[0];
   private volatile Checkpoint running;
-  private long heldBytes;
-
-  private record Held(
-      Message message,
-      BatchFormat.Header header,
-      List<BatchEntry> entries,
-      long bytes,
-      long since,
-      boolean fromLane) {}
 
   /** {@code executor}: where checkpoints run, beside this loop. */
   public WriteDataReceiveProcess(
@@ -130,12 +110,9 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   protected void open(Connection connection) throws JMSException {
     session = connection.createSession(false, ArtemisSessions.INDIVIDUAL_ACKNOWLEDGE);
     consumer = session.createConsumer(session.createQueue(Queues.writeData(self)));
-    ackSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-    ackProducer = ackSession.createProducer(null);
-    ackProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-    ackQueues.clear();
+    acks.open(connection);
     plan.restartClock(System.nanoTime());
-    lane = new SyncLane(connection);
+    lane = new SyncLane(connection, self, () -> running != null, this::laneRound);
     try {
       executor.execute(lane);
     } catch (RejectedExecutionException e) {
@@ -192,8 +169,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     lock.lock();
     try {
       afterRound();
-      if (!held.isEmpty()
-          && (heldBytes > MAX_HELD_BYTES || System.nanoTime() - held.get(0).since() > HOLD_NANOS)) {
+      if (held.overdue()) {
         redeliverUnacknowledged();
       }
     } finally {
@@ -230,81 +206,18 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     }
   }
 
-  /**
-   * The consumer of the SYNC queue, on a thread of its own (or polled by the loop if the executor
-   * has none to give). It acknowledges its own batches to the broker, once a checkpoint of the loop
-   * has made them durable: a session is single-threaded.
-   */
-  private final class SyncLane implements Runnable {
-    private final Session laneSession;
-    private final MessageConsumer laneConsumer;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean stop;
-    volatile boolean inline;
-    volatile Exception failure;
-
-    SyncLane(Connection connection) throws JMSException {
-      laneSession = connection.createSession(false, ArtemisSessions.INDIVIDUAL_ACKNOWLEDGE);
-      laneConsumer =
-          laneSession.createConsumer(laneSession.createQueue(Queues.syncWriteData(self)));
-    }
-
-    @Override
-    public void run() {
-      try {
-        while (!stop) {
-          serve(true);
-        }
-      } catch (JMSException | RuntimeException e) {
-        if (!stop) {
-          failure = e; // the loop reconnects
-        }
-      } finally {
-        stopped.countDown();
+  /** A round of the SYNC lane's thread (see {@link SyncLane}). */
+  private void laneRound(Message m) throws JMSException {
+    lock.lock();
+    try {
+      if (m != null) {
+        receive(m, true);
       }
+      afterRound();
+    } finally {
+      lock.unlock();
     }
-
-    /** Takes one SYNC batch (waiting up to 100 ms for one if {@code wait}). */
-    void serve(boolean wait) throws JMSException {
-      Message m;
-      if (wait) {
-        m = laneConsumer.receive(running != null ? CHECKPOINT_POLL_MILLIS : 100);
-      } else {
-        m = laneConsumer.receiveNoWait();
-      }
-      lock.lock();
-      try {
-        if (m != null) {
-          receive(m, true);
-        }
-        afterRound();
-      } finally {
-        lock.unlock();
-      }
-      acknowledgeDurable(laneDurable);
-    }
-
-    /**
-     * Whether its batches are acknowledged by its own thread (else by the loop's, once it stops).
-     */
-    boolean running() {
-      return !inline && !stop;
-    }
-
-    /** Stops its thread and waits for it (a receive returns within 100 ms). */
-    void stopAndWait() {
-      stop = true;
-      if (inline) {
-        return;
-      }
-      try {
-        if (!stopped.await(10, TimeUnit.SECONDS)) {
-          LOG.warning("the SYNC lane of " + self + " did not stop in time");
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    acknowledgeDurable(laneDurable);
   }
 
   private static boolean fromLane(Message m) throws JMSException {
@@ -351,7 +264,6 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
       }
     }
     held.clear();
-    heldBytes = 0;
     plan.forgetSettled();
     applier.forgetAcknowledgements();
     session = null;
@@ -386,7 +298,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     if (applier.offer(header, entries, fromLane, plan)) {
       plan.markersOnly(markersBefore && markers);
       plan.settled(message);
-      retryHeld();
+      held.retry(applier, plan);
       if (message.getJMSDeliveryMode() == DeliveryMode.NON_PERSISTENT) {
         // A SYNC batch: its writers wait for this acknowledgement. Sent now, not after the round:
         // the receiveNoWait that ends a round costs a round trip to the broker when nothing is
@@ -394,33 +306,9 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
         acknowledge();
       }
     } else {
-      // Held back: its entries must outlive the receive buffer, which the next batch overwrites.
-      ByteBuffer own = ByteBuffer.allocate(size).put(body.duplicate()).flip();
-      held.add(
-          new Held(message, header, BatchFormat.entries(own), size, System.nanoTime(), fromLane));
-      heldBytes += size;
+      held.hold(message, header, body, size, fromLane);
       if (header.resyncing()) {
         applier.toldOutOfDate(header);
-      }
-    }
-  }
-
-  private void retryHeld() {
-    boolean progress = true;
-    while (progress && !held.isEmpty()) {
-      progress = false;
-      held.sort(
-          Comparator.comparing((Held x) -> x.header().stream())
-              .thenComparingLong(x -> x.header().first()));
-      for (Held x : held) {
-        if (applier.offer(x.header(), x.entries(), x.fromLane(), plan)) {
-          held.remove(x);
-          plan.settled(x.message());
-          plan.markersOnly(false);
-          heldBytes -= x.bytes();
-          progress = true;
-          break;
-        }
       }
     }
   }
@@ -485,7 +373,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   private void redeliverUnacknowledged() throws JMSException {
     LOG.warning(
         "write data of copy group "
-            + held.get(0).header().groupId()
+            + held.firstGroupId()
             + " waits for a batch that does not come (or for its copy group); asking the"
             + " broker to deliver everything unacknowledged again");
     completeCheckpoint(true);
@@ -493,36 +381,13 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     session.recover();
     // The lane's session is not recovered: its held batches stay, waiting for their gap again, and
     // what it settled is acknowledged by the next checkpoint.
-    long now = System.nanoTime();
-    List<Held> lanes = new ArrayList<>();
-    heldBytes = 0;
-    for (Held x : held) {
-      if (x.fromLane()) {
-        lanes.add(new Held(x.message(), x.header(), x.entries(), x.bytes(), now, x.fromLane()));
-        heldBytes += x.bytes();
-      }
-    }
-    held.clear();
-    held.addAll(lanes);
+    held.keepLaneOnly();
     // The others are delivered again, skipped as duplicates, settled again.
     plan.keepSettled(WriteDataReceiveProcess::fromLane);
   }
 
   /** Tells the primaries how far their streams are applied and durable. */
   private void acknowledge() throws JMSException {
-    for (StreamApplier.Acknowledgement a : applier.takeAcknowledgements()) {
-      Message ack = ackSession.createMessage();
-      a.ack().writeTo(ack);
-      ackProducer.send(ackQueue(a.to()), ack);
-    }
-  }
-
-  private Queue ackQueue(String storageSystem) throws JMSException {
-    Queue q = ackQueues.get(storageSystem);
-    if (q == null) {
-      q = ackSession.createQueue(Queues.acks(storageSystem));
-      ackQueues.put(storageSystem, q);
-    }
-    return q;
+    acks.send(applier.takeAcknowledgements());
   }
 }
