@@ -52,10 +52,7 @@ final class SecondaryStream {
   // secondary has applied it, the stream's batches go through its SYNC queue (see Queues).
   private long lastViaDataQueue;
 
-  // Lag in bytes: cumulative payload assigned, and per unacknowledged batch its cumulative mark.
-  private long assignedBytes;
-  private long appliedBytes;
-  private final ArrayDeque<long[]> byteMarks = new ArrayDeque<>(); // {lastSequence, assignedBytes}
+  private final ByteLag lag = new ByteLag();
 
   // The notice that tells the secondary it is out of date (see queueNotice), until the broker has
   // it in its journal; null if none is on its way.
@@ -82,11 +79,9 @@ final class SecondaryStream {
     committed = 0;
     applied = 0;
     durable = 0;
-    byteMarks.clear();
+    lag.restart();
     unappliedSyncBatches.clear();
     lastViaDataQueue = 0;
-    assignedBytes = 0;
-    appliedBytes = 0;
   }
 
   StreamKey key() {
@@ -110,7 +105,7 @@ final class SecondaryStream {
   }
 
   long appliedBytes() {
-    return appliedBytes;
+    return lag.appliedBytes();
   }
 
   long uncommittedBytes() {
@@ -122,7 +117,7 @@ final class SecondaryStream {
   }
 
   long lagBytes() {
-    return Math.max(0, assignedBytes - appliedBytes);
+    return lag.lagBytes();
   }
 
   // ---- numbering ----
@@ -168,7 +163,7 @@ final class SecondaryStream {
     long sequence = openBatch(entryBytes).add(offset, length, data);
     lastAssigned = sequence;
     uncommittedBytes += entryBytes;
-    assignedBytes += length;
+    lag.assigned(length);
     return sequence;
   }
 
@@ -212,7 +207,7 @@ final class SecondaryStream {
     if (open != null && !open.isEmpty()) {
       open.resyncing = !inSync.getAsBoolean();
       ready.add(open);
-      byteMarks.add(new long[] {open.last, assignedBytes});
+      lag.closed(open.last);
     }
     open = null;
   }
@@ -399,12 +394,7 @@ final class SecondaryStream {
   boolean acknowledged(long ackApplied, long ackDurable) {
     if (ackApplied > applied) {
       applied = ackApplied;
-      while (!byteMarks.isEmpty() && byteMarks.peek()[0] <= applied) {
-        appliedBytes = byteMarks.poll()[1];
-      }
-      if (applied >= lastAssigned) {
-        appliedBytes = assignedBytes;
-      }
+      lag.applied(applied, lastAssigned);
     }
     boolean held = holdsOpenBatch();
     while (!unappliedSyncBatches.isEmpty() && unappliedSyncBatches.peek() <= applied) {
