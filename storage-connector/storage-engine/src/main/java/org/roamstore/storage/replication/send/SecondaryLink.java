@@ -119,7 +119,7 @@ final class SecondaryLink {
     }
   }
 
-  /** Whether its backlog not yet safe is over the bound (see GroupStream's back-pressure). */
+  /** Whether its backlog not yet safe is over the bound (see {@link Backpressure}). */
   boolean overBacklog() {
     return streaming() && out.overBacklog();
   }

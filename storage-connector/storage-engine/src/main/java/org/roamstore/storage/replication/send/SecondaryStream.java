@@ -379,7 +379,7 @@ final class SecondaryStream {
     }
   }
 
-  /** Whether the backlog not yet safe is over the bound (see GroupStream's back-pressure). */
+  /** Whether the backlog not yet safe is over the bound (see {@link Backpressure}). */
   boolean overBacklog() {
     return uncommittedBytes > settings.maxBacklogBytes();
   }
