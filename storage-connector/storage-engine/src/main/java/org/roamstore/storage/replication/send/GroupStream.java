@@ -31,7 +31,10 @@ import org.roamstore.storage.replication.batch.StreamKey;
  * append under one lock (a page-sized copy per secondary), the send process takes closed batches,
  * the acknowledgement process moves each secondary forward. Writes that arrive while the send
  * process is busy gather in the next batch, so concurrent writes share a broker transaction and a
- * round trip (group commit) without any waiting on purpose.
+ * round trip (group commit) without any waiting on purpose. Its other jobs are in classes that
+ * share its lock and secondaries: {@link Backpressure}, {@link OutOfSyncMarker}, {@link
+ * OutOfSyncHandOver}, {@link BatchShipping}, {@link GroupTick}, {@link FlushWaits}, {@link
+ * NoticeGate}, {@link CacheSynchronizer}, {@link PrimaryVerify}.
  */
 public final class GroupStream {
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
