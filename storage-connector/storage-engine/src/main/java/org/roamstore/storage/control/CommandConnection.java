@@ -41,19 +41,6 @@ public abstract class CommandConnection implements StorageConnection {
   /** Runs a command whose arguments are all there. */
   protected abstract <R> R run(ControlCommand<R> command);
 
-  /**
-   * The connection a control server or a JCA handle runs commands on.
-   *
-   * @throws IllegalArgumentException for a connection of another kind (a test's fake)
-   */
-  public static CommandConnection of(StorageConnection connection) {
-    if (connection instanceof CommandConnection commands) {
-      return commands;
-    }
-    throw new IllegalArgumentException(
-        "not a connection that runs control commands: " + connection.getClass().getName());
-  }
-
   @Override
   public VolumeInfo createVolume(String volumeId, long sizeBytes) {
     return execute(new ControlCommand.CreateVolume(volumeId, sizeBytes));

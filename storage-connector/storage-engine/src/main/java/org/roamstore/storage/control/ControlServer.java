@@ -15,7 +15,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.replication.MessagingLoop;
 
@@ -55,10 +54,8 @@ public final class ControlServer extends MessagingLoop {
    * @param storage a connection from the unit's {@code connect()}
    */
   public static ControlServer start(
-      ConnectionFactory factory, StorageConnection storage, Executor executor) {
-    ControlServer server =
-        new ControlServer(
-            factory, storage.storageSystem(), CommandConnection.of(storage), executor);
+      ConnectionFactory factory, CommandConnection storage, Executor executor) {
+    ControlServer server = new ControlServer(factory, storage.storageSystem(), storage, executor);
     executor.execute(server);
     return server;
   }

@@ -26,13 +26,13 @@ import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.Names;
 import org.roamstore.storage.api.NbdTlsMode;
 import org.roamstore.storage.api.OutOfSyncRegions;
-import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.StorageStatus;
 import org.roamstore.storage.api.VerifyRequest;
 import org.roamstore.storage.api.VolumeInfo;
 import org.roamstore.storage.cache.CacheMemory;
+import org.roamstore.storage.control.CommandConnection;
 import org.roamstore.storage.nbd.NbdServer;
 import org.roamstore.storage.nbd.NbdTls;
 import org.roamstore.storage.replication.NoRemoteCopy;
@@ -182,8 +182,11 @@ public final class StorageControlUnit implements AutoCloseable {
     }
   }
 
-  /** A new handle on this control unit; cheap, and dead after its own or the unit's close. */
-  public StorageConnection connect() {
+  /**
+   * A new handle on this control unit; cheap, and dead after its own or the unit's close. It runs
+   * control commands, so a control server or a JCA handle can take it as it is.
+   */
+  public CommandConnection connect() {
     checkOpen();
     return new LocalStorageConnection(this);
   }

@@ -479,7 +479,7 @@ public class StorageManagedConnectionFactory
       // make this site's own storage depend on its broker. Units elsewhere take the control path.
       engine =
           unit != null
-              ? CommandConnection.of(unit.connect())
+              ? unit.connect()
               : new RemoteStorageConnection(
                   adapter.controlClient(
                       controlPath.brokerUrl(),
