@@ -2,10 +2,13 @@
 """Remote copy: fio through NBD on a 3-copy volume, ASYNC and SYNC, against a plain qemu-nbd.
 
   bench/remote-copy-bench.py [--rounds 3] [--runtime 10] [--size 1G] [--drain 1G] [--cache-mib 256]
-                             [--warmup 5] [--jobs 4k|1M] [--modes async,sync] [--java-extra ...] [--short] [--smoke]
+                             [--warmup 5] [--jobs 4k|1M] [--modes async,sync] [--peers active,background]
+                             [--java-extra ...] [--short] [--smoke]
 
 Three StandaloneStorage processes (seattle primary, portland, sanfrancisco) and one site broker
-(BrokerMain) on this machine, and qemu-nbd (--cache=writeback, raw file) beside them. After a
+(BrokerMain) on this machine, and qemu-nbd (--cache=writeback, raw file) beside them, and the peer on the same machine: QEMU's block mirror of a raw file to one qemu-nbd
+(qemu-storage-daemon's blockdev-mirror, active and background copy mode; see qemu_mirror.py), its
+ratio against the same qemu-nbd. After a
 warm-up (rounds of --warmup s per job on each volume until the four JVMs' JIT compilers use under
 2 % of the CPUs, at most 8 rounds: servers run for days), every job runs on every side in each
 round, in alternating order, each side after a quiet disk. After each Roamstore job the bench waits
@@ -14,7 +17,8 @@ it (dropped: then the figure is partly that of a volume without remote copy). Th
 cache on an empty backlog (9 times); SYNC beside ASYNC: the 4 KiB SYNC job alone, while the 1 MiB
 ASYNC job writes to another volume of the same primary at full speed, while it writes to one the
 primary does not pace, and while it writes to qemu-nbd (the machine's share alone), alternating, its ratio the SYNC figure beside ASYNC over the one alone; and the drain of a --drain ASYNC backlog written while
-both secondaries were stopped. --short: 3 s jobs, 256M, 2 s warm-up rounds, 256M drain. Needs Debian's fio and qemu-utils, java and mvn.
+both secondaries were stopped; at the end, each JVM's resident memory (RSS). --short: 3 s jobs, 256M, 2 s warm-up rounds, 256M drain. Needs Debian's fio, qemu-utils and
+qemu-system-common (qemu-storage-daemon, for the peer), java and mvn.
 """
 import os
 import re
@@ -22,6 +26,7 @@ import subprocess
 import time
 
 import harness as h
+import qemu_mirror
 
 JOBS = [
     ("4k randwrite QD16", "randwrite", "4k", 16, "iops"),
@@ -151,6 +156,18 @@ class RemoteCopy:
             ms.append(float(reply.split()[-1]))
         return h.median(ms), ms
 
+    def resident_mib(self):
+        """Each JVM's resident memory now, in MiB (the target: at most 1 GiB each after the bench)."""
+        rss = {}
+        for name, proc in {"broker": self.broker, **self.sites}.items():
+            try:
+                with open(f"/proc/{proc.pid}/status") as f:
+                    kib = next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+                rss[name] = kib / 1024
+            except (OSError, StopIteration):
+                rss[name] = None
+        return rss
+
     def drain(self):
         h.log(f"drain: stopping the secondaries, writing {self.args.drain} ASYNC, starting them again...")
         for site in SITES:
@@ -267,6 +284,8 @@ def parse_args(doc, argv, jobs_option=True):
     if jobs_option:
         parser.add_argument("--jobs", default="", help="only the jobs whose label starts so (4k or 1M)")
     parser.add_argument("--modes", default="async,sync", help="remote copy modes to run (default async,sync)")
+    parser.add_argument("--peers", default="active,background",
+                        help="QEMU mirror modes to run as the peer, '' for none (default active,background)")
     parser.add_argument("--java-extra", default="", help="more options for every JVM (e.g. a JFR recording)")
     args = h.parse(parser, argv)
     if args.smoke:
@@ -280,7 +299,12 @@ def main(argv):
     args = parse_args(__doc__, argv)
     jobs = [j for j in JOBS if j[0].startswith(args.jobs)]
     modes = [m for m in args.modes.split(",") if m]
-    h.ensure_packages(["fio", "qemu-utils"], ["java", "mvn", "fio", "qemu-nbd"])
+    peers = [p for p in args.peers.split(",") if p]
+    unknown = [p for p in peers if p not in qemu_mirror.MODES]
+    if unknown:
+        raise SystemExit(f"--peers: unknown mirror mode {', '.join(unknown)} (active, background)")
+    h.ensure_packages(["fio", "qemu-utils", *(qemu_mirror.PACKAGES if peers else [])],
+                      ["java", "mvn", "fio", "qemu-nbd", *(qemu_mirror.COMMANDS if peers else [])])
     with h.Session("remote-copy") as s:
         rc = RemoteCopy(s, args, h.engine_classpath(s.work))
         rc.start_broker()
@@ -296,11 +320,13 @@ def main(argv):
             rc.warm_up(args.warmup)
         sides = [h.Side("qemu-nbd", f"nbd://127.0.0.1:{qn_port}/bench", reference=True)]
         sides += [rc.side(m, m.upper()) for m in modes]
+        sides += [qemu_mirror.QemuMirror(s, args.size, p).side() for p in peers]
         table = h.compare(args, s.work, jobs, sides, note_columns=("dropped", "catch-up s"))
         p50, all_ms = rc.sync_cache_p50()
         beside = (sync_beside_async(rc, args, f"nbd://127.0.0.1:{qn_port}/bench")
                   if {"async", "sync"} <= set(modes) else "")
         drain = rc.drain() if h.size_bytes(args.drain) else ""
+        rss = rc.resident_mib()
     print(f"Remote copy, 3 copies (seattle primary, portland, sanfrancisco; one broker; cache "
           f"{args.cache_mib} MiB each) against qemu-nbd --cache=writeback; warm-up {args.warmup:g} s per job "
           f"and round; {h.describe(args)}; dropped: secondaries marked out of sync during the job; "
@@ -317,6 +343,9 @@ def main(argv):
         print(beside)
     if drain:
         print(drain)
+    print("\nResident memory (RSS) at the end: " + ", ".join(
+        f"{n} {'?' if m is None else f'{m:,.0f} MiB'}" for n, m in rss.items())
+          + " (heap -Xmx768m each, direct memory at most 1 GiB).")
 
 
 if __name__ == "__main__":
