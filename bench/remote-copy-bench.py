@@ -36,8 +36,10 @@ SITES = ("portland", "sanfrancisco")
 # G1 regions of 8 MiB: with 1 MiB every message buffer of 512 KiB or more is "humongous" (10-16 s
 # of G1 pauses per process in a 3-minute run); the heap committed and touched at start, as a
 # long-running server's is (a young JVM's page faults took 17 % of both CPUs).
-# Out of heap, a JVM exits (the bench fails) instead of lingering without answering.
-JAVA_OPTS = ["-Xms768m", "-Xmx768m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=1g", "-XX:+ExitOnOutOfMemoryError",
+# Out of heap, a JVM exits (the bench fails) instead of lingering without answering. 512 MiB: the
+# cache is direct memory (256 MiB per site), so with 768 MiB of heap, all of it touched, a storage JVM
+# and the broker each ended the bench at 1.2 GiB resident; the target is at most 1 GiB each.
+JAVA_OPTS = ["-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:MaxDirectMemorySize=1g", "-XX:+ExitOnOutOfMemoryError",
              "-XX:G1HeapRegionSize=8m", "-Dorg.slf4j.simpleLogger.log.org.apache.activemq.audit=off",
              "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"]
 
@@ -46,7 +48,7 @@ class RemoteCopy:
     def __init__(self, s, args, cp):
         self.s, self.args, self.cp = s, args, cp
         self.java = ["java", *(JAVA_OPTS if not args.smoke else
-                               [o.replace("768m", "256m") for o in JAVA_OPTS if o != "-XX:+AlwaysPreTouch"]),
+                               [o.replace("512m", "256m") for o in JAVA_OPTS if o != "-XX:+AlwaysPreTouch"]),
                      *args.java_extra.split()]
         self.broker_port, self.nbd_port = h.free_port(), h.free_port()
         # producerWindowSize: with Artemis's 64 KiB default every 1 MiB batch waited for credits.
@@ -60,15 +62,19 @@ class RemoteCopy:
         self.sites = {}
         self.exports = ["async", "sync", "drain", "unpaced"]  # the volumes seattle serves over NBD
 
+    def jvm(self, name):
+        """The java command of one JVM: --java-extra may name it as {name} (one JFR file each)."""
+        return [part.replace("{name}", name) for part in self.java]
+
     def start_broker(self):
-        self.broker = self.s.start("broker", [*self.java, "-cp", self.cp, "org.roamstore.broker.BrokerMain",
+        self.broker = self.s.start("broker", [*self.jvm("broker"), "-cp", self.cp, "org.roamstore.broker.BrokerMain",
                                               "--data", self.s.path("broker"), "--port", str(self.broker_port)])
         self.broker.wait_log("listening")
 
     def start_site(self, site):
         primary = site == "seattle"
         # The ASYNC volume 'unpaced' is not held back beside SYNC writes (see sync_beside_async).
-        argv = [*self.java, "-Droamstore.remoteCopy.unpacedVolumes=unpaced", "-cp", self.cp,
+        argv = [*self.jvm(site), "-Droamstore.remoteCopy.unpacedVolumes=unpaced", "-cp", self.cp,
                 "org.roamstore.storage.engine.StandaloneStorage", site,
                 self.s.path(site), str(self.nbd_port if primary else -1), *self.site_args,
                 "--broker", self.broker_url]
@@ -286,7 +292,8 @@ def parse_args(doc, argv, jobs_option=True):
     parser.add_argument("--modes", default="async,sync", help="remote copy modes to run (default async,sync)")
     parser.add_argument("--peers", default="active,background",
                         help="QEMU mirror modes to run as the peer, '' for none (default active,background)")
-    parser.add_argument("--java-extra", default="", help="more options for every JVM (e.g. a JFR recording)")
+    parser.add_argument("--java-extra", default="", help="more options for every JVM, {name} its name (e.g. "
+                        "--java-extra=-XX:StartFlightRecording=filename=/some/dir/{name}.jfr)")
     args = h.parse(parser, argv)
     if args.smoke:
         args.drain, args.warmup = "8M", 0
@@ -345,7 +352,7 @@ def main(argv):
         print(drain)
     print("\nResident memory (RSS) at the end: " + ", ".join(
         f"{n} {'?' if m is None else f'{m:,.0f} MiB'}" for n, m in rss.items())
-          + " (heap -Xmx768m each, direct memory at most 1 GiB).")
+          + " (heap -Xmx512m each, direct memory at most 1 GiB).")
 
 
 if __name__ == "__main__":
