@@ -284,9 +284,10 @@ def cpu_seconds(pid):
 def parse_args(doc, argv, jobs_option=True):
     """The options of a bench on three storage JVMs and a broker (this one and the activity-verify one)."""
     parser = h.options(doc.splitlines()[0], runtime=10, size="1G")
-    parser.add_argument("--drain", default="1G", help="ASYNC backlog for the drain, 0 = no drain (default 1G)")
+    parser.add_argument("--drain", help="ASYNC backlog for the drain, 0 = no drain (default 1G; --short 256M)")
     parser.add_argument("--cache-mib", type=int, default=256, help="each site's cache (default 256)")
-    parser.add_argument("--warmup", type=int, default=5, help="seconds per job in each warm-up round, 0 = none")
+    parser.add_argument("--warmup", type=int, help="seconds per job in each warm-up round, 0 = none (default 5; "
+                        "--short 2)")
     if jobs_option:
         parser.add_argument("--jobs", default="", help="only the jobs whose label starts so (4k or 1M)")
     parser.add_argument("--modes", default="async,sync", help="remote copy modes to run (default async,sync)")
@@ -295,10 +296,10 @@ def parse_args(doc, argv, jobs_option=True):
     parser.add_argument("--java-extra", default="", help="more options for every JVM, {name} its name (e.g. "
                         "--java-extra=-XX:StartFlightRecording=filename=/some/dir/{name}.jfr)")
     args = h.parse(parser, argv)
-    if args.smoke:
-        args.drain, args.warmup = "8M", 0
-    elif args.short:
-        args.drain, args.warmup = "256M", 2
+    # What a mode implies, unless given: a smoke run is seconds long whatever else is asked.
+    drain, warmup = ("8M", 0) if args.smoke else ("256M", 2) if args.short else ("1G", 5)
+    args.drain = drain if args.smoke or args.drain is None else args.drain
+    args.warmup = warmup if args.smoke or args.warmup is None else args.warmup
     return args
 
 
