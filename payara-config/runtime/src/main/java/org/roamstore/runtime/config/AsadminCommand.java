@@ -47,7 +47,15 @@ public final class AsadminCommand {
 
   /** An operand of the form {@code name=value}, its value escaped as a property's. */
   public AsadminCommand propertyOperand(String key, String value) {
-    this.operand = key + "=" + CommandFile.propertyValue(value);
+    return propertiesOperand(Map.of(key, value));
+  }
+
+  /** An operand of the form {@code k=v:k=v}, in the map's order, its values escaped. */
+  public AsadminCommand propertiesOperand(Map<String, String> values) {
+    this.operand =
+        values.entrySet().stream()
+            .map(e -> e.getKey() + "=" + CommandFile.propertyValue(e.getValue()))
+            .collect(Collectors.joining(":"));
     return this;
   }
 

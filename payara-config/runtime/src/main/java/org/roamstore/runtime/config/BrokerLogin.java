@@ -6,9 +6,9 @@ import java.util.Properties;
 /**
  * How one server's broker clients log in to its broker: the site's user and password, and with TLS
  * Artemis's transport parameters (sslEnabled, verifyHost, the stores and their password). Each kind
- * of client takes them its own way: the Artemis adapter from the (owner-only) post-boot file, the
- * storage connector from an owner-only properties file, the application's own connection factory
- * and Artemis's TLS inside Payara Micro from system properties.
+ * of client takes them its own way: the Artemis adapter from the (owner-only) post-boot or server
+ * command file, the storage connector from an owner-only properties file, the application's own
+ * connection factory and Artemis's TLS inside the server from system properties.
  */
 public record BrokerLogin(String user, String password, Map<String, String> transport) {
 
@@ -34,9 +34,10 @@ public record BrokerLogin(String user, String password, Map<String, String> tran
   }
 
   /**
-   * Payara Micro's: the event factory's user, and with TLS the stores for Artemis's clients, which
-   * take the JVM's javax.net.ssl.* stores (Payara sets its own) over the ones they are given; only
-   * the org.apache.activemq.ssl.* properties come before those.
+   * The server's (Payara Micro's --systemproperties file, a full server's
+   * create-system-properties): the event factory's user, and with TLS the stores for Artemis's
+   * clients, which take the JVM's javax.net.ssl.* stores (Payara sets its own) over the ones they
+   * are given; only the org.apache.activemq.ssl.* properties come before those.
    */
   Properties systemProperties() {
     Properties system = new Properties();

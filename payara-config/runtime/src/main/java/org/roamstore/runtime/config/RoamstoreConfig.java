@@ -29,9 +29,10 @@ import java.util.Properties;
  *   <li>{@code demo-certificates --dir DIR [--host HOST] SITE...}: the demo CA's files in DIR for
  *       those sites and a client, as {@code resolve} makes them under DATA/tls (for the benchmarks,
  *       which serve NBD without the launcher); prints what it made;
- *   <li>{@code render-server --ear EAR [--server payara|glassfish]}: prints the asadmin command
- *       file that sets up a full server (Payara Server 6, the default, or GlassFish 7) for the EAR
- *       with the same resources ({@link ServerCommandFile}).
+ *   <li>{@code render-server --ear EAR --out FILE [--server payara|glassfish]}: writes, owner-only,
+ *       the asadmin command file that sets up a full server (Payara Server 6, the default, or
+ *       GlassFish 7) for the EAR with the same resources and broker login ({@link
+ *       ServerCommandFile}), and prints the file's path and the broker's options.
  * </ul>
  *
  * A bad option or topology ends it with status 2 and one line naming the option, or the file, line
