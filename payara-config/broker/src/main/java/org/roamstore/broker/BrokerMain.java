@@ -2,6 +2,7 @@ package org.roamstore.broker;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,7 +15,74 @@ import java.util.concurrent.CountDownLatch;
  * the command line.
  */
 public final class BrokerMain {
+  private static final String USAGE =
+      "usage: BrokerMain --data DIR [--host HOST] [--port PORT]"
+          + " [--site NAME --peer SITE=HOST:PORT ...] [--secrets DIR] [--tls FILE]";
+
+  /** One broker's settings as its options give them, the users and stores read. */
+  private record Settings(
+      Path data,
+      String host,
+      int port,
+      String site,
+      Map<String, String> peers,
+      BrokerUsers users,
+      BrokerTls tls) {
+
+    /** Throws IllegalArgumentException naming what is wrong: the usage, or a secrets file. */
+    static Settings parse(List<String> args) {
+      Path data = Path.of("data/broker");
+      String host = "127.0.0.1";
+      int port = 61616;
+      String site = null;
+      Map<String, String> peers = new LinkedHashMap<>();
+      Path secrets = null;
+      Path tlsFile = null;
+      for (int i = 0; i < args.size(); i++) {
+        String option = args.get(i);
+        if (i + 1 >= args.size()) {
+          throw new IllegalArgumentException(USAGE);
+        }
+        String value = args.get(++i);
+        switch (option) {
+          case "--data" -> data = Path.of(value);
+          case "--host" -> host = value;
+          case "--port" -> port = Integer.parseInt(value);
+          case "--site" -> site = value;
+          case "--secrets" -> secrets = Path.of(value);
+          case "--tls" -> tlsFile = Path.of(value);
+          case "--peer" -> {
+            String[] peer = value.split("=", 2);
+            if (peer.length != 2) {
+              throw new IllegalArgumentException(USAGE);
+            }
+            peers.put(peer[0], peer[1]);
+          }
+          default -> throw new IllegalArgumentException(USAGE);
+        }
+      }
+      if (!peers.isEmpty() && site == null) {
+        throw new IllegalArgumentException(USAGE);
+      }
+      BrokerUsers users = secrets == null ? null : BrokerUsers.load(secrets, site, peers.keySet());
+      BrokerTls tls = tlsFile == null ? null : BrokerTls.load(tlsFile);
+      return new Settings(data, host, port, site, peers, users, tls);
+    }
+
+    SiteBroker start() throws Exception {
+      return SiteBroker.start(data, host, port, site, peers, users, tls);
+    }
+  }
+
   private BrokerMain() {}
+
+  /**
+   * Starts a broker from the options {@link #main} takes, in this JVM, until it is closed: what the
+   * launcher starts, for tests of a server beside it.
+   */
+  public static SiteBroker start(List<String> args) throws Exception {
+    return Settings.parse(args).start();
+  }
 
   public static void main(String[] args) throws Exception {
     // Artemis audits every send at INFO; that is noise for a storage system's write path.
@@ -26,45 +94,16 @@ public final class BrokerMain {
         "org.slf4j.simpleLogger.log.org.apache.activemq.artemis.core.server", "info");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
 
-    Path data = Path.of("data/broker");
-    String host = "127.0.0.1";
-    int port = 61616;
-    String site = null;
-    Map<String, String> peers = new LinkedHashMap<>();
-    Path secrets = null;
-    Path tlsFile = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--data" -> data = Path.of(args[++i]);
-        case "--host" -> host = args[++i];
-        case "--port" -> port = Integer.parseInt(args[++i]);
-        case "--site" -> site = args[++i];
-        case "--secrets" -> secrets = Path.of(args[++i]);
-        case "--tls" -> tlsFile = Path.of(args[++i]);
-        case "--peer" -> {
-          String[] peer = args[++i].split("=", 2);
-          if (peer.length != 2) {
-            usage();
-          }
-          peers.put(peer[0], peer[1]);
-        }
-        default -> usage();
-      }
-    }
-    if (!peers.isEmpty() && site == null) {
-      usage();
-    }
-    BrokerUsers users;
-    BrokerTls tls;
+    Settings settings;
     try {
-      users = secrets == null ? null : BrokerUsers.load(secrets, site, peers.keySet());
-      tls = tlsFile == null ? null : BrokerTls.load(tlsFile);
+      settings = Settings.parse(List.of(args));
     } catch (IllegalArgumentException e) {
-      System.err.println("roamstore broker: " + e.getMessage());
+      System.err.println(
+          e.getMessage().equals(USAGE) ? USAGE : "roamstore broker: " + e.getMessage());
       System.exit(2);
       return;
     }
-    SiteBroker broker = SiteBroker.start(data, host, port, site, peers, users, tls);
+    SiteBroker broker = settings.start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -79,21 +118,18 @@ public final class BrokerMain {
                 }));
     System.out.println(
         "Roamstore broker listening on "
-            + host
+            + settings.host()
             + ":"
-            + port
+            + settings.port()
             + ", journal in "
-            + data.toAbsolutePath()
-            + (peers.isEmpty() ? "" : ", site " + site + ", bridges to " + peers)
-            + (tls == null ? ", plain TCP" : ", TLS with client certificates")
-            + (users == null ? ", no authentication" : ", " + users.describe()));
+            + settings.data().toAbsolutePath()
+            + (settings.peers().isEmpty()
+                ? ""
+                : ", site " + settings.site() + ", bridges to " + settings.peers())
+            + (settings.tls() == null ? ", plain TCP" : ", TLS with client certificates")
+            + (settings.users() == null
+                ? ", no authentication"
+                : ", " + settings.users().describe()));
     stopped.await();
-  }
-
-  private static void usage() {
-    System.err.println(
-        "usage: BrokerMain --data DIR [--host HOST] [--port PORT]"
-            + " [--site NAME --peer SITE=HOST:PORT ...] [--secrets DIR] [--tls FILE]");
-    System.exit(2);
   }
 }
