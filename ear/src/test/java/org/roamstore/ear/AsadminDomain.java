@@ -71,6 +71,10 @@ final class AsadminDomain implements AutoCloseable {
     return portBase + 80;
   }
 
+  Path serverLog() {
+    return domains.resolve(NAME + "/logs/server.log");
+  }
+
   /** An asadmin command against this domain's admin port. */
   Result admin(String... args) throws IOException, InterruptedException {
     return run(atAdminPort(args));

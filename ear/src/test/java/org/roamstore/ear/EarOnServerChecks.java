@@ -1,10 +1,19 @@
 package org.roamstore.ear;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.activemq.artemis.api.core.ActiveMQException;
+import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
+import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,8 +22,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * What every full server must show with the EAR ({@link EarOnServer}): the EAR on the bare domain
  * is refused, naming what is missing (in the server's own words, {@link #refusal}); with the
- * rendered command file applied, a login over REST moves a primary, qemu-io writes and reads
- * through NBD, and the secondaries' volume files hold the data. One server per test class.
+ * rendered command file applied, the server logs in to a broker with users on (which refuses
+ * strangers), a login over REST moves a primary, qemu-io writes and reads through NBD, and the
+ * secondaries' volume files hold the data. One server per test class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EarOnServerChecks {
@@ -29,9 +39,14 @@ abstract class EarOnServerChecks {
   /** What the refused deployment on the bare domain must say. */
   abstract Pattern refusal();
 
+  /** render-server's broker options beyond the defaults (users on, TLS off in one JVM). */
+  List<String> brokerOptions() {
+    return List.of();
+  }
+
   @BeforeAll
   void startServerAndApplyTheCommandFile() throws Exception {
-    server = EarOnServer.start(home(), serverName());
+    server = EarOnServer.start(home(), serverName(), brokerOptions());
   }
 
   @AfterAll
@@ -50,10 +65,55 @@ abstract class EarOnServerChecks {
         "the error names the missing resource: " + bareDeploy.output());
   }
 
+  /**
+   * The broker the server logs in to lets nobody else in: a core client without a user, and one
+   * with a user the broker does not know, are refused when they open a session (with TLS on, even
+   * with a trusted certificate; and over plain TCP they do not get that far).
+   */
+  @Test
+  void theBrokerRefusesAClientWithoutOrWithAnUnknownUser() throws Exception {
+    if (server.brokerTls()) {
+      try (ServerLocator plain = ActiveMQClient.createServerLocator(server.plainBrokerUrl())) {
+        plain.setReconnectAttempts(0).setInitialConnectAttempts(1).setCallTimeout(10_000);
+        assertThrows(ActiveMQException.class, plain::createSessionFactory);
+      }
+    }
+    try (ServerLocator locator = ActiveMQClient.createServerLocator(server.brokerUrl());
+        ClientSessionFactory factory = locator.createSessionFactory()) {
+      ActiveMQSecurityException anonymous =
+          assertThrows(ActiveMQSecurityException.class, factory::createSession);
+      assertTrue(
+          anonymous.getMessage().contains("Unable to validate user"), anonymous.getMessage());
+      ActiveMQSecurityException stranger =
+          assertThrows(
+              ActiveMQSecurityException.class,
+              () -> factory.createSession("stranger", "guessed", false, true, true, false, 0));
+      assertTrue(
+          stranger.getMessage().contains("Unable to validate user")
+              && stranger.getMessage().contains("stranger"),
+          stranger.getMessage());
+    }
+  }
+
+  /** asadmin's output and the server's log name the broker user, never its password. */
+  @Test
+  void theBrokerPasswordIsInNoLog() throws Exception {
+    String password = server.brokerPassword();
+    for (Path log : server.logs()) {
+      assertTrue(Files.size(log) > 0, log + " is empty");
+      assertFalse(Files.readString(log).contains(password), log + " holds the broker password");
+    }
+  }
+
   @Test
   void aLoginMovesThePrimaryAndNbdWritesReachASecondarysVolumeFile() throws Exception {
     DemoSystemCheck system = server.system();
     system.gatewayAnswers();
     system.aLoginMovesThePrimaryAndNbdWritesReachTheSecondaries();
+    // Every client inside the server (adapter, pools, the event factory, the storage connector)
+    // logged in: a refused one would have logged the broker's refusal.
+    String serverLog = Files.readString(server.serverLog());
+    assertFalse(
+        serverLog.contains("Unable to validate user"), "a client of the server was refused");
   }
 }
