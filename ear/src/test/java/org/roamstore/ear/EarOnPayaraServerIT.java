@@ -1,6 +1,7 @@
 package org.roamstore.ear;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -9,7 +10,8 @@ import java.util.regex.Pattern;
  * project renders (org.roamstore.runtime.config, the same definitions as Payara Micro's post-boot
  * file: the Artemis adapter, the directory's database, the EAR, one storage pool per demo data
  * center). Before that file is applied, the EAR is deployed on the bare domain and must be refused,
- * naming what is missing. Then the whole system runs there ({@link EarOnServerChecks}).
+ * naming what is missing. Then the whole system runs there ({@link EarOnServerChecks}), its broker
+ * with users and TLS.
  */
 class EarOnPayaraServerIT extends EarOnServerChecks {
   @Override
@@ -20,6 +22,15 @@ class EarOnPayaraServerIT extends EarOnServerChecks {
   @Override
   String serverName() {
     return "payara";
+  }
+
+  /**
+   * The broker with TLS as well as users (GlassFish's test keeps plain TCP): the adapter, the event
+   * factory and the storage connector present the site's certificate of the demo CA.
+   */
+  @Override
+  List<String> brokerOptions() {
+    return List.of("--broker-tls", "required");
   }
 
   /**

@@ -113,15 +113,11 @@ final class EarOnServer implements AutoCloseable {
    * certificate, so that what the broker checks next is the user).
    */
   String brokerUrl() throws IOException {
-    String url = "tcp://127.0.0.1:" + brokerPort;
-    Path tls = data.resolve("runtime/broker-tls.properties");
-    if (!Files.exists(tls)) {
+    String url = plainBrokerUrl();
+    if (!brokerTls()) {
       return url;
     }
-    Properties stores = new Properties();
-    try (Reader reader = Files.newBufferedReader(tls)) {
-      stores.load(reader);
-    }
+    Properties stores = brokerStores();
     StringBuilder withTls = new StringBuilder(url).append("?sslEnabled=true&verifyHost=true");
     for (String key :
         List.of("keyStorePath", "keyStorePassword", "trustStorePath", "trustStorePassword")) {
@@ -136,12 +132,33 @@ final class EarOnServer implements AutoCloseable {
   }
 
   boolean brokerTls() {
-    return Files.exists(data.resolve("runtime/broker-tls.properties"));
+    return Files.exists(brokerTlsFile());
   }
 
-  /** The password the server logs in to its broker with (all sites in one: user roamstore). */
-  String brokerPassword() throws IOException {
-    return Files.readString(data.resolve("secrets/sites/roamstore.password")).trim();
+  private Path brokerTlsFile() {
+    return data.resolve("runtime/broker-tls.properties");
+  }
+
+  /** The broker's stores and their password, as render-server made them for it. */
+  private Properties brokerStores() throws IOException {
+    Properties stores = new Properties();
+    try (Reader reader = Files.newBufferedReader(brokerTlsFile())) {
+      stores.load(reader);
+    }
+    return stores;
+  }
+
+  /**
+   * The passwords the command file holds: the server's broker user's (all sites in one: user
+   * roamstore) and with TLS the stores'.
+   */
+  List<String> brokerPasswords() throws IOException {
+    List<String> passwords = new ArrayList<>();
+    passwords.add(Files.readString(data.resolve("secrets/sites/roamstore.password")).trim());
+    if (brokerTls()) {
+      passwords.add(brokerStores().getProperty("keyStorePassword"));
+    }
+    return passwords;
   }
 
   /** What asadmin printed, every call ({@link AsadminDomain}), and the domain's server log. */
