@@ -29,9 +29,9 @@ public final class ServerCommandFile {
   public static final String APPLICATION = "roamstore";
 
   /**
-   * What {@link #write} made: the command file, and the options the site's broker takes beside it
-   * (its users' secrets directory and, with TLS, its stores' file; never a password), as {@code
-   * roamstore run} gives them to the broker.
+   * What {@link #write} made: the command file, and the options the site's broker takes beside its
+   * data, host and port (with --site its site and peers, its users' secrets directory and, with
+   * TLS, its stores' file; never a password), as {@code roamstore run} gives them to the broker.
    */
   public record Written(Path file, List<String> brokerArguments) {}
 
@@ -87,7 +87,14 @@ public final class ServerCommandFile {
     }
     commands.addAll(commands(run, ear, run.broker().prepare(runtime)));
     SecretFiles.write(out, render(commands).getBytes(StandardCharsets.UTF_8));
-    return new Written(out, run.broker().brokerArguments(runtime));
+    // As the launcher starts a site's broker: its site and peers, then its users and stores.
+    List<String> broker = new ArrayList<>();
+    if (run.site() != null) {
+      broker.addAll(List.of("--site", run.site()));
+      run.peers().forEach(peer -> broker.addAll(List.of("--peer", peer.toString())));
+    }
+    broker.addAll(run.broker().brokerArguments(runtime));
+    return new Written(out, broker);
   }
 
   /** What {@code render-server} prints: where the file is and the broker's options. */

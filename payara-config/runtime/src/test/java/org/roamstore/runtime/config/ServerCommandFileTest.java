@@ -193,7 +193,9 @@ class ServerCommandFileTest {
                 "--site",
                 "portland",
                 "--jdbc-url",
-                "jdbc:postgresql://db.example:5432/roamstore"),
+                "jdbc:postgresql://db.example:5432/roamstore",
+                "--peer",
+                "seattle=10.0.0.1:61616"),
             Map.of());
     List<String> lines = List.of(Files.readString(written.file()).split("\n"));
 
@@ -201,6 +203,10 @@ class ServerCommandFileTest {
     Path stores = data.resolve("runtime/broker-tls");
     assertEquals(
         List.of(
+            "--site",
+            "portland",
+            "--peer",
+            "seattle=10.0.0.1:61616",
             "--secrets",
             data.resolve("secrets").toString(),
             "--tls",
