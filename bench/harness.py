@@ -111,12 +111,25 @@ def runtime_dist():
     return dist
 
 
+def demo_certificates(work, names, host="127.0.0.1"):
+    """The launcher's demo CA in work/tls, made by the runtime's configuration step (with the JDK's
+    keytool): per name a folder work/tls/NAME with server-cert.pem and server-key.pem (for serverAuth
+    and clientAuth, valid for localhost and host), the CA in work/tls/ca. Returns work/tls."""
+    out = os.path.join(work, "tls")
+    dist = runtime_dist()
+    subprocess.run(["java", "-cp", os.path.join(dist, "config", "*"), "org.roamstore.runtime.config.RoamstoreConfig",
+                    "demo-certificates", "--dist", dist, "--dir", out, "--host", host, *names],
+                   check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # Processes
 
 class Proc:
-    def __init__(self, name, popen, log_path):
-        self.name, self.popen, self.log = name, popen, log_path
+    def __init__(self, name, popen, log_path, offset=0):
+        self.name, self.popen, self.log, self.offset = name, popen, log_path, offset
+        self.terminated = False
 
     @property
     def pid(self):
@@ -126,9 +139,11 @@ class Proc:
         return self.popen.poll() is None
 
     def text(self):
+        """What this process wrote (a restart under the same name appends to the same log)."""
         try:
-            with open(self.log, errors="replace") as f:
-                return f.read()
+            with open(self.log, "rb") as f:
+                f.seek(self.offset)
+                return f.read().decode(errors="replace")
         except FileNotFoundError:
             return ""
 
@@ -145,11 +160,17 @@ class Proc:
             time.sleep(0.1)
         raise SystemExit(f"no '{text}' from {self.name} in {timeout} s:\n{self.tail()}")
 
+    def terminate(self):
+        """SIGTERM to the process, once: a second one would cut a launcher's own shutdown short."""
+        if self.popen.poll() is None and not self.terminated:
+            self.popen.terminate()
+            self.terminated = True
+
     def stop(self, grace=30):
         """SIGTERM to the process (a launcher stops its children on it), then to its process group,
         then SIGKILL to the group."""
         if self.popen.poll() is None:
-            self.popen.terminate()
+            self.terminate()
             try:
                 self.popen.wait(grace)
             except subprocess.TimeoutExpired:
@@ -168,6 +189,15 @@ class Proc:
                 time.sleep(0.1)
         if self.popen.poll() is None:
             self.popen.wait(5)
+
+
+def stop_together(procs, grace=30):
+    """Stops several processes at once (e.g. servers whose shutdowns take seconds each): SIGTERM to
+    every one first, then each one's stop()."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.stop(grace)
 
 
 class _Stop(BaseException):
@@ -242,9 +272,10 @@ class Session:
         """Starts argv in its own process group, stdout and stderr to WORK/NAME.log."""
         log_path = self.path(f"{name}.log")
         with open(log_path, "ab") as out:
+            offset = out.tell()
             popen = subprocess.Popen(argv, stdin=stdin, stdout=out, stderr=subprocess.STDOUT,
                                      env=env, cwd=cwd, start_new_session=True)
-        proc = Proc(name, popen, log_path)
+        proc = Proc(name, popen, log_path, offset)
         self.procs.append(proc)
         return proc
 

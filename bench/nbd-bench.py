@@ -91,16 +91,11 @@ def main(argv):
 
 
 def demo_tls(work):
-    """The launcher's demo CA in work/tls (made by the runtime's configuration step, with the JDK's
-    keytool): a server folder (server-cert.pem, server-key.pem and ca-cert.pem, which qemu-nbd's
-    server credentials want too)."""
-    out = os.path.join(work, "tls")
-    dist = h.runtime_dist()
-    subprocess.run(["java", "-cp", os.path.join(dist, "config", "*"), "org.roamstore.runtime.config.RoamstoreConfig",
-                    "demo-certificates", "--dist", dist, "--dir", out, "--host", "127.0.0.1", "bench"],
-                   check=True, stdout=subprocess.DEVNULL)
-    server = os.path.join(out, "bench")
-    subprocess.run(["cp", os.path.join(out, "ca", "ca-cert.pem"), server], check=True)
+    """The launcher's demo CA (bench/harness.py): a server folder with server-cert.pem,
+    server-key.pem and ca-cert.pem, which qemu-nbd's server credentials want too."""
+    tls = h.demo_certificates(work, ["bench"])
+    server = os.path.join(tls, "bench")
+    subprocess.run(["cp", os.path.join(tls, "ca", "ca-cert.pem"), server], check=True)
     return {"server": server}
 
 

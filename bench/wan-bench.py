@@ -1,18 +1,25 @@
 #!/usr/bin/env python3
-"""Write latency of SYNC against ASYNC remote copy across an emulated WAN, on the multi-site deployment.
+"""Write latency of SYNC against ASYNC remote copy across an emulated WAN, on the multi-site deployment, with plain and TLS bridges.
 
-  bench/wan-bench.py [--rounds 3] [--runtime 10] [--size 256M] [--delays 0,10,20] [--short] [--smoke]
+  bench/wan-bench.py [--rounds 3] [--runtime 10] [--size 256M] [--delays 0,10,20] [--bridges plain,tls]
+                     [--short] [--smoke]
 
 Starts PostgreSQL (payara-config/postgres), a delay proxy in front of each site's broker
-(bench/delay-proxy.py, at real-time priority when root) and the three sites (payara-config/roamstore
-run --site ..., one at a time), each site reaching the other sites' brokers through their proxies,
-so only the bridges between brokers cross the "WAN"; fio talks NBD to Seattle directly. Provisions
-a 3-copy SYNC and a 3-copy ASYNC volume (primary Seattle), logs in from the network interface
-"seattle" and runs 4 KiB random writes at QD1 and QD16 on each, at every one-way delay, in rounds
-(the order of the delays reversed every other round, so drift shows as spread). Before each job:
-every secondary in sync again, Seattle's broker quiet, and a quiet disk. The reference is the same
-volume at 0 ms. The kernel here has no sch_netem, hence the user-space proxy (README "WAN latency").
---short: 3 s jobs, 256M, delays 0 and 10 ms. Needs Debian's fio and postgresql, java and mvn (first build).
+(bench/delay-proxy.py, at real-time priority when root) and the three sites at once (payara-config/roamstore
+run --site ...; the directory's advisory locks let one of them make the schema and load the topology),
+each site reaching the other sites' brokers through their proxies, so only the bridges between brokers
+cross the "WAN"; fio talks NBD to Seattle directly. Provisions a 3-copy SYNC and a 3-copy ASYNC volume
+(primary Seattle), logs in from the network interface "seattle" and runs 4 KiB random writes at QD1 and
+QD16 on each, at every one-way delay, in rounds (the order of the delays reversed every other round,
+so drift shows as spread). --bridges: the brokers' acceptors and bridges in clear (plain: --broker-tls
+off) and over mutual TLS (tls: --broker-tls required with the demo CA's certificates); the sites are
+restarted on the same data to change it, the order reversed every other round (so a round starts with
+the transport the previous one ended with: one restart per round). Before each job: every secondary in
+sync again, Seattle's broker quiet, and a quiet disk. The references: the same volume at 0 ms with the
+same bridges, and the same job with the first of --bridges. The kernel here has no sch_netem, hence the
+user-space proxy (README "WAN latency").
+--short: 3 s jobs, 256M, delays 0 and 10 ms. --smoke: one round, 1 s jobs at QD16 only, delays 0 and
+10 ms, both transports. Needs Debian's fio and postgresql, java and mvn (first build).
 """
 import json
 import os
@@ -48,6 +55,10 @@ class Wan:
         self.ports = {site: {k: h.free_port() for k in ("http", "broker", "nbd", "proxy")} for site in SITES}
         self.delay_file = s.path("delay-ms")
         self.set_delay(0, settle=0)
+        self.tls_dir, self.launchers = None, {}
+        self.seattle_log = s.path("seattle", "logs", "payara.log")
+        for site in SITES:  # kept by name: a restart's launcher is a new process of the session
+            s.keep += [(s.path(site, "logs"), f"{site}-logs"), (s.path(f"{site}-run.log"), f"{site}-run.log")]
 
     def start_postgres(self):
         pg = os.path.join(h.ROOT, "payara-config", "postgres")
@@ -69,47 +80,76 @@ class Wan:
                                        "--delay-file", self.delay_file, *maps])
         proxy.wait_log("listening", timeout=30)
 
-    def start_sites(self):
-        # One at a time, the first alone (it makes the schema and loads the topology); again when a
-        # launcher gives up (on a loaded machine Payara Micro can take longer than it waits).
+    def launch(self, site, bridges):
+        p = self.ports[site]
+        peers = [a for other in SITES if other != site
+                 for a in ("--peer", f"{other}=127.0.0.1:{self.ports[other]['proxy']}")]
+        # NBD and the gateway in clear: this bench measures remote copy across the WAN (and its
+        # plain HTTP calls provision and log in). The brokers' users share one secrets directory,
+        # and their certificates one CA, as sites must.
+        tls = (["--broker-tls", "required", "--broker-tls-dir", self.tls_dir] if bridges == "tls"
+               else ["--broker-tls", "off"])
+        h.log(f"starting {site} (HTTP {p['http']}, broker {p['broker']}, NBD {p['nbd']}, {bridges} bridges)...")
+        return self.s.start(f"{site}-run", [
+            os.path.join(h.ROOT, "payara-config", "roamstore"), "run", "--site", site,
+            "--data", self.s.path(site), "--port", str(p["http"]), "--broker-port", str(p["broker"]),
+            "--nbd-port", str(p["nbd"]), *peers, "--jdbc-url", self.jdbc, "--jdbc-user", "roamstore",
+            "--nbd-tls", "off", "--https", "off", *tls, "--broker-secrets", self.s.path("secrets")],
+            env={**os.environ, "ROAMSTORE_JDBC_PASSWORD": "roamstore"})
+
+    def start_sites(self, bridges):
+        """The three sites together (on 2 CPUs well under the time of one after the other); a site
+        whose launcher gives up is started again (on a loaded machine Payara Micro can take longer
+        than it waits)."""
+        if bridges == "tls" and self.tls_dir is None:
+            self.tls_dir = h.demo_certificates(self.s.work, SITES)
+        t0 = time.monotonic()
+        first = self.launch(SITES[0], bridges)
+        # The sites share one secrets directory, whose passwords each launcher's configuration step
+        # makes when missing: the others start once the first has made them (its broker.pid follows).
+        pid_file = self.s.path(SITES[0], "broker.pid")
+        deadline = time.monotonic() + 300
+        while not os.path.exists(pid_file) and first.alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.launchers = {SITES[0]: first, **{site: self.launch(site, bridges) for site in SITES[1:]}}
         for site in SITES:
             for attempt in (1, 2, 3):
-                p = self.ports[site]
-                peers = [a for other in SITES if other != site
-                         for a in ("--peer", f"{other}=127.0.0.1:{self.ports[other]['proxy']}")]
-                self.s.keep.append((self.s.path(site, "logs"), f"{site}-logs"))
-                h.log(f"starting {site} (HTTP {p['http']}, broker {p['broker']}, NBD {p['nbd']})...")
-                launcher = self.s.start(f"{site}-run", [
-                    os.path.join(h.ROOT, "payara-config", "roamstore"), "run", "--site", site,
-                    "--data", self.s.path(site), "--port", str(p["http"]), "--broker-port", str(p["broker"]),
-                    "--nbd-port", str(p["nbd"]), *peers, "--jdbc-url", self.jdbc, "--jdbc-user", "roamstore",
-                    # NBD, the gateway and the brokers in clear, as in earlier runs: this bench
-                    # measures remote copy across the WAN (and its plain HTTP calls provision and
-                    # log in). The brokers' users share one secrets directory, as sites must.
-                    "--nbd-tls", "off", "--https", "off", "--broker-tls", "off",
-                    "--broker-secrets", self.s.path("secrets")],
-                    env={**os.environ, "ROAMSTORE_JDBC_PASSWORD": "roamstore"})
                 try:
-                    launcher.wait_log("is running", timeout=900)
+                    self.launchers[site].wait_log("is running", timeout=900)
                     break
                 except SystemExit as e:
                     h.log(f"  {site} did not start (attempt {attempt}): {str(e)[-400:]}")
-                    launcher.stop()
+                    self.launchers[site].stop()
+                    self.s.forget(self.launchers[site])
                     if attempt == 3:
                         raise
-        self.seattle_log = self.s.path("seattle", "logs", "payara.log")
+                    self.launchers[site] = self.launch(site, bridges)
+        h.log(f"three sites up in {time.monotonic() - t0:.0f} s ({bridges} bridges)")
         with open(self.s.path("seattle", "broker.pid")) as f:
             self.broker_pid = int(f.read())
+
+    def stop_sites(self):
+        """All three at once, each launcher stopping its server and broker."""
+        h.stop_together(list(self.launchers.values()))
+        for launcher in self.launchers.values():
+            self.s.forget(launcher)
+        self.launchers = {}
 
     def provision(self):
         api = f"http://127.0.0.1:{self.ports['seattle']['http']}/api"
         post(f"{api}/admin/users", {"name": USER, "password": PASSWORD}, ADMIN)
+        for mode in ("SYNC", "ASYNC"):
+            post(f"{api}/admin/volumes", {"name": f"wan-{mode.lower()}", "owner": USER,
+                                          "sizeBytes": h.size_bytes(self.args.size), "transferType": mode,
+                                          "sites": list(SITES), "primary": "seattle", "minimumStaySeconds": 0},
+                 ADMIN)
+
+    def login(self):
+        """Logs in to both volumes from the interface seattle (again after each restart of the sites)."""
+        api = f"http://127.0.0.1:{self.ports['seattle']['http']}/api"
         self.uri = {}
         for mode in ("SYNC", "ASYNC"):
             volume = f"wan-{mode.lower()}"
-            post(f"{api}/admin/volumes", {"name": volume, "owner": USER, "sizeBytes": h.size_bytes(self.args.size),
-                                          "transferType": mode, "sites": list(SITES), "primary": "seattle",
-                                          "minimumStaySeconds": 0}, ADMIN)
             answer = post(f"{api}/login", {"user": USER, "password": PASSWORD, "volume": volume,
                                            "networkInterface": "seattle"})
             if answer["dataCenter"]["name"] != "seattle":
@@ -173,60 +213,84 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+TRANSPORTS = ("plain", "tls")
+
+
 def main(argv):
     parser = h.options(__doc__.splitlines()[0], runtime=10, size="256M")
     parser.add_argument("--delays", default="0,10,20", help="one-way delays in ms (default 0,10,20; 0 is the reference)")
+    parser.add_argument("--bridges", default="plain,tls",
+                        help="the bridges' transports, comma-separated, the first the reference (default plain,tls)")
     args = h.parse(parser, argv)
     delays = [int(d) for d in args.delays.split(",")]
     if args.smoke or args.short:
         delays = [0, 10]
     if 0 not in delays:
         delays.insert(0, 0)
+    bridges = [b for b in args.bridges.split(",") if b]
+    if not bridges or any(b not in TRANSPORTS for b in bridges) or len(set(bridges)) < len(bridges):
+        parser.error(f"--bridges {args.bridges}: plain, tls or both")
+    # A smoke run checks that each job runs; QD1 runs the same code as QD16.
+    depths = (16,) if args.smoke else (1, 16)
     h.ensure_packages(["fio", "postgresql"], ["java", "mvn", "fio"])
     if "nbd" not in subprocess.run(["fio", "--enghelp"], stdout=subprocess.PIPE, text=True).stdout.split():
         raise SystemExit("this fio has no nbd engine: install Debian's fio (built with libnbd)")
     h.runtime_dist()
-    keys = [(d, m, q) for d in delays for m in ("SYNC", "ASYNC") for q in (1, 16)]
+    keys = [(d, m, q, b) for d in delays for m in ("SYNC", "ASYNC") for q in depths for b in bridges]
     results = {k: [] for k in keys}
     with h.Session("wan") as s:
         wan = Wan(s, args)
         h.log("starting PostgreSQL...")
         wan.start_postgres()
         wan.start_proxy()
-        t0 = time.monotonic()
-        wan.start_sites()
-        h.log(f"three sites up in {time.monotonic() - t0:.0f} s")
-        wan.provision()
         load_before = open("/proc/loadavg").read().split()[:3]
+        running = None
         for r in range(args.rounds):
-            for delay in h.order(r, delays):
-                wan.set_delay(delay)
-                for mode in ("SYNC", "ASYNC"):
-                    for depth in (1, 16):
-                        quiet = wan.wait_quiet()
-                        res = wan.job(mode, depth)
-                        results[(delay, mode, depth)].append(res)
-                        h.log(f"round {r + 1} {delay} ms {mode} QD{depth}: {h.num(res['iops'])} IOPS, clat p50 "
-                              f"{h.lat(res['p50'])} ms, p99 {h.lat(res['p99'])} ms, p99.9 {h.lat(res['p99.9'])} ms,"
-                              f" out of sync: {res['drop']} ({quiet})")
+            for transport in h.order(r, bridges):
+                if transport != running:
+                    if running:
+                        wan.stop_sites()
+                    wan.start_sites(transport)
+                    if running is None:
+                        wan.provision()
+                    wan.login()
+                    running = transport
+                for delay in h.order(r, delays):
+                    wan.set_delay(delay)
+                    for mode in ("SYNC", "ASYNC"):
+                        for depth in depths:
+                            quiet = wan.wait_quiet()
+                            res = wan.job(mode, depth)
+                            results[(delay, mode, depth, transport)].append(res)
+                            h.log(f"round {r + 1} {transport} {delay} ms {mode} QD{depth}: {h.num(res['iops'])} IOPS, "
+                                  f"clat p50 {h.lat(res['p50'])} ms, p99 {h.lat(res['p99'])} ms, p99.9 "
+                                  f"{h.lat(res['p99.9'])} ms, out of sync: {res['drop']} ({quiet})")
         load_after = open("/proc/loadavg").read().split()[:3]
+        wan.stop_sites()
     rows = []
-    for delay, mode, depth in keys:
-        runs = results[(delay, mode, depth)]
+    for delay, mode, depth, transport in keys:
+        runs = results[(delay, mode, depth, transport)]
         iops = [x["iops"] for x in runs]
-        ref = h.median([x["iops"] for x in results[(0, mode, depth)]])
-        rows.append([f"{delay} ms", mode, f"QD{depth}", " / ".join(h.num(x) for x in iops), h.num(h.median(iops)),
-                     f"{h.num(min(iops))}-{h.num(max(iops))}",
+        at_zero = h.median([x["iops"] for x in results[(0, mode, depth, transport)]])
+        plain = h.median([x["iops"] for x in results[(delay, mode, depth, bridges[0])]])
+        rows.append([f"{delay} ms", mode, f"QD{depth}", transport, " / ".join(h.num(x) for x in iops),
+                     h.num(h.median(iops)), f"{h.num(min(iops))}-{h.num(max(iops))}",
                      *(h.lat(h.median([x[p] for x in runs])) for p in ("p50", "p99", "p99.9")),
-                     "ref" if delay == 0 else (f"{h.median(iops) / ref:.2f}" if ref else "-"),
+                     "ref" if delay == 0 else (f"{h.median(iops) / at_zero:.2f}" if at_zero else "-"),
+                     "ref" if transport == bridges[0] else (f"{h.median(iops) / plain:.2f}" if plain else "-"),
                      " / ".join(x["drop"] for x in runs)])
     print(f"4 KiB random writes through NBD at Seattle on 3-copy volumes (seattle primary, portland, sanfrancisco), "
-          f"every link between the sites' brokers delayed by the one-way delay each way; "
-          f"{h.describe(args, 'the delays', 'median IOPS against the same volume and depth at 0 ms')}; out of sync: when (s into the job) the "
-          f"primary marked its secondaries out of sync, '-' never; load average {' '.join(load_before)} before, "
-          f"{' '.join(load_after)} after ({os.cpu_count()} CPUs)\n")
-    print(h.markdown(["one-way delay", "mode", "depth", "IOPS per round", "median", "spread", "p50 ms", "p99 ms",
-                      "p99.9 ms", "ratio", "out of sync"], rows, right=range(3, 10)))
+          f"every link between the sites' brokers delayed by the one-way delay each way; bridges: "
+          f"{' and '.join(TRANSPORT_TEXT[b] for b in bridges)}, the sites restarted to change them; "
+          f"{h.describe(args, 'the delays and the bridges', 'vs 0 ms: median IOPS against the same volume, depth and bridges at 0 ms; vs ' + bridges[0] + ': against the same job with ' + bridges[0] + ' bridges')}; "
+          f"out of sync: when (s into the job) the primary marked its secondaries out of sync, '-' never; "
+          f"load average {' '.join(load_before)} before, {' '.join(load_after)} after ({os.cpu_count()} CPUs)\n")
+    print(h.markdown(["one-way delay", "mode", "depth", "bridges", "IOPS per round", "median", "spread", "p50 ms",
+                      "p99 ms", "p99.9 ms", "vs 0 ms", f"vs {bridges[0]}", "out of sync"], rows, right=range(4, 12)))
+
+
+TRANSPORT_TEXT = {"plain": "plain TCP (--broker-tls off)",
+                  "tls": "mutual TLS on every broker's acceptor and bridge (--broker-tls required, demo CA)"}
 
 
 if __name__ == "__main__":
