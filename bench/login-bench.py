@@ -200,14 +200,14 @@ SCENARIOS = [  # key, title, interfaces, expected outcome, threads (None: --thre
 ]
 
 
-def start_roamstore(s):
+def start_roamstore(s, args):
     h.runtime_dist()
     port = h.free_port()
     data = s.path("data")
     s.keep.append((os.path.join(data, "logs"), "roamstore-logs"))
     launcher = s.start("roamstore-run", [os.path.join(h.ROOT, "payara-config", "roamstore"), "run", "--data", data,
                                          "--port", str(port), "--broker-port", str(h.free_port()),
-                                         "--nbd-port", "0"])
+                                         "--nbd-port", "0"], env=h.launcher_env(args))
     h.log("starting Roamstore (payara-config/roamstore run)...")
     launcher.wait_log("Roamstore is running", timeout=600)
     pids = []
@@ -233,7 +233,7 @@ def main(argv):
     h.ensure_packages([], ["java", "mvn"] if not args.url else [])
     results = {k: [] for k, *_ in SCENARIOS}
     with h.Session("login") as s:
-        url, pids = (args.url, [int(p) for p in args.pids.split(",") if p]) if args.url else start_roamstore(s)
+        url, pids = (args.url, [int(p) for p in args.pids.split(",") if p]) if args.url else start_roamstore(s, args)
         bench = LoginBench(url, pids, args.threads)
         warmed = bench.warm_up(args.warmup) if args.warmup > 0 else 0
         for r in range(args.rounds):

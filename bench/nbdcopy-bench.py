@@ -84,7 +84,7 @@ def main(argv):
         for r in range(args.rounds):
             for case, _label in cases:
                 for side in h.order(r, sides):
-                    quiet = h.quiet_disk(args.quiet_wait)
+                    quiet = h.quiet_disk(args.quiet_wait, hold=args.quiet_hold)
                     t = copy_seconds(uris[side.name][case], args.connections)
                     seconds[(case, side.name)].append(t)
                     h.log(f"round {r + 1} {case} {side.name}: {t:.3f} s, {size / t / (1 << 20):,.0f} MiB/s ({quiet})")

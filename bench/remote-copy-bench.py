@@ -227,7 +227,7 @@ def sync_beside_async(rc, args, reference_uri):
     async_mib = {case: [] for case in background}
     for r in range(args.rounds):
         for case in h.order(r, list(runs)):
-            quiet = h.quiet_disk(args.quiet_wait)
+            quiet = h.quiet_disk(args.quiet_wait, hold=args.quiet_hold)
             if case == "alone":
                 cpu0 = cpu_busy()
                 res = h.fio(rc.s.work, rc.uri("sync"), rw, bs, depth, args.size, args.runtime, args.ramp)
