@@ -145,7 +145,7 @@ final class DemoSystemCheck {
     return out;
   }
 
-  private static JsonObject json(String text) {
+  static JsonObject json(String text) {
     try (JsonReader reader = Json.createReader(new StringReader(text))) {
       return reader.readObject();
     }

@@ -24,24 +24,15 @@ class EarOnGlassFishIT extends EarOnServerChecks {
   }
 
   /**
-   * GlassFish 7.0.21 hands {@code ${roamstore.broker.user}} to the adapter as it stands (Payara
-   * expands it), so the directory's events are refused by the broker with users on (measured:
-   * "AMQ229031: Unable to validate user ... Username: ${roamstore.broker.user}"); the adapter, the
-   * JMS pool and the storage pools log in.
-   */
-  @Override
-  boolean eventFactoryLogsIn() {
-    return false;
-  }
-
-  /**
    * As on Payara, without brackets: "JNDI lookup failed for the resource: Name:
    * java:comp/env/...DirectoryRequestConsumer/connectionFactory, Lookup: jms/roamstore, Type:
-   * jakarta.jms.ConnectionFactory"; which resource comes first may vary.
+   * jakarta.jms.ConnectionFactory"; which resource comes first may vary (jms/roamstore,
+   * jms/roamstoreEvents or jdbc/roamstore).
    */
   @Override
   Pattern refusal() {
     return Pattern.compile(
-        "JNDI lookup failed for the resource: .*Lookup: (jms|jdbc)/roamstore, Type:");
+        "JNDI lookup failed for the resource: .*Lookup: (jms/roamstore(Events)?|jdbc/roamstore),"
+            + " Type:");
   }
 }

@@ -161,6 +161,11 @@ final class EarOnServer implements AutoCloseable {
     return passwords;
   }
 
+  /** The password of the integrating system the configuration step made (user integration). */
+  String integrationPassword() throws IOException {
+    return Files.readString(data.resolve("secrets/integrations/integration.password")).trim();
+  }
+
   /** What asadmin printed, every call ({@link AsadminDomain}), and the domain's server log. */
   List<Path> logs() {
     return List.of(dir.resolve("asadmin.log"), serverLog());

@@ -5,16 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import jakarta.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.ActiveMQSecurityException;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
+import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.api.core.client.ClientMessage;
+import org.apache.activemq.artemis.api.core.client.ClientSession;
 import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +35,9 @@ import org.junit.jupiter.api.TestInstance;
  * What every full server must show with the EAR ({@link EarOnServer}): the EAR on the bare domain
  * is refused, naming what is missing (in the server's own words, {@link #refusal}); with the
  * rendered command file applied, the server logs in to a broker with users on (which refuses
- * strangers), a login over REST moves a primary, qemu-io writes and reads through NBD, and the
- * secondaries' volume files hold the data. One server per test class.
+ * strangers), a login over REST moves a primary and its event reaches the events topic, qemu-io
+ * writes and reads through NBD, and the secondaries' volume files hold the data; no client of the
+ * server is refused by the broker. One server per test class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class EarOnServerChecks {
@@ -108,31 +120,59 @@ abstract class EarOnServerChecks {
     }
   }
 
+  /**
+   * The whole system, and every client inside the server (the adapter, the JMS pools with the
+   * directory's events', the storage connector) logs in: the login's event reaches {@code
+   * roamstore.events}, read as an integrating system reads it, and the server's log holds no
+   * refusal of the broker (which names the user it was sent).
+   */
   @Test
   void aLoginMovesThePrimaryAndNbdWritesReachASecondarysVolumeFile() throws Exception {
     DemoSystemCheck system = server.system();
     system.gatewayAnswers();
-    system.aLoginMovesThePrimaryAndNbdWritesReachTheSecondaries();
-    // Every client inside the server (adapter, pools, the event factory, the storage connector)
-    // logged in: a refused one would have logged the broker's refusal, naming the user it sent.
-    Matcher refused = REFUSED.matcher(Files.readString(server.serverLog()));
-    while (refused.find()) {
-      assertTrue(
-          !eventFactoryLogsIn() && refused.group(1).equals("${roamstore.broker.user}"),
-          "a client of the server was refused: " + refused.group());
+    try (ServerLocator locator = ActiveMQClient.createServerLocator(server.brokerUrl());
+        ClientSessionFactory factory = locator.createSessionFactory();
+        ClientSession session =
+            factory.createSession(
+                "integration", server.integrationPassword(), false, true, true, false, 0)) {
+      String queue = "it.events." + UUID.randomUUID();
+      session.createQueue(
+          QueueConfiguration.of(queue)
+              .setAddress("roamstore.events")
+              .setRoutingType(RoutingType.MULTICAST)
+              .setDurable(false)
+              .setTemporary(true));
+      ClientConsumer events = session.createConsumer(queue);
+      session.start();
+
+      system.aLoginMovesThePrimaryAndNbdWritesReachTheSecondaries();
+
+      List<String> seen = new ArrayList<>();
+      try {
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  ClientMessage message = events.receive(500);
+                  if (message == null) {
+                    return false;
+                  }
+                  String body = message.getBodyBuffer().readNullableSimpleString().toString();
+                  seen.add(body);
+                  JsonObject event = DemoSystemCheck.json(body);
+                  return "LOGIN".equals(message.getStringProperty("type"))
+                      && "alice-disk".equals(event.getString("volume", null))
+                      && "portland".equals(event.getString("dataCenter", null));
+                });
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(
+            "alice's login in Portland did not reach roamstore.events; seen: " + seen, e);
+      }
     }
+    Matcher refused = REFUSED.matcher(Files.readString(server.serverLog()));
+    assertFalse(refused.find(), () -> "a client of the server was refused: " + refused.group());
   }
 
   private static final Pattern REFUSED =
-      Pattern.compile("Unable to validate user from \\S+ Username: ([^;\\s]*)");
-
-  /**
-   * Whether the server expands the system properties in the event factory's user and password
-   * ({@code ${roamstore.broker.user}} in EventTopic's {@code @JMSConnectionFactoryDefinition}).
-   * Where it does not, that factory alone is refused (it sends the text as it stands), and only it
-   * may be.
-   */
-  boolean eventFactoryLogsIn() {
-    return true;
-  }
+      Pattern.compile("Unable to validate user from \\S+ Username: [^;\\s]*");
 }

@@ -6,7 +6,6 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
-import jakarta.jms.JMSConnectionFactoryDefinition;
 import jakarta.jms.JMSException;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.MessageProducer;
@@ -25,22 +24,16 @@ import org.roamstore.storage.api.Destinations;
  * transactions, and Payara hands out pooled connections without matching them to the session mode
  * asked for, so a pool used only for transacted sessions never mixes the two. At most one drain
  * runs per JVM ({@link EventPublisher}); the pool is small.
+ *
+ * <p>The server defines that factory (Payara Micro's post-boot file, a full server's command file:
+ * {@code jms-roamstore-events-pool}, NoTransaction, logging in as the site's broker user), not this
+ * application: GlassFish 7.0.21 sends a {@code @JMSConnectionFactoryDefinition}'s {@code
+ * ${system.property}} user as it stands, and the broker refuses it.
  */
-@JMSConnectionFactoryDefinition(
-    name = EventTopic.CONNECTION_FACTORY,
-    resourceAdapter = "artemis-rar",
-    // The site's broker user: Payara resolves these system properties, which the launcher gives
-    // Payara Micro in its owner-only --systemproperties file. (Left out, an empty user name would
-    // be sent in place of the adapter's.)
-    user = "${roamstore.broker.user}",
-    password = "${roamstore.broker.password}",
-    transactional = false,
-    minPoolSize = 0,
-    maxPoolSize = 4)
 @Stateless
 @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
 public class EventTopic {
-  static final String CONNECTION_FACTORY = "java:app/jms/roamstoreEvents";
+  static final String CONNECTION_FACTORY = "jms/roamstoreEvents";
 
   /** One event as it goes out: the JMS property {@code type} and the JSON body. */
   public record Outgoing(String type, String body) {}

@@ -7,15 +7,10 @@ import java.util.Properties;
  * How one server's broker clients log in to its broker: the site's user and password, and with TLS
  * Artemis's transport parameters (sslEnabled, verifyHost, the stores and their password). Each kind
  * of client takes them its own way: the Artemis adapter from the (owner-only) post-boot or server
- * command file, the storage connector from an owner-only properties file, the application's own
- * connection factory and Artemis's TLS inside the server from system properties.
+ * command file (which also give the JMS pools their user), the storage connector from an owner-only
+ * properties file, Artemis's TLS inside the server from system properties.
  */
 public record BrokerLogin(String user, String password, Map<String, String> transport) {
-
-  /** The system properties the application's event factory reads its user from. */
-  public static final String USER_PROPERTY = "roamstore.broker.user";
-
-  public static final String PASSWORD_PROPERTY = "roamstore.broker.password";
 
   /** The adapter's ConnectionParameters: the broker's address, then the TLS parameters. */
   String connectionParameters(String host, int port) {
@@ -35,14 +30,12 @@ public record BrokerLogin(String user, String password, Map<String, String> tran
 
   /**
    * The server's (Payara Micro's --systemproperties file, a full server's
-   * create-system-properties): the event factory's user, and with TLS the stores for Artemis's
-   * clients, which take the JVM's javax.net.ssl.* stores (Payara sets its own) over the ones they
-   * are given; only the org.apache.activemq.ssl.* properties come before those.
+   * create-system-properties), none without TLS: with TLS the stores for Artemis's clients, which
+   * take the JVM's javax.net.ssl.* stores (Payara sets its own) over the ones they are given; only
+   * the org.apache.activemq.ssl.* properties come before those.
    */
   Properties systemProperties() {
     Properties system = new Properties();
-    system.setProperty(USER_PROPERTY, user);
-    system.setProperty(PASSWORD_PROPERTY, password);
     if (transport.containsKey("keyStorePath")) {
       String prefix = "org.apache.activemq.ssl.";
       system.setProperty(prefix + "keyStore", transport.get("keyStorePath"));

@@ -140,9 +140,9 @@ public final class RoamstoreConfig {
 
   /**
    * Writes what one start reads under DATA/runtime: the broker users' files and stores ({@link
-   * BrokerSecurity#prepare}), the post-boot file and Payara Micro's system properties (the broker
-   * user of the event factory, Artemis's TLS stores, the gateway's keystore when {@code keystore}
-   * is given), all owner-only since they hold passwords. Returns the post-boot file.
+   * BrokerSecurity#prepare}), the post-boot file and Payara Micro's system properties (Artemis's
+   * TLS stores, the gateway's keystore when {@code keystore} is given), all owner-only since they
+   * hold passwords. Returns the post-boot file.
    */
   static Path writeRuntime(RunSettings run, GatewayKeystore keystore) throws ConfigException {
     Path runtime = run.data().resolve("runtime");

@@ -124,8 +124,8 @@ public final class ServerCommandFile {
 
   /**
    * The resources, logging in as {@code login} says: the Artemis adapter and the JMS pool, the
-   * storage pools (through {@code DATA/runtime/broker-client.properties}) and, as system properties
-   * of the server, the event factory's user (and with TLS the stores of Artemis's clients).
+   * storage pools (through {@code DATA/runtime/broker-client.properties}) and, with TLS, the stores
+   * of Artemis's clients as system properties of the server.
    */
   static List<AsadminCommand> commands(RunSettings run, Path ear, BrokerLogin login) {
     List<AsadminCommand> commands = new ArrayList<>();
@@ -134,9 +134,11 @@ public final class ServerCommandFile {
         AsadminCommand.of("create-system-properties")
             .propertyOperand("roamstore.topology", run.topology().file().toString()));
     Properties system = login.systemProperties();
-    Map<String, String> sorted = new TreeMap<>();
-    system.stringPropertyNames().forEach(key -> sorted.put(key, system.getProperty(key)));
-    commands.add(AsadminCommand.of("create-system-properties").propertiesOperand(sorted));
+    if (!system.isEmpty()) {
+      Map<String, String> sorted = new TreeMap<>();
+      system.stringPropertyNames().forEach(key -> sorted.put(key, system.getProperty(key)));
+      commands.add(AsadminCommand.of("create-system-properties").propertiesOperand(sorted));
+    }
     commands.addAll(
         Resources.messaging(
             run.dist().resolve("artemis-rar.rar"), run.brokerHost(), run.brokerPort(), login));

@@ -63,8 +63,12 @@ class BrokerSecuritySettingsTest {
     assertEquals("roamstore", client.getProperty("user"));
     assertEquals(password, client.getProperty("password"));
     assertFalse(client.containsKey("sslEnabled"), "no TLS in one JVM by default");
-    Properties system = properties(data.resolve("runtime/system.properties"));
-    assertEquals(password, system.getProperty(BrokerLogin.PASSWORD_PROPERTY));
+    assertTrue(
+        postBoot.contains(
+            "--property UserName=roamstore:Password=" + password + " jms-roamstore-events-pool"),
+        "the directory's events' pool signs its connections on as the site's user");
+    // No system property needs the password: without TLS the file holds none of the broker's.
+    assertTrue(properties(data.resolve("runtime/system.properties")).isEmpty());
 
     // A second start keeps every password: sites on several machines keep agreeing.
     render(data, Map.of());

@@ -29,17 +29,25 @@ class ServerCommandFileTest {
         lines.get(0).startsWith("create-system-properties roamstore.topology=/"), lines.get(0));
     assertTrue(lines.get(0).endsWith("/demo-topology.json"), lines.get(0));
     String password = Files.readString(data.resolve("secrets/sites/roamstore.password")).trim();
-    assertEquals(
-        "create-system-properties roamstore.broker.password="
-            + password
-            + ":roamstore.broker.user=roamstore",
-        lines.get(1));
+    // Without TLS the server needs no system property of the broker's: the pools carry the user.
     assertEquals(
         "create-resource-adapter-config --property"
             + " ConnectionParameters=host\\\\=127.0.0.1;port\\\\=5445:UserName=roamstore:Password="
             + password
             + " artemis-rar",
-        lines.get(2));
+        lines.get(1));
+    // The directory's events have a pool of their own, logging in as the site's user.
+    int events =
+        lines.indexOf(
+            "create-connector-resource --poolname jms-roamstore-events-pool jms/roamstoreEvents");
+    assertTrue(events > 0, String.join("\n", lines));
+    assertEquals(
+        "create-connector-connection-pool --raname artemis-rar --connectiondefinition"
+            + " jakarta.jms.ConnectionFactory --transactionsupport NoTransaction --ping false"
+            + " --steadypoolsize 0 --maxpoolsize 4 --property UserName=roamstore:Password="
+            + password
+            + " jms-roamstore-events-pool",
+        lines.get(events - 1));
     int deploy = lines.indexOf("deploy --name roamstore " + ear);
     assertTrue(
         deploy
@@ -217,8 +225,8 @@ class ServerCommandFileTest {
     String system = lines.get(1);
     assertTrue(
         system.startsWith("create-system-properties org.apache.activemq.ssl.keyStore="), system);
-    assertTrue(system.contains(":roamstore.broker.user=portland"), system);
-    assertTrue(system.contains(":roamstore.broker.password=" + password + ":"), system);
+    assertFalse(system.contains("roamstore.broker"), system);
+    assertFalse(system.contains(password), "the broker user's password is no system property");
     assertTrue(
         system.contains(":org.apache.activemq.ssl.trustStore=" + stores.resolve("truststore.p12")),
         system);
@@ -233,13 +241,15 @@ class ServerCommandFileTest {
                     + stores.resolve("keystore.p12")),
         lines.get(2));
     assertTrue(lines.get(2).endsWith(":UserName=portland:Password=" + password + " artemis-rar"));
-    assertTrue(
+    assertEquals(
+        2,
         lines.stream()
-            .anyMatch(
+            .filter(
                 l ->
                     l.startsWith("create-connector-connection-pool --raname artemis-rar")
-                        && l.contains("--property UserName=portland:Password=" + password + " ")),
-        String.join("\n", lines));
+                        && l.contains("--property UserName=portland:Password=" + password + " "))
+            .count(),
+        "the JMS pool and the events' pool log in as the site: " + String.join("\n", lines));
     assertTrue(
         lines.stream()
             .filter(l -> l.contains("--raname roamstore#storage-connector"))
