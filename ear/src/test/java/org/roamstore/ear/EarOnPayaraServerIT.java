@@ -36,12 +36,13 @@ class EarOnPayaraServerIT extends EarOnServerChecks {
   /**
    * Payara names the first resource the deployment looked up and did not find, e.g. "JNDI lookup
    * failed for the resource: Name: [...DirectoryStartup/dataSource], Lookup: [jdbc/roamstore],
-   * Type: [javax.sql.DataSource]"; which one comes first varies (jms/roamstore,
-   * jms/roamstoreEvents or jdbc/roamstore).
+   * Type: [javax.sql.DataSource]"; which one comes first varies (jms/roamstore, jms/roamstoreEvents
+   * or jdbc/roamstore).
    */
   @Override
   Pattern refusal() {
     return Pattern.compile(
-        "JNDI lookup failed for the resource: .*Lookup: \\[(jms/roamstore(Events)?|jdbc/roamstore)\\]");
+        "JNDI lookup failed for the resource: .*Lookup:"
+            + " \\[(jms/roamstore(Events)?|jdbc/roamstore)\\]");
   }
 }
