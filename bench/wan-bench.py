@@ -219,13 +219,12 @@ TRANSPORTS = ("plain", "tls")
 
 def main(argv):
     parser = h.options(__doc__.splitlines()[0], runtime=10, size="256M")
-    parser.add_argument("--delays", default="0,10,20", help="one-way delays in ms (default 0,10,20; 0 is the reference)")
+    parser.add_argument("--delays", help="one-way delays in ms (default 0,10,20; --short and --smoke 0,10; 0 is the "
+                                          "reference)")
     parser.add_argument("--bridges", help="the bridges' transports, comma-separated, the first the reference "
                                            "(default plain,tls; with --smoke plain)")
     args = h.parse(parser, argv)
-    delays = [int(d) for d in args.delays.split(",")]
-    if args.smoke or args.short:
-        delays = [0, 10]
+    delays = [int(d) for d in (args.delays or ("0,10" if args.smoke or args.short else "0,10,20")).split(",")]
     if 0 not in delays:
         delays.insert(0, 0)
     # TLS bridges cost a smoke run a restart of the three sites, over a minute on 2 CPUs, which the
