@@ -445,7 +445,13 @@ class PrimaryCrashTest {
                 throw new IllegalStateException(e);
               }
             });
-    await().atMost(Duration.ofSeconds(60)).until(() -> writer.completedFlushes() >= 3);
+    // A writer that failed (e.g. refused by the export) ends the wait at once, with its own cause.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> writer.completedFlushes() >= 3 || writing.isDone());
+    if (writing.isCompletedExceptionally()) {
+      writing.join();
+    }
     return writing;
   }
 
