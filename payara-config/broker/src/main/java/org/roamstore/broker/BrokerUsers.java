@@ -29,8 +29,11 @@ import org.roamstore.storage.api.Destinations;
  *       connector), logging in as the site (or {@link #ALL_IN_ONE}) with role {@code server}:
  *       everything;
  *   <li>each peer site, whose bridges log in as that site (role {@code site-NAME}): they may only
- *       deliver to this site's inbound remote copy and control queues ({@link
- *       Destinations#SITE_PREFIXES} followed by this site's name);
+ *       deliver to this site's inbound acknowledgement and control queues ({@link
+ *       Destinations#SITE_PREFIXES} followed by this site's name) and to the write data addresses
+ *       ({@link Destinations#WRITE_DATA_ADDRESSES}), where a batch goes to the queues of the sites
+ *       its route names: this site's subscription, and this broker's queues for other peers if a
+ *       peer named them (which a bridge never does, see {@link PeerRoute});
  *   <li>each integrating system (role {@code integration}): the directory's request queue, its
  *       events topic, and reply queues of their own; never an address under {@code roamstore.}
  *       otherwise, nor the dead letter and management addresses.
@@ -187,6 +190,8 @@ public final class BrokerUsers {
   }
 
   static List<String> inboundAddresses(String site) {
-    return Destinations.SITE_PREFIXES.stream().map(prefix -> prefix + site).toList();
+    List<String> inbound = new java.util.ArrayList<>(Destinations.WRITE_DATA_ADDRESSES);
+    Destinations.SITE_PREFIXES.forEach(prefix -> inbound.add(prefix + site));
+    return inbound;
   }
 }

@@ -9,8 +9,11 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.BridgeConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.TransformerConfiguration;
 import org.apache.activemq.artemis.core.remoting.impl.netty.NettyConnectorFactory;
 import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
+import org.apache.activemq.artemis.utils.DestinationUtil;
+import org.apache.activemq.artemis.utils.SelectorTranslator;
 import org.roamstore.storage.api.Destinations;
 
 /**
@@ -19,6 +22,14 @@ import org.roamstore.storage.api.Destinations;
  * here, durable, and a core bridge moves their messages to that site's broker. While the other site
  * or the WAN between is down, its messages wait in this broker's journal; the bridge reconnects for
  * ever and detects duplicates, so a reconnect neither loses nor repeats a message.
+ *
+ * <p>Write data is sent once to a multicast address for all the secondaries of a batch (see {@link
+ * Destinations#REPLICATION_DATA}): here, the queue that holds a peer's write data is that peer's
+ * durable subscription to the address (the one its storage control unit would create, so that the
+ * sender finds it), stored once however many peers a batch is for; the bridge forwards to the same
+ * address at the peer's broker, naming that peer alone (see {@link PeerRoute}), where its own
+ * subscription takes it. This site's own subscriptions are made here too, so that nothing forwarded
+ * to it is dropped before its unit first subscribed.
  */
 final class SiteBridges {
   /** A write data batch is up to about 1 MiB; a bridge must keep it an ordinary message. */
@@ -58,26 +69,62 @@ final class SiteBridges {
                 .setAddress(queue)
                 .setRoutingType(RoutingType.ANYCAST)
                 .setDurable(true));
-        BridgeConfiguration bridge =
-            new BridgeConfiguration()
-                .setName("to-" + queue)
-                .setQueueName(queue)
-                .setForwardingAddress(queue)
-                .setStaticConnectors(List.of(connector))
-                .setReconnectAttempts(-1)
-                .setRetryInterval(500)
-                .setRetryIntervalMultiplier(2.0)
-                .setMaxRetryInterval(5_000)
-                .setUseDuplicateDetection(true)
-                .setConfirmationWindowSize(CONFIRMATION_WINDOW_BYTES)
-                .setMinLargeMessageSize(MIN_LARGE_MESSAGE_BYTES);
-        if (users != null) {
-          bridge.setUser(users.bridgeUser()).setPassword(users.bridgePassword());
-        }
-        bridges.add(bridge);
+        bridges.add(bridge(queue, queue, connector, users));
+      }
+      for (String address : Destinations.WRITE_DATA_ADDRESSES) {
+        String queue = addSubscription(config, address, name);
+        bridges.add(
+            bridge(queue, address, connector, users)
+                .setTransformerConfiguration(
+                    new TransformerConfiguration(PeerRoute.class.getName())
+                        .setProperties(Map.of(PeerRoute.SITE, name))));
       }
     }
+    for (String address : Destinations.WRITE_DATA_ADDRESSES) {
+      addSubscription(config, address, site);
+    }
     config.setBridgeConfigurations(bridges);
+  }
+
+  private static BridgeConfiguration bridge(
+      String queue, String forwardingAddress, String connector, BrokerUsers users) {
+    BridgeConfiguration bridge =
+        new BridgeConfiguration()
+            .setName("to-" + queue)
+            .setQueueName(queue)
+            .setForwardingAddress(forwardingAddress)
+            .setStaticConnectors(List.of(connector))
+            .setReconnectAttempts(-1)
+            .setRetryInterval(500)
+            .setRetryIntervalMultiplier(2.0)
+            .setMaxRetryInterval(5_000)
+            .setUseDuplicateDetection(true)
+            .setConfirmationWindowSize(CONFIRMATION_WINDOW_BYTES)
+            .setMinLargeMessageSize(MIN_LARGE_MESSAGE_BYTES);
+    if (users != null) {
+      bridge.setUser(users.bridgeUser()).setPassword(users.bridgePassword());
+    }
+    return bridge;
+  }
+
+  /**
+   * Adds {@code site}'s durable subscription to {@code address}, as its storage control unit
+   * subscribes (the same queue name and filter, which the Jakarta Messaging client derives from the
+   * subscription's name and selector); returns the queue's name.
+   */
+  static String addSubscription(Configuration config, String address, String site) {
+    String queue =
+        DestinationUtil.createQueueNameForSubscription(
+                true, null, Destinations.subscription(address, site))
+            .toString();
+    config.addQueueConfiguration(
+        QueueConfiguration.of(queue)
+            .setAddress(address)
+            .setRoutingType(RoutingType.MULTICAST)
+            .setFilterString(
+                SelectorTranslator.convertToActiveMQFilterString(Destinations.routeSelector(site)))
+            .setDurable(true));
+    return queue;
   }
 
   private static TransportConfiguration connector(String hostPort, BrokerTls tls) {

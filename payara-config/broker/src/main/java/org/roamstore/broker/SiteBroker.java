@@ -131,6 +131,11 @@ public final class SiteBroker implements AutoCloseable {
     return broker.run(config);
   }
 
+  /** The running server, for tests that look inside it. */
+  public ActiveMQServer server() {
+    return embedded.getActiveMQServer();
+  }
+
   static SiteBroker start(Configuration config) throws Exception {
     return new SiteBroker().run(config);
   }

@@ -43,9 +43,12 @@ import org.roamstore.storage.api.Destinations;
 class BrokerSecurityTest {
   private static final String SEATTLE = "seattle";
   private static final String PORTLAND = "portland";
-  private static final String DATA_QUEUE = "roamstore.replication.data.seattle";
+  // Seattle's write data: read from its subscription's queue, sent to the address.
+  private static final String DATA_QUEUE =
+      "roamstore-replication-data-seattle"; // Destinations.subscription(REPLICATION_DATA, seattle)
+  private static final String DATA_ADDRESS = Destinations.REPLICATION_DATA;
   private static final String CONTROL_QUEUE = "roamstore.control.requests.seattle";
-  private static final String THIRD_SITE_QUEUE = "roamstore.replication.data.sanfrancisco";
+  private static final String THIRD_SITE_QUEUE = "roamstore.replication.acks.sanfrancisco";
   private static final Path AMQP_CLIENT = Path.of("src/test/python/amqp_stranger.py");
 
   private Path dir;
@@ -144,7 +147,8 @@ class BrokerSecurityTest {
                 List.of("--user", SEATTLE, "--password", "wrong-password"),
                 List.of("--user", "mallory", "--password", "seattle-secret"),
                 List.of("--user", "billing", "--password", "billing-secret"))) {
-          String output = amqp(port, "billing", action, queue, login);
+          String output =
+              amqp(port, "billing", action, action.equals("send") ? sendTo(queue) : queue, login);
           // Refused by the broker, not by a TLS mistake of the test: the certificate is a good one.
           assertTrue(
               output.startsWith("REFUSED") && !output.contains("SSL Failure"),
@@ -220,7 +224,7 @@ class BrokerSecurityTest {
             Map.of(SEATTLE, "127.0.0.1:" + seattlePort),
             BrokerUsers.load(secrets, PORTLAND, List.of(SEATTLE)),
             BrokerTls.load(portlandTls)));
-    String queue = "roamstore.replication.data.portland";
+    String queue = "roamstore.replication.acks.portland";
     try (ServerLocator locator = locator(portlandPort, portlandTls);
         ClientSessionFactory factory = locator.createSessionFactory();
         ClientSession session = session(factory, PORTLAND, "portland-secret")) {
@@ -279,8 +283,8 @@ class BrokerSecurityTest {
     try (ClientSession session = session(factory, user, password)) {
       assertThrows(
           ActiveMQSecurityException.class,
-          () -> session.createProducer(queue).send(session.createMessage(true)),
-          "send to " + queue);
+          () -> session.createProducer(sendTo(queue)).send(session.createMessage(true)),
+          "send to " + sendTo(queue));
     }
   }
 
@@ -289,11 +293,12 @@ class BrokerSecurityTest {
     try (ServerLocator server = locator(port, siteTls);
         ClientSessionFactory factory = server.createSessionFactory();
         ClientSession session = session(factory, SEATTLE, "seattle-secret")) {
+      session.createQueue(QueueConfiguration.of(CONTROL_QUEUE).setRoutingType(RoutingType.ANYCAST));
       for (String queue : List.of(DATA_QUEUE, CONTROL_QUEUE)) {
-        session.createQueue(QueueConfiguration.of(queue).setRoutingType(RoutingType.ANYCAST));
         ClientMessage message = session.createMessage(true);
         message.getBodyBuffer().writeString("the site's own " + queue);
-        session.createProducer(queue).send(message);
+        message.putStringProperty(Destinations.ROUTE, Destinations.route(SEATTLE, "1:1"));
+        session.createProducer(sendTo(queue)).send(message);
       }
     }
   }
@@ -314,6 +319,11 @@ class BrokerSecurityTest {
         consumer.close();
       }
     }
+  }
+
+  /** Where a client sends what {@code queue} is to hold. */
+  private static String sendTo(String queue) {
+    return queue.equals(DATA_QUEUE) ? DATA_ADDRESS : queue;
   }
 
   private static ClientSession session(ClientSessionFactory factory, String user, String password)

@@ -53,6 +53,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.FluentWait;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.roamstore.storage.api.Destinations;
 
 /**
  * The gateway's pages as a person uses them: Debian's chromium, driven by Selenium, signs in, logs
@@ -466,7 +467,8 @@ class GatewayPagesIT {
     String inSync = awaitLine(b, line, "IN_SYNC", "in-sync");
 
     ExecutorService login = Executors.newSingleThreadExecutor();
-    try (PausedQueue portland = PausedQueue.pause("roamstore.replication.data.portland")) {
+    try (PausedQueue portland =
+        PausedQueue.pause(Destinations.subscription(Destinations.REPLICATION_DATA, "portland"))) {
       assertTrue(RealClients.qemuIo(nbd, "write -P 0x3c 0 4M").contains("wrote 4194304/4194304"));
       String lagging = awaitLine(b, line, "LAGGING", "lagging");
       assertEquals("rgb(212, 160, 0)", lagging, "yellow");

@@ -23,11 +23,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.roamstore.broker.SiteBroker;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyGroupStatus;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.Destinations;
 import org.roamstore.storage.api.RealVolumeAddress;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.SyncFailurePolicy;
@@ -124,6 +126,26 @@ final class RemoteCopySites implements AutoCloseable {
     if (unit != null) {
       unit.close();
     }
+  }
+
+  /**
+   * What the embedded broker did with write data: messages sent to the write data addresses, and
+   * references to them put in the sites' subscriptions (one per secondary a message names).
+   */
+  long[] writeDataRouting() throws Exception {
+    long sent = 0;
+    long queued = 0;
+    for (String address : Destinations.WRITE_DATA_ADDRESSES) {
+      var server = broker.server();
+      sent += server.getAddressInfo(SimpleString.of(address)).getRoutedMessageCount();
+      for (var binding :
+          server.getPostOffice().getBindingsForAddress(SimpleString.of(address)).getBindings()) {
+        if (binding instanceof org.apache.activemq.artemis.core.postoffice.QueueBinding q) {
+          queued += q.getQueue().getMessagesAdded();
+        }
+      }
+    }
+    return new long[] {sent, queued};
   }
 
   static CopyVolumeGroupInfo group(

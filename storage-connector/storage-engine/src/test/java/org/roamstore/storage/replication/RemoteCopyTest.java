@@ -61,6 +61,10 @@ class RemoteCopyTest {
           assertEquals(0, s.lagWrites(), s.toString());
         }
       }
+      // The secondaries get the same batches: each is sent, and stored, once for both.
+      long[] routing = sites.writeDataRouting();
+      System.out.println(
+          "write data " + type + ": " + routing[0] + " messages, " + routing[1] + " queued");
       String primary = sites.checksum("seattle", "v1");
       assertNotEquals(zerosChecksum(sites), primary, "the writes reached the primary's file");
       assertEquals(primary, sites.checksum("portland", "v1"));

@@ -55,8 +55,7 @@ class WriteDataReceiveTest {
       sites.open("portland");
       defineSecondary(sites);
       Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      MessageProducer producer =
-          session.createProducer(session.createQueue(Queues.writeData("portland")));
+      MessageProducer producer = writeDataTo(sites, session, "portland");
       MessageConsumer acks = session.createConsumer(session.createQueue(Queues.acks("seattle")));
       jms.start();
 
@@ -107,14 +106,14 @@ class WriteDataReceiveTest {
       sites.open("portland");
       defineSecondary(sites);
       Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      MessageProducer producer =
-          session.createProducer(session.createQueue(Queues.writeData("portland")));
+      MessageProducer producer = writeDataTo(sites, session, "portland");
       producer.send(batch(session, EPOCH_2, 1, page(0, 0x11)));
       awaitDurable(sites, 1);
       assertFalse(applied(sites).resyncing());
 
       BytesMessage notice = session.createBytesMessage();
-      new BatchFormat.Header("g", EPOCH_2, "seattle", 3, 3, true, 7, true).writeTo(notice);
+      new BatchFormat.Header("g", EPOCH_2, "seattle", 3, 3, true, 7, true)
+          .writeTo(notice, "portland");
       ByteBuffer marker = ByteBuffer.allocate(BatchFormat.ENTRY_HEADER_BYTES);
       BatchFormat.putEntry(marker, 0, 0, null);
       notice.writeBytes(marker.array(), 0, marker.position());
@@ -139,8 +138,7 @@ class WriteDataReceiveTest {
       sites.open("portland", threads);
       defineSecondary(sites);
       Session session = jms.createSession(false, Session.AUTO_ACKNOWLEDGE);
-      MessageProducer producer =
-          session.createProducer(session.createQueue(Queues.writeData("portland")));
+      MessageProducer producer = writeDataTo(sites, session, "portland");
 
       threads.holdNext();
       producer.send(batch(session, EPOCH_2, true, 1, page(0, 0x11)));
@@ -258,9 +256,16 @@ class WriteDataReceiveTest {
     }
     BytesMessage message = session.createBytesMessage();
     new BatchFormat.Header("g", stream, "seattle", first, first + writes.length - 1, checkpoint)
-        .writeTo(message);
+        .writeTo(message, "portland");
     message.writeBytes(body.array(), 0, body.position());
     return message;
+  }
+
+  /** A producer of write data for {@code site}, whose subscription exists from now on. */
+  private static MessageProducer writeDataTo(RemoteCopySites sites, Session session, String site)
+      throws JMSException {
+    new DurableSubscriptions(sites.connectionFactory(), Queues.writeData()).ensure(site);
+    return session.createProducer(session.createTopic(Queues.writeData()));
   }
 
   private static CopyGroupStatus.Applied applied(RemoteCopySites sites) {

@@ -6,23 +6,24 @@ import jakarta.jms.Message;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.roamstore.storage.api.Destinations;
 
 /**
  * The wire format. A batch is a bytes message whose properties say where it belongs (group, stream,
- * source, sequence range) and whose body holds its writes one after the other: offset (8 bytes),
- * length (8), kind (1: 0 = data, 1 = zeros, 2 = verify: checksum the range and report it), then the
- * data for kind 0. The n-th entry has sequence {@code first + n}. A batch that asks for a
- * checkpoint (someone at the primary waits until it is durable at the secondary) says so in a
- * property. An acknowledgement is an empty message with properties only, and the digests of the
- * verify entries applied since the last one.
+ * source) and, for each secondary it is for, its sequence range in that secondary's stream (the
+ * route, {@link Destinations#ROUTE}: {@code |site:first:last|...|}, which the brokers route on),
+ * and whose body holds its writes one after the other: offset (8 bytes), length (8), kind (1: 0 =
+ * data, 1 = zeros, 2 = verify: checksum the range and report it), then the data for kind 0. The
+ * n-th entry has sequence {@code first + n}. A batch that asks for a checkpoint (someone at the
+ * primary waits until it is durable at the secondary) says so in a property. An acknowledgement is
+ * an empty message with properties only, and the digests of the verify entries applied since the
+ * last one.
  */
 public final class BatchFormat {
   public static final String GROUP = "rsGroup";
   public static final String EPOCH = "rsEpoch";
   public static final String INCARNATION = "rsIncarnation";
   public static final String SOURCE = "rsSource";
-  public static final String FIRST = "rsFirst";
-  public static final String LAST = "rsLast";
   public static final String CHECKPOINT = "rsCheckpoint";
   public static final String LAST_WRITE = "rsLastWrite";
   public static final String RESYNCING = "rsResyncing";
@@ -113,25 +114,35 @@ public final class BatchFormat {
       this(groupId, stream, source, first, last, checkpoint, -1, false);
     }
 
-    public static Header of(Message message) throws JMSException {
+    /** The header of a batch as {@code site} is to take it (its sequences in its stream). */
+    public static Header of(Message message, String site) throws JMSException {
+      long[] range = range(message.getStringProperty(Destinations.ROUTE), site);
       return new Header(
           message.getStringProperty(GROUP),
           new StreamKey(message.getLongProperty(EPOCH), message.getLongProperty(INCARNATION)),
           message.getStringProperty(SOURCE),
-          message.getLongProperty(FIRST),
-          message.getLongProperty(LAST),
+          range[0],
+          range[1],
           message.propertyExists(CHECKPOINT) && message.getBooleanProperty(CHECKPOINT),
           message.propertyExists(LAST_WRITE) ? message.getLongProperty(LAST_WRITE) : -1,
           message.propertyExists(RESYNCING) && message.getBooleanProperty(RESYNCING));
     }
 
-    public void writeTo(Message message) throws JMSException {
+    /** Writes the header for {@code site} alone. */
+    public void writeTo(Message message, String site) throws JMSException {
+      writeTo(message, List.of(new Recipient(site, first, last)));
+    }
+
+    /**
+     * Writes the header for every one of {@code recipients}, which take the same body each at its
+     * own sequences (this header's own {@code first} and {@code last} are not written).
+     */
+    public void writeTo(Message message, List<Recipient> recipients) throws JMSException {
       message.setStringProperty(GROUP, groupId);
       message.setLongProperty(EPOCH, stream.epoch());
       message.setLongProperty(INCARNATION, stream.incarnation());
       message.setStringProperty(SOURCE, source);
-      message.setLongProperty(FIRST, first);
-      message.setLongProperty(LAST, last);
+      message.setStringProperty(Destinations.ROUTE, route(recipients));
       if (checkpoint) {
         message.setBooleanProperty(CHECKPOINT, true);
       }
@@ -141,6 +152,36 @@ public final class BatchFormat {
       if (resyncing) {
         message.setBooleanProperty(RESYNCING, true);
       }
+    }
+  }
+
+  /** A secondary a batch is for, and the batch's sequences in that secondary's stream. */
+  public record Recipient(String site, long first, long last) {}
+
+  static String route(List<Recipient> recipients) {
+    StringBuilder route = new StringBuilder();
+    for (Recipient r : recipients) {
+      route.append(Destinations.routeKey(r.site())).append(r.first()).append(':').append(r.last());
+    }
+    return route.append('|').toString();
+  }
+
+  /** {@code site}'s first and last sequence in {@code route}. */
+  static long[] range(String route, String site) {
+    String entry = Destinations.routeEntry(route, site);
+    if (entry == null) {
+      throw new IllegalArgumentException("a write data batch not for " + site + ": " + route);
+    }
+    int colon = entry.indexOf(':');
+    try {
+      long first = Long.parseLong(entry, 0, Math.max(colon, 0), 10);
+      long last = Long.parseLong(entry, colon + 1, entry.length(), 10);
+      if (first < 1 || last < first) {
+        throw new IllegalArgumentException("a malformed route of write data: " + route);
+      }
+      return new long[] {first, last};
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("a malformed route of write data: " + route, e);
     }
   }
 

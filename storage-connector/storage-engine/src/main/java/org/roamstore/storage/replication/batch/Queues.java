@@ -3,31 +3,44 @@ package org.roamstore.storage.replication.batch;
 import org.roamstore.storage.api.Destinations;
 
 /**
- * The queue names of remote copy: per storage system, an inbound queue of write data, one of SYNC
- * write data and one of acknowledgements. The prefixes differ in their last segment so that no
- * storage system name can make one site's queue of one kind another site's queue of another kind.
+ * The destinations of remote copy. Write data goes to one multicast address, each batch once for
+ * all the secondaries it names (see {@link Destinations#REPLICATION_DATA}); each storage system
+ * takes its batches through a durable subscription of its own, which holds them while it is away.
+ * SYNC batches have an address of their own, subscribed to in the same way; acknowledgements go to
+ * a queue per primary.
  *
- * <p>SYNC batches have a queue of their own so that they never wait behind an ASYNC backlog: in one
- * queue they waited behind every ASYNC batch queued before them (up to gigabytes, paged to disk)
- * and behind the secondary's client-side buffer of them. The first batches of a SYNC stream still
- * go through the write data queue, until the secondary has applied them: a stream starts behind
- * everything sent before it (an older stream of the same group may still be in that queue, and a
- * secondary that starts the newer one refuses what is left of the older). See the send and receive
- * processes.
+ * <p>SYNC batches travel apart so that they never wait behind an ASYNC backlog: in one queue they
+ * waited behind every ASYNC batch queued before them (up to gigabytes, paged to disk) and behind
+ * the secondary's client-side buffer of them. The first batches of a SYNC stream still go with the
+ * write data, until the secondary has applied them: a stream starts behind everything sent before
+ * it (an older stream of the same group may still be queued there, and a secondary that starts the
+ * newer one refuses what is left of the older). See the send and receive processes.
  */
 public final class Queues {
   private Queues() {}
 
-  public static String writeData(String storageSystem) {
-    return Destinations.REPLICATION_DATA_PREFIX + storageSystem;
+  /** The address of write data (a JMS topic). */
+  public static String writeData() {
+    return Destinations.REPLICATION_DATA;
   }
 
-  /** SYNC batches of a stream that the secondary has started (see the class comment). */
-  public static String syncWriteData(String storageSystem) {
-    return Destinations.REPLICATION_SYNC_PREFIX + storageSystem;
+  /** The address of SYNC batches of streams that their secondaries have started (a JMS topic). */
+  public static String syncWriteData() {
+    return Destinations.REPLICATION_SYNC;
+  }
+
+  /** The shared durable subscription through which {@code storageSystem} takes {@code address}. */
+  public static Subscription subscription(String address, String storageSystem) {
+    return new Subscription(
+        address,
+        Destinations.subscription(address, storageSystem),
+        Destinations.routeSelector(storageSystem));
   }
 
   public static String acks(String storageSystem) {
     return Destinations.REPLICATION_ACKS_PREFIX + storageSystem;
   }
+
+  /** A durable subscription: its address (topic), its name, the selector of what it takes. */
+  public record Subscription(String address, String name, String selector) {}
 }

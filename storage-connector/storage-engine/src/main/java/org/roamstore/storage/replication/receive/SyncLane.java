@@ -10,13 +10,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 import org.roamstore.storage.replication.ArtemisSessions;
+import org.roamstore.storage.replication.DurableSubscriptions;
 import org.roamstore.storage.replication.batch.Queues;
 
 /**
- * The consumer of the SYNC queue, on a thread of its own (or polled by the loop if the executor has
- * none to give). It acknowledges its own batches to the broker, once a checkpoint of the loop has
- * made them durable: a session is single-threaded. What a batch does is the {@link
- * WriteDataReceiveProcess}'s, under its lock.
+ * The consumer of the SYNC write data (this unit's subscription), on a thread of its own (or polled
+ * by the loop if the executor has none to give). It acknowledges its own batches to the broker,
+ * once a checkpoint of the loop has made them durable: a session is single-threaded. What a batch
+ * does is the {@link WriteDataReceiveProcess}'s, under its lock.
  */
 final class SyncLane implements Runnable {
   private static final Logger LOG = Logger.getLogger(SyncLane.class.getName());
@@ -42,7 +43,9 @@ final class SyncLane implements Runnable {
     this.checkpointRunning = checkpointRunning;
     this.round = round;
     laneSession = connection.createSession(false, ArtemisSessions.INDIVIDUAL_ACKNOWLEDGE);
-    laneConsumer = laneSession.createConsumer(laneSession.createQueue(Queues.syncWriteData(self)));
+    laneConsumer =
+        DurableSubscriptions.subscribe(
+            laneSession, Queues.subscription(Queues.syncWriteData(), self));
   }
 
   @Override

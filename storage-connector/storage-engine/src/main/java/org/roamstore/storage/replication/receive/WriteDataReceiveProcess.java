@@ -4,11 +4,13 @@ import jakarta.jms.BytesMessage;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
+import jakarta.jms.Topic;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -18,8 +20,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.storage.api.CopyGroupStatus;
-import org.roamstore.storage.api.Destinations;
 import org.roamstore.storage.replication.ArtemisSessions;
+import org.roamstore.storage.replication.DurableSubscriptions;
 import org.roamstore.storage.replication.MessagingLoop;
 import org.roamstore.storage.replication.RemoteCopySettings;
 import org.roamstore.storage.replication.ReplicaVolumes;
@@ -109,7 +111,8 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
   @Override
   protected void open(Connection connection) throws JMSException {
     session = connection.createSession(false, ArtemisSessions.INDIVIDUAL_ACKNOWLEDGE);
-    consumer = session.createConsumer(session.createQueue(Queues.writeData(self)));
+    consumer =
+        DurableSubscriptions.subscribe(session, Queues.subscription(Queues.writeData(), self));
     acks.open(connection);
     plan.restartClock(System.nanoTime());
     lane = new SyncLane(connection, self, () -> running != null, this::laneRound);
@@ -220,9 +223,12 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     acknowledgeDurable(laneDurable);
   }
 
+  /** Whether {@code m} came through the SYNC lane (sent to its address, whichever way it came). */
   private static boolean fromLane(Message m) throws JMSException {
-    return m.getJMSDestination() instanceof Queue q
-        && q.getQueueName().startsWith(Destinations.REPLICATION_SYNC_PREFIX);
+    Destination d = m.getJMSDestination();
+    String address =
+        d instanceof Topic t ? t.getTopicName() : d instanceof Queue q ? q.getQueueName() : null;
+    return Queues.syncWriteData().equals(address);
   }
 
   /** At most 100 ms, so that a stop is noticed whatever the checkpoint interval. */
@@ -281,7 +287,7 @@ public final class WriteDataReceiveProcess extends MessagingLoop {
     List<BatchEntry> entries;
     ByteBuffer body;
     try {
-      header = BatchFormat.Header.of(message);
+      header = BatchFormat.Header.of(message, self);
       body = BatchFormat.body(bytes, receiveBuffer);
       if (body.hasArray() && body.array().length > receiveBuffer.length) {
         receiveBuffer = body.array(); // grows to the largest batch, then is reused

@@ -33,18 +33,64 @@ final class BatchShipping {
     this.flushWaits = flushWaits;
   }
 
-  /** See {@link GroupStream#takeReady}; the caller has checked the lane is this group's. */
+  /**
+   * See {@link GroupStream#takeReady}; the caller has checked the lane is this group's. The
+   * secondaries in sync get the same writes; cut at the same points and taken in turn, one batch
+   * each, their batches are the same and go out in one message (see {@link Delivery}). So their
+   * open batches are closed together: group commit holds them all while it holds any one.
+   */
   boolean take(List<Shipment> into, int max, boolean lane) {
     boolean forOther = false;
     lock.lock();
     try {
+      boolean hold = groupHolds();
       for (SecondaryLink link : links.values()) {
-        forOther |= link.out().take(into, max, lane, groupId, link);
+        link.out().closeUnlessHeld(hold);
+      }
+      boolean took = true;
+      while (took && into.size() < max) {
+        took = false;
+        for (SecondaryLink link : links.values()) {
+          int before = into.size();
+          forOther |= link.out().take(into, Math.min(max, before + 1), lane, groupId, link);
+          took |= into.size() > before;
+        }
       }
     } finally {
       lock.unlock();
     }
     return forOther;
+  }
+
+  /** Whether group commit holds the open batches of the secondaries in sync. */
+  boolean groupHolds() {
+    lock.lock();
+    try {
+      for (SecondaryLink link : links.values()) {
+        if (link.out().holdsOpenBatch()) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Whether the sender has something to do for the group now. */
+  boolean wantsShipping() {
+    lock.lock();
+    try {
+      boolean hold = groupHolds();
+      for (SecondaryLink link : links.values()) {
+        if (link.out().wantsShipping(hold)) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Whether a batch of the SYNC lane is ready to go. */

@@ -131,8 +131,8 @@ public final class GroupStream {
           }
           link.awaitedBy(sync, sequence, now + settings.syncTimeout().toNanos());
         }
-        wake |= link.out().wantsShipping();
       }
+      wake = shipping.wantsShipping();
       if (waits && notices.closed()) {
         if (sync == null) {
           sync = new SyncWrite();
@@ -304,7 +304,7 @@ public final class GroupStream {
       flushWaits.complete();
       link.advance();
       progress.signalAll();
-      return held && !link.out().holdsOpenBatch();
+      return held && !shipping.groupHolds();
     } finally {
       lock.unlock();
     }

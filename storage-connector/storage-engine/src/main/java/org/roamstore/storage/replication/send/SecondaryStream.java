@@ -258,28 +258,36 @@ final class SecondaryStream {
    * closed and shipped regardless.
    */
   boolean holdsOpenBatch() {
-    return open != null
-        && open.retained
-        && !open.checkpoint
-        && inSync.getAsBoolean()
-        && unappliedSyncBatches.size() >= SYNC_BATCHES_IN_FLIGHT;
-  }
-
-  /** Whether the sender has something to do for it now. */
-  boolean wantsShipping() {
-    return !ready.isEmpty() || !holdsOpenBatch();
+    return mayHoldOpenBatch() && unappliedSyncBatches.size() >= SYNC_BATCHES_IN_FLIGHT;
   }
 
   /**
-   * Closes the open batch unless group commit holds it, and takes closed batches for shipping,
-   * oldest first, of the SYNC lane ({@code lane}) or the write data queue, as {@code link}'s. The
-   * batches go in order, so taking stops at the first that belongs to the other kind; returns
-   * whether it did.
+   * Whether its open batch is one group commit may hold: while one secondary in sync holds its own,
+   * every one holds (see {@link BatchShipping#take}).
    */
-  boolean take(List<Shipment> into, int max, boolean lane, String groupId, SecondaryLink link) {
-    if (!holdsOpenBatch()) {
+  private boolean mayHoldOpenBatch() {
+    return open != null && open.retained && !open.checkpoint && inSync.getAsBoolean();
+  }
+
+  /** Whether the sender has something to do for it now, {@code groupHolds} or not. */
+  boolean wantsShipping(boolean groupHolds) {
+    return !ready.isEmpty()
+        || open != null && !open.isEmpty() && !(groupHolds && mayHoldOpenBatch());
+  }
+
+  /** Closes the open batch unless group commit holds it ({@code groupHolds}, see above). */
+  void closeUnlessHeld(boolean groupHolds) {
+    if (!(groupHolds && mayHoldOpenBatch())) {
       closeOpen();
     }
+  }
+
+  /**
+   * Takes up to {@code max} closed batches for shipping (with what {@code into} has), oldest first,
+   * of the SYNC lane ({@code lane}) or the write data queue, as {@code link}'s. The batches go in
+   * order, so taking stops at the first that belongs to the other kind; returns whether it did.
+   */
+  boolean take(List<Shipment> into, int max, boolean lane, String groupId, SecondaryLink link) {
     while (!ready.isEmpty() && into.size() < max) {
       OutgoingBatch batch = ready.peek();
       boolean takesLane = takesLane(batch);

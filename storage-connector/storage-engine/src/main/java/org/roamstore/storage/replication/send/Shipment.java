@@ -1,11 +1,9 @@
 package org.roamstore.storage.replication.send;
 
-import jakarta.jms.BytesMessage;
-import jakarta.jms.JMSException;
-import jakarta.jms.Session;
+import java.util.Arrays;
 import org.roamstore.storage.replication.batch.BatchFormat;
 
-/** A batch on its way: taken by the send process, then committed or returned. */
+/** A batch on its way to one secondary: taken by a send loop, then committed or returned. */
 public record Shipment(
     String groupId, String storageSystem, SecondaryLink link, OutgoingBatch batch) {
   public BatchFormat.Header header(String source) {
@@ -24,14 +22,6 @@ public record Shipment(
     return batch.bodyArray();
   }
 
-  /** The batch as a message of {@code session}, from {@code source}. */
-  BytesMessage message(Session session, String source) throws JMSException {
-    BytesMessage message = session.createBytesMessage();
-    header(source).writeTo(message);
-    message.writeBytes(body(), 0, bodyLength());
-    return message;
-  }
-
   public int bodyLength() {
     return batch.sizeBytes();
   }
@@ -39,5 +29,21 @@ public record Shipment(
   /** ASYNC batches go into the broker's journal; SYNC ones are retained by the primary. */
   public boolean persistent() {
     return !batch.retained;
+  }
+
+  /**
+   * Whether {@code other}, a batch of the same group for another secondary, holds the same writes
+   * under the same header but for its sequences, so that one message can carry both.
+   */
+  boolean sameBatchAs(Shipment other) {
+    OutgoingBatch b = other.batch;
+    return groupId.equals(other.groupId)
+        && batch.retained == b.retained
+        && batch.stream.equals(b.stream)
+        && batch.checkpoint == b.checkpoint
+        && batch.lastWrite == b.lastWrite
+        && batch.resyncing == b.resyncing
+        && bodyLength() == other.bodyLength()
+        && Arrays.equals(body(), 0, bodyLength(), other.body(), 0, other.bodyLength());
   }
 }

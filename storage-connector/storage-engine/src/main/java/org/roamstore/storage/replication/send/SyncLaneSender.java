@@ -5,21 +5,22 @@ import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.Queue;
 import jakarta.jms.Session;
+import jakarta.jms.Topic;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.roamstore.storage.replication.DurableSubscriptions;
 import org.roamstore.storage.replication.MessagingLoop;
 import org.roamstore.storage.replication.batch.Queues;
 
 /**
  * The SYNC lane of the write data send process: a loop of its own, on its own connection, that puts
- * the SYNC batches of started streams into the secondaries' SYNC queues (see Queues). In the send
- * process's loop a SYNC batch waited for the commit of up to 64 ASYNC batches (the broker's journal
- * force of up to 64 MiB) and for a place among them; here nothing but SYNC batches is sent, none
- * persistent and none transacted, so each goes as soon as it closes.
+ * the SYNC batches of started streams on the SYNC write data address, each once for all the
+ * secondaries it is for (see Queues and {@link Delivery}). In the send process's loop a SYNC batch
+ * waited for the commit of up to 64 ASYNC batches (the broker's journal force of up to 64 MiB) and
+ * for a place among them; here nothing but SYNC batches is sent, none persistent and none
+ * transacted, so each goes as soon as it closes.
  */
 public final class SyncLaneSender extends MessagingLoop {
   private static final int MAX_BATCHES_PER_ROUND = 64;
@@ -31,7 +32,8 @@ public final class SyncLaneSender extends MessagingLoop {
 
   private Session session;
   private MessageProducer producer;
-  private final Map<String, Queue> queues = new HashMap<>();
+  private final DurableSubscriptions subscriptions;
+  private Topic syncWriteData;
 
   SyncLaneSender(
       ConnectionFactory factory,
@@ -43,6 +45,7 @@ public final class SyncLaneSender extends MessagingLoop {
     this.groups = groups;
     this.rounds = new SendRounds(groups);
     this.wakeSendProcess = wakeSendProcess;
+    this.subscriptions = new DurableSubscriptions(factory, Queues.syncWriteData());
   }
 
   @Override
@@ -50,7 +53,8 @@ public final class SyncLaneSender extends MessagingLoop {
     session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     producer = session.createProducer(null);
     producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-    queues.clear();
+    syncWriteData = session.createTopic(Queues.syncWriteData());
+    subscriptions.forget();
   }
 
   @Override
@@ -69,19 +73,13 @@ public final class SyncLaneSender extends MessagingLoop {
       return;
     }
     rounds.sending(batches);
-    for (Shipment s : batches) {
-      producer.send(queue(s.storageSystem()), s.message(session, self));
+    for (Delivery d : Delivery.of(batches)) {
+      for (Shipment s : d.shipments()) {
+        subscriptions.ensure(s.storageSystem());
+      }
+      producer.send(syncWriteData, d.message(session, self));
     }
     rounds.sent(batches);
-  }
-
-  private Queue queue(String storageSystem) throws JMSException {
-    Queue q = queues.get(storageSystem);
-    if (q == null) {
-      q = session.createQueue(Queues.syncWriteData(storageSystem));
-      queues.put(storageSystem, q);
-    }
-    return q;
   }
 
   /** A batch of a SYNC group may be ready (the send process passes the streams' wake-ups on). */

@@ -6,12 +6,11 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageProducer;
-import jakarta.jms.Queue;
 import jakarta.jms.Session;
+import jakarta.jms.Topic;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +23,7 @@ import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
 import org.roamstore.storage.api.TransferType;
+import org.roamstore.storage.replication.DurableSubscriptions;
 import org.roamstore.storage.replication.MessagingLoop;
 import org.roamstore.storage.replication.RemoteCopySettings;
 import org.roamstore.storage.replication.ReplicaVolume;
@@ -33,12 +33,13 @@ import org.roamstore.storage.replication.batch.Queues;
 
 /**
  * The write data send process (reference text, 134; Fig. 11) of one control unit: takes the closed
- * batches of every copy group it is primary of and puts them into the secondaries' queues, many
- * messages per broker transaction. Whatever arrived while a commit was running goes out in the next
- * one. Batches whose commit failed are sent again after a reconnect (a secondary ignores what it
- * already has). ASYNC batches are persistent; SYNC batches are not (their writer waits for the
- * secondary, not for the broker's disk) and are retained by their stream until the secondary has
- * them on disk, so after a reconnect, which may follow a broker restart, they are sent again too.
+ * batches of every copy group it is primary of and sends them to the write data address, each batch
+ * once for all the secondaries it is for (see {@link Delivery}), many messages per broker
+ * transaction. Whatever arrived while a commit was running goes out in the next one. Batches whose
+ * commit failed are sent again after a reconnect (a secondary ignores what it already has). ASYNC
+ * batches are persistent; SYNC batches are not (their writer waits for the secondary, not for the
+ * broker's disk) and are retained by their stream until the secondary has them on disk, so after a
+ * reconnect, which may follow a broker restart, they are sent again too.
  */
 public final class WriteDataSendProcess extends MessagingLoop {
   private static final Logger LOG = Logger.getLogger(WriteDataSendProcess.class.getName());
@@ -68,7 +69,8 @@ public final class WriteDataSendProcess extends MessagingLoop {
   // SYNC batches: not persistent and not transacted, so sending them costs no round trip.
   private Session retainedSession;
   private MessageProducer retainedProducer;
-  private final Map<String, Queue> queues = new HashMap<>();
+  private final DurableSubscriptions subscriptions;
+  private Topic writeData;
 
   public WriteDataSendProcess(
       ConnectionFactory factory,
@@ -81,6 +83,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
     this.settings = settings;
     this.volumes = volumes;
     this.lane = new SyncLaneSender(factory, volumes.storageSystem(), groups, rounds::wake);
+    this.subscriptions = new DurableSubscriptions(factory, Queues.writeData());
   }
 
   /** Takes up the resyncs that were going on when this unit stopped. */
@@ -208,7 +211,8 @@ public final class WriteDataSendProcess extends MessagingLoop {
     retainedSession = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
     retainedProducer = retainedSession.createProducer(null);
     retainedProducer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
-    queues.clear();
+    writeData = session.createTopic(Queues.writeData());
+    subscriptions.forget();
   }
 
   @Override
@@ -247,48 +251,59 @@ public final class WriteDataSendProcess extends MessagingLoop {
    * must reach it in stream order, so they share one transaction.
    */
   private void shipSyncFirst(List<Shipment> batches) throws JMSException {
-    List<Shipment> retained = new ArrayList<>();
-    List<Shipment> persistent = new ArrayList<>();
-    Set<String> retainedQueues = new HashSet<>();
-    for (Shipment s : batches) {
-      if (s.persistent()) {
-        persistent.add(s);
+    List<Delivery> retained = new ArrayList<>();
+    List<Delivery> persistent = new ArrayList<>();
+    Set<String> retainedSites = new HashSet<>();
+    List<Delivery> all = Delivery.of(batches);
+    for (Delivery d : all) {
+      if (d.persistent()) {
+        persistent.add(d);
       } else {
-        retained.add(s);
-        retainedQueues.add(s.storageSystem());
+        retained.add(d);
+        d.shipments().forEach(s -> retainedSites.add(s.storageSystem()));
       }
     }
     boolean mixed = false;
-    for (Shipment s : persistent) {
-      mixed |= retainedQueues.contains(s.storageSystem());
+    for (Delivery d : persistent) {
+      for (Shipment s : d.shipments()) {
+        mixed |= retainedSites.contains(s.storageSystem());
+      }
     }
     if (mixed) {
-      ship(batches);
+      ship(batches, all);
       return;
     }
     if (!retained.isEmpty()) {
-      shipRetained(retained);
+      shipRetained(shipmentsOf(retained), retained);
     }
     if (!persistent.isEmpty()) {
-      ship(persistent);
+      ship(shipmentsOf(persistent), persistent);
     }
   }
 
-  private void shipRetained(List<Shipment> batches) throws JMSException {
+  private static List<Shipment> shipmentsOf(List<Delivery> deliveries) {
+    List<Shipment> all = new ArrayList<>();
+    deliveries.forEach(d -> all.addAll(d.shipments()));
+    return all;
+  }
+
+  private void shipRetained(List<Shipment> batches, List<Delivery> deliveries) throws JMSException {
     rounds.sending(batches);
-    for (Shipment s : batches) {
-      retainedProducer.send(queue(s), s.message(retainedSession, self));
+    for (Delivery d : deliveries) {
+      ensureSubscriptions(d);
+      retainedProducer.send(writeData, d.message(retainedSession, self));
     }
     rounds.sent(batches);
   }
 
-  private void ship(List<Shipment> batches) throws JMSException {
+  private void ship(List<Shipment> batches, List<Delivery> deliveries) throws JMSException {
     rounds.sending(batches);
-    for (Shipment s : batches) {
+    for (Delivery d : deliveries) {
+      ensureSubscriptions(d);
       producer.send(
-          queue(s),
-          s.message(session, self),
-          s.persistent() ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT,
+          writeData,
+          d.message(session, self),
+          d.persistent() ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT,
           Message.DEFAULT_PRIORITY,
           Message.DEFAULT_TIME_TO_LIVE);
     }
@@ -296,13 +311,10 @@ public final class WriteDataSendProcess extends MessagingLoop {
     rounds.sent(batches);
   }
 
-  private Queue queue(Shipment s) throws JMSException {
-    Queue q = queues.get(s.storageSystem());
-    if (q == null) {
-      q = session.createQueue(Queues.writeData(s.storageSystem()));
-      queues.put(s.storageSystem(), q);
+  private void ensureSubscriptions(Delivery d) throws JMSException {
+    for (Shipment s : d.shipments()) {
+      subscriptions.ensure(s.storageSystem());
     }
-    return q;
   }
 
   /** The volume of the group this unit holds. */
