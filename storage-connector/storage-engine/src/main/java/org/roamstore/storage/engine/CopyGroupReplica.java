@@ -244,6 +244,10 @@ final class CopyGroupReplica implements ReplicaVolume {
       if (to == Role.PRIMARY && from != Role.PRIMARY) {
         handOver.promote(next);
       }
+      if (from == Role.PRIMARY && to == Role.PRIMARY && !rejoin) {
+        // At its own epoch: secondaries added (a copy added online) or dropped.
+        handOver.addMembers(current, next);
+      }
     } finally {
       groupLock.writeLock().unlock();
     }

@@ -1,6 +1,7 @@
 package org.roamstore.storage.engine;
 
 import java.util.BitSet;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.logging.Logger;
@@ -9,6 +10,7 @@ import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.OutOfSyncRegions;
 import org.roamstore.storage.api.StorageException;
 import org.roamstore.storage.api.StorageException.Reason;
+import org.roamstore.storage.cache.CachedVolume;
 import org.roamstore.storage.replication.WriteDataSender;
 
 /**
@@ -82,6 +84,61 @@ final class PrimaryHandOver {
     Set<String> others = new TreeSet<>();
     next.secondaries().forEach(m -> others.add(m.address().storageSystem()));
     sender.inherit(next, handedBack.spreadTo(others));
+  }
+
+  /**
+   * Members added to the group while this copy stays its primary (a copy added online) start empty:
+   * every region holding data here (holes and never-written regions are skipped: they read as zeros
+   * there too) is marked out of sync for them (saved), so the resync copies it while writes go on,
+   * and they count as in sync only once it has. Regions written meanwhile are marked as they are
+   * written, as for any secondary out of sync.
+   */
+  void addMembers(CopyVolumeGroupInfo current, CopyVolumeGroupInfo next) {
+    Set<String> added = new TreeSet<>();
+    next.secondaries().forEach(m -> added.add(m.address().storageSystem()));
+    current.members().forEach(m -> added.remove(m.address().storageSystem()));
+    if (added.isEmpty()) {
+      sender.joined(next, OutOfSyncRegions.NONE); // members dropped, if any, are no longer sent to
+      return;
+    }
+    BitSet written = writtenRegions();
+    OutOfSyncRegions missing = OutOfSyncRegions.NONE;
+    for (String site : added) {
+      missing = missing.with(site, written, volume.activity.regionBytes());
+    }
+    LOG.info(
+        "copy group "
+            + next.groupId()
+            + ": "
+            + added
+            + " added at epoch "
+            + next.epoch()
+            + "; "
+            + written.cardinality()
+            + " regions holding data here are copied to "
+            + (added.size() == 1 ? "it" : "them"));
+    sender.joined(next, written.isEmpty() ? OutOfSyncRegions.NONE : missing);
+  }
+
+  /** The regions (of the activity log's size) that hold any data in this copy. */
+  private BitSet writtenRegions() {
+    long regionBytes = volume.activity.regionBytes();
+    long size = volume.cache.sizeBytes();
+    BitSet regions = new BitSet();
+    long pos = 0;
+    while (pos < size) {
+      List<CachedVolume.Extent> extents = volume.cache.allocation(pos, size - pos, 1024);
+      if (extents.isEmpty()) {
+        break;
+      }
+      for (CachedVolume.Extent e : extents) {
+        if (!e.hole() && e.length() > 0) {
+          regions.set((int) (pos / regionBytes), (int) ((pos + e.length() - 1) / regionBytes) + 1);
+        }
+        pos += e.length();
+      }
+    }
+    return regions;
   }
 
   /** Becoming primary: regions hot from an earlier time as primary may hold bytes others lack. */

@@ -157,6 +157,15 @@ public final class RemoteCopy implements WriteDataSender {
   }
 
   @Override
+  public void joined(CopyVolumeGroupInfo group, OutOfSyncRegions missing) {
+    GroupStream stream =
+        sender().stream(group); // the new secondaries' links, even with nothing missing
+    if (!missing.isEmpty()) {
+      stream.inherit(missing);
+    }
+  }
+
+  @Override
   public PendingRegions pending(CopyVolumeGroupInfo group) {
     if (group.members().size() < 2) {
       return PendingRegions.NONE;

@@ -83,6 +83,15 @@ public interface WriteDataSender {
   }
 
   /**
+   * Secondaries joined {@code group}, of which this unit stays the primary, at the same epoch (a
+   * copy added online): they get write data from now on, and the regions {@code missing} says they
+   * lack are copied to them (durably marked: a restart resumes the copy).
+   */
+  default void joined(CopyVolumeGroupInfo group, OutOfSyncRegions missing) {
+    inherit(group, missing);
+  }
+
+  /**
    * What may not yet be at every secondary of a group this unit is the primary of, as remote copy
    * knows it (see {@link PendingRegions}); read-only. Without remote copy the secondaries of a
    * group are never updated, so anything may be missing there.

@@ -159,6 +159,28 @@ public final class GroupStream {
     transferType = group.transferType();
     marker.policy(group.syncFailurePolicy());
     StreamKey stream = new StreamKey(epoch, incarnation);
+    Set<String> before = changeMembers(group, stream);
+    for (String s : before) {
+      SecondaryLink link = links.get(s);
+      link.out().closeOpen();
+      if (link.out().hasRetained()) {
+        // Acknowledgements of the old stream no longer count, so whether these reached the
+        // secondary's disk will never be known: their regions are resent by a resync.
+        marker.markOutOfSync(
+            link, "the copy group changed before SYNC write data was durable there");
+        link.out().dropRetained();
+      }
+      link.verify().interrupt("the copy group changed (epoch " + epoch + ")");
+      link.restart(stream, transferType);
+    }
+  }
+
+  /**
+   * Gives the group {@code group}'s secondaries: a link for each new one (numbering its own stream
+   * {@code stream} from 1), none for those no longer members. Returns the secondaries that had a
+   * link before and keep it.
+   */
+  private Set<String> changeMembers(CopyVolumeGroupInfo group, StreamKey stream) {
     Set<String> secondaries = new java.util.LinkedHashSet<>();
     for (CopyGroupMember m : group.secondaries()) {
       secondaries.add(m.address().storageSystem());
@@ -176,36 +198,40 @@ public final class GroupStream {
               return true;
             });
     notices.openIfTold();
+    Set<String> kept = new java.util.LinkedHashSet<>();
     for (String s : secondaries) {
-      SecondaryLink link = links.get(s);
-      if (link == null) {
+      if (links.containsKey(s)) {
+        kept.add(s);
+      } else {
         links.put(s, new SecondaryLink(s, stream, transferType, shared));
-        continue;
       }
-      link.out().closeOpen();
-      if (link.out().hasRetained()) {
-        // Acknowledgements of the old stream no longer count, so whether these reached the
-        // secondary's disk will never be known: their regions are resent by a resync.
-        marker.markOutOfSync(
-            link, "the copy group changed before SYNC write data was durable there");
-        link.out().dropRetained();
-      }
-      link.verify().interrupt("the copy group changed (epoch " + epoch + ")");
-      link.restart(stream, transferType);
     }
     bodies.sizeFor(links.size(), settings.maxBacklogBytes(), settings.maxBatchBytes());
+    return kept;
   }
 
-  /** Makes the group known before the first write, e.g. to resume a resync after a restart. */
+  /**
+   * Makes the group known before the first write, e.g. to resume a resync after a restart. At the
+   * same epoch only its secondaries may change (a copy added or dropped online): the others'
+   * streams go on as they are, and a new one's link numbers the current stream from 1 for it.
+   */
   public void define(CopyVolumeGroupInfo group) {
     lock.lock();
     try {
       if (group.epoch() != epoch) {
         changeGroup(group);
+      } else if (!sameSecondaries(group)) {
+        changeMembers(group, new StreamKey(epoch, incarnation));
       }
     } finally {
       lock.unlock();
     }
+  }
+
+  private boolean sameSecondaries(CopyVolumeGroupInfo group) {
+    Set<String> secondaries = new java.util.HashSet<>();
+    group.secondaries().forEach(m -> secondaries.add(m.address().storageSystem()));
+    return secondaries.equals(links.keySet());
   }
 
   // ---- a change of primary: the out-of-sync regions move with it ----

@@ -1,0 +1,126 @@
+package org.roamstore.storage.replication;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.roamstore.storage.replication.RemoteCopySites.MIB;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.roamstore.storage.api.CopyGroupMember;
+import org.roamstore.storage.api.CopyGroupStatus;
+import org.roamstore.storage.api.CopyGroupStatus.State;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
+import org.roamstore.storage.api.RealVolumeAddress;
+import org.roamstore.storage.api.StorageConnection;
+import org.roamstore.storage.api.SyncFailurePolicy;
+import org.roamstore.storage.api.TransferType;
+
+/**
+ * A copy added to a copy group while a writer runs, at the group's epoch (the primary's exports and
+ * the writer go on): the primary copies every region holding data to it, and it is reported in sync
+ * only once it has them; then it holds the same bytes as the others.
+ */
+class AddCopyTest {
+  private static final long SIZE = 16L * MIB;
+
+  @TempDir Path root;
+
+  @ParameterizedTest
+  @EnumSource(TransferType.class)
+  void aCopyAddedWhileWritesGoOnCatchesUpAndThenHoldsTheSameBytes(TransferType type)
+      throws Exception {
+    try (RemoteCopySites sites = RemoteCopySites.withEmbeddedBroker(root, RemoteCopySites.FAST)) {
+      sites.open("seattle");
+      sites.open("portland");
+      CopyVolumeGroupInfo two =
+          RemoteCopySites.group(
+              "v", type, SyncFailurePolicy.MARK_OUT_OF_SYNC, "seattle", "seattle", "portland");
+      sites.create(two, SIZE);
+      // Data in the first half only: the second half is a hole, which the copy skips.
+      try (StorageConnection seattle = sites.unit("seattle").connect()) {
+        Random r = new Random(21);
+        for (int i = 0; i < 200; i++) {
+          byte[] page = new byte[4096];
+          r.nextBytes(page);
+          seattle.write("v", 1, r.nextLong(SIZE / 2 / 4096) * 4096, page, false);
+        }
+      }
+
+      AtomicBoolean stop = new AtomicBoolean();
+      CompletableFuture<Void> writer =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  RandomWrites.run(sites.unit("seattle"), "v", SIZE, 5, 1, stop::get, 100_000);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+
+      sites.open("sanfrancisco");
+      try (StorageConnection sf = sites.unit("sanfrancisco").connect()) {
+        sf.createVolume("v", SIZE);
+      }
+      CopyVolumeGroupInfo three = withMember(two, "sanfrancisco");
+      // The new member first, then the other secondaries, the primary last: once the primary
+      // sends to it, every member knows the group it belongs to.
+      for (String site : List.of("sanfrancisco", "portland", "seattle")) {
+        try (StorageConnection c = sites.unit(site).connect()) {
+          c.defineCopyGroup(three);
+        }
+      }
+      try (StorageConnection seattle = sites.unit("seattle").connect()) {
+        CopyGroupStatus.SecondaryStatus added =
+            RemoteCopySites.secondary(seattle.copyGroupStatus("v"), "sanfrancisco");
+        assertTrue(
+            added.state() != State.IN_SYNC,
+            "not in sync before anything was copied to it: " + added);
+      }
+      Thread.sleep(500); // writes go on during the copy
+      stop.set(true);
+      writer.get();
+
+      try (StorageConnection seattle = sites.unit("seattle").connect()) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    RemoteCopySites.secondary(seattle.copyGroupStatus("v"), "sanfrancisco").state()
+                        == State.IN_SYNC);
+        seattle.synchronizeCache("v", Set.of(), Duration.ofSeconds(30));
+        for (CopyGroupStatus.SecondaryStatus s : seattle.copyGroupStatus("v").secondaries()) {
+          assertEquals(State.IN_SYNC, s.state(), s.toString());
+        }
+      }
+      String primary = sites.checksum("seattle", "v");
+      assertEquals(
+          primary, sites.checksum("sanfrancisco", "v"), () -> differences(sites, "sanfrancisco"));
+      assertEquals(primary, sites.checksum("portland", "v"));
+    }
+  }
+
+  private static String differences(RemoteCopySites sites, String site) {
+    try {
+      return sites.differences("seattle", site, "v");
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+
+  private static CopyVolumeGroupInfo withMember(CopyVolumeGroupInfo group, String site) {
+    List<CopyGroupMember> members = new ArrayList<>(group.members());
+    members.add(new CopyGroupMember(new RealVolumeAddress(site, "v"), false));
+    return new CopyVolumeGroupInfo(
+        group.groupId(), group.transferType(), group.epoch(), members, group.syncFailurePolicy());
+  }
+}
