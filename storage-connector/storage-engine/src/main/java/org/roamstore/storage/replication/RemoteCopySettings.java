@@ -20,6 +20,9 @@ import java.time.Duration;
  * @param checkpointInterval how often a secondary makes what it applied durable and commits its
  *     consumption of the batches
  * @param checkpointBytes ... or after this many bytes applied, whichever comes first
+ * @param resyncBytesPerSecond at most this many bytes per second copied to each secondary being
+ *     resynced or getting its first copy (a copy added online), so that the copy leaves the
+ *     primary's users their share of disk, CPUs and network; 0 for no limit
  */
 public record RemoteCopySettings(
     Duration syncTimeout,
@@ -28,7 +31,8 @@ public record RemoteCopySettings(
     long maxBacklogBytes,
     Duration checkpointInterval,
     long checkpointBytes,
-    Duration backlogWait) {
+    Duration backlogWait,
+    long resyncBytesPerSecond) {
 
   /**
    * Artemis stores a message whose encoded size exceeds its journal buffer as a "large message": a
@@ -46,11 +50,15 @@ public record RemoteCopySettings(
           64L << 20,
           Duration.ofMillis(100),
           64L << 20,
-          Duration.ofSeconds(30));
+          Duration.ofSeconds(30),
+          0);
 
   public RemoteCopySettings {
     if (maxBatchBytes < 64 * 1024) {
       throw new IllegalArgumentException("batches must be allowed at least 64 KiB");
+    }
+    if (resyncBytesPerSecond < 0) {
+      throw new IllegalArgumentException("a resync rate is 0 (no limit) or more");
     }
   }
 
@@ -62,7 +70,8 @@ public record RemoteCopySettings(
         maxBacklogBytes,
         checkpointInterval,
         checkpointBytes,
-        backlogWait);
+        backlogWait,
+        resyncBytesPerSecond);
   }
 
   public RemoteCopySettings withDrainTimeout(Duration timeout) {
@@ -73,7 +82,8 @@ public record RemoteCopySettings(
         maxBacklogBytes,
         checkpointInterval,
         checkpointBytes,
-        backlogWait);
+        backlogWait,
+        resyncBytesPerSecond);
   }
 
   public RemoteCopySettings withCheckpointInterval(Duration interval) {
@@ -84,12 +94,33 @@ public record RemoteCopySettings(
         maxBacklogBytes,
         interval,
         checkpointBytes,
-        backlogWait);
+        backlogWait,
+        resyncBytesPerSecond);
   }
 
   /** A smaller or larger bound of each secondary's backlog, and how long writers wait on it. */
   public RemoteCopySettings withBacklog(long bytes, Duration wait) {
     return new RemoteCopySettings(
-        syncTimeout, drainTimeout, maxBatchBytes, bytes, checkpointInterval, checkpointBytes, wait);
+        syncTimeout,
+        drainTimeout,
+        maxBatchBytes,
+        bytes,
+        checkpointInterval,
+        checkpointBytes,
+        wait,
+        resyncBytesPerSecond);
+  }
+
+  /** At most {@code bytesPerSecond} copied to each secondary by a resync; 0 for no limit. */
+  public RemoteCopySettings withResyncRate(long bytesPerSecond) {
+    return new RemoteCopySettings(
+        syncTimeout,
+        drainTimeout,
+        maxBatchBytes,
+        maxBacklogBytes,
+        checkpointInterval,
+        checkpointBytes,
+        backlogWait,
+        bytesPerSecond);
   }
 }

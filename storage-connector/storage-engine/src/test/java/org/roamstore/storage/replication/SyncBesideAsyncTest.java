@@ -44,7 +44,8 @@ class SyncBesideAsyncTest {
             64L << 20,
             Duration.ofHours(1), // only the checkpoints that bytes or markers ask for
             1L << 20,
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            0);
     try (WriteDataReceiveTest.HeldTask portlandThreads = new WriteDataReceiveTest.HeldTask();
         RemoteCopySites sites = RemoteCopySites.withEmbeddedBroker(root, settings)) {
       StorageControlUnit seattle = sites.open("seattle");

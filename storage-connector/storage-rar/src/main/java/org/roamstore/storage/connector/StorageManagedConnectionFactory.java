@@ -73,6 +73,7 @@ public class StorageManagedConnectionFactory
   private Integer syncTimeoutMillis = DEFAULT_SYNC_TIMEOUT_MILLIS;
   private Integer drainTimeoutMillis = DEFAULT_DRAIN_TIMEOUT_MILLIS;
   private Integer backlogWaitMillis = DEFAULT_BACKLOG_WAIT_MILLIS;
+  private Integer resyncMibPerSecond = 0;
   private Boolean hosted = Boolean.TRUE;
   private String localSite = "";
   private Integer controlTimeoutMillis = DEFAULT_CONTROL_TIMEOUT_MILLIS;
@@ -248,6 +249,20 @@ public class StorageManagedConnectionFactory
     this.backlogWaitMillis = backlogWaitMillis;
   }
 
+  public Integer getResyncMibPerSecond() {
+    return resyncMibPerSecond;
+  }
+
+  @ConfigProperty(
+      type = Integer.class,
+      defaultValue = "0",
+      description =
+          "At most this many MiB per second copied to each secondary being resynced or getting"
+              + " its first copy (a copy added online); 0 for no limit.")
+  public void setResyncMibPerSecond(Integer resyncMibPerSecond) {
+    this.resyncMibPerSecond = resyncMibPerSecond;
+  }
+
   public Boolean getHosted() {
     return hosted;
   }
@@ -354,6 +369,10 @@ public class StorageManagedConnectionFactory
     if (backlogWaitMillis == null || backlogWaitMillis < 1) {
       throw invalid("BacklogWaitMillis", "must be at least 1, got " + backlogWaitMillis);
     }
+    if (resyncMibPerSecond == null || resyncMibPerSecond < 0) {
+      throw invalid(
+          "ResyncMibPerSecond", "must be 0 (no limit) or more, got " + resyncMibPerSecond);
+    }
     String clientProperties = brokerClientProperties == null ? "" : brokerClientProperties.strip();
     if (!clientProperties.isEmpty()) {
       try {
@@ -369,7 +388,9 @@ public class StorageManagedConnectionFactory
     return new RemoteCopyConfig(
         brokerUrl.strip(),
         clientProperties,
-        settings.withBacklog(settings.maxBacklogBytes(), Duration.ofMillis(backlogWaitMillis)));
+        settings
+            .withBacklog(settings.maxBacklogBytes(), Duration.ofMillis(backlogWaitMillis))
+            .withResyncRate((long) resyncMibPerSecond << 20));
   }
 
   /** What remote copy of a control unit is opened with; compared when pools share a unit. */
@@ -585,6 +606,7 @@ public class StorageManagedConnectionFactory
             && Objects.equals(syncTimeoutMillis, that.syncTimeoutMillis)
             && Objects.equals(drainTimeoutMillis, that.drainTimeoutMillis)
             && Objects.equals(backlogWaitMillis, that.backlogWaitMillis)
+            && Objects.equals(resyncMibPerSecond, that.resyncMibPerSecond)
             && Objects.equals(hosted, that.hosted)
             && Objects.equals(localSite, that.localSite)
             && Objects.equals(controlTimeoutMillis, that.controlTimeoutMillis);
@@ -605,6 +627,7 @@ public class StorageManagedConnectionFactory
         syncTimeoutMillis,
         drainTimeoutMillis,
         backlogWaitMillis,
+        resyncMibPerSecond,
         hosted,
         localSite,
         controlTimeoutMillis);

@@ -88,6 +88,7 @@ class StorageManagedConnectionFactoryTest {
     assertRefused("SyncTimeoutMillis", mcf -> mcf.setSyncTimeoutMillis(0));
     assertRefused("DrainTimeoutMillis", mcf -> mcf.setDrainTimeoutMillis(null));
     assertRefused("BacklogWaitMillis", mcf -> mcf.setBacklogWaitMillis(0));
+    assertRefused("ResyncMibPerSecond", mcf -> mcf.setResyncMibPerSecond(-1));
   }
 
   @Test
@@ -104,6 +105,14 @@ class StorageManagedConnectionFactoryTest {
     StorageManagedConnectionFactory mcf = new StorageManagedConnectionFactory();
     mcf.setBrokerClientProperties(file.toString());
     assertEquals(file.toString(), mcf.remoteCopy().clientProperties());
+  }
+
+  @Test
+  void theResyncRateReachesRemoteCopy() throws Exception {
+    StorageManagedConnectionFactory mcf = new StorageManagedConnectionFactory();
+    assertEquals(0, mcf.remoteCopy().settings().resyncBytesPerSecond(), "no limit by default");
+    mcf.setResyncMibPerSecond(64);
+    assertEquals(64L << 20, mcf.remoteCopy().settings().resyncBytesPerSecond());
   }
 
   private static void assertRefused(
@@ -146,7 +155,8 @@ class StorageManagedConnectionFactoryTest {
             mcf -> mcf.setBrokerClientProperties("/etc/roamstore/broker-client.properties"),
             mcf -> mcf.setSyncTimeoutMillis(100),
             mcf -> mcf.setDrainTimeoutMillis(100),
-            mcf -> mcf.setBacklogWaitMillis(100));
+            mcf -> mcf.setBacklogWaitMillis(100),
+            mcf -> mcf.setResyncMibPerSecond(64));
     for (Consumer<StorageManagedConnectionFactory> change : changes) {
       StorageManagedConnectionFactory changed = new StorageManagedConnectionFactory();
       change.accept(changed);

@@ -13,6 +13,7 @@ final class ResyncCopy {
   private final String storageSystem;
   private final SecondaryLink.Group group;
   private final SecondaryStream out;
+  private final ResyncPace pace;
 
   // Resync: the sequence of the last copied region, and the region count at its start.
   private long lastSequence;
@@ -26,6 +27,9 @@ final class ResyncCopy {
     this.storageSystem = storageSystem;
     this.group = group;
     this.out = out;
+    this.pace =
+        new ResyncPace(
+            group.settings().resyncBytesPerSecond(), OutOfSyncMap.REGION_BYTES, System::nanoTime);
   }
 
   /** A resync starts behind what is queued; returns the count of regions it has to copy. */
@@ -62,13 +66,13 @@ final class ResyncCopy {
   }
 
   /**
-   * Copies the next marked regions into the stream, while the batches in flight are few; {@code
-   * owing} runs after each region put into it.
+   * Copies the next marked regions into the stream, while the batches in flight are few and its
+   * pace allows ({@link ResyncPace}); {@code owing} runs after each region put into it.
    */
   void copyRegions(ReplicaVolume volume, Runnable owing) {
     OutOfSyncMap outOfSync = group.outOfSync();
     long window = 16L * group.settings().maxBatchBytes();
-    while (out.uncommittedBytes() < window) {
+    while (out.uncommittedBytes() < window && pace.mayCopy(OutOfSyncMap.REGION_BYTES)) {
       int region = outOfSync.next(storageSystem, cursor);
       if (region < 0 && cursor > 0) {
         cursor = 0;
@@ -91,6 +95,7 @@ final class ResyncCopy {
       volume.read(offset, data);
       data.flip();
       lastSequence = out.assign(out.lastWrite(), offset, length, data);
+      pace.copied(length);
       owing.run();
     }
   }
