@@ -109,6 +109,86 @@ class AddCopyTest {
     }
   }
 
+  /**
+   * The new member killed (SIGKILL) in the middle of its first copy, paced so that it is: once
+   * restarted, the copy goes on where it stands and ends with the same bytes everywhere.
+   */
+  @org.junit.jupiter.api.Test
+  void aNewMemberKilledDuringItsFirstCopyResumesIt() throws Exception {
+    RemoteCopySettings paced = RemoteCopySites.FAST.withResyncRate(4L * MIB);
+    try (RemoteCopySites sites = RemoteCopySites.withEmbeddedBroker(root, paced)) {
+      sites.open("seattle");
+      sites.open("portland");
+      CopyVolumeGroupInfo two =
+          RemoteCopySites.group(
+              "v",
+              TransferType.ASYNC,
+              SyncFailurePolicy.MARK_OUT_OF_SYNC,
+              "seattle",
+              "seattle",
+              "portland");
+      sites.create(two, SIZE);
+      try (StorageConnection seattle = sites.unit("seattle").connect()) {
+        Random r = new Random(8);
+        byte[] mib = new byte[(int) MIB];
+        for (long offset = 0; offset < SIZE; offset += MIB) {
+          r.nextBytes(mib);
+          seattle.write("v", 1, offset, mib, false);
+        }
+      }
+      // The new member in a JVM of its own, its volume made and the group defined as it starts.
+      String[] args = {
+        "sanfrancisco",
+        root.resolve("sanfrancisco").toString(),
+        "-1",
+        "32",
+        "--volume",
+        "v:16M",
+        "--group",
+        "v:ASYNC:1:seattle/v*,portland/v,sanfrancisco/v",
+        "--broker",
+        RemoteCopySites.brokerUrl(sites.brokerPort)
+      };
+      Path log = root.resolve("sanfrancisco.log");
+      ChildProcess sanfrancisco = ChildProcess.start(log, "READY", STANDALONE, args);
+      try {
+        CopyVolumeGroupInfo three = withMember(two, "sanfrancisco");
+        for (String site : List.of("portland", "seattle")) {
+          try (StorageConnection c = sites.unit(site).connect()) {
+            c.defineCopyGroup(three);
+          }
+        }
+        Path applied = root.resolve("sanfrancisco/replication/v.applied");
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.nio.file.Files.exists(applied));
+        try (StorageConnection seattle = sites.unit("seattle").connect()) {
+          CopyGroupStatus.SecondaryStatus copying =
+              RemoteCopySites.secondary(seattle.copyGroupStatus("v"), "sanfrancisco");
+          assertTrue(copying.state() != State.IN_SYNC, "killed while copying: " + copying);
+        }
+        sanfrancisco.kill();
+        sanfrancisco = ChildProcess.start(log, "READY", STANDALONE, args);
+        try (StorageConnection seattle = sites.unit("seattle").connect()) {
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .until(
+                  () ->
+                      RemoteCopySites.secondary(seattle.copyGroupStatus("v"), "sanfrancisco")
+                              .state()
+                          == State.IN_SYNC);
+          seattle.synchronizeCache("v", Set.of(), Duration.ofSeconds(30));
+        }
+      } finally {
+        sanfrancisco.close();
+      }
+      assertEquals(
+          sites.checksum("seattle", "v"),
+          sites.checksum("sanfrancisco", "v"),
+          () -> differences(sites, "sanfrancisco"));
+    }
+  }
+
+  private static final String STANDALONE = "org.roamstore.storage.engine.StandaloneStorage";
+
   private static String differences(RemoteCopySites sites, String site) {
     try {
       return sites.differences("seattle", site, "v");
