@@ -21,6 +21,14 @@ public enum ErrorCode {
   SWITCH_FAILED(Kind.STORAGE_FAILED),
   /** Creating a volume failed at a site; everything made was removed. */
   PROVISIONING_FAILED(Kind.STORAGE_FAILED),
+  /** The volume already has a copy at that data center. */
+  COPY_EXISTS(Kind.CONFLICT),
+  /** The volume has no copy at that data center to drop. */
+  NO_COPY_THERE(Kind.NOT_FOUND),
+  /** The copy to drop is the primary; a login elsewhere moves the primary first. */
+  COPY_IS_PRIMARY(Kind.CONFLICT),
+  /** The copy to drop is the volume's only one; delete the volume instead. */
+  LAST_COPY(Kind.CONFLICT),
   /** Another login or change holds the volume; try again. */
   VOLUME_BUSY(Kind.CONFLICT),
   /** Directory and storage disagree in a way the directory cannot repair by itself. */

@@ -94,6 +94,7 @@ public final class DirectoryJson {
               .add("dataCenter", m.dataCenter())
               .add("address", m.address())
               .add("primary", m.primary())
+              .add("copying", m.copying())
               .add("up", m.up());
       JsonObjectBuilder storage = JSON.createObjectBuilder();
       if (m.storageEpoch() != null) {

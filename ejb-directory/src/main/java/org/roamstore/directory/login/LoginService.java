@@ -33,6 +33,7 @@ import org.roamstore.directory.model.DirectoryUser;
 import org.roamstore.directory.model.PrimarySwitch;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
+import org.roamstore.directory.provisioning.InitialCopies;
 import org.roamstore.directory.security.UserDirectory;
 import org.roamstore.directory.switching.CompletedSwitch;
 import org.roamstore.directory.switching.SwitchRequest;
@@ -64,6 +65,7 @@ public class LoginService {
   @Inject private SwitchService switches;
   @Inject private NetworkInterfaces networkInterfaces;
   @Inject private AccessGrants grants;
+  @Inject private InitialCopies initialCopies;
 
   @Resource private TransactionSynchronizationRegistry transactions;
   @Resource private SessionContext session;
@@ -113,6 +115,8 @@ public class LoginService {
           ErrorCode.NOT_YOUR_VOLUME, "volume '" + volume.name() + "' belongs to another user");
     }
     Attempt attempt = new Attempt(user, request, via, volume, Instant.now());
+    // A copy added in use may have become complete since: then it is a candidate like the others.
+    initialCopies.catchUp(volume);
     NearestSite.Choice nearest = nearestCopy(volume, via);
     RealVolumeInfo primary = volume.primary();
     RealVolumeInfo target = volume.realVolumeAt(nearest.site().name()).orElseThrow();
@@ -138,19 +142,27 @@ public class LoginService {
         : stayAtPrimary(attempt, decision);
   }
 
-  /** The nearest data center holding a copy of the volume and up; refused if none is. */
+  /**
+   * The nearest data center holding a complete copy of the volume and up; refused if none is. A
+   * copy still copying is left out (see {@link NearestSite}).
+   */
   private static NearestSite.Choice nearestCopy(VirtualVolume volume, Via via) {
     List<NearestSite.Site> candidates =
         volume.realVolumes().stream()
-            .map(r -> r.dataCenter())
-            .map(d -> new NearestSite.Site(d.name(), d.position(), d.isUp()))
+            .map(
+                r ->
+                    new NearestSite.Site(
+                        r.dataCenter().name(),
+                        r.dataCenter().position(),
+                        r.dataCenter().isUp(),
+                        r.isCopying()))
             .toList();
     return NearestSite.choose(via.position(), candidates)
         .orElseThrow(
             () ->
                 new DirectoryException(
                     ErrorCode.NO_SITE_AVAILABLE,
-                    "every data center holding volume '"
+                    "every data center holding a complete copy of volume '"
                         + volume.name()
                         + "' is down: "
                         + candidates.stream()

@@ -37,6 +37,13 @@ public class RealVolumeInfo {
   @Column(name = "primaryFlag", nullable = false)
   private boolean primary;
 
+  /**
+   * Whether the copy was added to a volume in use and its initial copy is not known to be done; a
+   * login never makes it primary meanwhile. Null (not copying) in rows from before it was kept, so
+   * the schema update can add the column to existing rows.
+   */
+  private Boolean copying;
+
   protected RealVolumeInfo() {}
 
   RealVolumeInfo(
@@ -59,6 +66,15 @@ public class RealVolumeInfo {
     return primary;
   }
 
+  /** Whether its initial copy is still under way (see {@link VirtualVolume#addCopy}). */
+  public boolean isCopying() {
+    return Boolean.TRUE.equals(copying);
+  }
+
+  void markCopying(boolean copying) {
+    this.copying = copying ? Boolean.TRUE : null;
+  }
+
   void markPrimary(boolean primary) {
     this.primary = primary;
   }
@@ -69,6 +85,6 @@ public class RealVolumeInfo {
 
   @Override
   public String toString() {
-    return address() + (primary ? " (primary)" : "");
+    return address() + (primary ? " (primary)" : "") + (isCopying() ? " (copying)" : "");
   }
 }

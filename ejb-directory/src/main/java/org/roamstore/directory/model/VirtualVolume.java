@@ -124,6 +124,37 @@ public class VirtualVolume {
     return real;
   }
 
+  /**
+   * Adds a copy at a site to a volume that already has its primary: a secondary marked copying
+   * until its initial copy is in sync ({@link #copyInSync}).
+   */
+  public RealVolumeInfo addCopy(DataCenter dataCenter) {
+    if (realVolumes.isEmpty()) {
+      throw new IllegalStateException("virtual volume " + name + " has no primary to copy from");
+    }
+    if (realVolumeAt(dataCenter.name()).isPresent()) {
+      throw new IllegalArgumentException(name + " already has a copy at " + dataCenter.name());
+    }
+    RealVolumeInfo real = addRealVolume(dataCenter);
+    real.markCopying(true);
+    return real;
+  }
+
+  /** The copy's initial copy is done: logins may choose it from now on. */
+  public void copyInSync(RealVolumeInfo real) {
+    real.markCopying(false);
+  }
+
+  /** Removes a secondary's record; the primary is never removed this way. */
+  public void removeCopy(RealVolumeInfo real) {
+    if (real.isPrimary()) {
+      throw new IllegalArgumentException(real + " is the primary of " + name);
+    }
+    if (!realVolumes.remove(real)) {
+      throw new IllegalArgumentException(real + " is not a real volume of " + name);
+    }
+  }
+
   public String storageId() {
     return storageId;
   }

@@ -19,6 +19,7 @@ import org.roamstore.directory.events.DirectoryEvents;
 import org.roamstore.directory.events.EventType;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.login.LoginService;
 import org.roamstore.directory.model.AccessGrant;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.DirectoryUser;
@@ -26,10 +27,14 @@ import org.roamstore.directory.model.PrimarySwitch;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
 import org.roamstore.directory.switching.SwitchService;
+import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.VolumeInfo;
 
-/** Creates, describes and deletes virtual volumes, in the directory and at every site. */
+/**
+ * Creates, describes and deletes virtual volumes, and adds and drops their copies, in the directory
+ * and at every site.
+ */
 @Stateless
 public class ProvisioningService {
 
@@ -39,12 +44,15 @@ public class ProvisioningService {
   @Inject private StorageSites sites;
   @Inject private DirectoryEvents events;
   @Inject private SwitchService switches;
+  @Inject private InitialCopies initialCopies;
 
   private VolumeProvisioner provisioner;
+  private CopyChanges copies;
 
   @PostConstruct
   void init() {
     provisioner = new VolumeProvisioner(sites, switches);
+    copies = new CopyChanges(provisioner, switches);
   }
 
   /**
@@ -135,10 +143,97 @@ public class ProvisioningService {
         DirectoryEvents.event(EventType.VOLUME_DELETED).add("volume", volume.name()).build());
   }
 
+  /**
+   * Adds a copy at a data center to a volume in use, at the same epoch: the primary's users go on
+   * and it copies every written region to the new member. The copy is marked copying (no login
+   * makes it primary) until the primary reports it in sync. Refused with nothing changed when the
+   * volume or data center is unknown, a copy is there already, or a member or the new site is down.
+   */
+  public VolumeView addCopy(@NotNull String name, @NotNull String siteName) {
+    VirtualVolume volume = LoginService.lockVolume(em, name);
+    DataCenter site = dataCenter(siteName);
+    if (volume.realVolumeAt(site.name()).isPresent()) {
+      throw new DirectoryException(
+          ErrorCode.COPY_EXISTS,
+          "volume '" + name + "' already has a copy at " + site.name(),
+          Map.of("site", site.name()));
+    }
+    List<DataCenter> involved = new ArrayList<>(members(volume));
+    involved.add(site);
+    refuseIfDown(involved, "adding a copy");
+    CopyVolumeGroupInfo before = volume.copyGroup();
+    volume.addCopy(site);
+    em.flush();
+    copies.add(before, volume.copyGroup(), site.storageSystem(), volume.sizeBytes());
+    events.publish(
+        DirectoryEvents.event(EventType.COPY_ADDED)
+            .add("volume", volume.name())
+            .add("dataCenter", site.name())
+            .add("primary", volume.primary().dataCenter().name())
+            .add("epoch", volume.epoch())
+            .build());
+    return describe(volume, false);
+  }
+
+  /**
+   * Takes a secondary copy out of the volume's copy group and deletes it, at the same epoch. Never
+   * the primary nor the only copy; refused with nothing changed also when the data center holds no
+   * copy or a member is down.
+   */
+  public void dropCopy(@NotNull String name, @NotNull String siteName) {
+    VirtualVolume volume = LoginService.lockVolume(em, name);
+    DataCenter site = dataCenter(siteName);
+    RealVolumeInfo real =
+        volume
+            .realVolumeAt(site.name())
+            .orElseThrow(
+                () ->
+                    new DirectoryException(
+                        ErrorCode.NO_COPY_THERE,
+                        "volume '" + name + "' has no copy at " + site.name(),
+                        Map.of("site", site.name())));
+    if (volume.realVolumes().size() == 1) {
+      throw new DirectoryException(
+          ErrorCode.LAST_COPY,
+          "the copy at " + site.name() + " is the only copy of '" + name + "'; delete the volume",
+          Map.of("site", site.name()));
+    }
+    if (real.isPrimary()) {
+      throw new DirectoryException(
+          ErrorCode.COPY_IS_PRIMARY,
+          "the copy at "
+              + site.name()
+              + " is the primary of '"
+              + name
+              + "'; a login nearer another copy moves it first",
+          Map.of("site", site.name()));
+    }
+    refuseIfDown(members(volume), "dropping a copy");
+    CopyVolumeGroupInfo before = volume.copyGroup();
+    boolean wasCopying = real.isCopying();
+    volume.removeCopy(real);
+    em.flush();
+    Map<String, String> left = copies.drop(before, volume.copyGroup(), site.storageSystem());
+    var event =
+        DirectoryEvents.event(EventType.COPY_DROPPED)
+            .add("volume", volume.name())
+            .add("dataCenter", site.name())
+            .add("wasCopying", wasCopying);
+    if (!left.isEmpty()) {
+      event.add("realVolumeLeft", String.join("; ", left.values()));
+    }
+    events.publish(event.build());
+  }
+
   public VolumeView describe(@NotNull String name, boolean askStorage) {
     VirtualVolume volume = findVolume(name);
     if (volume == null) {
       throw unknown(name);
+    }
+    if (askStorage && volume.realVolumes().stream().anyMatch(RealVolumeInfo::isCopying)) {
+      // Clearing a mark changes the row: locked, as every change of the volume is.
+      volume = LoginService.lockVolume(em, name);
+      initialCopies.catchUp(volume);
     }
     return describe(volume, askStorage);
   }
@@ -175,6 +270,7 @@ public class ProvisioningService {
               real.dataCenter().name(),
               real.address().toString(),
               real.isPrimary(),
+              real.isCopying(),
               real.dataCenter().isUp(),
               epoch,
               storagePrimary,
@@ -218,6 +314,30 @@ public class ProvisioningService {
         active,
         members,
         switches);
+  }
+
+  private DataCenter dataCenter(String name) {
+    DataCenter site = em.find(DataCenter.class, name);
+    if (site == null) {
+      throw new DirectoryException(
+          ErrorCode.UNKNOWN_DATA_CENTER, "no data center named '" + name + "'");
+    }
+    return site;
+  }
+
+  private static List<DataCenter> members(VirtualVolume volume) {
+    return volume.realVolumes().stream().map(RealVolumeInfo::dataCenter).toList();
+  }
+
+  /** Every member takes part in a change of the member list: none may be down. */
+  private static void refuseIfDown(List<DataCenter> involved, String what) {
+    List<String> down = involved.stream().filter(d -> !d.isUp()).map(DataCenter::name).toList();
+    if (!down.isEmpty()) {
+      throw new DirectoryException(
+          ErrorCode.SITE_UNAVAILABLE,
+          "data center " + String.join(", ", down) + " is down; " + what + " needs every member",
+          Map.of("site", String.join(",", down)));
+    }
   }
 
   private VirtualVolume findVolume(String name) {

@@ -40,9 +40,7 @@ public final class VolumeProvisioner {
     try {
       for (CopyGroupMember member : group.members()) {
         at = member;
-        try (StorageConnection storage = sites.connect(member.address().storageSystem())) {
-          storage.createVolume(member.address().volumeId(), sizeBytes);
-        }
+        createVolume(member, sizeBytes);
         made.add(member);
       }
       step = "define the copy volume group";
@@ -83,6 +81,13 @@ public final class VolumeProvisioner {
     }
   }
 
+  /** One member's real volume, empty. */
+  void createVolume(CopyGroupMember member, long sizeBytes) {
+    try (StorageConnection storage = sites.connect(member.address().storageSystem())) {
+      storage.createVolume(member.address().volumeId(), sizeBytes);
+    }
+  }
+
   /**
    * Deletes every member's real volume. A member that no longer has it counts as deleted, so a
    * delete that failed part way can simply be repeated. Returns the members where it failed.
@@ -91,7 +96,8 @@ public final class VolumeProvisioner {
     return remove(group.members());
   }
 
-  private Map<String, String> remove(List<CopyGroupMember> members) {
+  /** Deletes the members' real volumes; returns where it failed (a missing volume is deleted). */
+  Map<String, String> remove(List<CopyGroupMember> members) {
     Map<String, String> failures = new LinkedHashMap<>();
     for (CopyGroupMember member : members) {
       String site = member.address().storageSystem();

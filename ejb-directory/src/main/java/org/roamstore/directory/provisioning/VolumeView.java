@@ -25,6 +25,8 @@ public record VolumeView(
   /**
    * One real volume.
    *
+   * @param copying whether it was added to the volume in use and is not yet known in sync (no login
+   *     makes it primary meanwhile)
    * @param storagePrimary the storage system the member's control unit holds as primary; null when
    *     {@code storageError} says why it could not be asked
    */
@@ -32,6 +34,7 @@ public record VolumeView(
       String dataCenter,
       String address,
       boolean primary,
+      boolean copying,
       boolean up,
       Long storageEpoch,
       String storagePrimary,

@@ -47,6 +47,27 @@ class NearestSiteTest {
   }
 
   @Test
+  void aSiteStillCopyingIsNeverChosenEvenWhenNearest() {
+    NearestSite.Site seattleCopying =
+        new NearestSite.Site("seattle", SEATTLE.position(), true, true);
+    Position tacoma = new Position(47.2529, -122.4443);
+
+    assertEquals(
+        "portland",
+        NearestSite.choose(tacoma, List.of(seattleCopying, PORTLAND, SAN_FRANCISCO))
+            .orElseThrow()
+            .site()
+            .name());
+    assertTrue(
+        NearestSite.choose(tacoma, List.of(seattleCopying)).isEmpty(),
+        "a copy still copying is no candidate even when it is the only one up");
+    assertEquals(
+        "seattle",
+        NearestSite.choose(tacoma, List.of(SEATTLE, PORTLAND)).orElseThrow().site().name(),
+        "once in sync it is chosen again");
+  }
+
+  @Test
   void nothingIsChosenWhenEverySiteIsDown() {
     assertTrue(
         NearestSite.choose(

@@ -71,4 +71,25 @@ class VirtualVolumeTest {
     v.catchUpEpoch(3);
     assertEquals(7, v.epoch());
   }
+
+  @Test
+  void anAddedCopyIsASecondaryMarkedCopyingUntilInSyncAndOnlySecondariesAreRemoved() {
+    VirtualVolume v = volume();
+    DataCenter sf =
+        new DataCenter("sanfrancisco", "SF", new Position(37.8, -122.4), "127.0.0.1", "sf");
+
+    RealVolumeInfo added = v.addCopy(sf);
+
+    assertTrue(added.isCopying());
+    assertFalse(added.isPrimary());
+    assertEquals(3, v.copyGroup().members().size());
+    assertEquals(1, v.epoch(), "the epoch does not move");
+    assertThrows(IllegalArgumentException.class, () -> v.addCopy(sf));
+    v.copyInSync(added);
+    assertFalse(added.isCopying());
+    assertThrows(IllegalArgumentException.class, () -> v.removeCopy(v.primary()));
+    v.removeCopy(added);
+    assertEquals(2, v.realVolumes().size());
+    assertTrue(v.realVolumeAt("sanfrancisco").isEmpty());
+  }
 }
