@@ -20,6 +20,12 @@
         return e.volume + " created for " + e.owner + ", primary " + e.primary;
       case "VOLUME_DELETED":
         return e.volume + " deleted";
+      case "COPY_ADDED":
+        return e.volume + ": copy added at " + e.dataCenter + ", copying from " + e.primary;
+      case "COPY_IN_SYNC":
+        return e.volume + ": copy at " + e.dataCenter + " in sync";
+      case "COPY_DROPPED":
+        return e.volume + ": copy at " + e.dataCenter + " dropped";
       case "VERIFY_STARTED":
         return e.volume + ": verify of " + (e.secondaries || []).join(", ") + " started by " + e.by;
       case "VERIFY_FINISHED":

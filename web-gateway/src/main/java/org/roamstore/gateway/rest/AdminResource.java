@@ -6,6 +6,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -36,6 +37,9 @@ public class AdminResource {
   @Inject private UserDirectory users;
   @Inject private ProvisioningService volumes;
   @Inject private SiteService sites;
+
+  /** Where to add a copy, as {@code POST /api/admin/volumes/{name}/copies} takes it. */
+  public record CopySite(@NotNull @Size(min = 1, max = 64) String site) {}
 
   /** Whether a data center is up, as {@code PUT /api/admin/sites/{name}} takes it. */
   public record SiteState(@NotNull Boolean up) {}
@@ -82,6 +86,27 @@ public class AdminResource {
   @Path("volumes/{name}")
   public Response deleteVolume(@PathParam("name") String name) {
     volumes.delete(name);
+    return Response.noContent().build();
+  }
+
+  /**
+   * Adds a copy at another data center while the volume is in use; it shows {@code copying} until
+   * its primary reports it in sync, and no login makes it primary meanwhile.
+   */
+  @POST
+  @Path("volumes/{name}/copies")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response addCopy(@PathParam("name") String name, @NotNull @Valid CopySite copy) {
+    return Response.status(201)
+        .entity(DirectoryJson.volume(volumes.addCopy(name, copy.site())))
+        .build();
+  }
+
+  /** Drops a secondary copy and deletes it; never the primary nor the only copy. */
+  @DELETE
+  @Path("volumes/{name}/copies/{site}")
+  public Response dropCopy(@PathParam("name") String name, @PathParam("site") String site) {
+    volumes.dropCopy(name, site);
     return Response.noContent().build();
   }
 
