@@ -48,22 +48,16 @@ final class CopyChanges {
     } catch (RuntimeException e) {
       throw failed("create the real volume", member, e, "nothing had been made", Map.of());
     }
-    List<String> defined = new ArrayList<>();
-    for (String system : order) {
-      try {
-        switches.defineNewGroup(after, system);
-        defined.add(system);
-      } catch (RuntimeException e) {
-        // The others go back to the old list; the new member's volume goes, with its group.
-        Map<String, String> notUndone = putBack(before, defined, member);
-        notUndone.putAll(provisioner.remove(List.of(added)));
-        throw failed(
-            "define the copy group with the new member",
-            system,
-            e,
-            "put back the old member list and removed the new real volume",
-            notUndone);
-      }
+    Stopped stopped = defineInOrder(after, order);
+    if (stopped != null) {
+      // The others go back to the old list; the new member's volume goes, with its group.
+      Map<String, String> notUndone = putBack(before, stopped.defined(), member);
+      notUndone.putAll(provisioner.remove(List.of(added)));
+      throw failed(
+          "define the copy group with the new member",
+          stopped,
+          "put back the old member list and removed the new real volume",
+          notUndone);
     }
   }
 
@@ -77,26 +71,36 @@ final class CopyChanges {
     List<String> order = new ArrayList<>();
     order.add(after.primary().address().storageSystem());
     after.secondaries().forEach(m -> order.add(m.address().storageSystem()));
-    List<String> defined = new ArrayList<>();
-    for (String system : order) {
-      try {
-        switches.defineNewGroup(after, system);
-        defined.add(system);
-      } catch (RuntimeException e) {
-        Map<String, String> notUndone = putBack(before, defined, null);
-        throw failed(
-            "define the copy group without " + member,
-            system,
-            e,
-            defined.isEmpty() ? "nothing had been changed" : "put back the old member list",
-            notUndone);
-      }
+    Stopped stopped = defineInOrder(after, order);
+    if (stopped != null) {
+      throw failed(
+          "define the copy group without " + member,
+          stopped,
+          stopped.defined().isEmpty() ? "nothing had been changed" : "put back the old member list",
+          putBack(before, stopped.defined(), null));
     }
     Map<String, String> left = provisioner.remove(List.of(dropped));
     if (!left.isEmpty()) {
       LOG.warning("dropped copy of " + before.groupId() + " left behind at " + left);
     }
     return left;
+  }
+
+  /** Where defining stopped: the member that failed, why, and the members defined before it. */
+  private record Stopped(String at, RuntimeException failure, List<String> defined) {}
+
+  /** Defines the group at each member in turn; null if all took it, else where it stopped. */
+  private Stopped defineInOrder(CopyVolumeGroupInfo group, List<String> order) {
+    List<String> defined = new ArrayList<>();
+    for (String system : order) {
+      try {
+        switches.defineNewGroup(group, system);
+        defined.add(system);
+      } catch (RuntimeException e) {
+        return new Stopped(system, e, defined);
+      }
+    }
+    return null;
   }
 
   /**
@@ -126,6 +130,11 @@ final class CopyChanges {
         .filter(m -> m.address().storageSystem().equals(system))
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException(system + " is not in " + group));
+  }
+
+  private static DirectoryException failed(
+      String step, Stopped stopped, String undone, Map<String, String> notUndone) {
+    return failed(step, stopped.at(), stopped.failure(), undone, notUndone);
   }
 
   private static DirectoryException failed(
