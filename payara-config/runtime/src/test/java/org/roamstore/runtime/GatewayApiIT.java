@@ -232,7 +232,7 @@ class GatewayApiIT {
   @Test
   void badRestInputIsRefusedWithJsonAndChangesNothing() throws Exception {
     String volume = gateway.newVolume(user, "SYNC", "seattle", "portland");
-    JsonObject before = describe(volume);
+    JsonObject before = gateway.volumeView(volume);
     JsonObject volumesBefore = ok(gateway.send("GET", "api/admin/volumes", ADMIN, null));
     String me = user + ":" + PASSWORD;
 
@@ -318,7 +318,7 @@ class GatewayApiIT {
     assertTrue(throttled.headers().firstValue("Retry-After").isPresent());
     assertTrue(tooMany.getJsonObject("details").containsKey("retryAfterSeconds"));
 
-    JsonObject after = describe(volume);
+    JsonObject after = gateway.volumeView(volume);
     assertEquals(before.getJsonNumber("epoch"), after.getJsonNumber("epoch"));
     assertEquals(before.getJsonArray("members"), after.getJsonArray("members"));
     assertEquals(0, after.getInt("activeGrants"), "no refused login granted anything");
@@ -416,7 +416,7 @@ class GatewayApiIT {
     JsonObject login = gateway.login(user, volume, "seattle");
     String nbd = login.getJsonObject("nbd").getString("uri");
     assertTrue(RealClients.qemuIo(nbd, "write -P 0x5a 0 1M").contains("wrote 1048576/1048576"));
-    for (JsonObject secondary : secondaries(volume)) {
+    for (JsonObject secondary : gateway.secondaries(volume)) {
       assertEquals(
           JsonValue.NULL, secondary.getJsonObject("lag").get("verify"), "never verified yet");
     }
@@ -443,18 +443,8 @@ class GatewayApiIT {
         RealClients.qemuIo(nbd, "write -P 0x6b 8M 256k").contains("wrote 262144/262144"),
         "writes go on while the copies are compared");
 
-    await()
-        .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofSeconds(1))
-        .until(
-            () ->
-                secondaries(volume).stream()
-                    .map(m -> m.getJsonObject("lag").get("verify"))
-                    .allMatch(
-                        v ->
-                            v instanceof JsonObject o
-                                && !"RUNNING".equals(o.getString("outcome"))));
-    for (JsonObject secondary : secondaries(volume)) {
+    gateway.awaitVerifyEnd(volume);
+    for (JsonObject secondary : gateway.secondaries(volume)) {
       JsonObject lag = secondary.getJsonObject("lag");
       JsonObject verify = lag.getJsonObject("verify");
       assertEquals("NO_DIFFERENCE", verify.getString("outcome"), secondary.toString());
@@ -522,7 +512,7 @@ class GatewayApiIT {
             gateway.send("POST", "api/volumes/" + alone + "/verify", ADMIN, null));
     assertTrue(one.getString("message").contains("one copy"), one.toString());
 
-    for (JsonObject secondary : secondaries(volume)) {
+    for (JsonObject secondary : gateway.secondaries(volume)) {
       assertEquals(
           JsonValue.NULL,
           secondary.getJsonObject("lag").get("verify"),
@@ -554,7 +544,7 @@ class GatewayApiIT {
     String volume = value(output, "VOLUME=");
     String nbd = value(output, "NBD_URI=");
     assertTrue(RealClients.qemuIo(nbd, "write -P 0x42 0 4k").contains("wrote 4096/4096"), nbd);
-    JsonObject view = describe(volume);
+    JsonObject view = gateway.volumeView(volume);
     assertEquals("ASYNC", view.getString("transferType"));
     for (JsonValue m : view.getJsonArray("members")) {
       JsonObject member = m.asJsonObject();
@@ -563,20 +553,6 @@ class GatewayApiIT {
   }
 
   // --- helpers -------------------------------------------------------------------------------
-
-  /** The secondaries of the volume's copy group in /api/status. */
-  private List<JsonObject> secondaries(String volume) throws Exception {
-    return ok(gateway.send("GET", "api/status/" + volume, ADMIN, null))
-        .getJsonArray("members")
-        .stream()
-        .map(JsonValue::asJsonObject)
-        .filter(m -> !m.getBoolean("primary"))
-        .toList();
-  }
-
-  private JsonObject describe(String volume) throws Exception {
-    return ok(gateway.send("GET", "api/admin/volumes/" + volume, ADMIN, null));
-  }
 
   private byte[] firstBlock(String volume, String bearer) throws Exception {
     HttpResponse<byte[]> r =

@@ -1,11 +1,13 @@
 package org.roamstore.runtime;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
 import java.io.InputStream;
 import java.io.StringReader;
 import java.net.URI;
@@ -21,6 +23,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -189,6 +192,51 @@ final class GatewayClient {
             .add("networkInterface", via)
             .build()
             .toString());
+  }
+
+  /** The volume as {@code GET /api/admin/volumes/{name}} describes it, storage asked. */
+  JsonObject volumeView(String volume) throws Exception {
+    HttpResponse<String> r = send("GET", "api/admin/volumes/" + volume, ADMIN, null);
+    assertEquals(200, r.statusCode(), r.body());
+    return json(r.body());
+  }
+
+  /** The secondaries of the volume's copy group in /api/status. */
+  List<JsonObject> secondaries(String volume) throws Exception {
+    HttpResponse<String> r = send("GET", "api/status/" + volume, ADMIN, null);
+    assertEquals(200, r.statusCode(), r.body());
+    return json(r.body()).getJsonArray("members").stream()
+        .map(JsonValue::asJsonObject)
+        .filter(m -> !m.getBoolean("primary"))
+        .toList();
+  }
+
+  /** Waits (bounded) until every secondary's verify has a result other than RUNNING. */
+  void awaitVerifyEnd(String volume) {
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                secondaries(volume).stream()
+                    .map(m -> m.getJsonObject("lag").get("verify"))
+                    .allMatch(
+                        v ->
+                            v instanceof JsonObject o
+                                && !"RUNNING".equals(o.getString("outcome"))));
+  }
+
+  /** The file of the volume's copy at a data center (its address is "storage/volumeId"). */
+  Path volumeFile(String volume, String dataCenter) throws Exception {
+    String address =
+        volumeView(volume).getJsonArray("members").stream()
+            .map(JsonValue::asJsonObject)
+            .filter(m -> m.getString("dataCenter").equals(dataCenter))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no copy of " + volume + " at " + dataCenter))
+            .getString("address");
+    return Path.of(System.getProperty("it.data"), "storage", dataCenter, "volumes")
+        .resolve(address.substring(address.indexOf('/') + 1) + ".vol");
   }
 
   static JsonObject json(String text) {

@@ -433,7 +433,7 @@ class GatewayPagesIT {
     ((JavascriptExecutor) b).executeScript("window.sameDocument = 'yes';");
 
     // Nothing was written, so no cache holds the region: the verify reads the planted bytes.
-    Path copy = volumeFile(volume, "portland");
+    Path copy = gateway.volumeFile(volume, "portland");
     try (FileChannel file = FileChannel.open(copy, StandardOpenOption.WRITE)) {
       file.write(ByteBuffer.wrap("not what the primary wrote".getBytes()), 5L * 1024 * 1024 + 123);
     }
@@ -534,25 +534,6 @@ class GatewayPagesIT {
                       d.findElement(line));
               return d.findElement(line).getAttribute("class").contains("selected");
             });
-  }
-
-  /** The file of the volume's copy at a data center (its address is "storage/volumeId"). */
-  private Path volumeFile(String volume, String dataCenter) throws Exception {
-    String address =
-        GatewayClient.json(
-                gateway
-                    .send("GET", "api/admin/volumes/" + volume, GatewayClient.ADMIN, null)
-                    .body())
-            .getJsonArray("members")
-            .stream()
-            .map(m -> m.asJsonObject())
-            .filter(m -> m.getString("dataCenter").equals(dataCenter))
-            .findFirst()
-            .orElseThrow()
-            .getString("address");
-    String volumeId = address.substring(address.indexOf('/') + 1);
-    return Path.of(System.getProperty("it.data"), "storage", dataCenter, "volumes")
-        .resolve(volumeId + ".vol");
   }
 
   /** Waits for the map's line to show {@code state}; answers its drawn colour. */

@@ -78,6 +78,10 @@ class HostileInputIT {
       probes.add(new Probe("POST", "api/admin/volumes", ADMIN, "{\"name\":" + nested + "}"));
       probes.add(new Probe("POST", "api/admin/users", ADMIN, nested));
       probes.add(new Probe("PUT", "api/admin/sites/seattle", ADMIN, "{\"up\":" + nested + "}"));
+      probes.add(new Probe("POST", "api/admin/volumes/bob-disk/copies", ADMIN, nested));
+      probes.add(
+          new Probe(
+              "POST", "api/admin/volumes/bob-disk/copies", ADMIN, "{\"site\":" + nested + "}"));
     }
     probes.add(new Probe("POST", "api/volumes/alice-disk/verify", ADMIN, arrays(1500)));
     probes.add(
@@ -113,6 +117,12 @@ class HostileInputIT {
                     + huge
                     + "\",\"owner\":\"alice\",\"sizeBytes\":4096,"
                     + "\"sites\":[\"seattle\"]}"),
+            new Probe(
+                "site",
+                "POST",
+                "api/admin/volumes/bob-disk/copies",
+                ADMIN,
+                "{\"site\":\"" + huge + "\"}"),
             new Probe(
                 "sites",
                 "POST",

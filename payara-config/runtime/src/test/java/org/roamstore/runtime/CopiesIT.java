@@ -1,0 +1,267 @@
+package org.roamstore.runtime;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.roamstore.runtime.GatewayClient.ADMIN;
+import static org.roamstore.runtime.GatewayClient.PASSWORD;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.File;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.roamstore.storage.api.Destinations;
+
+/**
+ * Copies added to and dropped from a volume in use, through the admin REST API: the new copy is
+ * filled while the volume is written over NBD, no login makes it primary before it is in sync, and
+ * afterwards every copy holds the same bytes.
+ */
+@ExtendWith(ArquillianExtension.class)
+class CopiesIT {
+
+  @Deployment(testable = false)
+  static WebArchive gateway() {
+    return ShrinkWrap.createFromZipFile(
+        WebArchive.class, new File(System.getProperty("roamstore.dist"), "web-gateway.war"));
+  }
+
+  @ArquillianResource private URL base;
+
+  private GatewayClient gateway;
+  private String user;
+
+  @BeforeEach
+  void aFreshUser() throws Exception {
+    gateway = new GatewayClient(base);
+    user = gateway.newUser();
+  }
+
+  /**
+   * San Francisco's write data subscription is paused at the broker while the copy is added, so the
+   * copy is certainly still copying when a user near it logs in: deterministic, not a race.
+   */
+  @Test
+  void aCopyAddedInUseIsFilledNeverChosenBeforeItIsInSyncAndCanBeDroppedAgain() throws Exception {
+    String volume = gateway.newVolume(user, "ASYNC", "portland", "seattle");
+    String nbd = gateway.login(user, volume, "eugene").getJsonObject("nbd").getString("uri");
+    assertTrue(RealClients.qemuIo(nbd, "write -P 0x5a 0 1M").contains("wrote 1048576/1048576"));
+    assertTrue(RealClients.qemuIo(nbd, "write -P 0x6b 8M 256k").contains("wrote 262144/262144"));
+
+    try (PausedQueue sf =
+        PausedQueue.pause(
+            Destinations.subscription(Destinations.REPLICATION_DATA, "sanfrancisco"))) {
+      HttpResponse<String> added = addCopy(volume, "{\"site\": \"sanfrancisco\"}");
+      assertEquals(201, added.statusCode(), added.body());
+      JsonObject copy = member(GatewayClient.json(added.body()), "sanfrancisco");
+      assertTrue(copy.getBoolean("copying"), copy.toString());
+      assertFalse(copy.getBoolean("primary"), copy.toString());
+      assertTrue(
+          RealClients.qemuIo(nbd, "write -P 0x7c 4M 512k").contains("wrote 524288/524288"),
+          "the volume is written while the copy is made");
+
+      // Nearest to San Jose is San Francisco, but its copy is incomplete: Portland serves.
+      JsonObject nearSf = gateway.login(user, volume, "sanjose");
+      assertEquals("portland", nearSf.getJsonObject("dataCenter").getString("name"), "" + nearSf);
+      assertEquals("AT_PRIMARY", nearSf.getString("outcome"), nearSf.toString());
+      assertTrue(member(describe(volume), "sanfrancisco").getBoolean("copying"));
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> !member(describe(volume), "sanfrancisco").getBoolean("copying"));
+    verifiedWithoutDifference(volume);
+    sameFiles(volume, List.of("portland", "seattle", "sanfrancisco"));
+
+    // Complete now: a login near it makes it primary, and it has every byte.
+    JsonObject moved = gateway.login(user, volume, "sanjose");
+    assertEquals("sanfrancisco", moved.getJsonObject("dataCenter").getString("name"), "" + moved);
+    String atSf = moved.getJsonObject("nbd").getString("uri");
+    assertTrue(RealClients.qemuIo(atSf, "read -P 0x5a 0 1M").contains("read 1048576/1048576"));
+    assertTrue(RealClients.qemuIo(atSf, "read -P 0x7c 4M 512k").contains("read 524288/524288"));
+    assertTrue(RealClients.qemuIo(atSf, "read -P 0x6b 8M 256k").contains("read 262144/262144"));
+
+    Path seattleFile = gateway.volumeFile(volume, "seattle");
+    HttpResponse<String> dropped =
+        gateway.send("DELETE", "api/admin/volumes/" + volume + "/copies/seattle", ADMIN, null);
+    assertEquals(204, dropped.statusCode(), dropped.body());
+    assertEquals(List.of("portland", "sanfrancisco"), sites(describe(volume)));
+    assertFalse(Files.exists(seattleFile), "the dropped copy's real volume is deleted");
+    assertTrue(RealClients.qemuIo(atSf, "write -P 0x11 0 64k").contains("wrote 65536/65536"));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                historyTypes(volume)
+                    .containsAll(List.of("COPY_ADDED", "COPY_IN_SYNC", "COPY_DROPPED")));
+  }
+
+  @Test
+  void badCopyRequestsAreRefusedWithJsonAndChangeNothing() throws Exception {
+    String volume = gateway.newVolume(user, "SYNC", "seattle", "portland");
+    String alone = gateway.newVolume(user, "SYNC", "seattle");
+    String copies = "api/admin/volumes/" + volume + "/copies";
+
+    error(401, "AUTHENTICATION_FAILED", gateway.send("POST", copies, null, "{\"site\": \"x\"}"));
+    error(
+        403, "FORBIDDEN", gateway.send("POST", copies, user + ":" + PASSWORD, "{\"site\": \"x\"}"));
+    error(404, "UNKNOWN_VOLUME", addCopy("no-such-volume", "{\"site\": \"sanfrancisco\"}"));
+    error(404, "UNKNOWN_DATA_CENTER", addCopy(volume, "{\"site\": \"atlantis\"}"));
+    error(409, "COPY_EXISTS", addCopy(volume, "{\"site\": \"portland\"}"));
+    for (String malformed :
+        List.of(
+            "{\"site\": \"sanfr",
+            "[\"sanfrancisco\"]",
+            "{\"site\": [\"sanfrancisco\"]}",
+            "{\"site\": {\"name\": \"sanfrancisco\"}}",
+            "\"sanfrancisco\"")) {
+      error(400, "MALFORMED_REQUEST", addCopy(volume, malformed));
+    }
+    for (String invalid :
+        List.of("{}", "{\"site\": \"\"}", "{\"site\": \"" + "x".repeat(500) + "\"}")) {
+      error(400, "VALIDATION_FAILED", addCopy(volume, invalid));
+    }
+
+    drop(409, "COPY_IS_PRIMARY", volume, "seattle");
+    drop(409, "LAST_COPY", alone, "seattle");
+    drop(404, "NO_COPY_THERE", volume, "sanfrancisco");
+    drop(404, "UNKNOWN_DATA_CENTER", volume, "atlantis");
+    drop(404, "UNKNOWN_VOLUME", "no-such-volume", "portland");
+
+    assertEquals(
+        200,
+        gateway.send("PUT", "api/admin/sites/sanfrancisco", ADMIN, "{\"up\": false}").statusCode());
+    try {
+      error(503, "SITE_UNAVAILABLE", addCopy(volume, "{\"site\": \"sanfrancisco\"}"));
+    } finally {
+      assertEquals(
+          200,
+          gateway
+              .send("PUT", "api/admin/sites/sanfrancisco", ADMIN, "{\"up\": true}")
+              .statusCode());
+    }
+
+    JsonObject after = describe(volume);
+    assertEquals(List.of("seattle", "portland"), sites(after), after.toString());
+    for (JsonValue m : after.getJsonArray("members")) {
+      assertFalse(m.asJsonObject().getBoolean("copying"), m.toString());
+      assertEquals(1, m.asJsonObject().getJsonObject("storage").getInt("epoch"), m.toString());
+    }
+    assertEquals(List.of("seattle"), sites(describe(alone)));
+    assertTrue(historyTypes(volume).stream().noneMatch(t -> t.startsWith("COPY_")));
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  private HttpResponse<String> addCopy(String volume, String body) throws Exception {
+    return gateway.send("POST", "api/admin/volumes/" + volume + "/copies", ADMIN, body);
+  }
+
+  private void drop(int status, String code, String volume, String site) throws Exception {
+    error(
+        status,
+        code,
+        gateway.send("DELETE", "api/admin/volumes/" + volume + "/copies/" + site, ADMIN, null));
+  }
+
+  /** The directory's view with storage asked (which also clears a copy's mark once in sync). */
+  private JsonObject describe(String volume) throws Exception {
+    return gateway.volumeView(volume);
+  }
+
+  private static JsonObject member(JsonObject view, String dataCenter) {
+    return view.getJsonArray("members").stream()
+        .map(JsonValue::asJsonObject)
+        .filter(m -> m.getString("dataCenter").equals(dataCenter))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no member at " + dataCenter + ": " + view));
+  }
+
+  private static List<String> sites(JsonObject view) {
+    return view.getJsonArray("members").stream()
+        .map(m -> m.asJsonObject().getString("dataCenter"))
+        .toList();
+  }
+
+  /** An online verify of every secondary, without repair, finds no difference. */
+  private void verifiedWithoutDifference(String volume) throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                gateway
+                        .send(
+                            "POST",
+                            "api/volumes/" + volume + "/verify",
+                            ADMIN,
+                            "{\"repair\": false}")
+                        .statusCode()
+                    == 202);
+    gateway.awaitVerifyEnd(volume);
+    for (JsonObject secondary : gateway.secondaries(volume)) {
+      JsonObject verify = secondary.getJsonObject("lag").getJsonObject("verify");
+      assertEquals("NO_DIFFERENCE", verify.getString("outcome"), secondary.toString());
+    }
+  }
+
+  /** The real volume files hold the same bytes, once every cache has written its pages out. */
+  private void sameFiles(String volume, List<String> dataCenters) throws Exception {
+    Map<String, Path> files =
+        dataCenters.stream()
+            .collect(
+                Collectors.toMap(
+                    d -> d,
+                    d -> {
+                      try {
+                        return gateway.volumeFile(volume, d);
+                      } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                      }
+                    }));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              byte[] primary = Files.readAllBytes(files.get(dataCenters.get(0)));
+              assertEquals(0x7c, primary[4 << 20] & 0xff, "written while copying");
+              for (String d : dataCenters.subList(1, dataCenters.size())) {
+                assertArrayEquals(primary, Files.readAllBytes(files.get(d)), d + "'s file");
+              }
+            });
+  }
+
+  private List<String> historyTypes(String volume) throws Exception {
+    HttpResponse<String> r = gateway.send("GET", "api/history?volume=" + volume, ADMIN, null);
+    assertEquals(200, r.statusCode(), r.body());
+    return GatewayClient.json(r.body()).getJsonArray("events").stream()
+        .map(e -> e.asJsonObject().getString("type"))
+        .toList();
+  }
+
+  private static JsonObject error(int status, String code, HttpResponse<String> r) {
+    return GatewayClient.assertError(status, code, r.statusCode(), r.body());
+  }
+}
