@@ -18,6 +18,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -89,7 +93,7 @@ class CopiesIT {
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> !member(describe(volume), "sanfrancisco").getBoolean("copying"));
     verifiedWithoutDifference(volume);
-    sameFiles(volume, List.of("portland", "seattle", "sanfrancisco"));
+    sameFiles(volume, List.of("portland", "seattle", "sanfrancisco"), 4 << 20, 0x7c);
 
     // Complete now: a login near it makes it primary, and it has every byte.
     JsonObject moved = gateway.login(user, volume, "sanjose");
@@ -114,6 +118,57 @@ class CopiesIT {
             () ->
                 historyTypes(volume)
                     .containsAll(List.of("COPY_ADDED", "COPY_IN_SYNC", "COPY_DROPPED")));
+  }
+
+  /**
+   * The primary moves between two complete copies while a third is still copying: the login's
+   * switch starts while San Francisco's write data is paused, so the copy cannot be done yet. The
+   * new primary must finish the copy: nothing the old one had still to send may be lost.
+   */
+  @Test
+  void aSwitchWhileACopyIsCopyingLeavesTheNewPrimaryToFinishIt() throws Exception {
+    String volume = gateway.newVolume(user, "ASYNC", "portland", "seattle");
+    String nbd = gateway.login(user, volume, "eugene").getJsonObject("nbd").getString("uri");
+    assertTrue(RealClients.qemuIo(nbd, "write -P 0x21 0 2M").contains("wrote 2097152/2097152"));
+
+    ExecutorService login = Executors.newSingleThreadExecutor();
+    try (PausedQueue sf =
+        PausedQueue.pause(
+            Destinations.subscription(Destinations.REPLICATION_DATA, "sanfrancisco"))) {
+      assertEquals(201, addCopy(volume, "{\"site\": \"sanfrancisco\"}").statusCode());
+      assertTrue(RealClients.qemuIo(nbd, "write -P 0x42 6M 1M").contains("wrote 1048576/1048576"));
+      Future<JsonObject> fromTacoma = login.submit(() -> gateway.login(user, volume, "tacoma"));
+      // Give the switch time to reach its drain while the copy cannot progress.
+      Thread.sleep(2000);
+      sf.resume();
+      JsonObject switched = fromTacoma.get(90, TimeUnit.SECONDS);
+      assertEquals(
+          "seattle", switched.getJsonObject("dataCenter").getString("name"), "" + switched);
+    } finally {
+      login.shutdownNow();
+    }
+    String atSeattle = gateway.login(user, volume, "tacoma").getJsonObject("nbd").getString("uri");
+    assertTrue(
+        RealClients.qemuIo(atSeattle, "write -P 0x63 12M 512k").contains("wrote 524288/524288"));
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> !member(describe(volume), "sanfrancisco").getBoolean("copying"));
+    verifiedWithoutDifference(volume);
+    sameFiles(volume, List.of("seattle", "portland", "sanfrancisco"), 6 << 20, 0x42);
+    // The login asked Portland before it switched, while the copy could not be done: so it was
+    // the new primary that reported the copy complete.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> historyTypes(volume).contains("COPY_IN_SYNC"));
+    JsonObject inSync =
+        history(volume).stream()
+            .filter(e -> e.getString("type").equals("COPY_IN_SYNC"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals("seattle", inSync.getString("primary"), inSync.toString());
   }
 
   @Test
@@ -226,7 +281,8 @@ class CopiesIT {
   }
 
   /** The real volume files hold the same bytes, once every cache has written its pages out. */
-  private void sameFiles(String volume, List<String> dataCenters) throws Exception {
+  private void sameFiles(String volume, List<String> dataCenters, int offset, int written)
+      throws Exception {
     Map<String, Path> files =
         dataCenters.stream()
             .collect(
@@ -246,19 +302,24 @@ class CopiesIT {
         .untilAsserted(
             () -> {
               byte[] primary = Files.readAllBytes(files.get(dataCenters.get(0)));
-              assertEquals(0x7c, primary[4 << 20] & 0xff, "written while copying");
+              assertEquals(written, primary[offset] & 0xff, "written while copying");
               for (String d : dataCenters.subList(1, dataCenters.size())) {
                 assertArrayEquals(primary, Files.readAllBytes(files.get(d)), d + "'s file");
               }
             });
   }
 
-  private List<String> historyTypes(String volume) throws Exception {
+  /** The volume's events the gateway has seen, newest first. */
+  private List<JsonObject> history(String volume) throws Exception {
     HttpResponse<String> r = gateway.send("GET", "api/history?volume=" + volume, ADMIN, null);
     assertEquals(200, r.statusCode(), r.body());
     return GatewayClient.json(r.body()).getJsonArray("events").stream()
-        .map(e -> e.asJsonObject().getString("type"))
+        .map(JsonValue::asJsonObject)
         .toList();
+  }
+
+  private List<String> historyTypes(String volume) throws Exception {
+    return history(volume).stream().map(e -> e.getString("type")).toList();
   }
 
   private static JsonObject error(int status, String code, HttpResponse<String> r) {
