@@ -231,8 +231,10 @@ public class ProvisioningService {
       throw unknown(name);
     }
     if (askStorage && volume.realVolumes().stream().anyMatch(RealVolumeInfo::isCopying)) {
-      // Clearing a mark changes the row: locked, as every change of the volume is.
+      // Clearing a mark changes the row: locked, as every change of the volume is, and read again
+      // under the lock (a login may have cleared it meanwhile).
       volume = LoginService.lockVolume(em, name);
+      em.refresh(volume);
       initialCopies.catchUp(volume);
     }
     return describe(volume, askStorage);
