@@ -40,6 +40,13 @@ public final class DurableSubscriptions {
     known.add(site);
   }
 
+  /** Creates the subscriptions of {@code sites} this loop does not know exist. */
+  public void ensure(Iterable<String> sites) throws JMSException {
+    for (String site : sites) {
+      ensure(site);
+    }
+  }
+
   /** After a reconnect: the broker may have started afresh, without them. */
   public void forget() {
     known.clear();

@@ -161,7 +161,7 @@ public final class RemoteCopy implements WriteDataSender {
     GroupStream stream =
         sender().stream(group); // the new secondaries' links, even with nothing missing
     if (!missing.isEmpty()) {
-      stream.inherit(missing);
+      stream.joined(missing);
     }
   }
 

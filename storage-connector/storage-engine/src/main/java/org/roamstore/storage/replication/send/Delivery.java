@@ -52,6 +52,11 @@ record Delivery(List<Shipment> shipments) {
     return deliveries;
   }
 
+  /** The secondaries it is for. */
+  List<String> sites() {
+    return shipments.stream().map(Shipment::storageSystem).toList();
+  }
+
   boolean persistent() {
     return shipments.get(0).persistent();
   }

@@ -243,7 +243,12 @@ public final class GroupStream {
 
   /** See {@link OutOfSyncHandOver#inherit}. */
   public void inherit(OutOfSyncRegions inherited) {
-    handOver.inherit(inherited);
+    handOver.inherit(inherited, "it missed writes at the previous primary");
+  }
+
+  /** Secondaries that joined the group get {@code missing} copied to them (see RemoteCopy). */
+  public void joined(OutOfSyncRegions missing) {
+    handOver.inherit(missing, "it joined the group and has yet to get its first copy");
   }
 
   // ---- the send process's side ----

@@ -77,7 +77,7 @@ final class OutOfSyncHandOver {
    * with those regions marked, and resynchronised from this copy when it answers. Saved before
    * returning, so a restart of this unit does not forget it.
    */
-  void inherit(OutOfSyncRegions inherited) {
+  void inherit(OutOfSyncRegions inherited, String why) {
     lock.lock();
     try {
       for (String s : inherited.secondaries()) {
@@ -85,7 +85,7 @@ final class OutOfSyncHandOver {
         if (link == null) {
           continue; // no longer a member of the group
         }
-        marker.markOutOfSync(link, "it missed writes at the previous primary");
+        marker.markOutOfSync(link, why);
         // Its answer to this marker is what shows it is back and starts the resync.
         link.out().marker();
         BitSet bits = inherited.regionsOf(s);

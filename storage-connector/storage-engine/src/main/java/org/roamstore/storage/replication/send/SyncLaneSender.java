@@ -74,9 +74,7 @@ public final class SyncLaneSender extends MessagingLoop {
     }
     rounds.sending(batches);
     for (Delivery d : Delivery.of(batches)) {
-      for (Shipment s : d.shipments()) {
-        subscriptions.ensure(s.storageSystem());
-      }
+      subscriptions.ensure(d.sites());
       producer.send(syncWriteData, d.message(session, self));
     }
     rounds.sent(batches);

@@ -260,14 +260,12 @@ public final class WriteDataSendProcess extends MessagingLoop {
         persistent.add(d);
       } else {
         retained.add(d);
-        d.shipments().forEach(s -> retainedSites.add(s.storageSystem()));
+        retainedSites.addAll(d.sites());
       }
     }
     boolean mixed = false;
     for (Delivery d : persistent) {
-      for (Shipment s : d.shipments()) {
-        mixed |= retainedSites.contains(s.storageSystem());
-      }
+      mixed |= d.sites().stream().anyMatch(retainedSites::contains);
     }
     if (mixed) {
       ship(batches, all);
@@ -290,7 +288,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private void shipRetained(List<Shipment> batches, List<Delivery> deliveries) throws JMSException {
     rounds.sending(batches);
     for (Delivery d : deliveries) {
-      ensureSubscriptions(d);
+      subscriptions.ensure(d.sites());
       retainedProducer.send(writeData, d.message(retainedSession, self));
     }
     rounds.sent(batches);
@@ -299,7 +297,7 @@ public final class WriteDataSendProcess extends MessagingLoop {
   private void ship(List<Shipment> batches, List<Delivery> deliveries) throws JMSException {
     rounds.sending(batches);
     for (Delivery d : deliveries) {
-      ensureSubscriptions(d);
+      subscriptions.ensure(d.sites());
       producer.send(
           writeData,
           d.message(session, self),
@@ -309,12 +307,6 @@ public final class WriteDataSendProcess extends MessagingLoop {
     }
     session.commit();
     rounds.sent(batches);
-  }
-
-  private void ensureSubscriptions(Delivery d) throws JMSException {
-    for (Shipment s : d.shipments()) {
-      subscriptions.ensure(s.storageSystem());
-    }
   }
 
   /** The volume of the group this unit holds. */
