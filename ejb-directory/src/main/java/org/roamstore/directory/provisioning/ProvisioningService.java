@@ -79,11 +79,7 @@ public class ProvisioningService {
             spec.syncFailurePolicyOrDefault(),
             spec.minimumStay());
     for (String name : spec.sitesPrimaryFirst()) {
-      DataCenter site = em.find(DataCenter.class, name);
-      if (site == null) {
-        throw new DirectoryException(
-            ErrorCode.UNKNOWN_DATA_CENTER, "no data center named '" + name + "'");
-      }
+      DataCenter site = dataCenter(name);
       if (!site.isUp()) {
         throw new DirectoryException(
             ErrorCode.SITE_UNAVAILABLE,
