@@ -13,6 +13,7 @@ stopped; the processes' logs of the last run are copied to bench/target/<bench>-
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -173,6 +174,23 @@ class Proc:
                 raise SystemExit(f"{self.name} exited ({self.popen.returncode}) before '{text}':\n{self.tail()}")
             time.sleep(0.1)
         raise SystemExit(f"no '{text}' from {self.name} in {timeout} s:\n{self.tail()}")
+
+    def command(self, line, reply, timeout=3600, poll=0.05):
+        """A command on the process's stdin (started with stdin=PIPE), one line, answered by one line
+        starting with reply or FAILED (StandaloneStorage's commands); returns that line."""
+        pattern = re.compile(rf"^({reply}|FAILED).*$", re.M)
+        before = len(pattern.findall(self.text()))
+        self.popen.stdin.write((line + "\n").encode())
+        self.popen.stdin.flush()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [m.group(0) for m in pattern.finditer(self.text())]
+            if len(found) > before:
+                return found[-1]
+            if not self.alive():
+                raise SystemExit(f"{self.name} exited:\n{self.tail()}")
+            time.sleep(poll)
+        raise SystemExit(f"no reply from {self.name} to '{line}' in {timeout} s")
 
     def terminate(self):
         """SIGTERM to the process, once: a second one would cut a launcher's own shutdown short."""

@@ -87,20 +87,7 @@ class RemoteCopy:
 
     def command(self, line, reply, timeout=3600):
         """A command to seattle on its stdin; returns its reply line (REPLY... or FAILED...)."""
-        seattle = self.sites["seattle"]
-        pattern = re.compile(rf"^({reply}|FAILED).*$", re.M)
-        before = len(pattern.findall(seattle.text()))
-        seattle.popen.stdin.write((line + "\n").encode())
-        seattle.popen.stdin.flush()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = pattern.findall(seattle.text())
-            if len(found) > before:
-                return [m.group(0) for m in pattern.finditer(seattle.text())][-1]
-            if not seattle.alive():
-                raise SystemExit(f"seattle exited:\n{seattle.tail()}")
-            time.sleep(0.05)
-        raise SystemExit(f"no reply to '{line}' in {timeout} s")
+        return self.sites["seattle"].command(line, reply, timeout)
 
     def catch_up(self, volume):
         reply = self.command(f"sync {volume} portland,sanfrancisco", "SYNCED")

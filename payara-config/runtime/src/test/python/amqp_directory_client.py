@@ -63,6 +63,17 @@ def code_of(answer):
     return answer.get("error", {}).get("code")
 
 
+def await_events(events, volume, wanted, seen, timeout):
+    """Receives events until the volume's wanted types are in seen (type: first such event); each
+    receive gives up after timeout seconds."""
+    while not wanted <= seen.keys():
+        message = events.receive(timeout=timeout)
+        events.accept()
+        event = json.loads(message.body)
+        if event.get("volume") == volume:
+            seen.setdefault(event.get("type"), event)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", default="amqp://127.0.0.1:61616")
@@ -196,14 +207,9 @@ def main():
 
         # The login, then the verify's start and its end, on the events topic (bounded: each
         # receive gives up after --timeout seconds).
-        wanted = {"LOGIN"} | ({"VERIFY_STARTED", "VERIFY_FINISHED"} if verify.get("ok") else set())
         seen = {}
-        while not wanted <= seen.keys():
-            message = events.receive(timeout=args.timeout)
-            events.accept()
-            event = json.loads(message.body)
-            if event.get("volume") == volume:
-                seen.setdefault(event.get("type"), event)
+        await_events(events, volume, {"LOGIN"} | ({"VERIFY_STARTED", "VERIFY_FINISHED"}
+                                                  if verify.get("ok") else set()), seen, args.timeout)
         login_event = seen["LOGIN"]
         check(
             "the login is announced on the events topic",
@@ -221,12 +227,48 @@ def main():
             and secondaries[0].get("bytesVerified") == 16 * 1024 * 1024,
             finished,
         )
+
+        # A copy added and dropped by message, as an integrating system would.
+        not_admin_copy = directory.ask(
+            {"op": "addCopy", "admin": {"user": user, "password": password}, "volume": volume,
+             "site": "sanfrancisco"}
+        )
+        check("adding a copy needs the role admin", code_of(not_admin_copy) == "FORBIDDEN",
+              not_admin_copy)
+        bad_site = directory.ask({"op": "addCopy", "admin": admin, "volume": volume, "site": 7})
+        check("a copy's site must be a name", code_of(bad_site) == "VALIDATION_FAILED", bad_site)
+        primary_drop = directory.ask(
+            {"op": "dropCopy", "admin": admin, "volume": volume, "site": "portland"}
+        )
+        check("the primary's copy is not dropped", code_of(primary_drop) == "COPY_IS_PRIMARY",
+              primary_drop)
+        added = directory.ask(
+            {"op": "addCopy", "admin": admin, "volume": volume, "site": "sanfrancisco"}
+        )
+        copying = [m for m in added.get("result", {}).get("members", [])
+                   if m.get("dataCenter") == "sanfrancisco"]
+        check(
+            "an admin adds a copy at San Francisco: it is copying",
+            added.get("ok") is True and len(copying) == 1 and copying[0].get("copying") is True,
+            added,
+        )
+        await_events(events, volume, {"COPY_IN_SYNC"} if added.get("ok") else set(), seen, args.timeout)
+        dropped = directory.ask(
+            {"op": "dropCopy", "admin": admin, "volume": volume, "site": "sanfrancisco"}
+        )
+        check(
+            "once in sync and verified, the copy is dropped again",
+            seen.get("COPY_IN_SYNC", {}).get("verifiedBytes") == 16 * 1024 * 1024
+            and dropped.get("ok") is True
+            and dropped.get("result", {}).get("dropped") is True,
+            (seen.get("COPY_IN_SYNC"), dropped),
+        )
         print("VOLUME=" + volume)
         print("NBD_URI=" + result.get("nbd", {}).get("uri", ""))
     finally:
         connection.close()
 
-    print("%d passed, %d failed" % (16 - len(failures), len(failures)))
+    print("%d passed, %d failed" % (21 - len(failures), len(failures)))
     return 1 if failures else 0
 
 

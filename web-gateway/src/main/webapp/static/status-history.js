@@ -21,11 +21,13 @@
       case "VOLUME_DELETED":
         return e.volume + " deleted";
       case "COPY_ADDED":
-        return e.volume + ": copy added at " + e.dataCenter + ", copying from " + e.primary;
+        return e.volume + ": copy added at " + e.dataCenter + ", copying from " + e.primary + (e.replaces ? ", to replace the copy at " + e.replaces : "");
       case "COPY_IN_SYNC":
-        return e.volume + ": copy at " + e.dataCenter + " in sync";
+        return e.volume + ": copy at " + e.dataCenter + " in sync and verified";
       case "COPY_DROPPED":
-        return e.volume + ": copy at " + e.dataCenter + " dropped";
+        return e.volume + ": copy at " + e.dataCenter + " dropped" + (e.movedTo ? " (moved to " + e.movedTo + ")" : "");
+      case "COPY_MOVED":
+        return e.volume + ": copy moved " + e.from + " \u2192 " + e.to;
       case "VERIFY_STARTED":
         return e.volume + ": verify of " + (e.secondaries || []).join(", ") + " started by " + e.by;
       case "VERIFY_FINISHED":

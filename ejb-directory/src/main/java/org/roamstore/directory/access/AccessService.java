@@ -196,7 +196,15 @@ public class AccessService {
           }
           members.add(
               new SystemStatus.Member(
-                  dc, r.isPrimary(), r.dataCenter().isUp(), epoch, storagePrimary, error, lag));
+                  dc,
+                  r.isPrimary(),
+                  r.dataCenter().isUp(),
+                  r.isCopying(),
+                  r.replaces().orElse(null),
+                  epoch,
+                  storagePrimary,
+                  error,
+                  lag));
         }
         groups.add(
             new SystemStatus.CopyGroup(

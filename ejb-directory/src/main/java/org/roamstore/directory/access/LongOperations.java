@@ -39,7 +39,12 @@ final class LongOperations {
       }
       if ("RESYNCING".equals(lag.state())) {
         out.add(
-            new SystemStatus.Operation("RESYNC", m.dataCenter(), null, lag.resyncPercent(), null));
+            new SystemStatus.Operation(
+                m.copying() ? "INITIAL_COPY" : "RESYNC",
+                m.dataCenter(),
+                null,
+                lag.resyncPercent(),
+                null));
       }
       if (lag.verify() != null && lag.verify().running()) {
         out.add(

@@ -62,7 +62,8 @@ public record SystemStatus(
   /**
    * One long operation in progress on a copy group.
    *
-   * @param kind DRAIN (the old primary shipping queued writes before a switch), RESYNC or VERIFY
+   * @param kind DRAIN (the old primary shipping queued writes before a switch), RESYNC,
+   *     INITIAL_COPY (the resync of a copy added to the volume in use) or VERIFY
    * @param dataCenter the secondary it works on; for a drain, the new primary
    * @param from for a drain, the old primary; null otherwise
    * @param percent how far it got, 0-100; null when storage does not say
@@ -74,12 +75,17 @@ public record SystemStatus(
   /**
    * One member as the directory and its storage see it.
    *
+   * @param copying whether it was added to the volume in use and is not yet complete (copied, then
+   *     verified); no login makes it primary meanwhile
+   * @param replaces the data center whose copy it replaces once complete (a move); null otherwise
    * @param lag null for the primary; for a secondary, empty figures until storage reports them
    */
   public record Member(
       String dataCenter,
       boolean primary,
       boolean up,
+      boolean copying,
+      String replaces,
       Long storageEpoch,
       String storagePrimary,
       String error,

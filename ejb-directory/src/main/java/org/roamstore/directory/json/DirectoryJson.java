@@ -96,6 +96,9 @@ public final class DirectoryJson {
               .add("primary", m.primary())
               .add("copying", m.copying())
               .add("up", m.up());
+      if (m.replaces() != null) {
+        member.add("replaces", m.replaces());
+      }
       JsonObjectBuilder storage = JSON.createObjectBuilder();
       if (m.storageEpoch() != null) {
         storage.add("epoch", m.storageEpoch()).add("primary", m.storagePrimary());

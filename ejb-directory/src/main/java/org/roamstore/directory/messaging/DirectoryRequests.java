@@ -49,6 +49,11 @@ import org.roamstore.directory.verify.VerifyService;
  *       options of {@code POST /api/volumes/{name}/verify} ({@code secondaries}, {@code
  *       rateMiBPerSecond}, {@code repair}) beside them. The result is that call's answer; the
  *       outcome comes later as the event {@code VERIFY_FINISHED}.
+ *   <li>{@code addCopy}: {@code admin} as for {@code provision}, {@code volume}, {@code site} and,
+ *       for a move, {@code replaces} (the copy dropped once the new one is complete), as {@code
+ *       POST /api/admin/volumes/{name}/copies}. The result is the volume as that call answers it.
+ *   <li>{@code dropCopy}: {@code admin}, {@code volume} and {@code site}, as {@code DELETE
+ *       /api/admin/volumes/{name}/copies/{site}}. The result names the volume and the site.
  * </ul>
  */
 @ApplicationScoped
@@ -79,6 +84,8 @@ public class DirectoryRequests {
             case "login" -> ok(op, login(request));
             case "provision" -> ok(op, provision(request));
             case "verify" -> ok(op, verify(request));
+            case "addCopy" -> ok(op, addCopy(request));
+            case "dropCopy" -> ok(op, dropCopy(request));
             case "" -> error(op, "MALFORMED_REQUEST", "a request needs an 'op'", Map.of());
             default -> error(op, "UNKNOWN_OP", "unknown op '" + op + "'", Map.of());
           };
@@ -148,6 +155,43 @@ public class DirectoryRequests {
     // A field of the wrong type is a JsonException: MALFORMED_REQUEST, as over REST.
     VerifyOptions options = VerifyOptions.fromJson(request);
     return DirectoryJson.verifyStart(verifies.start(name.getString(), options, who.name()));
+  }
+
+  private JsonObject addCopy(JsonObject request) {
+    admin(request, "adding a copy");
+    String volume = name(request, "volume", true);
+    String site = name(request, "site", true);
+    String replaces = name(request, "replaces", false);
+    return DirectoryJson.volume(provisioning.addCopy(volume, site, replaces));
+  }
+
+  private JsonObject dropCopy(JsonObject request) {
+    admin(request, "dropping a copy");
+    String volume = name(request, "volume", true);
+    String site = name(request, "site", true);
+    provisioning.dropCopy(volume, site);
+    return Json.createObjectBuilder()
+        .add("volume", volume)
+        .add("site", site)
+        .add("dropped", true)
+        .build();
+  }
+
+  /** A name field: a string of 1 to 64 characters; null when absent and not required. */
+  private static String name(JsonObject request, String key, boolean required) {
+    JsonValue value = request.get(key);
+    if ((value == null || value == JsonValue.NULL) && !required) {
+      return null;
+    }
+    if (value instanceof jakarta.json.JsonString s
+        && !s.getString().isEmpty()
+        && s.getString().length() <= 64) {
+      return s.getString();
+    }
+    throw new DirectoryException(
+        ErrorCode.VALIDATION_FAILED,
+        "'" + key + "' must be a name of 1 to 64 characters",
+        Map.of(key, "must be a name of 1 to 64 characters"));
   }
 
   /** The sender's {@code admin} credentials, checked (and throttled) as a sign-in is. */

@@ -9,6 +9,8 @@ import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
+import java.time.Instant;
+import java.util.Optional;
 import org.roamstore.storage.api.RealVolumeAddress;
 
 /**
@@ -44,6 +46,22 @@ public class RealVolumeInfo {
    */
   private Boolean copying;
 
+  /**
+   * When the verify that decides whether this copy's initial copy is complete started at the
+   * primary (as the primary reported it); null while none is started. Cleared with the mark. Kept
+   * as text: the primary's instant has nanoseconds, and a timestamp column would round it, so the
+   * verify would never be recognised again.
+   */
+  @Column(length = 40)
+  private String copyVerifyStartedAt;
+
+  /**
+   * The data center whose copy this one replaces (a move): that copy is dropped once this one is in
+   * sync and verified. Null for a copy that was simply added.
+   */
+  @Column(length = 64)
+  private String replaces;
+
   protected RealVolumeInfo() {}
 
   RealVolumeInfo(
@@ -73,6 +91,28 @@ public class RealVolumeInfo {
 
   void markCopying(boolean copying) {
     this.copying = copying ? Boolean.TRUE : null;
+    if (!copying) {
+      copyVerifyStartedAt = null;
+    }
+  }
+
+  /** The verify started to check this copy's initial copy, if one is. */
+  public Optional<Instant> copyVerifyStartedAt() {
+    return Optional.ofNullable(copyVerifyStartedAt).map(Instant::parse);
+  }
+
+  /** Records the verify the primary started for this copy; empty forgets it (start another). */
+  public void copyVerifyStarted(Optional<Instant> startedAt) {
+    this.copyVerifyStartedAt = startedAt.map(Instant::toString).orElse(null);
+  }
+
+  /** The data center whose copy is dropped once this one is complete (a move), if any. */
+  public Optional<String> replaces() {
+    return Optional.ofNullable(replaces);
+  }
+
+  void replaces(String dataCenter) {
+    this.replaces = dataCenter;
   }
 
   void markPrimary(boolean primary) {
@@ -85,6 +125,9 @@ public class RealVolumeInfo {
 
   @Override
   public String toString() {
-    return address() + (primary ? " (primary)" : "") + (isCopying() ? " (copying)" : "");
+    return address()
+        + (primary ? " (primary)" : "")
+        + (isCopying() ? " (copying)" : "")
+        + (replaces == null ? "" : " (replaces " + replaces + ")");
   }
 }

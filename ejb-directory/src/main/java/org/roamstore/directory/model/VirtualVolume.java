@@ -40,10 +40,18 @@ import org.roamstore.storage.api.TransferType;
     query =
         "select distinct v from VirtualVolume v join v.realVolumes r"
             + " where r.dataCenter.name = :dataCenter order by v.name")
+@NamedQuery(
+    name = VirtualVolume.NAMES_WITH_COPY_WORK,
+    query =
+        "select distinct v.name from VirtualVolume v join v.realVolumes r"
+            + " where r.copying = true or r.replaces is not null order by v.name")
 public class VirtualVolume {
   public static final String BY_NAME = "VirtualVolume.byName";
   public static final String ALL = "VirtualVolume.all";
   public static final String WITH_MEMBER_AT = "VirtualVolume.withMemberAt";
+
+  /** Names of the volumes with a copy still copying or waiting to replace another (a move). */
+  public static final String NAMES_WITH_COPY_WORK = "VirtualVolume.namesWithCopyWork";
 
   @Id private String storageId;
 
@@ -129,15 +137,32 @@ public class VirtualVolume {
    * until its initial copy is in sync ({@link #copyInSync}).
    */
   public RealVolumeInfo addCopy(DataCenter dataCenter) {
+    return addCopy(dataCenter, null);
+  }
+
+  /**
+   * Adds a copy that replaces the copy at {@code replaced} once it is complete (a move); null: a
+   * copy simply added.
+   */
+  public RealVolumeInfo addCopy(DataCenter dataCenter, String replaced) {
     if (realVolumes.isEmpty()) {
       throw new IllegalStateException("virtual volume " + name + " has no primary to copy from");
     }
     if (realVolumeAt(dataCenter.name()).isPresent()) {
       throw new IllegalArgumentException(name + " already has a copy at " + dataCenter.name());
     }
+    if (replaced != null && realVolumeAt(replaced).isEmpty()) {
+      throw new IllegalArgumentException(name + " has no copy at " + replaced + " to replace");
+    }
     RealVolumeInfo real = addRealVolume(dataCenter);
     real.markCopying(true);
+    real.replaces(replaced);
     return real;
+  }
+
+  /** The move this copy was added for is over (its old copy dropped, or no longer to drop). */
+  public void replaced(RealVolumeInfo real) {
+    real.replaces(null);
   }
 
   /** The copy's initial copy is done: logins may choose it from now on. */

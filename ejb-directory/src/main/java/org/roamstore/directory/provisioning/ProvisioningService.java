@@ -1,12 +1,16 @@
 package org.roamstore.directory.provisioning;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.time.Instant;
@@ -27,6 +31,7 @@ import org.roamstore.directory.model.PrimarySwitch;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
 import org.roamstore.directory.switching.SwitchService;
+import org.roamstore.directory.transaction.AfterCompletion;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageConnection;
 import org.roamstore.storage.api.VolumeInfo;
@@ -45,6 +50,8 @@ public class ProvisioningService {
   @Inject private DirectoryEvents events;
   @Inject private SwitchService switches;
   @Inject private InitialCopies initialCopies;
+  @EJB private CopyWatch copyWatch;
+  @Resource private TransactionSynchronizationRegistry transactions;
 
   private VolumeProvisioner provisioner;
   private CopyChanges copies;
@@ -142,10 +149,21 @@ public class ProvisioningService {
   /**
    * Adds a copy at a data center to a volume in use, at the same epoch: the primary's users go on
    * and it copies every written region to the new member. The copy is marked copying (no login
-   * makes it primary) until the primary reports it in sync. Refused with nothing changed when the
-   * volume or data center is unknown, a copy is there already, or a member or the new site is down.
+   * makes it primary) until it is complete ({@link CopyCheck}). Refused with nothing changed when
+   * the volume or data center is unknown, a copy is there already, or a member or the new site is
+   * down.
    */
   public VolumeView addCopy(@NotNull String name, @NotNull String siteName) {
+    return addCopy(name, siteName, null);
+  }
+
+  /**
+   * Moves a copy: adds one at {@code siteName} that replaces the copy at {@code replaces}, which is
+   * dropped once the new one is complete (by {@link #finishMoves}), so the volume never has fewer
+   * complete copies than before. Null {@code replaces}: a copy simply added. The primary's copy is
+   * not moved this way (a login nearer another copy moves the primary first).
+   */
+  public VolumeView addCopy(@NotNull String name, @NotNull String siteName, String replaces) {
     VirtualVolume volume = LoginService.lockVolume(em, name);
     DataCenter site = dataCenter(siteName);
     if (volume.realVolumeAt(site.name()).isPresent()) {
@@ -154,20 +172,32 @@ public class ProvisioningService {
           "volume '" + name + "' already has a copy at " + site.name(),
           Map.of("site", site.name()));
     }
+    String replaced =
+        replaces == null ? null : movable(volume, dataCenter(replaces)).dataCenter().name();
     List<DataCenter> involved = new ArrayList<>(members(volume));
     involved.add(site);
     refuseIfDown(involved, "adding a copy");
     CopyVolumeGroupInfo before = volume.copyGroup();
-    volume.addCopy(site);
+    volume.addCopy(site, replaced);
     em.flush();
     copies.add(before, volume.copyGroup(), site.storageSystem(), volume.sizeBytes());
-    events.publish(
+    var event =
         DirectoryEvents.event(EventType.COPY_ADDED)
             .add("volume", volume.name())
             .add("dataCenter", site.name())
             .add("primary", volume.primary().dataCenter().name())
-            .add("epoch", volume.epoch())
-            .build());
+            .add("epoch", volume.epoch());
+    if (replaced != null) {
+      event.add("replaces", replaced);
+    }
+    events.publish(event.build());
+    transactions.registerInterposedSynchronization(
+        new AfterCompletion(
+            status -> {
+              if (status == Status.STATUS_COMMITTED) {
+                copyWatch.wake();
+              }
+            }));
     return describe(volume, false);
   }
 
@@ -178,7 +208,68 @@ public class ProvisioningService {
    */
   public void dropCopy(@NotNull String name, @NotNull String siteName) {
     VirtualVolume volume = LoginService.lockVolume(em, name);
-    DataCenter site = dataCenter(siteName);
+    drop(volume, movable(volume, dataCenter(siteName)), null);
+  }
+
+  /**
+   * Asks storage how the volume's copies under way stand and clears the mark of those complete (in
+   * a transaction of its own, so a failure of a move's drop after it does not undo it). Returns
+   * whether the volume still has copy work: a copy under way or a move not finished.
+   */
+  public boolean followCopies(@NotNull String name) {
+    VirtualVolume volume = findVolume(name);
+    if (volume == null) {
+      return false; // deleted meanwhile
+    }
+    volume = LoginService.lockVolume(em, name);
+    em.refresh(volume);
+    initialCopies.catchUp(volume);
+    return volume.realVolumes().stream().anyMatch(r -> r.isCopying() || r.replaces().isPresent());
+  }
+
+  /**
+   * Drops the copies that complete copies replace (moves), unless one is the primary now: that drop
+   * waits until a login moves the primary away. A replaced copy someone dropped meanwhile ends the
+   * move as it is.
+   */
+  public void finishMoves(@NotNull String name) {
+    if (findVolume(name) == null) {
+      return;
+    }
+    VirtualVolume volume = LoginService.lockVolume(em, name);
+    for (RealVolumeInfo real : List.copyOf(volume.realVolumes())) {
+      String replaced = real.replaces().orElse(null);
+      if (replaced == null || real.isCopying()) {
+        continue;
+      }
+      RealVolumeInfo old = volume.realVolumeAt(replaced).orElse(null);
+      if (old != null && (old.isPrimary() || members(volume).stream().anyMatch(d -> !d.isUp()))) {
+        continue; // the drop needs every member up and the old copy a secondary: it waits
+      }
+      volume.replaced(real);
+      if (old != null) {
+        drop(volume, old, real.dataCenter().name());
+      }
+      events.publish(
+          DirectoryEvents.event(EventType.COPY_MOVED)
+              .add("volume", volume.name())
+              .add("from", replaced)
+              .add("to", real.dataCenter().name())
+              .add("dropped", old != null)
+              .build());
+    }
+  }
+
+  /** The names of the volumes with copy work left (see {@link #followCopies}). */
+  public List<String> namesWithCopyWork() {
+    return em.createNamedQuery(VirtualVolume.NAMES_WITH_COPY_WORK, String.class)
+        .setMaxResults(1000)
+        .getResultList();
+  }
+
+  /** The volume's copy at a data center that may be dropped: a secondary, not the only copy. */
+  private static RealVolumeInfo movable(VirtualVolume volume, DataCenter site) {
+    String name = volume.name();
     RealVolumeInfo real =
         volume
             .realVolumeAt(site.name())
@@ -204,17 +295,27 @@ public class ProvisioningService {
               + "'; a login nearer another copy moves it first",
           Map.of("site", site.name()));
     }
+    return real;
+  }
+
+  /** Drops a secondary; {@code movedTo} names the copy that replaced it, null for a plain drop. */
+  private void drop(VirtualVolume volume, RealVolumeInfo real, String movedTo) {
+    String site = real.dataCenter().name();
     refuseIfDown(members(volume), "dropping a copy");
     CopyVolumeGroupInfo before = volume.copyGroup();
     boolean wasCopying = real.isCopying();
     volume.removeCopy(real);
     em.flush();
-    Map<String, String> left = copies.drop(before, volume.copyGroup(), site.storageSystem());
+    Map<String, String> left =
+        copies.drop(before, volume.copyGroup(), real.dataCenter().storageSystem());
     var event =
         DirectoryEvents.event(EventType.COPY_DROPPED)
             .add("volume", volume.name())
-            .add("dataCenter", site.name())
+            .add("dataCenter", site)
             .add("wasCopying", wasCopying);
+    if (movedTo != null) {
+      event.add("movedTo", movedTo);
+    }
     if (!left.isEmpty()) {
       event.add("realVolumeLeft", String.join("; ", left.values()));
     }
@@ -269,6 +370,7 @@ public class ProvisioningService {
               real.address().toString(),
               real.isPrimary(),
               real.isCopying(),
+              real.replaces().orElse(null),
               real.dataCenter().isUp(),
               epoch,
               storagePrimary,

@@ -27,6 +27,7 @@ public record VolumeView(
    *
    * @param copying whether it was added to the volume in use and is not yet known in sync (no login
    *     makes it primary meanwhile)
+   * @param replaces the data center whose copy it replaces once complete (a move); null otherwise
    * @param storagePrimary the storage system the member's control unit holds as primary; null when
    *     {@code storageError} says why it could not be asked
    */
@@ -35,6 +36,7 @@ public record VolumeView(
       String address,
       boolean primary,
       boolean copying,
+      String replaces,
       boolean up,
       Long storageEpoch,
       String storagePrimary,

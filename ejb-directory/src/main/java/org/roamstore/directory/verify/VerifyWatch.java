@@ -10,13 +10,12 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.Singleton;
 import jakarta.ejb.Startup;
 import jakarta.ejb.Timeout;
-import jakarta.ejb.TimerConfig;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.roamstore.directory.watch.WatchTimer;
 
 /**
  * Follows running verifies: a single-action timer every {@value #PERIOD_PROPERTY} ms (1000 by
@@ -40,32 +39,28 @@ public class VerifyWatch {
   @Resource private TimerService timers;
   @EJB private VerifyService verifies;
 
-  private final long periodMillis =
-      Math.max(10, Long.getLong(PERIOD_PROPERTY, DEFAULT_PERIOD_MILLIS));
-  private final AtomicBoolean scheduled = new AtomicBoolean();
-  private volatile boolean stopped;
+  private WatchTimer timer;
 
   @PostConstruct
   void start() {
-    wake();
+    timer = new WatchTimer(timers, "verify watch", PERIOD_PROPERTY, DEFAULT_PERIOD_MILLIS);
+    timer.wake();
   }
 
   @PreDestroy
   void stop() {
-    stopped = true;
+    timer.stop();
   }
 
   /** Makes sure a look at the running verifies comes within one period; returns at once. */
   public void wake() {
-    if (!stopped && scheduled.compareAndSet(false, true)) {
-      timers.createSingleActionTimer(periodMillis, new TimerConfig("verify watch", false));
-    }
+    timer.wake();
   }
 
   @Timeout
   @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
   void tick() {
-    scheduled.set(false);
+    timer.fired();
     boolean more = false;
     try {
       for (long id : verifies.running()) {

@@ -13,7 +13,11 @@ class LongOperationsTest {
   private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
 
   private static SystemStatus.Member secondary(String site, ReplicationLag.Lag lag) {
-    return new SystemStatus.Member(site, false, true, 2L, "seattle", null, lag);
+    return new SystemStatus.Member(site, false, true, false, null, 2L, "seattle", null, lag);
+  }
+
+  private static SystemStatus.Member copying(String site, ReplicationLag.Lag lag) {
+    return new SystemStatus.Member(site, false, true, true, null, 2L, "seattle", null, lag);
   }
 
   private static ReplicationLag.Lag lag(String state, long pending, ReplicationLag.Verify v) {
@@ -40,6 +44,23 @@ class LongOperationsTest {
         List.of(
             new SystemStatus.Operation("RESYNC", "portland", null, 40, null),
             new SystemStatus.Operation("VERIFY", "sanfrancisco", null, 30, T0)),
+        ops);
+  }
+
+  @Test
+  void theResyncOfACopyAddedToTheVolumeInUseIsItsInitialCopy() {
+    List<SystemStatus.Operation> ops =
+        LongOperations.of(
+            List.of(
+                copying("eugene", lag("RESYNCING", 0, null)),
+                copying("boise", lag("IN_SYNC", 0, running(70)))),
+            Optional.empty(),
+            UnaryOperator.identity());
+
+    assertEquals(
+        List.of(
+            new SystemStatus.Operation("INITIAL_COPY", "eugene", null, 40, null),
+            new SystemStatus.Operation("VERIFY", "boise", null, 70, T0)),
         ops);
   }
 

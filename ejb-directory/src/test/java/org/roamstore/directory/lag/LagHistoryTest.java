@@ -15,7 +15,7 @@ class LagHistoryTest {
   private final LagHistory history = new LagHistory();
 
   private static SystemStatus.Member member(String site, boolean primary, ReplicationLag.Lag lag) {
-    return new SystemStatus.Member(site, primary, true, 1L, "seattle", null, lag);
+    return new SystemStatus.Member(site, primary, true, false, null, 1L, "seattle", null, lag);
   }
 
   private static ReplicationLag.Lag lagging(long bytes) {

@@ -43,7 +43,7 @@ class BenchSmokeIT {
                 ROOT.resolve("bench/all").toString(),
                 "--smoke",
                 "--only",
-                "nbd,nbdcopy,remote-copy,activity-verify,login,wan",
+                "nbd,nbdcopy,remote-copy,initial-copy,activity-verify,login,wan",
                 "--results",
                 results.toString())
             .redirectErrorStream(true)
@@ -65,6 +65,7 @@ class BenchSmokeIT {
           {"nbd", "| job "},
           {"nbdcopy", "| "},
           {"remote-copy", "| job "},
+          {"initial-copy", "| copy "},
           {"activity-verify", "| job "},
           {"login", "| scenario "},
           {"wan", "| one-way delay "}

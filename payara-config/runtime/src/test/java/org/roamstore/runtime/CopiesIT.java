@@ -86,12 +86,23 @@ class CopiesIT {
       assertEquals("portland", nearSf.getJsonObject("dataCenter").getString("name"), "" + nearSf);
       assertEquals("AT_PRIMARY", nearSf.getString("outcome"), nearSf.toString());
       assertTrue(member(describe(volume), "sanfrancisco").getBoolean("copying"));
+      HttpResponse<String> status = gateway.send("GET", "api/status/" + volume, ADMIN, null);
+      assertEquals(200, status.statusCode(), status.body());
+      assertTrue(
+          member(GatewayClient.json(status.body()), "sanfrancisco").getBoolean("copying"),
+          status.body());
     }
 
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> !member(describe(volume), "sanfrancisco").getBoolean("copying"));
+    JsonObject inSync = event(volume, "COPY_IN_SYNC");
+    assertEquals("sanfrancisco", inSync.getString("dataCenter"), inSync.toString());
+    assertEquals(
+        describe(volume).getJsonNumber("sizeBytes").longValue(),
+        inSync.getJsonNumber("verifiedBytes").longValue(),
+        "the copy counts as complete only after a verify compared every byte: " + inSync);
     verifiedWithoutDifference(volume);
     sameFiles(volume, List.of("portland", "seattle", "sanfrancisco"), 4 << 20, 0x7c);
 
@@ -171,6 +182,44 @@ class CopiesIT {
     assertEquals("seattle", inSync.getString("primary"), inSync.toString());
   }
 
+  /**
+   * A move adds the new copy and drops the old one only once the new one is complete: while San
+   * Francisco's write data is paused, Seattle's copy stays.
+   */
+  @Test
+  void aMovedCopyIsDroppedOnlyOnceItsReplacementIsComplete() throws Exception {
+    String volume = gateway.newVolume(user, "ASYNC", "portland", "seattle");
+    String nbd = gateway.login(user, volume, "eugene").getJsonObject("nbd").getString("uri");
+    assertTrue(RealClients.qemuIo(nbd, "write -P 0x3d 0 2M").contains("wrote 2097152/2097152"));
+    Path seattleFile = gateway.volumeFile(volume, "seattle");
+
+    try (PausedQueue sf =
+        PausedQueue.pause(
+            Destinations.subscription(Destinations.REPLICATION_DATA, "sanfrancisco"))) {
+      HttpResponse<String> moved =
+          addCopy(volume, "{\"site\": \"sanfrancisco\", \"replaces\": \"seattle\"}");
+      assertEquals(201, moved.statusCode(), moved.body());
+      JsonObject copy = member(GatewayClient.json(moved.body()), "sanfrancisco");
+      assertEquals("seattle", copy.getString("replaces"), copy.toString());
+      assertTrue(RealClients.qemuIo(nbd, "write -P 0x4e 3M 1M").contains("wrote 1048576/1048576"));
+      Thread.sleep(1500); // the copy watch looks every second: it must not drop Seattle yet
+      assertEquals(List.of("portland", "seattle", "sanfrancisco"), sites(describe(volume)));
+      assertTrue(Files.exists(seattleFile), "the old copy stays until the new one is complete");
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> sites(describe(volume)).equals(List.of("portland", "sanfrancisco")));
+    assertFalse(member(describe(volume), "sanfrancisco").getBoolean("copying"));
+    assertFalse(Files.exists(seattleFile), "the replaced copy's real volume is deleted");
+    sameFiles(volume, List.of("portland", "sanfrancisco"), 3 << 20, 0x4e);
+    JsonObject done = event(volume, "COPY_MOVED");
+    assertEquals("seattle", done.getString("from"), done.toString());
+    assertEquals("sanfrancisco", done.getString("to"), done.toString());
+    assertEquals("sanfrancisco", event(volume, "COPY_DROPPED").getString("movedTo"));
+  }
+
   @Test
   void badCopyRequestsAreRefusedWithJsonAndChangeNothing() throws Exception {
     String volume = gateway.newVolume(user, "SYNC", "seattle", "portland");
@@ -183,6 +232,18 @@ class CopiesIT {
     error(404, "UNKNOWN_VOLUME", addCopy("no-such-volume", "{\"site\": \"sanfrancisco\"}"));
     error(404, "UNKNOWN_DATA_CENTER", addCopy(volume, "{\"site\": \"atlantis\"}"));
     error(409, "COPY_EXISTS", addCopy(volume, "{\"site\": \"portland\"}"));
+    error(
+        409,
+        "COPY_IS_PRIMARY",
+        addCopy(volume, "{\"site\": \"sanfrancisco\", \"replaces\": \"seattle\"}"));
+    error(
+        404,
+        "NO_COPY_THERE",
+        addCopy(volume, "{\"site\": \"sanfrancisco\", \"replaces\": \"sanfrancisco\"}"));
+    error(
+        404,
+        "UNKNOWN_DATA_CENTER",
+        addCopy(volume, "{\"site\": \"sanfrancisco\", \"replaces\": \"atlantis\"}"));
     for (String malformed :
         List.of(
             "{\"site\": \"sanfr",
@@ -316,6 +377,18 @@ class CopiesIT {
     return GatewayClient.json(r.body()).getJsonArray("events").stream()
         .map(JsonValue::asJsonObject)
         .toList();
+  }
+
+  /** The volume's newest event of a type, waited for (the gateway sees events shortly after). */
+  private JsonObject event(String volume, String type) throws Exception {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> historyTypes(volume).contains(type));
+    return history(volume).stream()
+        .filter(e -> e.getString("type").equals(type))
+        .findFirst()
+        .orElseThrow();
   }
 
   private List<String> historyTypes(String volume) throws Exception {

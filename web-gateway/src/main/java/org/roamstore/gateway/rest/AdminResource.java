@@ -39,7 +39,8 @@ public class AdminResource {
   @Inject private SiteService sites;
 
   /** Where to add a copy, as {@code POST /api/admin/volumes/{name}/copies} takes it. */
-  public record CopySite(@NotNull @Size(min = 1, max = 64) String site) {}
+  public record CopySite(
+      @NotNull @Size(min = 1, max = 64) String site, @Size(min = 1, max = 64) String replaces) {}
 
   /** Whether a data center is up, as {@code PUT /api/admin/sites/{name}} takes it. */
   public record SiteState(@NotNull Boolean up) {}
@@ -91,14 +92,15 @@ public class AdminResource {
 
   /**
    * Adds a copy at another data center while the volume is in use; it shows {@code copying} until
-   * its primary reports it in sync, and no login makes it primary meanwhile.
+   * it is copied and verified, and no login makes it primary meanwhile. With {@code replaces}, a
+   * move: the copy there is dropped once the new one is complete.
    */
   @POST
   @Path("volumes/{name}/copies")
   @Consumes(MediaType.APPLICATION_JSON)
   public Response addCopy(@PathParam("name") String name, @NotNull @Valid CopySite copy) {
     return Response.status(201)
-        .entity(DirectoryJson.volume(volumes.addCopy(name, copy.site())))
+        .entity(DirectoryJson.volume(volumes.addCopy(name, copy.site(), copy.replaces())))
         .build();
   }
 

@@ -35,15 +35,17 @@ import org.roamstore.storage.replication.WriteDataSender;
  * <pre>
  * StandaloneStorage STORAGE_SYSTEM DATA_DIR NBD_PORT CACHE_MIB [--host ADDR]
  *                   [--volume NAME:SIZE]... [--export EXPORT[:VOLUME]]...
- *                   [--broker URL [--sync-timeout-ms N]] [--group ID:SYNC|ASYNC:EPOCH:MEMBERS]...
+ *                   [--broker URL [--sync-timeout-ms N] [--resync-mib-per-second N]]
+ *                   [--group ID:SYNC|ASYNC:EPOCH:MEMBERS]...
  *                   [--nbd-tls off|optional|required --nbd-tls-dir DIR]
  * </pre>
  *
  * {@code --broker} turns remote copy on over the broker at URL (the Jakarta Messaging client on the
  * class path, Artemis's by default, or the class named by {@code -Droamstore.jms.factory}, must
- * have a constructor taking the URL). {@code --group} defines a copy group at its member here, e.g.
- * {@code v1:ASYNC:1:seattle/v1*,portland/v1} ({@code *} marks the primary); it is kept unless the
- * stored epoch is newer.
+ * have a constructor taking the URL); {@code --resync-mib-per-second} paces every resync, a new
+ * member's first copy included (0, the default: no limit). {@code --group} defines a copy group at
+ * its member here, e.g. {@code v1:ASYNC:1:seattle/v1*,portland/v1} ({@code *} marks the primary);
+ * it is kept unless the stored epoch is newer.
  *
  * <p>A {@code --volume} that does not exist is created (SIZE like 1073741824, 512M, 1G) and, if it
  * has no copy group yet, gets a one-member group of the same name with this unit as primary at
@@ -72,6 +74,7 @@ public final class StandaloneStorage {
     List<String> groups = new ArrayList<>();
     String broker = null;
     long syncTimeoutMillis = RemoteCopySettings.DEFAULTS.syncTimeout().toMillis();
+    long resyncMibPerSecond = 0;
     NbdTlsMode tls = NbdTlsMode.OFF;
     Path tlsDirectory = null;
     for (int i = 4; i < args.length; i++) {
@@ -87,6 +90,7 @@ public final class StandaloneStorage {
         case "--broker" -> broker = value;
         case "--group" -> groups.add(value);
         case "--sync-timeout-ms" -> syncTimeoutMillis = Long.parseLong(value);
+        case "--resync-mib-per-second" -> resyncMibPerSecond = Long.parseLong(value);
         case "--nbd-tls" -> {
           tls = NbdTlsMode.parse(value);
           if (tls == null) {
@@ -126,7 +130,9 @@ public final class StandaloneStorage {
             ? new NoRemoteCopy()
             : new RemoteCopy(
                 connectionFactory(broker),
-                RemoteCopySettings.DEFAULTS.withSyncTimeout(Duration.ofMillis(syncTimeoutMillis)));
+                RemoteCopySettings.DEFAULTS
+                    .withSyncTimeout(Duration.ofMillis(syncTimeoutMillis))
+                    .withResyncRate(resyncMibPerSecond << 20));
     StorageControlUnit unit = StorageControlUnit.open(config, executor, sender);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -113,7 +113,11 @@ public class StatusResource {
           Json.createObjectBuilder()
               .add("dataCenter", m.dataCenter())
               .add("primary", m.primary())
-              .add("up", m.up());
+              .add("up", m.up())
+              .add("copying", m.copying());
+      if (m.replaces() != null) {
+        member.add("replaces", m.replaces());
+      }
       JsonObjectBuilder storage = Json.createObjectBuilder();
       if (m.storageEpoch() != null) {
         storage.add("epoch", m.storageEpoch()).add("primary", m.storagePrimary());
