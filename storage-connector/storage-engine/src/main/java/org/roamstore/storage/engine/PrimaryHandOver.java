@@ -104,7 +104,7 @@ final class PrimaryHandOver {
     BitSet written = writtenRegions();
     OutOfSyncRegions missing = OutOfSyncRegions.NONE;
     for (String site : added) {
-      missing = missing.with(site, written, volume.activity.regionBytes());
+      missing = missing.with(site, written, WriteDataSender.RESYNC_REGION_BYTES);
     }
     LOG.info(
         "copy group "
@@ -120,9 +120,13 @@ final class PrimaryHandOver {
     sender.joined(next, written.isEmpty() ? OutOfSyncRegions.NONE : missing);
   }
 
-  /** The regions (of the activity log's size) that hold any data in this copy. */
+  /**
+   * The regions (of {@link WriteDataSender#RESYNC_REGION_BYTES}, not the activity log's larger
+   * ones: a volume written here and there would copy several times what it holds) holding any data
+   * here.
+   */
   private BitSet writtenRegions() {
-    long regionBytes = volume.activity.regionBytes();
+    long regionBytes = WriteDataSender.RESYNC_REGION_BYTES;
     long size = volume.cache.sizeBytes();
     BitSet regions = new BitSet();
     long pos = 0;

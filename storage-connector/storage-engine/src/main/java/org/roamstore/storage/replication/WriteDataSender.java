@@ -26,6 +26,11 @@ import org.roamstore.storage.api.VerifyRequest;
  * holds as secondaries; {@link #start} hands it those volumes and the threads to run on.
  */
 public interface WriteDataSender {
+  /**
+   * The unit in which a secondary is marked out of sync and a resync copies: a new member's first
+   * copy counts the regions holding data in these, since finer ones would copy no less.
+   */
+  int RESYNC_REGION_BYTES = 1 << 20;
 
   CompletionStage<Void> send(WriteData write);
 

@@ -187,6 +187,65 @@ class AddCopyTest {
     }
   }
 
+  /**
+   * Only the regions holding data travel, counted in the resync's 1 MiB regions: three pages
+   * written 5 MiB apart are three regions to copy, not the three 4 MiB regions of the activity log
+   * around them. The copy is paced (1 MiB/s) so the count is read before much of it has gone.
+   */
+  @org.junit.jupiter.api.Test
+  void aNewMembersFirstCopyHoldsOnlyTheRegionsWithData() throws Exception {
+    RemoteCopySettings paced = RemoteCopySites.FAST.withResyncRate(MIB);
+    try (RemoteCopySites sites = RemoteCopySites.withEmbeddedBroker(root, paced)) {
+      sites.open("seattle");
+      sites.open("portland");
+      CopyVolumeGroupInfo two =
+          RemoteCopySites.group(
+              "v",
+              TransferType.ASYNC,
+              SyncFailurePolicy.MARK_OUT_OF_SYNC,
+              "seattle",
+              "seattle",
+              "portland");
+      sites.create(two, SIZE);
+      try (StorageConnection seattle = sites.unit("seattle").connect()) {
+        byte[] page = new byte[4096];
+        java.util.Arrays.fill(page, (byte) 0x5d);
+        for (long offset : new long[] {0, 5 * MIB + 8192, 10 * MIB + 4096}) {
+          seattle.write("v", 1, offset, page, false);
+        }
+        seattle.synchronizeCache("v", Set.of(), Duration.ofSeconds(30));
+      }
+      sites.open("sanfrancisco");
+      try (StorageConnection sf = sites.unit("sanfrancisco").connect()) {
+        sf.createVolume("v", SIZE);
+      }
+      CopyVolumeGroupInfo three = withMember(two, "sanfrancisco");
+      for (String site : List.of("sanfrancisco", "portland", "seattle")) {
+        try (StorageConnection c = sites.unit(site).connect()) {
+          c.defineCopyGroup(three);
+        }
+      }
+      try (StorageConnection seattle = sites.unit("seattle").connect()) {
+        CopyGroupStatus.SecondaryStatus added =
+            RemoteCopySites.secondary(seattle.copyGroupStatus("v"), "sanfrancisco");
+        assertTrue(
+            added.outOfSyncBytes() > 0 && added.outOfSyncBytes() <= 3 * MIB,
+            "three 1 MiB regions to copy at most: " + added);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    RemoteCopySites.secondary(seattle.copyGroupStatus("v"), "sanfrancisco").state()
+                        == State.IN_SYNC);
+        seattle.synchronizeCache("v", Set.of(), Duration.ofSeconds(30));
+      }
+      assertEquals(
+          sites.checksum("seattle", "v"),
+          sites.checksum("sanfrancisco", "v"),
+          () -> differences(sites, "sanfrancisco"));
+    }
+  }
+
   private static final String STANDALONE = "org.roamstore.storage.engine.StandaloneStorage";
 
   private static String differences(RemoteCopySites sites, String site) {

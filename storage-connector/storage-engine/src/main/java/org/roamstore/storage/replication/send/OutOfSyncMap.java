@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.roamstore.storage.disk.AtomicFile;
+import org.roamstore.storage.replication.WriteDataSender;
 
 /**
  * The regions of a primary volume written while a secondary was out of sync, per secondary: one bit
@@ -21,7 +22,7 @@ import org.roamstore.storage.disk.AtomicFile;
  * content; clearing bits is saved lazily (a restart then copies a region twice, harmlessly).
  */
 final class OutOfSyncMap {
-  static final int REGION_BYTES = 1 << 20;
+  static final int REGION_BYTES = WriteDataSender.RESYNC_REGION_BYTES;
 
   private final Path file;
   private final Map<String, BitSet> regions = new TreeMap<>();
