@@ -15,8 +15,8 @@ Alternating with it, the peer: nbdcopy --destination-is-zero from a qemu-nbd ser
 volume file (read-only, --cache=writeback) to a qemu-nbd serving an empty file of the same size,
 which copies the same bytes and skips the same holes. Each copy after a quiet disk. Prints seconds,
 MiB/s of the bytes written and of the volume size, the medians and the ratio of Roamstore's rate
-to nbdcopy's. No pacing (the connector's ResyncMibPerSecond, 0 by default). --short: 1 G, one
-round. Needs Debian's libnbd-bin, qemu-utils and fio, java and mvn.
+to nbdcopy's. No pacing (the connector's ResyncMibPerSecond, 0 by default). --short: 1 G.
+Needs Debian's libnbd-bin, qemu-utils and fio, java and mvn.
 """
 import re
 import subprocess
@@ -89,7 +89,7 @@ def write_volume(s, uri, case, size, written):
         h.fio(s.work, uri, "write", "1M", 4, size, runtime=0, name="fill")
         return size
     pieces = max(1, written // (1 << 20))
-    stride = size // pieces
+    stride = size // pieces >> 20 << 20  # MiB-aligned, as a file system writes
     writes = []
     for i in range(pieces):
         writes += ["-c", f"write -P {0x10 + i % 200} {i * stride} 1M"]
@@ -126,8 +126,6 @@ def main(argv):
     parser.add_argument("--cache-mib", type=int, default=256, help="each unit's cache (default 256)")
     parser.add_argument("--connections", type=int, default=4, help="nbdcopy --connections (default 4)")
     args = h.parse(parser, argv)
-    if args.short:
-        args.rounds = 1
     size, written = h.size_bytes(args.size), h.size_bytes(args.written)
     if args.smoke:
         written = min(written, size // 8)
