@@ -207,7 +207,38 @@ class MultiSiteIT {
     // The second volume's write made while Portland was dead reached it as well.
     JsonObject nearbyAtPortland = portland.login(user, nearby, "eugene");
     assertEquals("portland", nearbyAtPortland.getJsonObject("dataCenter").getString("name"));
-    qemuIo(nearbyAtPortland.getJsonObject("nbd").getString("uri"), "read -P 0x77 0 64k");
+    String nearbyNbd = nearbyAtPortland.getJsonObject("nbd").getString("uri");
+    qemuIo(nearbyNbd, "read -P 0x77 0 64k");
+
+    // A third copy of it, added at San Francisco through Portland's gateway while a writer runs
+    // there: its write data crosses the bridge to a broker whose site just joined the group. It
+    // becomes complete (copied, then verified), and a login nearest to it makes it primary there,
+    // with every byte.
+    Process copyWrites = startQemuIo(nearbyNbd, chunkWrites());
+    HttpResponse<String> added =
+        portland.send(
+            "POST",
+            "api/admin/volumes/" + nearby + "/copies",
+            GatewayClient.ADMIN,
+            "{\"site\": \"sanfrancisco\"}");
+    assertEquals(201, added.statusCode(), added.body());
+    assertTrue(copyWrites.waitFor(120, TimeUnit.SECONDS), "the writes go on during the copy");
+    assertEquals(0, copyWrites.exitValue(), new String(copyWrites.getInputStream().readAllBytes()));
+    await()
+        .atMost(Duration.ofSeconds(180))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                portland.volumeView(nearby).getJsonArray("members").stream()
+                    .map(JsonValue::asJsonObject)
+                    .noneMatch(m -> m.getBoolean("copying")));
+    JsonObject nearbyAtSf = sanFrancisco.login(user, nearby, "sanjose");
+    assertEquals("sanfrancisco", nearbyAtSf.getJsonObject("dataCenter").getString("name"));
+    List<String> all = new ArrayList<>(List.of("read -P 0x77 0 64k"));
+    for (int i = 0; i < CHUNKS_DURING_KILL; i++) {
+      all.add("read -P " + pattern(i) + " " + (2 * 1024 * 1024 + (long) i * CHUNK) + " 64k");
+    }
+    qemuIo(nearbyAtSf.getJsonObject("nbd").getString("uri"), all.toArray(String[]::new));
   }
 
   /**
