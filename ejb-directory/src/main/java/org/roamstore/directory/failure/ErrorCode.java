@@ -11,6 +11,10 @@ public enum ErrorCode {
   VOLUME_EXISTS(Kind.CONFLICT),
   UNKNOWN_DATA_CENTER(Kind.NOT_FOUND),
   UNKNOWN_NETWORK_INTERFACE(Kind.BAD_INPUT),
+  /** A data center with that name or storage system exists already. */
+  DATA_CENTER_EXISTS(Kind.CONFLICT),
+  /** A network interface with that name exists, or its address ranges overlap another's. */
+  NETWORK_INTERFACE_CONFLICT(Kind.CONFLICT),
   /** Every site holding a copy of the volume is down. */
   NO_SITE_AVAILABLE(Kind.UNAVAILABLE),
   /** A site that must take part is marked down or does not answer. */

@@ -22,10 +22,11 @@ import org.roamstore.directory.model.Position;
 
 /**
  * The network interfaces as a login needs them (name, position, address ranges), kept in memory
- * instead of read on every login. They are written only when a topology is loaded into an empty
- * directory, so a copy is right nearly always; it is read again after {@link #MAX_AGE} all the
- * same, so that interfaces another directory instance added (a shared database) show within that
- * time. An unknown name is looked up at once, not only after {@link #MAX_AGE}.
+ * instead of read on every login. They are written only when a topology is loaded or a data center
+ * is added, so a copy is right nearly always; the instance that adds them reads them again at once
+ * ({@link #forget}), and every copy is read again after {@link #MAX_AGE}, so that interfaces
+ * another directory instance added (a shared database) show within that time. An unknown name is
+ * looked up at once, not only after {@link #MAX_AGE}.
  *
  * <p>A user names an interface as README and the pages show it ("San Jose") as often as by its id
  * ({@code sanjose}), so either is taken, whatever the case.
@@ -59,6 +60,11 @@ public class NetworkInterfaces {
 
   NetworkInterfaces(LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
+  }
+
+  /** Reads them again at the next use: this instance has just added some. */
+  public void forget() {
+    snapshot = null;
   }
 
   /** The interface with that id or display name, in any case. */

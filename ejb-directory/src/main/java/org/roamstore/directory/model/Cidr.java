@@ -54,6 +54,20 @@ public record Cidr(byte[] network, int prefixLength) {
     return (bytes[full] & mask) == (network[full] & mask);
   }
 
+  /** Whether some address is in both ranges: one range holds the other's network address. */
+  public boolean overlaps(Cidr other) {
+    if (network.length != other.network.length) {
+      return false;
+    }
+    Cidr wider = prefixLength <= other.prefixLength ? this : other;
+    Cidr narrower = wider == this ? other : this;
+    try {
+      return wider.contains(InetAddress.getByAddress(narrower.network));
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // the length was checked when it was made
+    }
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Cidr c

@@ -2,32 +2,185 @@ package org.roamstore.directory.sites;
 
 import jakarta.ejb.Stateless;
 import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
 import org.roamstore.directory.events.DirectoryEvents;
 import org.roamstore.directory.events.EventType;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
+import org.roamstore.directory.login.NetworkInterfaces;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.DownReason;
+import org.roamstore.directory.model.Installation;
+import org.roamstore.directory.model.NetworkInterface;
 import org.roamstore.directory.model.VirtualVolume;
 import org.roamstore.directory.switching.SwitchService;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageException;
 
-/** Marks data centers down and up, for operators and for the site watch ({@link SiteWatch}). */
+/**
+ * Adds data centers at run time, and marks them down and up, for operators and for the site watch
+ * ({@link SiteWatch}).
+ */
 @Stateless
 public class SiteService {
+  private static final Logger LOG = Logger.getLogger(SiteService.class.getName());
 
   @PersistenceContext(unitName = "directory")
   private EntityManager em;
 
   @Inject private SwitchService switches;
   @Inject private DirectoryEvents events;
+  @Inject private NetworkInterfaces networkInterfaces;
+
+  /**
+   * Adds a data center and its network interfaces, up; refused with nothing changed when its name
+   * or storage system is taken or an interface conflicts ({@link SiteAdditions}). Logins consider
+   * it once it holds a copy; its storage system is reached as every other one is.
+   */
+  public DataCenter add(@NotNull @Valid NewDataCenter request) {
+    serializeAdditions();
+    DataCenter site = request.dataCenter();
+    List<NetworkInterface> interfaces = request.interfaces();
+    Optional<DirectoryException> refusal =
+        SiteAdditions.refusal(site, dataCenters())
+            .or(() -> SiteAdditions.refusal(interfaces, knownInterfaces()));
+    if (refusal.isPresent()) {
+      throw refusal.get();
+    }
+    persist(site, interfaces, "api");
+    return site;
+  }
+
+  /**
+   * What a topology file has that the directory lacks: its data centers and network interfaces not
+   * there by name are added, each unless it conflicts with what is there. Nothing the directory
+   * holds is changed or removed, since operators may have changed it; every difference and every
+   * refusal is logged instead.
+   */
+  public void addFromTopology(
+      List<DataCenter> fileSites, List<NetworkInterface> fileInterfaces, String from) {
+    serializeAdditions();
+    Map<String, DataCenter> known = new LinkedHashMap<>();
+    dataCenters().forEach(d -> known.put(d.name(), d));
+    for (DataCenter site : fileSites) {
+      DataCenter there = known.get(site.name());
+      if (there != null) {
+        List<String> differences = SiteAdditions.differences(site, there);
+        if (!differences.isEmpty()) {
+          LOG.warning(
+              "data center "
+                  + site.name()
+                  + " differs in "
+                  + from
+                  + " from the directory, which is kept: "
+                  + differences);
+        }
+        continue;
+      }
+      Optional<DirectoryException> refusal =
+          SiteAdditions.refusal(site, List.copyOf(known.values()));
+      if (refusal.isPresent()) {
+        LOG.warning(
+            "data center "
+                + site.name()
+                + " of "
+                + from
+                + " not added: "
+                + refusal.get().getMessage());
+        continue;
+      }
+      persist(site, List.of(), from);
+      known.put(site.name(), site);
+    }
+    List<NetworkInterface> interfaces = new ArrayList<>(knownInterfaces());
+    for (NetworkInterface candidate : fileInterfaces) {
+      Optional<NetworkInterface> there =
+          interfaces.stream().filter(n -> n.name().equals(candidate.name())).findFirst();
+      if (there.isPresent()) {
+        List<String> differences = SiteAdditions.differences(candidate, there.get());
+        if (!differences.isEmpty()) {
+          LOG.warning(
+              "network interface "
+                  + candidate.name()
+                  + " differs in "
+                  + from
+                  + " from the directory, which is kept: "
+                  + differences);
+        }
+        continue;
+      }
+      Optional<DirectoryException> refusal = SiteAdditions.refusal(List.of(candidate), interfaces);
+      if (refusal.isPresent()) {
+        LOG.warning(
+            "network interface "
+                + candidate.name()
+                + " of "
+                + from
+                + " not added: "
+                + refusal.get().getMessage());
+        continue;
+      }
+      em.persist(candidate);
+      interfaces.add(candidate);
+      LOG.info("added network interface " + candidate.name() + " from " + from);
+    }
+    networkInterfaces.forget();
+  }
+
+  /**
+   * Additions one at a time across directory instances: two at once could each pass the checks with
+   * names or ranges that conflict with the other's.
+   */
+  private void serializeAdditions() {
+    em.find(Installation.class, Installation.THE_ONE, LockModeType.PESSIMISTIC_WRITE);
+  }
+
+  private void persist(DataCenter site, List<NetworkInterface> interfaces, String source) {
+    em.persist(site);
+    interfaces.forEach(em::persist);
+    em.flush();
+    JsonArrayBuilder names = Json.createArrayBuilder();
+    interfaces.forEach(n -> names.add(n.name()));
+    events.publish(
+        DirectoryEvents.event(EventType.DATA_CENTER_ADDED)
+            .add("dataCenter", site.name())
+            .add("storageSystem", site.storageSystem())
+            .add("networkInterfaces", names)
+            .add("source", source)
+            .build());
+    networkInterfaces.forget();
+    LOG.info(
+        "added data center "
+            + site.name()
+            + " (storage system "
+            + site.storageSystem()
+            + ", host server "
+            + site.hostServerAddress()
+            + ") with network interfaces "
+            + interfaces.stream().map(NetworkInterface::name).toList()
+            + " from "
+            + source);
+  }
+
+  private List<DataCenter> dataCenters() {
+    return em.createNamedQuery(DataCenter.ALL, DataCenter.class).getResultList();
+  }
+
+  private List<NetworkInterface> knownInterfaces() {
+    return em.createNamedQuery(NetworkInterface.ALL, NetworkInterface.class).getResultList();
+  }
 
   /**
    * Down by an operator: logins skip the site and switches do not contact it; a primary there can

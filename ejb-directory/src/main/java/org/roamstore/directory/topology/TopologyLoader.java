@@ -13,11 +13,14 @@ import org.roamstore.directory.model.DirectoryUser;
 import org.roamstore.directory.model.Installation;
 import org.roamstore.directory.provisioning.VolumeSpec;
 import org.roamstore.directory.security.PasswordHasher;
+import org.roamstore.directory.sites.SiteService;
 
 /**
  * Loads what a topology file gives into the parts of the directory that are still empty, each part
  * on its own: sites and network interfaces when there are no data centers, users when there are
- * none. What operators changed since must survive a restart, so nothing is ever overwritten.
+ * none. Into a directory that has data centers, only the data centers and network interfaces it
+ * lacks are added ({@link SiteService#addFromTopology}). What operators changed since must survive
+ * a restart, so nothing is ever overwritten.
  */
 @Stateless
 public class TopologyLoader {
@@ -27,6 +30,7 @@ public class TopologyLoader {
   private EntityManager em;
 
   @Inject private PasswordHasher hasher;
+  @Inject private SiteService sites;
 
   /** Returns the demo volumes to create, when the directory has no volumes yet. */
   @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -44,6 +48,8 @@ public class TopologyLoader {
               + topology.networkInterfaces().size()
               + " network interfaces from "
               + from);
+    } else {
+      sites.addFromTopology(topology.dataCenters(), topology.networkInterfaces(), from);
     }
     if (count("select count(u) from DirectoryUser u") == 0) {
       topology

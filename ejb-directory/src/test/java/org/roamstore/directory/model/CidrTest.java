@@ -59,4 +59,19 @@ class CidrTest {
         IllegalArgumentException.class,
         () -> new NetworkInterface("x", "X", new Position(0, 0), List.of("nonsense")));
   }
+
+  @Test
+  void rangesOverlapWhenOneHoldsTheOthersNetworkEitherWayRound() {
+    assertTrue(Cidr.parse("10.0.0.0/8").overlaps(Cidr.parse("10.40.0.0/16")));
+    assertTrue(Cidr.parse("10.40.0.0/16").overlaps(Cidr.parse("10.0.0.0/8")));
+    assertTrue(Cidr.parse("10.40.0.0/16").overlaps(Cidr.parse("10.40.0.0/16")));
+    assertTrue(Cidr.parse("192.168.4.0/22").overlaps(Cidr.parse("192.168.7.0/24")));
+  }
+
+  @Test
+  void neighbouringRangesAndOtherFamiliesDoNotOverlap() {
+    assertFalse(Cidr.parse("10.40.0.0/16").overlaps(Cidr.parse("10.41.0.0/16")));
+    assertFalse(Cidr.parse("192.168.4.0/22").overlaps(Cidr.parse("192.168.8.0/24")));
+    assertFalse(Cidr.parse("0.0.0.0/0").overlaps(Cidr.parse("::/0")));
+  }
 }

@@ -341,6 +341,110 @@ class GatewayApiIT {
         "every site is still up");
   }
 
+  /**
+   * Adding a data center: every refusal is clear and changes nothing. (One that is accepted is
+   * added in DataCenterJoinIT, where its site runs; here the site watch would mark it down for the
+   * other tests to see.)
+   */
+  @Test
+  void badDataCentersAreRefusedWithJsonAndChangeNothing() throws Exception {
+    JsonObject sitesBefore = ok(gateway.send("GET", "api/sites", null, null));
+    JsonObject interfacesBefore = ok(gateway.send("GET", "api/network-interfaces", null, null));
+    String me = user + ":" + PASSWORD;
+
+    error(
+        403,
+        "FORBIDDEN",
+        gateway.send("POST", "api/admin/datacenters", me, boise("boise", "boise", "10.40.0.0/16")));
+    error(
+        400,
+        "MALFORMED_REQUEST",
+        gateway.send("POST", "api/admin/datacenters", ADMIN, "{\"name\": [}"));
+    error(
+        400,
+        "MALFORMED_REQUEST",
+        gateway.send(
+            "POST",
+            "api/admin/datacenters",
+            ADMIN,
+            boise("boise", "boise", "10.40.0.0/16").replace("43.615", "\"north\"")));
+    JsonObject missing =
+        error(
+            400,
+            "VALIDATION_FAILED",
+            gateway.send("POST", "api/admin/datacenters", ADMIN, "{\"name\":\"boise\"}"));
+    assertTrue(missing.getJsonObject("details").containsKey("storageSystem"), missing.toString());
+    JsonObject badRange =
+        error(
+            400,
+            "VALIDATION_FAILED",
+            gateway.send(
+                "POST", "api/admin/datacenters", ADMIN, boise("boise", "boise", "10.40.0.0/33")));
+    assertTrue(badRange.toString().contains("cidrs"), badRange.toString());
+    error(
+        400,
+        "VALIDATION_FAILED",
+        gateway.send(
+            "POST", "api/admin/datacenters", ADMIN, boise("../etc", "boise", "10.40.0.0/16")));
+    error(
+        400,
+        "VALIDATION_FAILED",
+        gateway.send(
+            "POST",
+            "api/admin/datacenters",
+            ADMIN,
+            boise("boise", "boise", "10.40.0.0/16").replace("-116.2023", "-200")));
+
+    JsonObject name =
+        error(
+            409,
+            "DATA_CENTER_EXISTS",
+            gateway.send(
+                "POST", "api/admin/datacenters", ADMIN, boise("seattle", "boise", "10.40.0.0/16")));
+    assertEquals("name", name.getJsonObject("details").getString("field"), name.toString());
+    JsonObject system =
+        error(
+            409,
+            "DATA_CENTER_EXISTS",
+            gateway.send(
+                "POST",
+                "api/admin/datacenters",
+                ADMIN,
+                boise("boise", "portland", "10.40.0.0/16")));
+    assertEquals("storageSystem", system.getJsonObject("details").getString("field"));
+    JsonObject overlap =
+        error(
+            409,
+            "NETWORK_INTERFACE_CONFLICT",
+            gateway.send(
+                "POST", "api/admin/datacenters", ADMIN, boise("boise", "boise", "10.10.7.0/24")));
+    assertTrue(overlap.getString("message").contains("of 'seattle'"), overlap.toString());
+
+    assertEquals(sitesBefore, ok(gateway.send("GET", "api/sites", null, null)));
+    assertEquals(interfacesBefore, ok(gateway.send("GET", "api/network-interfaces", null, null)));
+  }
+
+  /** A data center Boise with one network interface of its own name and range. */
+  private static String boise(String name, String storageSystem, String cidr) {
+    return Json.createObjectBuilder()
+        .add("name", name)
+        .add("displayName", "Boise")
+        .add("latitude", 43.615)
+        .add("longitude", -116.2023)
+        .add("hostServer", "10.40.0.5")
+        .add("storageSystem", storageSystem)
+        .add(
+            "networkInterfaces",
+            Json.createArrayBuilder()
+                .add(
+                    Json.createObjectBuilder()
+                        .add("name", name + "-net")
+                        .add("displayName", "Boise")
+                        .add("cidrs", Json.createArrayBuilder().add(cidr))))
+        .build()
+        .toString();
+  }
+
   @Test
   void statusHealthMetricsAndOpenApi() throws Exception {
     String volume = gateway.newVolume(user, "ASYNC", "portland", "sanfrancisco");

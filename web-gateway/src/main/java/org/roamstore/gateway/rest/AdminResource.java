@@ -20,15 +20,17 @@ import jakarta.ws.rs.core.Response;
 import org.roamstore.directory.json.DirectoryJson;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.DirectoryUser;
+import org.roamstore.directory.model.NetworkInterface;
 import org.roamstore.directory.provisioning.ProvisioningService;
 import org.roamstore.directory.provisioning.VolumeSpec;
 import org.roamstore.directory.security.NewUser;
 import org.roamstore.directory.security.UserDirectory;
+import org.roamstore.directory.sites.NewDataCenter;
 import org.roamstore.directory.sites.SiteService;
 
 /**
- * {@code /api/admin}: provisioning users and volumes and marking sites down and up. Role {@code
- * admin} over HTTP Basic (WEB-INF/web.xml).
+ * {@code /api/admin}: provisioning users and volumes, adding data centers and marking them down and
+ * up. Role {@code admin} over HTTP Basic (WEB-INF/web.xml).
  */
 @Path("admin")
 @Produces(MediaType.APPLICATION_JSON)
@@ -112,12 +114,50 @@ public class AdminResource {
     return Response.noContent().build();
   }
 
+  /**
+   * Adds a data center at run time with its network interfaces; 201 with the data center as {@code
+   * /api/sites} shows it and its interfaces as {@code /api/network-interfaces} does.
+   */
+  @POST
+  @Path("datacenters")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response addDataCenter(@NotNull @Valid NewDataCenter request) {
+    DataCenter site = sites.add(request);
+    JsonArrayBuilder interfaces = Json.createArrayBuilder();
+    request.interfaces().forEach(n -> interfaces.add(json(n)));
+    return Response.status(201)
+        .entity(
+            Json.createObjectBuilder()
+                .add("name", site.name())
+                .add("displayName", site.displayName())
+                .add("storageSystem", site.storageSystem())
+                .add("hostServer", site.hostServerAddress())
+                .add("latitude", site.position().latitude())
+                .add("longitude", site.position().longitude())
+                .add("up", site.isUp())
+                .add("networkInterfaces", interfaces)
+                .build())
+        .build();
+  }
+
   @PUT
   @Path("sites/{name}")
   @Consumes(MediaType.APPLICATION_JSON)
   public JsonObject setSiteState(@PathParam("name") String name, @NotNull @Valid SiteState state) {
     DataCenter site = state.up() ? sites.markUp(name) : sites.markDown(name);
     return Json.createObjectBuilder().add("name", site.name()).add("up", site.isUp()).build();
+  }
+
+  private static JsonObject json(NetworkInterface n) {
+    JsonArrayBuilder cidrs = Json.createArrayBuilder();
+    n.cidrs().forEach(cidrs::add);
+    return Json.createObjectBuilder()
+        .add("name", n.name())
+        .add("displayName", n.displayName())
+        .add("latitude", n.position().latitude())
+        .add("longitude", n.position().longitude())
+        .add("cidrs", cidrs)
+        .build();
   }
 
   private static JsonObject json(DirectoryUser user) {
