@@ -245,7 +245,8 @@ public record RunSettings(
   /**
    * One pool per data center, in the topology's order: this server's units get the next NBD port
    * each (port 0: every site an ephemeral port), the others are reached over the bridges. Each logs
-   * in to the broker as {@code brokerClient} says (null: the broker has no users).
+   * in to the broker as {@code brokerClient} says (null: the broker has no users). With {@code
+   * site}, one more that reaches data centers added later ({@link StoragePool#anySystem}).
    */
   public List<StoragePool> storagePools(Path brokerClient) {
     List<StoragePool> pools = new ArrayList<>();
@@ -261,6 +262,7 @@ public record RunSettings(
         pools.add(
             new StoragePool(
                 system,
+                false,
                 true,
                 data.resolve("storage").resolve(system),
                 host,
@@ -279,6 +281,7 @@ public record RunSettings(
             new StoragePool(
                 system,
                 false,
+                false,
                 null,
                 null,
                 0,
@@ -289,6 +292,9 @@ public record RunSettings(
                 brokerClient,
                 site));
       }
+    }
+    if (site != null) {
+      pools.add(StoragePool.anySystem(site, brokerHost, brokerPort, brokerClient));
     }
     return pools;
   }

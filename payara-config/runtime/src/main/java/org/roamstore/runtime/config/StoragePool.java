@@ -8,9 +8,15 @@ import java.nio.file.Path;
  * the broker at {@code brokerHost:brokerPort}, remote copy and control requests alike, logging in
  * with the user and TLS parameters of {@code brokerClientProperties} (null: a broker without
  * users).
+ *
+ * <p>With {@code anySystem}, the pool of a server of one site among several that reaches any
+ * storage system by name through its broker ({@code AnyStorageSystem}): the directory's route to
+ * data centers added while the server runs, which have no pool of their own here. Its {@code
+ * storageSystem} is the server's own site, a default only.
  */
 public record StoragePool(
     String storageSystem,
+    boolean anySystem,
     boolean hosted,
     Path dataDirectory,
     String nbdHost,
@@ -22,12 +28,31 @@ public record StoragePool(
     Path brokerClientProperties,
     String localSite) {
 
-  public String poolName() {
-    return "storage-" + storageSystem + "-pool";
+  /** The pool that reaches any storage system through the broker of {@code localSite}'s server. */
+  static StoragePool anySystem(
+      String localSite, String brokerHost, int brokerPort, Path brokerClientProperties) {
+    return new StoragePool(
+        localSite,
+        true,
+        false,
+        null,
+        null,
+        0,
+        null,
+        null,
+        brokerHost,
+        brokerPort,
+        brokerClientProperties,
+        localSite);
   }
 
+  public String poolName() {
+    return anySystem ? "storage-any-pool" : "storage-" + storageSystem + "-pool";
+  }
+
+  /** Where the directory looks it up (its JndiStorageSites). */
   public String jndiName() {
-    return "roamstore/storage/" + storageSystem;
+    return anySystem ? "roamstore/storage-any" : "roamstore/storage/" + storageSystem;
   }
 
   AsadminCommand pool(String resourceAdapter) {
@@ -48,6 +73,9 @@ public record StoragePool(
       }
     } else {
       pool.property("Hosted", "false");
+    }
+    if (anySystem) {
+      pool.property("AnyStorageSystem", "true");
     }
     pool.property("BrokerUrl", "tcp://" + brokerHost + ":" + brokerPort);
     if (brokerClientProperties != null) {

@@ -76,6 +76,7 @@ public class StorageManagedConnectionFactory
   private Integer resyncMibPerSecond = 0;
   private Boolean hosted = Boolean.TRUE;
   private String localSite = "";
+  private Boolean anyStorageSystem = Boolean.FALSE;
   private Integer controlTimeoutMillis = DEFAULT_CONTROL_TIMEOUT_MILLIS;
 
   private transient StorageResourceAdapter resourceAdapter;
@@ -293,6 +294,27 @@ public class StorageManagedConnectionFactory
     this.localSite = localSite;
   }
 
+  public Boolean getAnyStorageSystem() {
+    return anyStorageSystem;
+  }
+
+  @ConfigProperty(
+      type = Boolean.class,
+      defaultValue = "false",
+      description =
+          "true (with Hosted false): a connection may name any storage system"
+              + " (AnyStorageConnectionFactory), reached through BrokerUrl's broker as a pool of its"
+              + " own would reach it; StorageSystem is then the default only. A server's route to"
+              + " data centers added while it runs.")
+  public void setAnyStorageSystem(Boolean anyStorageSystem) {
+    this.anyStorageSystem = anyStorageSystem;
+  }
+
+  /** Whether connections may name another storage system than {@link #getStorageSystem()}. */
+  boolean reachesAnyStorageSystem() {
+    return Boolean.TRUE.equals(anyStorageSystem) && !hostsControlUnit();
+  }
+
   public Integer getControlTimeoutMillis() {
     return controlTimeoutMillis;
   }
@@ -483,7 +505,12 @@ public class StorageManagedConnectionFactory
       Subject subject, ConnectionRequestInfo requestInfo) throws ResourceException {
     StorageConnectionRequestInfo info = requestInfo(requestInfo);
     StorageControlUnitConfig config = config();
-    if (info != null && !info.storageSystem().equals(config.storageSystem())) {
+    if (Boolean.TRUE.equals(anyStorageSystem) && hostsControlUnit()) {
+      throw invalid(
+          "AnyStorageSystem", "true needs Hosted false: a hosted unit is one storage system");
+    }
+    String target = info == null ? config.storageSystem() : info.storageSystem();
+    if (!target.equals(config.storageSystem()) && !reachesAnyStorageSystem()) {
       throw new ResourceException(
           "a pool of storage system "
               + config.storageSystem()
@@ -506,12 +533,11 @@ public class StorageManagedConnectionFactory
                       controlPath.brokerUrl(),
                       controlPath.clientProperties(),
                       controlPath.localSite()),
-                  config.storageSystem(),
+                  target,
                   controlPath.timeout(),
                   controlPath.drainTimeout());
     } catch (RuntimeException e) {
-      throw new ResourceException(
-          "cannot connect to storage control unit " + config.storageSystem(), e);
+      throw new ResourceException("cannot connect to storage control unit " + target, e);
     }
     return new StorageManagedConnection(this, engine, info);
   }
@@ -609,6 +635,7 @@ public class StorageManagedConnectionFactory
             && Objects.equals(resyncMibPerSecond, that.resyncMibPerSecond)
             && Objects.equals(hosted, that.hosted)
             && Objects.equals(localSite, that.localSite)
+            && Objects.equals(anyStorageSystem, that.anyStorageSystem)
             && Objects.equals(controlTimeoutMillis, that.controlTimeoutMillis);
   }
 
@@ -630,6 +657,7 @@ public class StorageManagedConnectionFactory
         resyncMibPerSecond,
         hosted,
         localSite,
+        anyStorageSystem,
         controlTimeoutMillis);
   }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.roamstore.storage.api.AnyStorageConnectionFactory;
 import org.roamstore.storage.api.CopyGroupMember;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.RealVolumeAddress;
@@ -194,6 +195,52 @@ class StorageConnectorTest {
         () ->
             pool("seattle")
                 .createManagedConnection(null, new StorageConnectionRequestInfo("portland")));
+  }
+
+  @Test
+  void aPoolForAnyStorageSystemReachesEachNamedOneThroughTheBrokerKeepingThemApart()
+      throws Exception {
+    StorageManagedConnectionFactory mcf = pool("seattle");
+    mcf.setHosted(false);
+    mcf.setAnyStorageSystem(true);
+    mcf.setBrokerUrl("tcp://127.0.0.1:" + unusedPort()); // nothing listens: the broker is away
+    mcf.setControlTimeoutMillis(300);
+    var manager = new TestContainer.TestConnectionManager();
+    AnyStorageConnectionFactory factory =
+        (AnyStorageConnectionFactory) mcf.createConnectionFactory(manager);
+
+    try (StorageConnection boise = factory.getConnection("boise")) {
+      assertEquals("boise", boise.storageSystem());
+      // The control path, not a unit in this JVM: with its broker away, a call is UNREACHABLE.
+      StorageException away = assertThrows(StorageException.class, boise::volumes);
+      assertEquals(StorageException.Reason.UNREACHABLE, away.reason());
+    }
+    try (StorageConnection boise = factory.getConnection("boise");
+        StorageConnection reno = factory.getConnection("reno")) {
+      assertEquals("reno", reno.storageSystem());
+      assertEquals("boise", boise.storageSystem());
+    }
+    assertEquals(2, manager.created.size(), "one connection per system, the closed one reused");
+    assertThrows(StorageException.class, () -> factory.getConnection("../etc"));
+  }
+
+  @Test
+  void onlyANonHostedPoolReachesOtherStorageSystemsByName() throws Exception {
+    AnyStorageConnectionFactory fixed =
+        (AnyStorageConnectionFactory)
+            pool("seattle").createConnectionFactory(new TestContainer.TestConnectionManager());
+    StorageException refused =
+        assertThrows(StorageException.class, () -> fixed.getConnection("portland"));
+    assertEquals(StorageException.Reason.INVALID_ARGUMENT, refused.reason());
+    try (StorageConnection own = fixed.getConnection("seattle")) {
+      assertEquals("seattle", own.storageSystem());
+    }
+
+    StorageManagedConnectionFactory hosted = pool("seattle");
+    hosted.setAnyStorageSystem(true);
+    assertThrows(
+        ResourceException.class,
+        () -> hosted.createManagedConnection(null, new StorageConnectionRequestInfo("portland")));
   }
 
   @Test

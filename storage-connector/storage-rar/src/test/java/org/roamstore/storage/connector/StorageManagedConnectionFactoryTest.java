@@ -156,7 +156,8 @@ class StorageManagedConnectionFactoryTest {
             mcf -> mcf.setSyncTimeoutMillis(100),
             mcf -> mcf.setDrainTimeoutMillis(100),
             mcf -> mcf.setBacklogWaitMillis(100),
-            mcf -> mcf.setResyncMibPerSecond(64));
+            mcf -> mcf.setResyncMibPerSecond(64),
+            mcf -> mcf.setAnyStorageSystem(true));
     for (Consumer<StorageManagedConnectionFactory> change : changes) {
       StorageManagedConnectionFactory changed = new StorageManagedConnectionFactory();
       change.accept(changed);
