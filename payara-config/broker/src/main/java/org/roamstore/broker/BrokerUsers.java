@@ -12,13 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import javax.security.auth.Subject;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.SecurityConfiguration;
 import org.apache.activemq.artemis.core.security.Role;
+import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQJAASSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.ActiveMQSecurityManager;
 import org.apache.activemq.artemis.spi.core.security.jaas.InVMLoginModule;
+import org.apache.activemq.artemis.spi.core.security.jaas.NoCacheLoginException;
 import org.roamstore.storage.api.Destinations;
+import org.roamstore.storage.api.Names;
 
 /**
  * Who may log in to a site's broker and what each may reach. Three kinds of user, each with a role
@@ -48,20 +52,39 @@ public final class BrokerUsers {
 
   static final String INTEGRATION_ROLE = "integration";
 
+  private final Path secrets;
   private final String server;
   private final String serverPassword;
   private final Map<String, String> peers;
   private final Map<String, String> integrations;
 
+  /** The login module's users; peers learnt while the broker runs are added to it. */
+  private final SecurityConfiguration logins = new SecurityConfiguration();
+
   private BrokerUsers(
+      Path secrets,
       String server,
       String serverPassword,
       Map<String, String> peers,
       Map<String, String> integrations) {
+    this.secrets = secrets;
     this.server = server;
     this.serverPassword = serverPassword;
     this.peers = peers;
     this.integrations = integrations;
+    logins.addUser(server, serverPassword);
+    logins.addRole(server, "server");
+    peers.forEach(this::addLogin);
+    integrations.forEach(
+        (name, password) -> {
+          logins.addUser(name, password);
+          logins.addRole(name, INTEGRATION_ROLE);
+        });
+  }
+
+  private void addLogin(String peer, String password) {
+    logins.addUser(peer, password);
+    logins.addRole(peer, peerRole(peer));
   }
 
   /**
@@ -99,11 +122,41 @@ public final class BrokerUsers {
         throw new IllegalArgumentException(dir + ": cannot list it: " + e.getMessage(), e);
       }
     }
-    return new BrokerUsers(server, serverPassword, peerPasswords, integrations);
+    return new BrokerUsers(secrets, server, serverPassword, peerPasswords, integrations);
   }
 
   static Path sitePassword(Path secrets, String site) {
     return secrets.resolve("sites").resolve(site + ".password");
+  }
+
+  /** Where the passwords are, and the addresses of peers ({@link PeerWatch}). */
+  Path secrets() {
+    return secrets;
+  }
+
+  /** The peer sites whose bridges may deliver here. */
+  synchronized Set<String> peers() {
+    return Set.copyOf(peers.keySet());
+  }
+
+  /**
+   * Lets a peer site learnt while the broker runs log in (its password read from its file, as at
+   * start) and deliver to this site's inbound addresses; returns the address rules to apply.
+   *
+   * @throws IllegalArgumentException when its password file is missing or others may read it, or an
+   *     integrating system has its name
+   */
+  synchronized Map<String, Set<Role>> addPeer(String peer) {
+    if (peer.equals(server) || peers.containsKey(peer)) {
+      throw new IllegalArgumentException(peer + " is a site of this broker already");
+    }
+    if (integrations.containsKey(peer)) {
+      throw new IllegalArgumentException(peer + ": an integrating system has that name");
+    }
+    String password = SecretFile.password(sitePassword(secrets, peer));
+    peers.put(peer, password);
+    addLogin(peer, password);
+    return inboundRules();
   }
 
   /** The user this site's bridges log in as at a peer's broker. */
@@ -140,34 +193,68 @@ public final class BrokerUsers {
     config.putSecurityRoles("$sys.#", Set.of(server));
     config.putSecurityRoles(Destinations.DIRECTORY_REQUESTS, Set.of(server, integrationSends));
     config.putSecurityRoles(Destinations.EVENTS, Set.of(server, integrationSubscribes));
-    // A peer's bridges deliver to this site's inbound queues only (they consume nothing here).
-    Set<Role> inbound = new HashSet<>(Set.of(server));
+    inboundRules().forEach(config::putSecurityRoles);
+  }
+
+  /** A peer's bridges deliver to this site's inbound queues only (they consume nothing here). */
+  private synchronized Map<String, Set<Role>> inboundRules() {
+    Set<Role> inbound = new HashSet<>(Set.of(all("server")));
     for (String peer : peers.keySet()) {
       inbound.add(
           new Role(
               peerRole(peer), true, false, true, false, false, false, false, false, true, false));
     }
+    Map<String, Set<Role>> rules = new LinkedHashMap<>();
     for (String address : inboundAddresses(this.server)) {
-      config.putSecurityRoles(address, inbound);
+      rules.put(address, Set.copyOf(inbound));
     }
+    return rules;
   }
 
   /** The login module's users: passwords and roles, in memory only. */
   ActiveMQSecurityManager securityManager() {
-    SecurityConfiguration users = new SecurityConfiguration();
-    users.addUser(server, serverPassword);
-    users.addRole(server, "server");
-    peers.forEach(
-        (peer, password) -> {
-          users.addUser(peer, password);
-          users.addRole(peer, peerRole(peer));
-        });
-    integrations.forEach(
-        (name, password) -> {
-          users.addUser(name, password);
-          users.addRole(name, INTEGRATION_ROLE);
-        });
-    return new ActiveMQJAASSecurityManager(InVMLoginModule.class.getName(), users);
+    return new SiteLogins();
+  }
+
+  /**
+   * What a login by a user this broker does not know runs first: the look for peers that joined
+   * ({@link PeerWatch#look}), so that a joining site's first login finds its user however soon
+   * after its files arrived it comes. Artemis stops every bridge of a broker one of whose bridges
+   * was refused a login (AMQ224058), so a joining site must not be refused while this broker has
+   * not looked yet.
+   */
+  void beforeUnknownLogin(Runnable look) {
+    this.beforeUnknownLogin = look;
+  }
+
+  private volatile Runnable beforeUnknownLogin;
+
+  private synchronized boolean knows(String user) {
+    return user.equals(server) || peers.containsKey(user) || integrations.containsKey(user);
+  }
+
+  /** The in-memory logins, and a look for a joined peer before an unknown site's login. */
+  private final class SiteLogins extends ActiveMQJAASSecurityManager {
+    SiteLogins() {
+      super(InVMLoginModule.class.getName(), logins);
+    }
+
+    @Override
+    public Subject authenticate(
+        String user, String password, RemotingConnection connection, String securityDomain)
+        throws NoCacheLoginException {
+      Runnable look = beforeUnknownLogin;
+      // Only a valid site name with a peer file: a stranger's made-up names cost no more than a
+      // file's existence each.
+      if (look != null
+          && user != null
+          && Names.isValid(user)
+          && !knows(user)
+          && Files.exists(PeerWatch.peerFile(secrets, user))) {
+        look.run();
+      }
+      return super.authenticate(user, password, connection, securityDomain);
+    }
   }
 
   /** User names by kind, for the start-up line (never a password). */

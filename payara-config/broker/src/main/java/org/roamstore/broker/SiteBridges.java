@@ -56,34 +56,64 @@ final class SiteBridges {
       BrokerTls tls) {
     List<BridgeConfiguration> bridges = new ArrayList<>(config.getBridgeConfigurations());
     for (Map.Entry<String, String> peer : peers.entrySet()) {
-      String name = peer.getKey();
-      if (name.equals(site)) {
-        throw new IllegalArgumentException("site " + site + " cannot be its own peer");
-      }
-      String connector = "site-" + name;
-      config.addConnectorConfiguration(connector, connector(peer.getValue(), tls));
-      for (String prefix : Destinations.SITE_PREFIXES) {
-        String queue = prefix + name;
-        config.addQueueConfiguration(
-            QueueConfiguration.of(queue)
-                .setAddress(queue)
-                .setRoutingType(RoutingType.ANYCAST)
-                .setDurable(true));
-        bridges.add(bridge(queue, queue, connector, users));
-      }
-      for (String address : Destinations.WRITE_DATA_ADDRESSES) {
-        String queue = addSubscription(config, address, name);
-        bridges.add(
-            bridge(queue, address, connector, users)
-                .setTransformerConfiguration(
-                    new TransformerConfiguration(PeerRoute.class.getName())
-                        .setProperties(Map.of(PeerRoute.SITE, name))));
-      }
+      Routes routes = routes(site, peer.getKey(), peer.getValue(), users, tls);
+      config.addConnectorConfiguration(routes.connector(), routes.transport());
+      routes.queues().forEach(config::addQueueConfiguration);
+      bridges.addAll(routes.bridges());
+    }
+    ownSubscriptions(site).forEach(config::addQueueConfiguration);
+    config.setBridgeConfigurations(bridges);
+  }
+
+  /**
+   * What one peer takes, as {@link #configure} adds it at start: a connector to its broker, the
+   * queues of its messages here, and a bridge from each.
+   */
+  record Routes(
+      String connector,
+      TransportConfiguration transport,
+      List<QueueConfiguration> queues,
+      List<BridgeConfiguration> bridges) {}
+
+  /**
+   * The routes to {@code peer}, whose broker is at {@code hostPort}.
+   *
+   * @param users this site's users, whose own name and password the bridges log in with at a peer;
+   *     null when the brokers have no users
+   * @param tls the site's certificate and the trusted CA for the bridges; null for plain TCP
+   */
+  static Routes routes(
+      String site, String peer, String hostPort, BrokerUsers users, BrokerTls tls) {
+    if (peer.equals(site)) {
+      throw new IllegalArgumentException("site " + site + " cannot be its own peer");
+    }
+    String connector = "site-" + peer;
+    List<QueueConfiguration> queues = new ArrayList<>();
+    List<BridgeConfiguration> bridges = new ArrayList<>();
+    for (String prefix : Destinations.SITE_PREFIXES) {
+      String queue = prefix + peer;
+      queues.add(
+          QueueConfiguration.of(queue)
+              .setAddress(queue)
+              .setRoutingType(RoutingType.ANYCAST)
+              .setDurable(true));
+      bridges.add(bridge(queue, queue, connector, users));
     }
     for (String address : Destinations.WRITE_DATA_ADDRESSES) {
-      addSubscription(config, address, site);
+      QueueConfiguration subscription = subscription(address, peer);
+      queues.add(subscription);
+      bridges.add(
+          bridge(subscription.getName().toString(), address, connector, users)
+              .setTransformerConfiguration(
+                  new TransformerConfiguration(PeerRoute.class.getName())
+                      .setProperties(Map.of(PeerRoute.SITE, peer))));
     }
-    config.setBridgeConfigurations(bridges);
+    return new Routes(connector, connector(hostPort, tls), queues, bridges);
+  }
+
+  /** This site's own subscriptions, so that nothing forwarded to it is dropped before its unit. */
+  static List<QueueConfiguration> ownSubscriptions(String site) {
+    return Destinations.WRITE_DATA_ADDRESSES.stream().map(a -> subscription(a, site)).toList();
   }
 
   private static BridgeConfiguration bridge(
@@ -108,23 +138,21 @@ final class SiteBridges {
   }
 
   /**
-   * Adds {@code site}'s durable subscription to {@code address}, as its storage control unit
-   * subscribes (the same queue name and filter, which the Jakarta Messaging client derives from the
-   * subscription's name and selector); returns the queue's name.
+   * {@code site}'s durable subscription to {@code address}, as its storage control unit subscribes
+   * (the same queue name and filter, which the Jakarta Messaging client derives from the
+   * subscription's name and selector).
    */
-  static String addSubscription(Configuration config, String address, String site) {
+  static QueueConfiguration subscription(String address, String site) {
     String queue =
         DestinationUtil.createQueueNameForSubscription(
                 true, null, Destinations.subscription(address, site))
             .toString();
-    config.addQueueConfiguration(
-        QueueConfiguration.of(queue)
-            .setAddress(address)
-            .setRoutingType(RoutingType.MULTICAST)
-            .setFilterString(
-                SelectorTranslator.convertToActiveMQFilterString(Destinations.routeSelector(site)))
-            .setDurable(true));
-    return queue;
+    return QueueConfiguration.of(queue)
+        .setAddress(address)
+        .setRoutingType(RoutingType.MULTICAST)
+        .setFilterString(
+            SelectorTranslator.convertToActiveMQFilterString(Destinations.routeSelector(site)))
+        .setDurable(true);
   }
 
   private static TransportConfiguration connector(String hostPort, BrokerTls tls) {

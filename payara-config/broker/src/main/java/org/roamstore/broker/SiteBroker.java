@@ -85,6 +85,7 @@ public final class SiteBroker implements AutoCloseable {
             return thread;
           });
   private long lastFileId = -1;
+  private PeerWatch peerWatch;
 
   private SiteBroker() {}
 
@@ -107,7 +108,8 @@ public final class SiteBroker implements AutoCloseable {
 
   /**
    * Starts a site's broker with its users ({@link BrokerUsers}: nobody else logs in) and TLS
-   * ({@link BrokerTls}: on its acceptor and its bridges); either may be null, for none.
+   * ({@link BrokerTls}: on its acceptor and its bridges); either may be null, for none. A site's
+   * broker with users also learns peers that join later ({@link PeerWatch}).
    */
   public static SiteBroker start(
       Path dataDirectory,
@@ -128,7 +130,16 @@ public final class SiteBroker implements AutoCloseable {
       users.configure(config);
       broker.embedded.setSecurityManager(users.securityManager());
     }
-    return broker.run(config);
+    // Only with users: a peer learnt at run time must log in with a password this broker reads.
+    boolean watch = site != null && users != null;
+    if (watch) {
+      PeerWatch.announce(users.secrets(), site, host, port);
+    }
+    broker.run(config);
+    if (watch) {
+      broker.peerWatch = PeerWatch.start(broker.server(), site, peers, users, tls);
+    }
+    return broker;
   }
 
   /** The running server, for tests that look inside it. */
@@ -267,6 +278,9 @@ public final class SiteBroker implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (peerWatch != null) {
+      peerWatch.close();
+    }
     tidier.shutdownNow();
     tidier.awaitTermination(70, TimeUnit.SECONDS);
     embedded.stop();

@@ -245,6 +245,98 @@ class BrokerSecurityTest {
     }
   }
 
+  /**
+   * Seattle runs alone; Portland starts later with Seattle as its peer, and Seattle learns Portland
+   * from the secrets directory they share (its password and the address Portland's broker wrote),
+   * without a restart: both ways then deliver over mutual TLS, control and write data alike. A peer
+   * file without a password beside it, or that others may read, adds nobody.
+   */
+  @Test
+  void aSiteThatJoinsLaterIsBridgedToOnceItsFilesAreThere() throws Exception {
+    Path stranger = PeerWatch.peerFile(secrets, "stranger");
+    Files.writeString(stranger, "127.0.0.1:1\n");
+    Files.setPosixFilePermissions(stranger, PosixFilePermissions.fromString("rw-------"));
+    Path loose = PeerWatch.peerFile(secrets, "sanfrancisco");
+    Files.writeString(loose, "127.0.0.1:1\n");
+    Files.setPosixFilePermissions(loose, PosixFilePermissions.fromString("rw-r--r--"));
+    int seattlePort = freePort();
+    BrokerUsers seattleUsers = BrokerUsers.load(secrets, SEATTLE, List.of());
+    brokers.add(
+        SiteBroker.start(
+            dir.resolve("broker-seattle"),
+            "127.0.0.1",
+            seattlePort,
+            SEATTLE,
+            Map.of(),
+            seattleUsers,
+            BrokerTls.load(certificates.site(SEATTLE))));
+    assertEquals(
+        "127.0.0.1:" + seattlePort + "\n",
+        Files.readString(PeerWatch.peerFile(secrets, SEATTLE)),
+        "a site's broker says where it is");
+
+    int portlandPort = freePort();
+    Path portlandTls = certificates.site(PORTLAND);
+    brokers.add(
+        SiteBroker.start(
+            dir.resolve("broker-portland"),
+            "127.0.0.1",
+            portlandPort,
+            PORTLAND,
+            Map.of(SEATTLE, "127.0.0.1:" + seattlePort),
+            BrokerUsers.load(secrets, PORTLAND, List.of(SEATTLE)),
+            BrokerTls.load(portlandTls)));
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!seattleUsers.peers().contains(PORTLAND) && System.nanoTime() < until) {
+      Thread.sleep(100);
+    }
+    assertEquals(java.util.Set.of(PORTLAND), seattleUsers.peers(), "only the site with both files");
+
+    String control = "roamstore.control.requests.portland";
+    try (ServerLocator seattle = locator(seattlePort, certificates.site(SEATTLE));
+        ClientSessionFactory factory = seattle.createSessionFactory();
+        ClientSession session = session(factory, SEATTLE, "seattle-secret")) {
+      // Seattle's server makes its reply queue as it starts.
+      session.createQueue(
+          QueueConfiguration.of("roamstore.control.replies.seattle")
+              .setRoutingType(RoutingType.ANYCAST)
+              .setDurable(true));
+      ClientMessage request = session.createMessage(true);
+      request.getBodyBuffer().writeString("control for portland");
+      session.createProducer(control).send(request);
+      ClientMessage data = session.createMessage(true);
+      data.getBodyBuffer().writeString("write data for portland");
+      data.putStringProperty(Destinations.ROUTE, Destinations.route(PORTLAND, "1:1"));
+      session.createProducer(DATA_ADDRESS).send(data);
+    }
+    try (ServerLocator portland = locator(portlandPort, portlandTls);
+        ClientSessionFactory factory = portland.createSessionFactory();
+        ClientSession session = session(factory, PORTLAND, "portland-secret")) {
+      session.createQueue(
+          QueueConfiguration.of(control).setRoutingType(RoutingType.ANYCAST).setDurable(true));
+      ClientMessage toSeattle = session.createMessage(true);
+      toSeattle.getBodyBuffer().writeString("reply for seattle");
+      session.createProducer("roamstore.control.replies.seattle").send(toSeattle);
+      session.start();
+      ClientMessage request = session.createConsumer(control).receive(30_000);
+      assertNotNull(request, "Seattle's control request crossed the new bridge");
+      assertEquals("control for portland", request.getBodyBuffer().readString());
+      ClientMessage data =
+          session.createConsumer("roamstore-replication-data-portland").receive(30_000);
+      assertNotNull(data, "Seattle's write data crossed the new bridge");
+      assertEquals("write data for portland", data.getBodyBuffer().readString());
+    }
+    try (ServerLocator seattle = locator(seattlePort, certificates.site(SEATTLE));
+        ClientSessionFactory factory = seattle.createSessionFactory();
+        ClientSession session = session(factory, SEATTLE, "seattle-secret")) {
+      session.start();
+      ClientMessage reply =
+          session.createConsumer("roamstore.control.replies.seattle").receive(30_000);
+      assertNotNull(reply, "Portland's bridge logs in to Seattle now");
+      assertEquals("reply for seattle", reply.getBodyBuffer().readString());
+    }
+  }
+
   @Test
   void aPasswordFileOthersMayReadIsRefusedAtStart() throws Exception {
     Path file = BrokerUsers.sitePassword(secrets, PORTLAND);
