@@ -215,15 +215,7 @@ class BrokerSecurityTest {
             BrokerUsers.load(secrets, SEATTLE, List.of(PORTLAND)),
             BrokerTls.load(certificates.site(SEATTLE))));
     Path portlandTls = certificates.site(PORTLAND);
-    brokers.add(
-        SiteBroker.start(
-            dir.resolve("broker-portland"),
-            "127.0.0.1",
-            portlandPort,
-            PORTLAND,
-            Map.of(SEATTLE, "127.0.0.1:" + seattlePort),
-            BrokerUsers.load(secrets, PORTLAND, List.of(SEATTLE)),
-            BrokerTls.load(portlandTls)));
+    portlandBroker(portlandPort, seattlePort);
     String queue = "roamstore.replication.acks.portland";
     try (ServerLocator locator = locator(portlandPort, portlandTls);
         ClientSessionFactory factory = locator.createSessionFactory();
@@ -277,15 +269,7 @@ class BrokerSecurityTest {
 
     int portlandPort = freePort();
     Path portlandTls = certificates.site(PORTLAND);
-    brokers.add(
-        SiteBroker.start(
-            dir.resolve("broker-portland"),
-            "127.0.0.1",
-            portlandPort,
-            PORTLAND,
-            Map.of(SEATTLE, "127.0.0.1:" + seattlePort),
-            BrokerUsers.load(secrets, PORTLAND, List.of(SEATTLE)),
-            BrokerTls.load(portlandTls)));
+    portlandBroker(portlandPort, seattlePort);
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!seattleUsers.peers().contains(PORTLAND) && System.nanoTime() < until) {
       Thread.sleep(100);
@@ -351,6 +335,19 @@ class BrokerSecurityTest {
   }
 
   // --- helpers -------------------------------------------------------------------------------
+
+  /** Portland's broker, with Seattle's as its peer. */
+  private void portlandBroker(int port, int seattlePort) throws Exception {
+    brokers.add(
+        SiteBroker.start(
+            dir.resolve("broker-portland"),
+            "127.0.0.1",
+            port,
+            PORTLAND,
+            Map.of(SEATTLE, "127.0.0.1:" + seattlePort),
+            BrokerUsers.load(secrets, PORTLAND, List.of(SEATTLE)),
+            BrokerTls.load(certificates.site(PORTLAND))));
+  }
 
   private int seattleBroker(Map<String, String> peers) throws Exception {
     int port = freePort();

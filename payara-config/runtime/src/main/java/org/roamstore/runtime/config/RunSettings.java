@@ -246,7 +246,7 @@ public record RunSettings(
    * One pool per data center, in the topology's order: this server's units get the next NBD port
    * each (port 0: every site an ephemeral port), the others are reached over the bridges. Each logs
    * in to the broker as {@code brokerClient} says (null: the broker has no users). With {@code
-   * site}, one more that reaches data centers added later ({@link StoragePool#anySystem}).
+   * site}, one more that reaches data centers added later ({@link StoragePool#throughBroker}).
    */
   public List<StoragePool> storagePools(Path brokerClient) {
     List<StoragePool> pools = new ArrayList<>();
@@ -278,23 +278,11 @@ public record RunSettings(
         }
       } else {
         pools.add(
-            new StoragePool(
-                system,
-                false,
-                false,
-                null,
-                null,
-                0,
-                null,
-                null,
-                brokerHost,
-                brokerPort,
-                brokerClient,
-                site));
+            StoragePool.throughBroker(system, false, brokerHost, brokerPort, brokerClient, site));
       }
     }
     if (site != null) {
-      pools.add(StoragePool.anySystem(site, brokerHost, brokerPort, brokerClient));
+      pools.add(StoragePool.throughBroker(site, true, brokerHost, brokerPort, brokerClient, site));
     }
     return pools;
   }

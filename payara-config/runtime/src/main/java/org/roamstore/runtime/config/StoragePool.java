@@ -28,12 +28,20 @@ public record StoragePool(
     Path brokerClientProperties,
     String localSite) {
 
-  /** The pool that reaches any storage system through the broker of {@code localSite}'s server. */
-  static StoragePool anySystem(
-      String localSite, String brokerHost, int brokerPort, Path brokerClientProperties) {
+  /**
+   * A pool of a unit this server does not host, reached through its broker; with {@code anySystem},
+   * the one that reaches any storage system, {@code storageSystem} then the server's own site.
+   */
+  static StoragePool throughBroker(
+      String storageSystem,
+      boolean anySystem,
+      String brokerHost,
+      int brokerPort,
+      Path brokerClientProperties,
+      String localSite) {
     return new StoragePool(
-        localSite,
-        true,
+        storageSystem,
+        anySystem,
         false,
         null,
         null,
