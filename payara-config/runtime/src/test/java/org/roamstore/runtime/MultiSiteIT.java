@@ -76,16 +76,7 @@ class MultiSiteIT {
   @AfterEach
   void stopEverything() throws Exception {
     // The restarted site first, then the multi command, which stops the rest and PostgreSQL.
-    for (int i = started.size() - 1; i >= 0; i--) {
-      Process p = started.get(i);
-      if (p.isAlive()) {
-        p.destroy();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
-        }
-      }
-    }
+    stopInReverse(started);
     if (data != null) {
       for (String site : SITES) {
         for (String pid : new String[] {"payara.pid", "broker.pid"}) {
@@ -107,23 +98,7 @@ class MultiSiteIT {
     int broker = freeRange(3);
     int postgres = freeRange(1);
     Process multi =
-        launch(
-            data.resolve("multi.out"),
-            "bash",
-            System.getProperty("roamstore.launcher"),
-            "multi",
-            "--data",
-            data.toString(),
-            "--port",
-            String.valueOf(http),
-            "--https-port",
-            String.valueOf(https),
-            "--broker-port",
-            String.valueOf(broker),
-            "--nbd-port",
-            "0",
-            "--pg-port",
-            String.valueOf(postgres));
+        launch(data.resolve("multi.out"), multiCommand(data, http, https, broker, postgres));
     awaitOutput(multi, data.resolve("multi.out"), RUNNING, 900);
     brokersSpeakMutualTlsToTheirUsersOnly(broker);
 
@@ -239,6 +214,47 @@ class MultiSiteIT {
       all.add("read -P " + pattern(i) + " " + (2 * 1024 * 1024 + (long) i * CHUNK) + " 64k");
     }
     qemuIo(nearbyAtSf.getJsonObject("nbd").getString("uri"), all.toArray(String[]::new));
+  }
+
+  /**
+   * Stops the processes a test started, the last first, each as Ctrl-C would (the launcher then
+   * stops what it started), forcibly if it has not ended in two minutes.
+   */
+  static void stopInReverse(List<Process> started) throws InterruptedException {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      Process p = started.get(i);
+      if (p.isAlive()) {
+        p.destroy();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  /**
+   * README's multi command with its data under {@code data} and each kind of port counting up from
+   * the one given, NBD on ephemeral ports.
+   */
+  static String[] multiCommand(Path data, int http, int https, int broker, int postgres) {
+    return new String[] {
+      "bash",
+      System.getProperty("roamstore.launcher"),
+      "multi",
+      "--data",
+      data.toString(),
+      "--port",
+      String.valueOf(http),
+      "--https-port",
+      String.valueOf(https),
+      "--broker-port",
+      String.valueOf(broker),
+      "--nbd-port",
+      "0",
+      "--pg-port",
+      String.valueOf(postgres)
+    };
   }
 
   /**
@@ -552,8 +568,7 @@ class MultiSiteIT {
     return p;
   }
 
-  private static void awaitOutput(Process p, Path log, Pattern pattern, int seconds)
-      throws Exception {
+  static void awaitOutput(Process p, Path log, Pattern pattern, int seconds) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       Matcher m = pattern.matcher(Files.readString(log));
@@ -572,7 +587,7 @@ class MultiSiteIT {
   }
 
   /** The first of {@code count} consecutive free ports. */
-  private static int freeRange(int count) throws IOException {
+  static int freeRange(int count) throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       int first;
       try (ServerSocket socket = new ServerSocket(0)) {
