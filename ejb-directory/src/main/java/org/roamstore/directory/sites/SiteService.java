@@ -104,6 +104,13 @@ public class SiteService {
       persist(site, List.of(), from);
       known.put(site.name(), site);
     }
+    List<String> notInFile =
+        known.keySet().stream()
+            .filter(name -> fileSites.stream().noneMatch(d -> d.name().equals(name)))
+            .toList();
+    if (!notInFile.isEmpty()) {
+      LOG.info("data centers in the directory but not in " + from + " (kept): " + notInFile);
+    }
     List<NetworkInterface> interfaces = new ArrayList<>(knownInterfaces());
     for (NetworkInterface candidate : fileInterfaces) {
       Optional<NetworkInterface> there =

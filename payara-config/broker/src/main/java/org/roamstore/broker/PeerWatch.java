@@ -175,8 +175,11 @@ final class PeerWatch implements AutoCloseable {
   /** Its login first, then the queues and the bridges that log in to its broker. */
   private void add(String peer, String address) {
     SiteBridges.Routes routes = SiteBridges.routes(site, peer, address, users, tls);
-    Map<String, Set<Role>> rules = users.addPeer(peer);
-    rules.forEach((match, roles) -> server.getSecurityRepository().addMatch(match, roles));
+    // A look whose queues failed added the login already; the next one adds what is missing.
+    if (!users.peers().contains(peer)) {
+      Map<String, Set<Role>> rules = users.addPeer(peer);
+      rules.forEach((match, roles) -> server.getSecurityRepository().addMatch(match, roles));
+    }
     server.getConfiguration().addConnectorConfiguration(routes.connector(), routes.transport());
     try {
       for (QueueConfiguration queue : SiteBridges.ownSubscriptions(site)) {
@@ -189,8 +192,8 @@ final class PeerWatch implements AutoCloseable {
         server.deployBridge(bridge);
       }
     } catch (Exception e) {
-      // Its login stays: the next start adds what is missing, and nothing is half-forwarded (a
-      // queue without its bridge keeps its messages).
+      // Its login stays and the next look tries again (queues that exist are kept, and a queue
+      // without its bridge keeps its messages).
       throw new IllegalStateException("its queues or bridges: " + e, e);
     }
     addresses.put(peer, address);
