@@ -22,6 +22,7 @@ import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.NetworkInterface;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
+import org.roamstore.directory.placement.PlacementService;
 import org.roamstore.directory.security.AccessTokens;
 import org.roamstore.directory.switching.RunningDrains;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
@@ -39,6 +40,7 @@ public class AccessService {
 
   @Inject private StorageSites sites;
   @Inject private RunningDrains drains;
+  @Inject private PlacementService placement;
 
   public List<VolumeSummary> volumesOf(@NotNull String user) {
     return em
@@ -220,7 +222,8 @@ public class AccessService {
                 LongOperations.of(
                     members,
                     drains.of(v.storageId()),
-                    storageSystem -> siteOf(centers, storageSystem))));
+                    storageSystem -> siteOf(centers, storageSystem)),
+                v.placement().isOff() ? null : placement.view(v, centers)));
       }
       return new SystemStatus(now, siteList, networkInterfaces(), groups);
     } finally {

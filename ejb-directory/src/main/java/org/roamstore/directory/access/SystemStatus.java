@@ -2,6 +2,7 @@ package org.roamstore.directory.access;
 
 import java.time.Instant;
 import java.util.List;
+import org.roamstore.directory.placement.PlacementView;
 
 /**
  * Every site, network interface and copy volume group at one moment, for the operator's status
@@ -46,6 +47,7 @@ public record SystemStatus(
    *
    * @param operations its long operations running now (drain, resync, verify), see {@link
    *     LongOperations}
+   * @param placement its placement policy and what it sees; null when it has none (off)
    */
   public record CopyGroup(
       String volume,
@@ -57,7 +59,8 @@ public record SystemStatus(
       int activeGrants,
       Instant lastSwitchAt,
       List<Member> members,
-      List<Operation> operations) {}
+      List<Operation> operations,
+      PlacementView placement) {}
 
   /**
    * One long operation in progress on a copy group.

@@ -15,5 +15,13 @@ public enum EventType {
   DATA_CENTER_DOWN,
   DATA_CENTER_UP,
   VERIFY_STARTED,
-  VERIFY_FINISHED
+  VERIFY_FINISHED,
+  /** An admin set a volume's placement policy. */
+  PLACEMENT_SET,
+  /** The placement policy adds a copy (mode on) or would (dry-run). */
+  PLACEMENT_ADD,
+  /** The placement policy drops a copy (mode on) or would (dry-run). */
+  PLACEMENT_DROP,
+  /** A placement decision of mode on could not be carried out. */
+  PLACEMENT_FAILED
 }

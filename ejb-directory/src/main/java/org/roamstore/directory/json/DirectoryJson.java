@@ -8,6 +8,8 @@ import jakarta.json.JsonObjectBuilder;
 import java.util.Map;
 import org.roamstore.directory.access.ReplicationLag;
 import org.roamstore.directory.login.LoginResult;
+import org.roamstore.directory.placement.PlacementDecision;
+import org.roamstore.directory.placement.PlacementView;
 import org.roamstore.directory.provisioning.VolumeView;
 import org.roamstore.directory.verify.VerifyStart;
 
@@ -206,6 +208,41 @@ public final class DirectoryJson {
         .add("rateMiBPerSecond", start.rateMiBPerSecond())
         .add("secondaries", members)
         .build();
+  }
+
+  /**
+   * A volume's placement policy and its view ({@code GET /api/admin/volumes/{name}/placement}, and
+   * per volume with a policy in {@code /api/status}): {@code mode}, its settings, {@code
+   * recentNearest} (data center -> how many of the counted logins were nearest to it), {@code stay}
+   * and {@code next} (what it would do now and why). Settings and view are null when off.
+   */
+  public static JsonObject placement(PlacementView p) {
+    JsonObjectBuilder out =
+        JSON.createObjectBuilder().add("volume", p.volume()).add("mode", p.mode());
+    addOrNull(out, "maxCopies", p.maxCopies());
+    addOrNull(out, "addAfterLogins", p.addAfterLogins());
+    addOrNull(out, "addAfterStayMinutes", p.addAfterStayMinutes());
+    JsonObjectBuilder nearest = JSON.createObjectBuilder();
+    p.recentNearest().forEach(nearest::add);
+    out.add("recentNearest", nearest);
+    if (p.stayAt() == null) {
+      out.addNull("stay");
+    } else {
+      out.add(
+          "stay",
+          JSON.createObjectBuilder()
+              .add("dataCenter", p.stayAt())
+              .add("since", p.staySince().toString()));
+    }
+    PlacementDecision next = p.next();
+    if (next == null) {
+      out.addNull("next");
+    } else {
+      JsonObjectBuilder n = JSON.createObjectBuilder().add("action", next.action().name());
+      addOrNull(n, "dataCenter", next.dataCenter());
+      out.add("next", n.add("reason", next.reason()));
+    }
+    return out.build();
   }
 
   private static void addOrNull(JsonObjectBuilder out, String key, Object value) {

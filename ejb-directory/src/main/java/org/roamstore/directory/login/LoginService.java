@@ -33,6 +33,7 @@ import org.roamstore.directory.model.DirectoryUser;
 import org.roamstore.directory.model.PrimarySwitch;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
+import org.roamstore.directory.placement.PlacementTrigger;
 import org.roamstore.directory.provisioning.InitialCopies;
 import org.roamstore.directory.security.UserDirectory;
 import org.roamstore.directory.switching.CompletedSwitch;
@@ -66,6 +67,7 @@ public class LoginService {
   @Inject private NetworkInterfaces networkInterfaces;
   @Inject private AccessGrants grants;
   @Inject private InitialCopies initialCopies;
+  @Inject private PlacementTrigger placement;
 
   @Resource private TransactionSynchronizationRegistry transactions;
   @Resource private SessionContext session;
@@ -137,9 +139,13 @@ public class LoginService {
                 active.size(),
                 request.forced(),
                 attempt.now()));
-    return decision.switches()
-        ? switchTo(attempt, target, nearest.kilometers(), active, decision)
-        : stayAtPrimary(attempt, decision);
+    LoginResult result =
+        decision.switches()
+            ? switchTo(attempt, target, nearest.kilometers(), active, decision)
+            : stayAtPrimary(attempt, decision);
+    // After the login commits, the volume's placement policy (if any) hears where it came from.
+    placement.afterLogin(volume, via.name(), via.position(), attempt.now());
+    return result;
   }
 
   /**

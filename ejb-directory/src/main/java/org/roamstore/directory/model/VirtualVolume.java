@@ -2,6 +2,7 @@ package org.roamstore.directory.model;
 
 import jakarta.persistence.CascadeType;
 import jakarta.persistence.Column;
+import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -93,6 +94,9 @@ public class VirtualVolume {
 
   @Column(nullable = false)
   private Instant createdAt;
+
+  /** Off unless an admin set one; null when every column is (Hibernate loads it so). */
+  @Embedded private PlacementPolicy placement;
 
   @OneToMany(
       mappedBy = "virtualVolume",
@@ -226,6 +230,25 @@ public class VirtualVolume {
 
   public Instant createdAt() {
     return createdAt;
+  }
+
+  /**
+   * Its placement policy as it stands; an unset one reads as off. Not for changes: see {@link
+   * #placementToChange}.
+   */
+  public PlacementPolicy placement() {
+    return placement == null ? new PlacementPolicy() : placement;
+  }
+
+  /**
+   * Its placement policy, to change under the row's lock. Only then is an unset one made part of
+   * the row, so that reading a volume without a policy never changes it.
+   */
+  public PlacementPolicy placementToChange() {
+    if (placement == null) {
+      placement = new PlacementPolicy();
+    }
+    return placement;
   }
 
   public List<RealVolumeInfo> realVolumes() {

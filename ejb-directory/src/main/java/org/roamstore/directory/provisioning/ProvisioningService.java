@@ -27,6 +27,7 @@ import org.roamstore.directory.login.LoginService;
 import org.roamstore.directory.model.AccessGrant;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.DirectoryUser;
+import org.roamstore.directory.model.PlacementLogin;
 import org.roamstore.directory.model.PrimarySwitch;
 import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
@@ -140,6 +141,9 @@ public class ProvisioningService {
     }
     em.createQuery("delete from AccessGrant g where g.virtualVolume = :v")
         .setParameter("v", volume)
+        .executeUpdate();
+    em.createNamedQuery(PlacementLogin.DELETE_OF_VOLUME)
+        .setParameter("volume", volume)
         .executeUpdate();
     em.remove(volume);
     events.publish(

@@ -25,7 +25,7 @@ class LagHistoryTest {
   private static SystemStatus status(int second, String primary, SystemStatus.Member... members) {
     SystemStatus.CopyGroup group =
         new SystemStatus.CopyGroup(
-            "v1", "alice", "g1", "ASYNC", 1, primary, 0, null, List.of(members), List.of());
+            "v1", "alice", "g1", "ASYNC", 1, primary, 0, null, List.of(members), List.of(), null);
     return new SystemStatus(
         Instant.parse("2026-12-05T10:00:00Z").plusSeconds(second),
         List.of(),

@@ -21,6 +21,8 @@ import org.roamstore.directory.json.DirectoryJson;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.DirectoryUser;
 import org.roamstore.directory.model.NetworkInterface;
+import org.roamstore.directory.placement.PlacementService;
+import org.roamstore.directory.placement.PlacementSettings;
 import org.roamstore.directory.provisioning.ProvisioningService;
 import org.roamstore.directory.provisioning.VolumeSpec;
 import org.roamstore.directory.security.NewUser;
@@ -39,6 +41,7 @@ public class AdminResource {
   @Inject private UserDirectory users;
   @Inject private ProvisioningService volumes;
   @Inject private SiteService sites;
+  @Inject private PlacementService placement;
 
   /** Where to add a copy, as {@code POST /api/admin/volumes/{name}/copies} takes it. */
   public record CopySite(
@@ -138,6 +141,25 @@ public class AdminResource {
                 .add("networkInterfaces", interfaces)
                 .build())
         .build();
+  }
+
+  /** The volume's placement policy and what it sees now (mode {@code off} when none is set). */
+  @GET
+  @Path("volumes/{name}/placement")
+  public JsonObject placement(@PathParam("name") String name) {
+    return DirectoryJson.placement(placement.view(name));
+  }
+
+  /**
+   * Sets the volume's placement policy: {@code {"mode": "off"|"dry-run"|"on", "maxCopies": N,
+   * "addAfterLogins": K, "addAfterStayMinutes": T}}; answers as the {@code GET} does.
+   */
+  @PUT
+  @Path("volumes/{name}/placement")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public JsonObject setPlacement(
+      @PathParam("name") String name, @NotNull @Valid PlacementSettings settings) {
+    return DirectoryJson.placement(placement.set(name, settings));
   }
 
   @PUT

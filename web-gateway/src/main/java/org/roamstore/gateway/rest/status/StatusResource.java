@@ -23,9 +23,9 @@ import org.roamstore.directory.lag.LagHistory;
  * {@code GET /api/status}: every site (position, up/down, cache), every network interface
  * (position) and every copy volume group (primary, epoch, what each member's storage holds, lag and
  * its last 15 minutes of samples, the running or last online verify per secondary, and the long
- * operations running with their progress). Role admin. Without remote copy at a storage unit,
- * {@code lag} has every figure null ({@code lagReported: false}); a secondary never verified has
- * {@code verify: null}.
+ * operations running with their progress, and for a volume with a placement policy its mode and
+ * view). Role admin. Without remote copy at a storage unit, {@code lag} has every figure null
+ * ({@code lagReported: false}); a secondary never verified has {@code verify: null}.
  */
 @Path("status")
 @Produces(MediaType.APPLICATION_JSON)
@@ -146,6 +146,9 @@ public class StatusResource {
             .add("operations", operations(g.operations()));
     if (g.lastSwitchAt() != null) {
       out.add("lastSwitchAt", g.lastSwitchAt().toString());
+    }
+    if (g.placement() != null) {
+      out.add("placement", DirectoryJson.placement(g.placement()));
     }
     return out.build();
   }
