@@ -38,13 +38,13 @@ final class PlacementEvents {
     JsonObjectBuilder event =
         DirectoryEvents.event(EventType.PLACEMENT_SET).add("volume", volume).add("mode", s.mode());
     if (s.maxCopies() != null) {
-      event.add("maxCopies", s.maxCopies());
+      event.add("maxCopies", s.maxCopies().intValueExact());
     }
     if (s.addAfterLogins() != null) {
-      event.add("addAfterLogins", s.addAfterLogins());
+      event.add("addAfterLogins", s.addAfterLogins().intValueExact());
     }
     if (s.addAfterStayMinutes() != null) {
-      event.add("addAfterStayMinutes", s.addAfterStayMinutes());
+      event.add("addAfterStayMinutes", s.addAfterStayMinutes().intValueExact());
     }
     return event;
   }

@@ -50,9 +50,9 @@ public class PlacementService {
         .placementToChange()
         .set(
             mode,
-            off ? null : settings.maxCopies(),
-            off ? null : settings.addAfterLogins(),
-            off ? null : settings.addAfterStayMinutes());
+            off ? null : PlacementSettings.whole(settings.maxCopies()),
+            off ? null : PlacementSettings.whole(settings.addAfterLogins()),
+            off ? null : PlacementSettings.whole(settings.addAfterStayMinutes()));
     if (off) {
       em.createNamedQuery(PlacementLogin.DELETE_OF_VOLUME)
           .setParameter("volume", volume)

@@ -110,36 +110,26 @@ class PlacementRuleTest {
 
   @Test
   void aStayOfTAddsACopyBeforeKLogins() {
-    PlacementFacts stayed =
-        new PlacementFacts(
-            "v",
-            3,
-            10,
-            Optional.of(Duration.ofMinutes(30)),
-            List.of(new Copy("seattle", true, false)),
-            WEST_COAST,
-            ALL_UP,
-            List.of("sanfrancisco", "sanfrancisco"),
-            Optional.of(new PlacementFacts.Stay("sanfrancisco", NOW.minusSeconds(31 * 60))),
-            NOW);
-    PlacementDecision d = PlacementRule.decide(stayed);
+    PlacementDecision d = PlacementRule.decide(stayedFor(31));
     assertEquals(Action.ADD, d.action());
     assertEquals("sanfrancisco", d.dataCenter());
     assertTrue(d.reason().startsWith("every login for 31 minutes"), d.reason());
+    assertEquals(Action.NONE, PlacementRule.decide(stayedFor(29)).action());
+  }
 
-    PlacementFacts tooShort =
-        new PlacementFacts(
-            "v",
-            3,
-            10,
-            Optional.of(Duration.ofMinutes(30)),
-            List.of(new Copy("seattle", true, false)),
-            WEST_COAST,
-            ALL_UP,
-            List.of("sanfrancisco", "sanfrancisco"),
-            Optional.of(new PlacementFacts.Stay("sanfrancisco", NOW.minusSeconds(29 * 60))),
-            NOW);
-    assertEquals(Action.NONE, PlacementRule.decide(tooShort).action());
+  /** Two logins near San Francisco (10 would add a copy), every login there for that long. */
+  private static PlacementFacts stayedFor(int minutes) {
+    return new PlacementFacts(
+        "v",
+        3,
+        10,
+        Optional.of(Duration.ofMinutes(30)),
+        List.of(new Copy("seattle", true, false)),
+        WEST_COAST,
+        ALL_UP,
+        List.of("sanfrancisco", "sanfrancisco"),
+        Optional.of(new PlacementFacts.Stay("sanfrancisco", NOW.minusSeconds(minutes * 60L))),
+        NOW);
   }
 
   @Test

@@ -287,7 +287,172 @@ class CopiesIT {
     assertTrue(historyTypes(volume).stream().noneMatch(t -> t.startsWith("COPY_")));
   }
 
+  /**
+   * Placement on, at most 2 copies, a copy after 3 logins: a user near San Jose (nearest data
+   * center San Francisco, which holds no copy) makes the policy add a copy there; once it is in
+   * sync and primary, the third copy is one too many and the one farthest from the logins (Seattle)
+   * goes, never the primary.
+   */
+  @Test
+  void thePlacementPolicyAddsACopyWhereLoginsComeFromAndDropsTheFarthest() throws Exception {
+    String volume = gateway.newVolume(user, "ASYNC", "seattle", "portland");
+    JsonObject set =
+        setPlacement(volume, "{\"mode\": \"on\", \"maxCopies\": 2, \"addAfterLogins\": 3}");
+    assertEquals("on", set.getString("mode"), set.toString());
+    String nbd = gateway.login(user, volume, "tacoma").getJsonObject("nbd").getString("uri");
+    assertTrue(RealClients.qemuIo(nbd, "write -P 0x5a 0 1M").contains("wrote 1048576/1048576"));
+    assertTrue(RealClients.qemuIo(nbd, "write -P 0x6b 8M 256k").contains("wrote 262144/262144"));
+
+    for (int i = 0; i < 3; i++) {
+      gateway.login(user, volume, "sanjose");
+    }
+    awaitEvent(volume, "COPY_ADDED");
+    JsonObject add = event(volume, "PLACEMENT_ADD");
+    assertEquals("sanfrancisco", add.getString("dataCenter"), add.toString());
+    assertEquals("on", add.getString("mode"), add.toString());
+    assertEquals(
+        "3 of the last 3 logins nearest to sanfrancisco, which holds no copy",
+        add.getString("reason"));
+    assertTrue(
+        historyTypes(volume).indexOf("COPY_ADDED") < historyTypes(volume).indexOf("PLACEMENT_ADD"),
+        "PLACEMENT_ADD first, then COPY_ADDED (newest first)");
+    assertEquals("sanfrancisco", event(volume, "COPY_ADDED").getString("dataCenter"));
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> !member(describe(volume), "sanfrancisco").getBoolean("copying"));
+    sameFiles(volume, List.of("portland", "seattle", "sanfrancisco"), 8 << 20, 0x6b);
+    JsonObject placement = status(volume).getJsonObject("placement");
+    assertEquals("on", placement.getString("mode"), placement.toString());
+    assertEquals(3, placement.getJsonObject("recentNearest").getInt("sanfrancisco"));
+    assertEquals("DROP", placement.getJsonObject("next").getString("action"), placement.toString());
+    assertEquals("seattle", placement.getJsonObject("next").getString("dataCenter"));
+
+    // Complete: the next login near it makes it primary, and then one copy is too many.
+    JsonObject atSf = gateway.login(user, volume, "sanjose");
+    assertEquals("sanfrancisco", atSf.getJsonObject("dataCenter").getString("name"), "" + atSf);
+    awaitEvent(volume, "COPY_DROPPED");
+    JsonObject drop = event(volume, "PLACEMENT_DROP");
+    assertEquals("seattle", drop.getString("dataCenter"), drop.toString());
+    assertEquals("on", drop.getString("mode"), drop.toString());
+    assertTrue(drop.getString("reason").startsWith("3 copies, at most 2: the copy at seattle"));
+    assertEquals("seattle", event(volume, "COPY_DROPPED").getString("dataCenter"));
+    JsonObject after = describe(volume);
+    assertEquals(List.of("portland", "sanfrancisco"), sites(after), after.toString());
+    assertTrue(member(after, "sanfrancisco").getBoolean("primary"), after.toString());
+    String sf = atSf.getJsonObject("nbd").getString("uri");
+    assertTrue(RealClients.qemuIo(sf, "read -P 0x5a 0 1M").contains("read 1048576/1048576"));
+    assertTrue(RealClients.qemuIo(sf, "read -P 0x6b 8M 256k").contains("read 262144/262144"));
+    assertFalse(historyTypes(volume).contains("PLACEMENT_FAILED"), "" + history(volume));
+  }
+
+  /** In a dry run the policy says what it would do, and does nothing. */
+  @Test
+  void aDryRunOnlyAnnouncesWhatThePlacementPolicyWouldDo() throws Exception {
+    String volume = gateway.newVolume(user, "ASYNC", "seattle", "portland");
+    setPlacement(volume, "{\"mode\": \"dry-run\", \"maxCopies\": 2, \"addAfterLogins\": 2}");
+    gateway.login(user, volume, "sanjose");
+    gateway.login(user, volume, "sanjose");
+    awaitEvent(volume, "PLACEMENT_DROP");
+    JsonObject add = event(volume, "PLACEMENT_ADD");
+    assertEquals("sanfrancisco", add.getString("dataCenter"), add.toString());
+    assertEquals("dry-run", add.getString("mode"), add.toString());
+    JsonObject drop = event(volume, "PLACEMENT_DROP");
+    assertEquals("seattle", drop.getString("dataCenter"), drop.toString());
+    assertEquals("dry-run", drop.getString("mode"), drop.toString());
+    assertEquals(List.of("seattle", "portland"), sites(describe(volume)));
+    assertTrue(historyTypes(volume).stream().noneMatch(t -> t.startsWith("COPY_")));
+    JsonObject view = placement(volume);
+    assertEquals("ADD", view.getJsonObject("next").getString("action"), view.toString());
+  }
+
+  @Test
+  void badPlacementSettingsAreRefusedAndChangeNothing() throws Exception {
+    String volume = gateway.newVolume(user, "SYNC", "seattle", "portland");
+    String path = "api/admin/volumes/" + volume + "/placement";
+    String good = "{\"mode\": \"dry-run\", \"maxCopies\": 3, \"addAfterLogins\": 4}";
+    setPlacement(volume, good);
+    JsonObject before = placement(volume);
+
+    error(401, "AUTHENTICATION_FAILED", gateway.send("PUT", path, null, good));
+    error(403, "FORBIDDEN", gateway.send("PUT", path, user + ":" + PASSWORD, good));
+    error(
+        404,
+        "UNKNOWN_VOLUME",
+        gateway.send("PUT", "api/admin/volumes/no-such-volume/placement", ADMIN, good));
+    for (String malformed :
+        List.of(
+            "{\"mode\": \"on\", \"maxCopies\": 2",
+            "[\"on\"]",
+            "{\"mode\": [\"on\"], \"maxCopies\": 2, \"addAfterLogins\": 3}",
+            "{\"mode\": \"on\", \"maxCopies\": \"two\", \"addAfterLogins\": 3}")) {
+      error(400, "MALFORMED_REQUEST", gateway.send("PUT", path, ADMIN, malformed));
+    }
+    for (String invalid :
+        List.of(
+            "null",
+            "{}",
+            "{\"mode\": \"always\", \"maxCopies\": 2, \"addAfterLogins\": 3}",
+            "{\"mode\": \"on\"}",
+            "{\"mode\": \"on\", \"maxCopies\": 0, \"addAfterLogins\": 3}",
+            "{\"mode\": \"on\", \"maxCopies\": 2, \"addAfterLogins\": 0}",
+            "{\"mode\": \"on\", \"maxCopies\": 2, \"addAfterLogins\": 3,"
+                + " \"addAfterStayMinutes\": 0}",
+            "{\"mode\": \"on\", \"maxCopies\": -1, \"addAfterLogins\": 3}",
+            "{\"mode\": \"on\", \"maxCopies\": 2, \"addAfterLogins\": 100000}",
+            "{\"mode\": \"on\", \"maxCopies\": 2.5, \"addAfterLogins\": 3}",
+            // Beyond an int: refused, not wrapped around to 2.
+            "{\"mode\": \"on\", \"maxCopies\": 4294967298, \"addAfterLogins\": 3}",
+            "{\"mode\": \"on\", \"maxCopies\": 1e999999999, \"addAfterLogins\": 3}")) {
+      error(400, "VALIDATION_FAILED", gateway.send("PUT", path, ADMIN, invalid));
+    }
+    assertEquals(before, placement(volume));
+    awaitEvent(volume, "PLACEMENT_SET");
+    assertEquals(
+        1,
+        historyTypes(volume).stream().filter(t -> t.equals("PLACEMENT_SET")).count(),
+        "only the good setting was announced");
+  }
+
   // --- helpers -------------------------------------------------------------------------------
+
+  private JsonObject setPlacement(String volume, String body) throws Exception {
+    HttpResponse<String> r =
+        gateway.send("PUT", "api/admin/volumes/" + volume + "/placement", ADMIN, body);
+    assertEquals(200, r.statusCode(), r.body());
+    return GatewayClient.json(r.body());
+  }
+
+  private JsonObject placement(String volume) throws Exception {
+    HttpResponse<String> r =
+        gateway.send("GET", "api/admin/volumes/" + volume + "/placement", ADMIN, null);
+    assertEquals(200, r.statusCode(), r.body());
+    return GatewayClient.json(r.body());
+  }
+
+  /** The volume's copy group in /api/status. */
+  private JsonObject status(String volume) throws Exception {
+    HttpResponse<String> r = gateway.send("GET", "api/status/" + volume, ADMIN, null);
+    assertEquals(200, r.statusCode(), r.body());
+    return GatewayClient.json(r.body());
+  }
+
+  /** Waits (bounded) until the gateway's history has an event of that type about the volume. */
+  private void awaitEvent(String volume, String type) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> historyTypes(volume).contains(type));
+  }
+
+  /** The newest event of that type about the volume. */
+  private JsonObject event(String volume, String type) throws Exception {
+    return history(volume).stream()
+        .filter(e -> e.getString("type").equals(type))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type + " for " + volume));
+  }
 
   private HttpResponse<String> addCopy(String volume, String body) throws Exception {
     return gateway.send("POST", "api/admin/volumes/" + volume + "/copies", ADMIN, body);
