@@ -32,6 +32,13 @@
         return e.volume + ": verify of " + (e.secondaries || []).join(", ") + " started by " + e.by;
       case "VERIFY_FINISHED":
         return e.volume + ": verify finished, " + String(e.outcome).toLowerCase().replace(/_/g, " ");
+      case "PLACEMENT_SET":
+        return e.volume + ": placement policy " + e.mode;
+      case "PLACEMENT_ADD":
+      case "PLACEMENT_DROP":
+        return e.volume + ": placement (" + e.mode + ") " + (e.type === "PLACEMENT_ADD" ? "adds a copy at " : "drops the copy at ") + e.dataCenter + ": " + e.reason;
+      case "PLACEMENT_FAILED":
+        return e.volume + ": placement could not " + String(e.action).toLowerCase() + " the copy at " + e.dataCenter + ": " + e.error;
       default:
         return e.type;
     }
