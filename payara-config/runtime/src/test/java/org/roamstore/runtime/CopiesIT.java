@@ -306,7 +306,7 @@ class CopiesIT {
     for (int i = 0; i < 3; i++) {
       gateway.login(user, volume, "sanjose");
     }
-    awaitEvent(volume, "COPY_ADDED");
+    event(volume, "COPY_ADDED");
     JsonObject add = event(volume, "PLACEMENT_ADD");
     assertEquals("sanfrancisco", add.getString("dataCenter"), add.toString());
     assertEquals("on", add.getString("mode"), add.toString());
@@ -332,7 +332,7 @@ class CopiesIT {
     // Complete: the next login near it makes it primary, and then one copy is too many.
     JsonObject atSf = gateway.login(user, volume, "sanjose");
     assertEquals("sanfrancisco", atSf.getJsonObject("dataCenter").getString("name"), "" + atSf);
-    awaitEvent(volume, "COPY_DROPPED");
+    event(volume, "COPY_DROPPED");
     JsonObject drop = event(volume, "PLACEMENT_DROP");
     assertEquals("seattle", drop.getString("dataCenter"), drop.toString());
     assertEquals("on", drop.getString("mode"), drop.toString());
@@ -354,7 +354,7 @@ class CopiesIT {
     setPlacement(volume, "{\"mode\": \"dry-run\", \"maxCopies\": 2, \"addAfterLogins\": 2}");
     gateway.login(user, volume, "sanjose");
     gateway.login(user, volume, "sanjose");
-    awaitEvent(volume, "PLACEMENT_DROP");
+    event(volume, "PLACEMENT_DROP");
     JsonObject add = event(volume, "PLACEMENT_ADD");
     assertEquals("sanfrancisco", add.getString("dataCenter"), add.toString());
     assertEquals("dry-run", add.getString("mode"), add.toString());
@@ -408,7 +408,7 @@ class CopiesIT {
       error(400, "VALIDATION_FAILED", gateway.send("PUT", path, ADMIN, invalid));
     }
     assertEquals(before, placement(volume));
-    awaitEvent(volume, "PLACEMENT_SET");
+    event(volume, "PLACEMENT_SET");
     assertEquals(
         1,
         historyTypes(volume).stream().filter(t -> t.equals("PLACEMENT_SET")).count(),
@@ -436,22 +436,6 @@ class CopiesIT {
     HttpResponse<String> r = gateway.send("GET", "api/status/" + volume, ADMIN, null);
     assertEquals(200, r.statusCode(), r.body());
     return GatewayClient.json(r.body());
-  }
-
-  /** Waits (bounded) until the gateway's history has an event of that type about the volume. */
-  private void awaitEvent(String volume, String type) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(500))
-        .until(() -> historyTypes(volume).contains(type));
-  }
-
-  /** The newest event of that type about the volume. */
-  private JsonObject event(String volume, String type) throws Exception {
-    return history(volume).stream()
-        .filter(e -> e.getString("type").equals(type))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no " + type + " for " + volume));
   }
 
   private HttpResponse<String> addCopy(String volume, String body) throws Exception {
