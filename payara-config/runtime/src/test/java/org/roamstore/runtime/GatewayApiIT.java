@@ -343,7 +343,7 @@ class GatewayApiIT {
 
   /**
    * Adding a data center: every refusal is clear and changes nothing. (One that is accepted is
-   * added in DataCenterJoinIT, where its site runs; here the site watch would mark it down for the
+   * added in MultiSiteIT (FourthDataCenter), where its site runs; here the site watch would mark it down for the
    * other tests to see.)
    */
   @Test

@@ -30,12 +30,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.activemq.artemis.api.core.ActiveMQException;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
@@ -54,10 +56,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * read; a site is killed with SIGKILL mid-stream and comes back. Every gateway call goes over HTTPS
  * trusting only that CA, as the multi command requires by default too, Chromium's included; plain
  * HTTP is redirected or refused. The brokers and their bridges speak mutual TLS with a user per
- * site, as the multi command makes them by default: remote copy converges over them.
+ * site, as the multi command makes them by default: remote copy converges over them. A copy is
+ * added to a volume in use across the bridges, and a fourth data center joins the running sites
+ * ({@link FourthDataCenter}).
  */
 class MultiSiteIT {
   private static final Pattern RUNNING = Pattern.compile("Roamstore multi-site is running");
+  private static final Pattern DIRECTORY = Pattern.compile("directory: (jdbc:postgresql:[^)\\s]+)");
   private static final String[] SITES = {"seattle", "portland", "sanfrancisco"};
   private static final int CHUNK = 64 * 1024;
   private static final int CHUNKS_DURING_KILL = 48;
@@ -93,13 +98,17 @@ class MultiSiteIT {
   @Test
   void threeSitesOnTheirOwnServersAndBrokersShareOneVolumeAndSurviveAKilledSite() throws Exception {
     data = Path.of(System.getProperty("it.data") + "-multi");
-    int http = freeRange(3);
-    int https = freeRange(3);
-    int broker = freeRange(3);
+    deleteTree(data); // a directory left by an earlier run would have Boise already
+    // Four of each: a fourth data center joins at the end.
+    int http = freeRange(4);
+    int https = freeRange(4);
+    int broker = freeRange(4);
     int postgres = freeRange(1);
     Process multi =
         launch(data.resolve("multi.out"), multiCommand(data, http, https, broker, postgres));
     awaitOutput(multi, data.resolve("multi.out"), RUNNING, 900);
+    Matcher jdbc = DIRECTORY.matcher(Files.readString(data.resolve("multi.out")));
+    assertTrue(jdbc.find(), Files.readString(data.resolve("multi.out")));
     brokersSpeakMutualTlsToTheirUsersOnly(broker);
 
     GatewayClient seattle = gateway(https);
@@ -214,6 +223,20 @@ class MultiSiteIT {
       all.add("read -P " + pattern(i) + " " + (2 * 1024 * 1024 + (long) i * CHUNK) + " 64k");
     }
     qemuIo(nearbyAtSf.getJsonObject("nbd").getString("uri"), all.toArray(String[]::new));
+
+    new FourthDataCenter(data, http, https, broker, jdbc.group(1), started)
+        .joinsAndServesALoginNearIt();
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /**

@@ -18,54 +18,48 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 /**
- * A fourth data center joins a running multi-site system, as README says to add one: the multi
- * command runs Seattle, Portland and San Francisco; an operator adds Boise by the admin API and
- * starts its {@code run --site boise} with the other sites as peers and a topology file that has
- * it. No other site restarts: their brokers learn Boise from the secrets directory they share,
- * their servers reach its storage through their brokers. A volume with copies at Seattle and Boise,
- * made through Seattle's gateway, is served at Boise to a login from Boise's network interface, and
- * what qemu-io writes there reaches Seattle's copy byte for byte. Boise's topology file also adds
- * what the directory lacks (an interface) and changes nothing it has.
+ * A fourth data center joins a running multi-site system, as README says to add one (the last part
+ * of {@link MultiSiteIT}, on its running sites: a multi-site start of its own would double the
+ * test's time): an operator adds Boise by the admin API and starts its {@code run --site boise}
+ * with the other sites as peers and a topology file that has it. No other site restarts: their
+ * brokers learn Boise from the secrets directory they share, their servers reach its storage
+ * through their brokers. A volume with copies at Seattle and Boise, made through Seattle's gateway,
+ * is served at Boise to a login from Boise's network interface, and what qemu-io writes there
+ * reaches Seattle's copy byte for byte. Boise's topology file also adds what the directory lacks
+ * (an interface) and changes nothing it has.
  */
-class DataCenterJoinIT {
-  private static final Pattern RUNNING = Pattern.compile("Roamstore multi-site is running");
-  private static final Pattern DIRECTORY = Pattern.compile("directory: (jdbc:postgresql:[^)\\s]+)");
+final class FourthDataCenter {
   private static final List<String> OLD_SITES = List.of("seattle", "portland", "sanfrancisco");
 
-  private final List<Process> started = new ArrayList<>();
-  private Path data;
+  private final Path data;
+  private final int http;
+  private final int https;
+  private final int broker;
+  private final String directory;
+  private final List<Process> started;
 
-  @AfterEach
-  void stopEverything() throws Exception {
-    // Boise first, then the multi command, which stops the rest and PostgreSQL.
-    MultiSiteIT.stopInReverse(started);
+  /**
+   * @param data the multi command's data directory
+   * @param http the first site's HTTP port; Boise takes the fourth of each range
+   * @param directory the directory's JDBC URL
+   * @param started where Boise's process goes, to be stopped with the others
+   */
+  FourthDataCenter(
+      Path data, int http, int https, int broker, String directory, List<Process> started) {
+    this.data = data;
+    this.http = http;
+    this.https = https;
+    this.broker = broker;
+    this.directory = directory;
+    this.started = started;
   }
 
-  @Test
-  void aFourthDataCenterJoinsARunningSystemAndServesALoginNearIt() throws Exception {
-    data = Path.of(System.getProperty("it.data") + "-join");
-    deleteTree(data); // a directory left by an earlier run would have Boise already
-    Files.createDirectories(data);
-    int http = MultiSiteIT.freeRange(4);
-    int https = MultiSiteIT.freeRange(4);
-    int broker = MultiSiteIT.freeRange(4);
-    int postgres = MultiSiteIT.freeRange(1);
-    Process multi =
-        launch(
-            data.resolve("multi.out"),
-            MultiSiteIT.multiCommand(data, http, https, broker, postgres));
-    MultiSiteIT.awaitOutput(multi, data.resolve("multi.out"), RUNNING, 900);
-    Matcher directory = DIRECTORY.matcher(Files.readString(data.resolve("multi.out")));
-    assertTrue(directory.find(), Files.readString(data.resolve("multi.out")));
+  void joinsAndServesALoginNearIt() throws Exception {
     GatewayClient seattle = gateway(https);
 
     // The operator adds Boise by the admin API; every gateway's directory has it at once.
@@ -120,7 +114,7 @@ class DataCenterJoinIT {
                 "--memory",
                 memoryOf("seattle"),
                 "--jdbc-url",
-                directory.group(1),
+                directory,
                 "--jdbc-user",
                 "roamstore",
                 "--jdbc-password-file",
@@ -332,16 +326,5 @@ class DataCenterJoinIT {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     started.add(p);
     return p;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }
