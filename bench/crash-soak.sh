@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The crash harness as a soak: PrimaryCrashTest with TRIALS seeds per transfer type and scenario
 # (restart as primary; forced takeover and return of the old primary; SYNC with a secondary paused
-# by SIGSTOP before the kill), each trial a SIGKILL of the primary's JVM during tagged NBD writes
+# by SIGSTOP before the kill; the primary killed during a new member's first copy), each trial a SIGKILL of the primary's JVM during tagged NBD writes
 # with FLUSH every 150 ms. README's test command runs 1.
-#   bench/crash-soak.sh            (TRIALS=5: 25 trials in all)
+#   bench/crash-soak.sh            (TRIALS=5: 36 trials in all, 7 per seed and one unseeded)
 # Prints one line per scenario and transfer type: trials, diverged or lost, trials where no
 # survivor was whole (the primary went on without every secondary, and told them so: a takeover may
 # lose acknowledged writes, and the test then checks only that nothing diverges), time per trial;
@@ -32,7 +32,9 @@ unwhole = open(sys.argv[3], errors="replace").read().count("PAUSED-SCENARIO: no 
 for c in cases:
     name = c.get("name")
     paused = name.startswith("aSecondaryPaused")
-    scenario = ("restart as primary" if name.startswith("aPrimaryKilled")
+    scenario = ("primary killed during a new member's first copy"
+                if name.startswith("aPrimaryKilledDuringANewMember")
+                else "restart as primary" if name.startswith("aPrimaryKilled")
                 else "SYNC secondary paused, forced takeover" if paused
                 else "SYNC both secondaries away, none looks whole" if name.startswith("whenThePrimary")
                 else "forced takeover, old primary returns")

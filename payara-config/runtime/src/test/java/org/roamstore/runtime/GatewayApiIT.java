@@ -343,8 +343,8 @@ class GatewayApiIT {
 
   /**
    * Adding a data center: every refusal is clear and changes nothing. (One that is accepted is
-   * added in MultiSiteIT (FourthDataCenter), where its site runs; here the site watch would mark it down for the
-   * other tests to see.)
+   * added in MultiSiteIT (FourthDataCenter), where its site runs; here the site watch would mark it
+   * down for the other tests to see.)
    */
   @Test
   void badDataCentersAreRefusedWithJsonAndChangeNothing() throws Exception {
