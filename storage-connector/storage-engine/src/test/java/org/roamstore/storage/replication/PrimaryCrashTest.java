@@ -343,8 +343,15 @@ class PrimaryCrashTest {
       Path log = root.resolve("seattle.log");
       List<String> paced = new java.util.ArrayList<>(List.of(seattleArgs(sites, two)));
       paced.addAll(List.of("--resync-mib-per-second", "4"));
+      // The heap of a server (JvmSizing), not the 256 MiB of the other trials: while a new member
+      // lags behind a full-speed writer, its stream may hold up to maxBacklogBytes (64 MiB) of 1
+      // MiB
+      // batch buffers, humongous in G1's 1 MiB regions of a small heap, and the primary ran out of
+      // heap there (once, in CI).
+      List<String> jvm = new java.util.ArrayList<>(JVM_OPTIONS);
+      jvm.addAll(List.of("-Xmx512m", "-XX:G1HeapRegionSize=8m"));
       ChildProcess seattle =
-          ChildProcess.start(log, "READY", JVM_OPTIONS, STANDALONE, paced.toArray(String[]::new));
+          ChildProcess.start(log, "READY", jvm, STANDALONE, paced.toArray(String[]::new));
       try {
         TaggedNbdWriter writer = new TaggedNbdWriter(SIZE, seed, WINDOW);
         CompletableFuture<Void> writing = startWriting(writer, seattle);
@@ -369,8 +376,7 @@ class PrimaryCrashTest {
         assertTrue(
             writer.flushedAcknowledgements() > 0, "some writes were flushed before the kill");
 
-        seattle =
-            ChildProcess.start(log, "READY", JVM_OPTIONS, STANDALONE, seattleArgs(sites, three));
+        seattle = ChildProcess.start(log, "READY", jvm, STANDALONE, seattleArgs(sites, three));
         awaitInSync(seattle);
         ChildProcess restarted = seattle;
         assertVerifyFindsNoDifference(
