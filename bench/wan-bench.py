@@ -125,9 +125,29 @@ class Wan:
                     if attempt == 3:
                         raise
                     self.launchers[site] = self.launch(site, bridges)
+        self.await_marked_up()
         h.log(f"three sites up in {time.monotonic() - t0:.0f} s ({bridges} bridges)")
         with open(self.s.path("seattle", "broker.pid")) as f:
             self.broker_pid = int(f.read())
+
+    def await_marked_up(self, timeout=120):
+        """Until Seattle's directory has every site up: a site that started after the others was
+        marked down by their site watches while it did not answer, and is marked up again at its
+        first answer; a volume is made at every site or not at all."""
+        url = f"http://127.0.0.1:{self.ports['seattle']['http']}/api/sites"
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=30) as r:
+                    sites = json.loads(r.read())["dataCenters"]
+                down = [d["name"] for d in sites if not d["up"]]
+            except (OSError, ValueError, KeyError) as e:
+                down = [str(e)]
+            if not down:
+                return
+            if time.monotonic() > deadline:
+                raise SystemExit(f"sites still marked down after {timeout} s: {down}")
+            time.sleep(0.5)
 
     def stop_sites(self):
         """All three at once, each launcher stopping its server and broker."""
