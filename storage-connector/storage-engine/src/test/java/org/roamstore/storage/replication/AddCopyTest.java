@@ -67,18 +67,7 @@ class AddCopyTest {
                 }
               });
 
-      sites.open("sanfrancisco");
-      try (StorageConnection sf = sites.unit("sanfrancisco").connect()) {
-        sf.createVolume("v", SIZE);
-      }
-      CopyVolumeGroupInfo three = withMember(two, "sanfrancisco");
-      // The new member first, then the other secondaries, the primary last: once the primary
-      // sends to it, every member knows the group it belongs to.
-      for (String site : List.of("sanfrancisco", "portland", "seattle")) {
-        try (StorageConnection c = sites.unit(site).connect()) {
-          c.defineCopyGroup(three);
-        }
-      }
+      addSanFrancisco(sites, two);
       try (StorageConnection seattle = sites.unit("seattle").connect()) {
         CopyGroupStatus.SecondaryStatus added =
             RemoteCopySites.secondary(seattle.copyGroupStatus("v"), "sanfrancisco");
@@ -215,16 +204,7 @@ class AddCopyTest {
         }
         seattle.synchronizeCache("v", Set.of(), Duration.ofSeconds(30));
       }
-      sites.open("sanfrancisco");
-      try (StorageConnection sf = sites.unit("sanfrancisco").connect()) {
-        sf.createVolume("v", SIZE);
-      }
-      CopyVolumeGroupInfo three = withMember(two, "sanfrancisco");
-      for (String site : List.of("sanfrancisco", "portland", "seattle")) {
-        try (StorageConnection c = sites.unit(site).connect()) {
-          c.defineCopyGroup(three);
-        }
-      }
+      addSanFrancisco(sites, two);
       try (StorageConnection seattle = sites.unit("seattle").connect()) {
         CopyGroupStatus.SecondaryStatus added =
             RemoteCopySites.secondary(seattle.copyGroupStatus("v"), "sanfrancisco");
@@ -253,6 +233,24 @@ class AddCopyTest {
       return sites.differences("seattle", site, "v");
     } catch (java.io.IOException e) {
       return e.toString();
+    }
+  }
+
+  /**
+   * San Francisco joins the group in this JVM with an empty volume: the new member first, then the
+   * other secondaries, the primary last (once the primary sends to it, every member knows the group
+   * it belongs to), as the directory does.
+   */
+  private static void addSanFrancisco(RemoteCopySites sites, CopyVolumeGroupInfo two) {
+    sites.open("sanfrancisco");
+    try (StorageConnection sf = sites.unit("sanfrancisco").connect()) {
+      sf.createVolume("v", SIZE);
+    }
+    CopyVolumeGroupInfo three = withMember(two, "sanfrancisco");
+    for (String site : List.of("sanfrancisco", "portland", "seattle")) {
+      try (StorageConnection c = sites.unit(site).connect()) {
+        c.defineCopyGroup(three);
+      }
     }
   }
 
