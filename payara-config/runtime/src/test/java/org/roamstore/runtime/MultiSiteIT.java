@@ -12,6 +12,7 @@ import jakarta.json.JsonValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.CookieManager;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -34,6 +35,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -609,25 +611,47 @@ class MultiSiteIT {
         new URL("https://127.0.0.1:" + httpsPort + "/"), GatewayClient.trusting(caCertificate()));
   }
 
-  /** The first of {@code count} consecutive free ports. */
+  /**
+   * The first of {@code count} consecutive free ports, below the kernel's ephemeral range. Some of
+   * them are listened on only minutes later (Portland's restart, Boise's join): a port inside that
+   * range may meanwhile be the local end of any outgoing connection (a bridge's, a JDBC pool's),
+   * and the site's bind then fails (CI saw Boise's broker refused its port).
+   */
   static int freeRange(int count) throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int first;
-      try (ServerSocket socket = new ServerSocket(0)) {
-        first = socket.getLocalPort();
-      }
-      if (first + count > 65535) {
-        continue;
-      }
+    int ephemeralLow = ephemeralPortsFrom();
+    int low = Math.max(1024, ephemeralLow - 12_000);
+    Random random = new Random();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int first = low + random.nextInt(ephemeralLow - low - count);
       boolean free = true;
       for (int p = first; p < first + count && free; p++) {
-        free = !listening(p);
+        free = !listening(p) && bindable(p);
       }
       if (free) {
         return first;
       }
     }
-    throw new IOException("no " + count + " consecutive free ports");
+    throw new IOException("no " + count + " consecutive free ports below " + ephemeralLow);
+  }
+
+  /** The first port the kernel hands out to outgoing connections (32768 where it cannot say). */
+  private static int ephemeralPortsFrom() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+      int from = Integer.parseInt(range.split("\\s+")[0]);
+      return from > 4096 ? from : 32768;
+    } catch (IOException | RuntimeException e) {
+      return 32768;
+    }
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress("127.0.0.1", port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean listening(int port) {
