@@ -64,17 +64,21 @@ public class PlacementService {
 
   public PlacementView view(@NotNull String volumeName) {
     VirtualVolume volume =
-        em
-            .createNamedQuery(VirtualVolume.BY_NAME, VirtualVolume.class)
-            .setParameter("name", volumeName)
-            .getResultList()
-            .stream()
-            .findFirst()
+        find(volumeName)
             .orElseThrow(
                 () ->
                     new DirectoryException(
                         ErrorCode.UNKNOWN_VOLUME, "no virtual volume named '" + volumeName + "'"));
     return view(volume, dataCenters());
+  }
+
+  private Optional<VirtualVolume> find(String volumeName) {
+    return em
+        .createNamedQuery(VirtualVolume.BY_NAME, VirtualVolume.class)
+        .setParameter("name", volumeName)
+        .getResultList()
+        .stream()
+        .findFirst();
   }
 
   /** The policy's view of a volume the caller has read already, with every data center. */
@@ -128,6 +132,29 @@ public class PlacementService {
     policy.loginNearest(near, at);
     em.flush();
     forgetOlder(volume, policy.addAfterLogins());
+    return decide(volume, policy, centers, at);
+  }
+
+  /**
+   * After the volume's copy work ended (an added copy complete, a move finished): decides again on
+   * the logins noted so far, so a copy too many goes now rather than at the next login. Returns
+   * what is to be carried out, as {@link #noteLogin} does.
+   */
+  public List<PlacementDecision> reconsider(@NotNull String volumeName) {
+    if (find(volumeName).isEmpty()) {
+      return List.of(); // deleted meanwhile
+    }
+    VirtualVolume volume = LoginService.lockVolume(em, volumeName);
+    PlacementPolicy policy = volume.placement();
+    if (policy.isOff()) {
+      return List.of();
+    }
+    return decide(volume, policy, dataCenters(), Instant.now());
+  }
+
+  /** Decides on the volume's recent logins, announces the decision, returns what mode on does. */
+  private List<PlacementDecision> decide(
+      VirtualVolume volume, PlacementPolicy policy, List<DataCenter> centers, Instant at) {
     List<String> recent = recentNearest(volume, policy.addAfterLogins());
     PlacementFacts facts = facts(volume, policy, centers, recent, at);
     PlacementMode mode = policy.mode();

@@ -5,6 +5,7 @@ import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.time.Instant;
@@ -12,11 +13,13 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.model.Position;
 import org.roamstore.directory.model.VirtualVolume;
+import org.roamstore.directory.provisioning.CopiesSettled;
 import org.roamstore.directory.provisioning.ProvisioningService;
 import org.roamstore.directory.transaction.AfterCompletion;
 
@@ -24,7 +27,8 @@ import org.roamstore.directory.transaction.AfterCompletion;
  * Hands a login of a volume with a placement policy to the policy once the login has committed, on
  * the container's managed executor: the login neither waits for it nor fails because of it. A
  * decision of mode {@code on} is carried out there through {@link ProvisioningService} (each call
- * its own transaction); a refusal or failure is announced as {@code PLACEMENT_FAILED}.
+ * its own transaction); a refusal or failure is announced as {@code PLACEMENT_FAILED}. When a
+ * volume's copy work ends, the policy decides again the same way, without a login.
  *
  * <p>The work of one volume runs one at a time in this JVM, so the second of two quick logins sees
  * the copy the first one's decision added. Directory instances sharing a database decide under the
@@ -64,17 +68,38 @@ public class PlacementTrigger {
     }
   }
 
+  /**
+   * When a volume's copy work has ended (the copy the policy added is complete), the policy decides
+   * again at once on the logins it noted: the copy too many goes now, not at the next login.
+   */
+  void afterCopiesSettled(@Observes CopiesSettled settled) {
+    String name = settled.volume();
+    try {
+      executor.execute(() -> decideUnderLock(name, "its copies settled", placement::reconsider));
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING, "placement policy not told that the copies of " + name + " settled", e);
+    }
+  }
+
   private void run(String volume, String networkInterface, Position from, Instant at) {
+    decideUnderLock(volume, "a login", v -> placement.noteLogin(v, networkInterface, from, at));
+  }
+
+  private void decideUnderLock(
+      String volume, String occasion, Function<String, List<PlacementDecision>> decide) {
     ReentrantLock lock = volumes.computeIfAbsent(volume, v -> new ReentrantLock());
     lock.lock();
     try {
-      List<PlacementDecision> decisions = placement.noteLogin(volume, networkInterface, from, at);
-      for (PlacementDecision d : decisions) {
+      for (PlacementDecision d : decide.apply(volume)) {
         carryOut(volume, d);
       }
     } catch (RuntimeException e) {
       // The volume may be gone or busy; the next login decides again.
-      LOG.log(Level.WARNING, "placement policy of " + volume + " skipped a login: " + why(e), e);
+      LOG.log(
+          Level.WARNING,
+          "placement policy of " + volume + " skipped " + occasion + ": " + why(e),
+          e);
     } finally {
       lock.unlock();
     }

@@ -13,6 +13,8 @@ import jakarta.ejb.Timeout;
 import jakarta.ejb.TimerService;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.roamstore.directory.watch.WatchTimer;
@@ -22,7 +24,8 @@ import org.roamstore.directory.watch.WatchTimer;
  * default) has each volume with copy work catch up ({@link ProvisioningService#followCopies}: the
  * verify of a copy in sync started, a verified copy's mark cleared) and finish its moves, and sets
  * the next timer only while work is left, so storage is asked nothing while no copy is made. An
- * added copy wakes it after its commit; at start it looks once for work a restart left.
+ * added copy wakes it after its commit; at start it looks once for work a restart left. When a
+ * volume's copy work ends it says so ({@link CopiesSettled}): a copy too many may go now.
  */
 @Startup
 @Singleton
@@ -35,6 +38,7 @@ public class CopyWatch {
 
   @Resource private TimerService timers;
   @EJB private ProvisioningService volumes;
+  @Inject private Event<CopiesSettled> settled;
 
   private WatchTimer timer;
 
@@ -63,8 +67,12 @@ public class CopyWatch {
       for (String name : volumes.namesWithCopyWork()) {
         // Each volume in transactions of its own: one that fails does not hold up the others.
         try {
-          more |= volumes.followCopies(name);
-          volumes.finishMoves(name);
+          volumes.followCopies(name);
+          if (volumes.finishMoves(name)) {
+            more = true;
+          } else {
+            settled.fire(new CopiesSettled(name));
+          }
         } catch (RuntimeException e) {
           more = true;
           LOG.log(Level.WARNING, "the copies of " + name + " not followed this time: " + e, e);

@@ -228,17 +228,21 @@ public class ProvisioningService {
     volume = LoginService.lockVolume(em, name);
     em.refresh(volume);
     initialCopies.catchUp(volume);
+    return hasCopyWork(volume);
+  }
+
+  private static boolean hasCopyWork(VirtualVolume volume) {
     return volume.realVolumes().stream().anyMatch(r -> r.isCopying() || r.replaces().isPresent());
   }
 
   /**
    * Drops the copies that complete copies replace (moves), unless one is the primary now: that drop
    * waits until a login moves the primary away. A replaced copy someone dropped meanwhile ends the
-   * move as it is.
+   * move as it is. Returns whether the volume still has copy work (a deleted one has none).
    */
-  public void finishMoves(@NotNull String name) {
+  public boolean finishMoves(@NotNull String name) {
     if (findVolume(name) == null) {
-      return;
+      return false;
     }
     VirtualVolume volume = LoginService.lockVolume(em, name);
     for (RealVolumeInfo real : List.copyOf(volume.realVolumes())) {
@@ -262,6 +266,7 @@ public class ProvisioningService {
               .add("dropped", old != null)
               .build());
     }
+    return hasCopyWork(volume);
   }
 
   /** The names of the volumes with copy work left (see {@link #followCopies}). */

@@ -289,9 +289,9 @@ class CopiesIT {
 
   /**
    * Placement on, at most 2 copies, a copy after 3 logins: a user near San Jose (nearest data
-   * center San Francisco, which holds no copy) makes the policy add a copy there; once it is in
-   * sync and primary, the third copy is one too many and the one farthest from the logins (Seattle)
-   * goes, never the primary.
+   * center San Francisco, which holds no copy) makes the policy add a copy there; once it is
+   * complete, the third copy is one too many and the one farthest from the logins (Seattle) goes at
+   * once, without another login, never the primary.
    */
   @Test
   void thePlacementPolicyAddsACopyWhereLoginsComeFromAndDropsTheFarthest() throws Exception {
@@ -318,29 +318,33 @@ class CopiesIT {
         "PLACEMENT_ADD first, then COPY_ADDED (newest first)");
     assertEquals("sanfrancisco", event(volume, "COPY_ADDED").getString("dataCenter"));
 
+    // Once the copy is complete (copied, then verified), the third copy is one too many: the policy
+    // decides again at once, no login needed, and drops the copy farthest from the logins.
     await()
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofSeconds(1))
-        .until(() -> !member(describe(volume), "sanfrancisco").getBoolean("copying"));
-    sameFiles(volume, List.of("portland", "seattle", "sanfrancisco"), 8 << 20, 0x6b);
-    JsonObject placement = status(volume).getJsonObject("placement");
-    assertEquals("on", placement.getString("mode"), placement.toString());
-    assertEquals(3, placement.getJsonObject("recentNearest").getInt("sanfrancisco"));
-    assertEquals("DROP", placement.getJsonObject("next").getString("action"), placement.toString());
-    assertEquals("seattle", placement.getJsonObject("next").getString("dataCenter"));
-
-    // Complete: the next login near it makes it primary, and then one copy is too many.
-    JsonObject atSf = gateway.login(user, volume, "sanjose");
-    assertEquals("sanfrancisco", atSf.getJsonObject("dataCenter").getString("name"), "" + atSf);
-    event(volume, "COPY_DROPPED");
+        .until(() -> historyTypes(volume).contains("COPY_DROPPED"));
     JsonObject drop = event(volume, "PLACEMENT_DROP");
     assertEquals("seattle", drop.getString("dataCenter"), drop.toString());
     assertEquals("on", drop.getString("mode"), drop.toString());
     assertTrue(drop.getString("reason").startsWith("3 copies, at most 2: the copy at seattle"));
     assertEquals("seattle", event(volume, "COPY_DROPPED").getString("dataCenter"));
+    assertTrue(
+        historyTypes(volume).indexOf("COPY_IN_SYNC") > historyTypes(volume).indexOf("COPY_DROPPED"),
+        "dropped only after the added copy was complete (newest first): " + historyTypes(volume));
     JsonObject after = describe(volume);
     assertEquals(List.of("portland", "sanfrancisco"), sites(after), after.toString());
-    assertTrue(member(after, "sanfrancisco").getBoolean("primary"), after.toString());
+    assertFalse(member(after, "sanfrancisco").getBoolean("copying"), after.toString());
+    sameFiles(volume, List.of("portland", "sanfrancisco"), 8 << 20, 0x6b);
+    JsonObject placement = status(volume).getJsonObject("placement");
+    assertEquals("on", placement.getString("mode"), placement.toString());
+    assertEquals(3, placement.getJsonObject("recentNearest").getInt("sanfrancisco"));
+    assertEquals("NONE", placement.getJsonObject("next").getString("action"), placement.toString());
+
+    // The next login near it makes it primary, with every byte.
+    JsonObject atSf = gateway.login(user, volume, "sanjose");
+    assertEquals("sanfrancisco", atSf.getJsonObject("dataCenter").getString("name"), "" + atSf);
+    assertTrue(member(describe(volume), "sanfrancisco").getBoolean("primary"));
     String sf = atSf.getJsonObject("nbd").getString("uri");
     assertTrue(RealClients.qemuIo(sf, "read -P 0x5a 0 1M").contains("read 1048576/1048576"));
     assertTrue(RealClients.qemuIo(sf, "read -P 0x6b 8M 256k").contains("read 262144/262144"));
