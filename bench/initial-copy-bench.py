@@ -16,10 +16,18 @@ volume file (read-only, --cache=writeback) to a qemu-nbd serving an empty file o
 which copies the same bytes and skips the same holes. Each copy after a quiet disk. Prints seconds,
 MiB/s of the bytes written and of the volume size, the medians and the ratio of Roamstore's rate
 to nbdcopy's. No pacing (the connector's ResyncMibPerSecond, 0 by default). --short: 1 G.
+
+Last, the primary's heap: one more fully written volume is copied while fio writes to it at full
+speed (1 MiB random writes), so the new member lags behind a busy primary, the case that needs the
+most heap (each secondary's stream may hold up to the connector's MaxBacklogBytes, 64 MiB, of write
+data in 1 MiB batch buffers). Seattle logs its GCs; the table gives the largest heap left after a
+collection (an upper bound of what was live) during the plain full copies and during the busy one,
+beside the heap it was given.
 Needs Debian's libnbd-bin, qemu-utils and fio, java and mvn.
 """
 import re
 import subprocess
+import threading
 import time
 
 import harness as h
@@ -27,6 +35,8 @@ import harness as h
 JAVA_OPTS = ["-Xms512m", "-Xmx512m", "-XX:MaxDirectMemorySize=1g", "-XX:+ExitOnOutOfMemoryError",
              "-XX:G1HeapRegionSize=8m", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"]
 CASES = ("sparse", "full")
+BUSY = "busy"
+AFTER_GC = re.compile(r"Pause .*?(\d+)M->(\d+)M\((\d+)M\)")
 
 
 class Sites:
@@ -38,7 +48,8 @@ class Sites:
         self.broker_port, self.nbd_port = h.free_port(), h.free_port()
         self.broker_url = (f"tcp://127.0.0.1:{self.broker_port}?minLargeMessageSize=4194304"
                            "&consumerWindowSize=8388608&producerWindowSize=8388608")
-        self.volumes = [f"{case}{r}" for r in range(args.rounds) for case in CASES]
+        self.volumes = [f"{case}{r}" for r in range(args.rounds) for case in CASES] + [BUSY]
+        self.gc_log = s.path("seattle-gc.log")
         self.units = {}
 
     def start(self):
@@ -46,7 +57,8 @@ class Sites:
                                          "--data", self.s.path("broker"), "--port", str(self.broker_port)])
         broker.wait_log("listening")
         for site in ("seattle", "portland", "sanfrancisco"):
-            argv = [*self.java, "-cp", self.cp, "org.roamstore.storage.engine.StandaloneStorage", site,
+            gc = [f"-Xlog:gc:file={self.gc_log}"] if site == "seattle" else []
+            argv = [*self.java, *gc, "-cp", self.cp, "org.roamstore.storage.engine.StandaloneStorage", site,
                     self.s.path(site), str(self.nbd_port if site == "seattle" else -1),
                     str(self.args.cache_mib), "--broker", self.broker_url]
             for v in self.volumes:
@@ -70,9 +82,10 @@ class Sites:
     def uri(self, volume):
         return f"nbd://127.0.0.1:{self.nbd_port}/{volume}"
 
-    def add_copy_seconds(self, volume):
-        """Seattle told that sanfrancisco joined; seconds until it reports it in sync, and of those
-        the seconds until its resync started (the new member's first answer came back)."""
+    def add_copy_seconds(self, volume, writer_runs=False):
+        """Seattle told that sanfrancisco joined; seconds until it reports it in sync (with nothing
+        pending, unless a writer runs), and of those the seconds until its resync started (the new
+        member's first answer came back)."""
         spec = f"{volume}:ASYNC:1:seattle/{volume}*,portland/{volume},sanfrancisco/{volume}"
         start = time.monotonic()
         self.command("seattle", f"define {spec}", "DEFINED")
@@ -83,11 +96,37 @@ class Sites:
             now = time.monotonic()
             if m and m.group(1) != "OUT_OF_SYNC" and resyncing is None:
                 resyncing = now - start
-            if m and m.group(1) == "IN_SYNC" and m.group(2) == "0":
+            if m and m.group(1) == "IN_SYNC" and (writer_runs or m.group(2) == "0"):
                 return now - start, resyncing
             if now - start > 3600:
                 raise SystemExit(f"the copy of {volume} did not end in an hour")
             time.sleep(0.02)
+
+    def heap_after_gc(self, since=0):
+        """The largest heap after a collection in seattle's GC log from byte since, the heap's size
+        (MiB), and the log's end."""
+        with open(self.gc_log) as f:
+            f.seek(since)
+            text = f.read()
+            end = f.tell()
+        sizes = [(int(m.group(2)), int(m.group(3))) for m in AFTER_GC.finditer(text)]
+        return max((a for a, _ in sizes), default=0), max((t for _, t in sizes), default=0), end
+
+    def busy_copy(self, size, seconds):
+        """A fully written volume copied to sanfrancisco while fio writes to it for about the
+        seconds a plain full copy took (at least 10; 1 in a smoke run): seconds of the copy, and
+        fio's MiB/s."""
+        uri = self.uri(BUSY)
+        write_volume(self.s, uri, "full", size, size)
+        self.command("seattle", f"sync {BUSY} portland", "SYNCED")
+        written = {}
+        writer = threading.Thread(target=lambda: written.update(
+            h.fio(self.s.work, uri, "randwrite", "1M", 4, size, runtime=max(1.0 if self.args.smoke else 10.0, seconds),
+                  ramp=0, name="busy")))
+        writer.start()
+        t, _ = self.add_copy_seconds(BUSY, writer_runs=True)
+        writer.join()
+        return t, written.get("mib_s", 0)
 
 
 def write_volume(s, uri, case, size, written):
@@ -139,6 +178,7 @@ def main(argv):
     seconds = {(case, side): [] for case in CASES for side in ("nbdcopy", "Roamstore")}
     first_answer = {case: [] for case in CASES}
     data = {}
+    peak_full = 0
     with h.Session("initial-copy") as s:
         cp = h.engine_classpath(s.work)
         sites = Sites(s, args, cp)
@@ -154,13 +194,20 @@ def main(argv):
                 for side in ("nbdcopy", "Roamstore") if r % 2 == 0 else ("Roamstore", "nbdcopy"):
                     quiet = h.quiet_disk(args.quiet_wait, hold=args.quiet_hold)
                     if side == "Roamstore":
+                        gc_from = sites.heap_after_gc()[2]
                         t, answered = sites.add_copy_seconds(volume)
                         first_answer[case].append(answered)
+                        if case == "full":
+                            peak_full = max(peak_full, sites.heap_after_gc(gc_from)[0])
                     else:
                         t = nbdcopy_seconds(s, source, size, args.connections, f"{volume}")
                     seconds[(case, side)].append(t)
                     h.log(f"round {r + 1} {case} {side}: {t:.3f} s, {data[case] / t / (1 << 20):,.0f} MiB/s "
                           f"of data ({quiet})")
+        h.log("the primary's heap: a full copy beside a writer...")
+        gc_from = sites.heap_after_gc()[2]
+        busy_seconds, busy_mib_s = sites.busy_copy(size, h.median(seconds[("full", "Roamstore")]))
+        peak_busy, heap_size, _ = sites.heap_after_gc(gc_from)
 
     rows = []
     for case in CASES:
@@ -184,6 +231,12 @@ def main(argv):
           f"Roamstore's (above 1: Roamstore faster)\n")
     print(h.markdown(["copy", "side", "seconds per round", "median s", "resync from s", "MiB/s of data",
                       "MiB/s of volume", "ratio"], rows, right=range(2, 8)))
+    print(f"\nThe primary's heap (seattle, -Xmx {heap_size} MiB, G1): largest heap left after a collection "
+          f"(an upper bound of the live data)\n")
+    print(h.markdown(["copy", "seconds", "writer MiB/s", "heap after GC, largest (MiB)"], [
+        [f"{args.size} volume, all written (the rounds above)", "", "", f"{peak_full}"],
+        [f"{args.size} volume, all written, fio randwrite 1M beside it", f"{busy_seconds:.3f}",
+         f"{busy_mib_s:,.0f}", f"{peak_busy}"]], right=range(1, 4)))
 
 
 if __name__ == "__main__":
