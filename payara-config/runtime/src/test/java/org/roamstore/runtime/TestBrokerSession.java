@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 import org.roamstore.broker.BrokerUsers;
@@ -45,6 +48,34 @@ public class TestBrokerSession implements LauncherSessionListener {
     }
   }
 
+  /**
+   * Waits until the Payara Micro of the last test class has stopped before its broker goes: the
+   * container sends it SIGTERM and returns at once, and a Payara whose broker is gone spends some
+   * 90 s in its message-driven beans' teardown (the resource adapter's call timeout, per bean),
+   * outliving the test run and holding the storage units' directories. With the broker up it stops
+   * in about two seconds. Bounded: one still running after a minute is killed.
+   */
+  private static void awaitPayaraStopped() {
+    String ours = "-Droamstore.data=" + System.getProperty("it.data");
+    List<ProcessHandle> payaras =
+        ProcessHandle.allProcesses()
+            .filter(p -> p.info().commandLine().map(c -> c.contains(ours)).orElse(false))
+            .toList();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (ProcessHandle p : payaras) {
+      try {
+        p.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        p.destroyForcibly();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      } catch (ExecutionException e) {
+        // onExit does not fail; nothing to wait for
+      }
+    }
+  }
+
   static Path secrets() {
     return Path.of(System.getProperty("it.data"), "secrets");
   }
@@ -66,6 +97,7 @@ public class TestBrokerSession implements LauncherSessionListener {
   @Override
   public void launcherSessionClosed(LauncherSession session) {
     if (broker != null) {
+      awaitPayaraStopped();
       try {
         broker.close();
       } catch (Exception e) {
