@@ -51,7 +51,7 @@ public class TestBrokerSession implements LauncherSessionListener {
   /**
    * Waits until the Payara Micro of the last test class has stopped before its broker goes: the
    * container sends it SIGTERM and returns at once, and a Payara whose broker is gone spends some
-   * 90 s in its message-driven beans' teardown (the resource adapter's call timeout, per bean),
+   * 90 s in its message-driven beans' teardown (waiting out the resource adapter's timeouts),
    * outliving the test run and holding the storage units' directories. With the broker up it stops
    * in about two seconds. Bounded: one still running after a minute is killed.
    */
