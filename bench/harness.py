@@ -13,6 +13,7 @@ stopped; the processes' logs of the last run are copied to bench/target/<bench>-
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -316,10 +317,37 @@ class Session:
         self.procs.remove(proc)
 
 
+_HANDED_OUT = set()
+
+
+def _ephemeral_from():
+    """The first port the kernel gives outgoing connections (32768 where it cannot say)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+        return low if low > 4096 else 32768
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port below the kernel's ephemeral range, not handed out before in this run. A bench
+    reserves ports before it starts what listens on them, sometimes a minute later: a port in that
+    range may meanwhile be the local end of any outgoing connection, and the start then fails."""
+    high = _ephemeral_from()
+    low = max(1024, high - 12000)
+    for _ in range(500):
+        port = random.randrange(low, high)
+        if port in _HANDED_OUT or port_open(port):
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    raise SystemExit(f"no free port in {low}-{high - 1}")
 
 
 def port_open(port, host="127.0.0.1"):
