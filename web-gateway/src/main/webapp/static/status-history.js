@@ -12,6 +12,10 @@
         return e.volume + ": primary moved " + e.from + " \u2192 " + e.to + " for " + e.user + (e.switchMillis != null ? ", the switch took " + e.switchMillis.toFixed(1) + " ms" : "") + " (epoch " + e.epoch + ")";
       case "FORCED_TAKEOVER":
         return e.volume + ": forced takeover " + e.from + " \u2192 " + e.to + " for " + e.user + (e.switchMillis != null ? " in " + e.switchMillis.toFixed(1) + " ms" : "") + (e.possibleLoss ? "; possible loss: " + e.possibleLoss : "");
+      case "DATA_CENTER_ADDED":
+        return "data center " + e.dataCenter + " added (storage system " + e.storageSystem + ", from " + e.source + ")";
+      case "DATA_CENTER_REMOVED":
+        return "data center " + e.dataCenter + " removed";
       case "DATA_CENTER_DOWN":
         return e.dataCenter + " marked down (" + String(e.reason).toLowerCase() + ")";
       case "DATA_CENTER_UP":

@@ -13,6 +13,8 @@ public enum ErrorCode {
   UNKNOWN_NETWORK_INTERFACE(Kind.BAD_INPUT),
   /** A data center with that name or storage system exists already. */
   DATA_CENTER_EXISTS(Kind.CONFLICT),
+  /** The data center holds copies or serves a login: it cannot be removed. */
+  DATA_CENTER_IN_USE(Kind.CONFLICT),
   /** A network interface with that name exists, or its address ranges overlap another's. */
   NETWORK_INTERFACE_CONFLICT(Kind.CONFLICT),
   /** Every site holding a copy of the volume is down. */

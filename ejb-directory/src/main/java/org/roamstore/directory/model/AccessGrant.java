@@ -24,9 +24,23 @@ import java.time.Instant;
 @NamedQuery(
     name = AccessGrant.BY_BEARER_HASH,
     query = "select g from AccessGrant g where g.bearerTokenHash = :hash")
+@NamedQuery(
+    name = AccessGrant.ACTIVE_AT,
+    query =
+        "select count(g) from AccessGrant g where g.dataCenter = :dataCenter"
+            + " and g.revokedAt is null and g.expiresAt > :now")
+@NamedQuery(
+    name = AccessGrant.DELETE_AT,
+    query = "delete from AccessGrant g where g.dataCenter = :dataCenter")
 public class AccessGrant {
   public static final String ACTIVE_FOR_VOLUME = "AccessGrant.activeForVolume";
   public static final String BY_BEARER_HASH = "AccessGrant.byBearerHash";
+
+  /** How many grants at a data center are still valid. */
+  public static final String ACTIVE_AT = "AccessGrant.activeAt";
+
+  /** Deletes every grant at a data center (the history of a data center being removed). */
+  public static final String DELETE_AT = "AccessGrant.deleteAt";
 
   @Id @GeneratedValue private Long id;
 

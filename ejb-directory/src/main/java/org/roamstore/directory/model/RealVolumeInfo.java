@@ -7,6 +7,7 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.ManyToOne;
+import jakarta.persistence.NamedQuery;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 import java.time.Instant;
@@ -19,7 +20,14 @@ import org.roamstore.storage.api.RealVolumeAddress;
  */
 @Entity
 @Table(uniqueConstraints = @UniqueConstraint(columnNames = {"virtualVolume", "dataCenter"}))
+@NamedQuery(
+    name = RealVolumeInfo.VOLUME_NAMES_AT,
+    query =
+        "select r.virtualVolume.name from RealVolumeInfo r where r.dataCenter = :dataCenter"
+            + " order by r.virtualVolume.name")
 public class RealVolumeInfo {
+  /** The names of the virtual volumes with a copy at a data center. */
+  public static final String VOLUME_NAMES_AT = "RealVolumeInfo.volumeNamesAt";
 
   @Id @GeneratedValue private Long id;
 

@@ -9,6 +9,7 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,18 +21,20 @@ import org.roamstore.directory.events.EventType;
 import org.roamstore.directory.failure.DirectoryException;
 import org.roamstore.directory.failure.ErrorCode;
 import org.roamstore.directory.login.NetworkInterfaces;
+import org.roamstore.directory.model.AccessGrant;
 import org.roamstore.directory.model.DataCenter;
 import org.roamstore.directory.model.DownReason;
 import org.roamstore.directory.model.Installation;
 import org.roamstore.directory.model.NetworkInterface;
+import org.roamstore.directory.model.RealVolumeInfo;
 import org.roamstore.directory.model.VirtualVolume;
 import org.roamstore.directory.switching.SwitchService;
 import org.roamstore.storage.api.CopyVolumeGroupInfo;
 import org.roamstore.storage.api.StorageException;
 
 /**
- * Adds data centers at run time, and marks them down and up, for operators and for the site watch
- * ({@link SiteWatch}).
+ * Adds and removes data centers at run time, and marks them down and up, for operators and for the
+ * site watch ({@link SiteWatch}).
  */
 @Stateless
 public class SiteService {
@@ -61,6 +64,51 @@ public class SiteService {
     }
     persist(site, interfaces, "api");
     return site;
+  }
+
+  /**
+   * Removes a data center that holds no copy and serves no login: drop or move its copies first.
+   * Its past grants go with it; network interfaces stay (they are where users are, and logins from
+   * them go to the nearest data center left). Its own server and broker are the operator's to stop.
+   */
+  public void remove(@NotNull String name) {
+    serializeAdditions();
+    DataCenter site = find(name);
+    List<String> volumes =
+        em.createNamedQuery(RealVolumeInfo.VOLUME_NAMES_AT, String.class)
+            .setParameter("dataCenter", site)
+            .getResultList();
+    if (!volumes.isEmpty()) {
+      throw new DirectoryException(
+          ErrorCode.DATA_CENTER_IN_USE,
+          "data center '"
+              + name
+              + "' holds copies of "
+              + volumes.size()
+              + " volume(s); drop or move them first",
+          Map.of("volumes", String.join(",", volumes.subList(0, Math.min(20, volumes.size())))));
+    }
+    long serving =
+        em.createNamedQuery(AccessGrant.ACTIVE_AT, Long.class)
+            .setParameter("dataCenter", site)
+            .setParameter("now", Instant.now())
+            .getSingleResult();
+    if (serving > 0) {
+      throw new DirectoryException(
+          ErrorCode.DATA_CENTER_IN_USE,
+          "data center '" + name + "' still serves " + serving + " login(s)",
+          Map.of("activeGrants", String.valueOf(serving)));
+    }
+    em.createNamedQuery(AccessGrant.DELETE_AT).setParameter("dataCenter", site).executeUpdate();
+    em.remove(site);
+    em.flush();
+    events.publish(
+        DirectoryEvents.event(EventType.DATA_CENTER_REMOVED)
+            .add("dataCenter", name)
+            .add("storageSystem", site.storageSystem())
+            .build());
+    networkInterfaces.forget();
+    LOG.info("removed data center " + name + " (storage system " + site.storageSystem() + ")");
   }
 
   /**

@@ -3,6 +3,7 @@ package org.roamstore.runtime;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.roamstore.runtime.GatewayClient.ADMIN;
 import static org.roamstore.runtime.GatewayClient.PASSWORD;
@@ -18,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -422,6 +425,96 @@ class GatewayApiIT {
 
     assertEquals(sitesBefore, ok(gateway.send("GET", "api/sites", null, null)));
     assertEquals(interfacesBefore, ok(gateway.send("GET", "api/network-interfaces", null, null)));
+  }
+
+  /**
+   * Removing a data center: refused while it holds a copy (naming the volume), to a caller without
+   * the admin role and for a name that is unknown, each with nothing changed; one that holds
+   * nothing goes, with its event, and is gone from the sites. (Added without network interfaces, so
+   * a rerun on the same database finds nothing of it.)
+   */
+  @Test
+  void aDataCenterIsRemovedOnlyWhenItHoldsNothing() throws Exception {
+    String volume = gateway.newVolume(user, "ASYNC", "seattle", "portland");
+    String reno = "reno-" + user.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "");
+    HttpResponse<String> added =
+        gateway.send(
+            "POST",
+            "api/admin/datacenters",
+            ADMIN,
+            Json.createObjectBuilder()
+                .add("name", reno)
+                .add("displayName", "Reno")
+                .add("latitude", 39.5296)
+                .add("longitude", -119.8138)
+                .add("hostServer", "10.41.0.5")
+                .add("storageSystem", reno)
+                .build()
+                .toString());
+    assertEquals(201, added.statusCode(), added.body());
+    try {
+      List<String> withReno = siteNames();
+      assertTrue(withReno.contains(reno), withReno.toString());
+
+      JsonObject inUse =
+          error(
+              409,
+              "DATA_CENTER_IN_USE",
+              gateway.send("DELETE", "api/admin/datacenters/seattle", ADMIN, null));
+      assertTrue(
+          List.of(inUse.getJsonObject("details").getString("volumes").split(",")).contains(volume),
+          inUse.toString());
+      error(
+          403,
+          "FORBIDDEN",
+          gateway.send("DELETE", "api/admin/datacenters/" + reno, user + ":" + PASSWORD, null));
+      error(
+          404,
+          "UNKNOWN_DATA_CENTER",
+          gateway.send("DELETE", "api/admin/datacenters/no-such-site", ADMIN, null));
+      assertEquals(withReno, siteNames(), "nothing changed by a refusal");
+
+      HttpResponse<String> removed =
+          gateway.send("DELETE", "api/admin/datacenters/" + reno, ADMIN, null);
+      assertEquals(204, removed.statusCode(), removed.body());
+      List<String> names = siteNames();
+      assertFalse(names.contains(reno), names.toString());
+      assertTrue(
+          names.containsAll(List.of("seattle", "portland", "sanfrancisco")), names.toString());
+      // The gateway sees the directory's events shortly after, over the events topic.
+      JsonObject event =
+          await()
+              .atMost(Duration.ofSeconds(30))
+              .pollInterval(Duration.ofMillis(500))
+              .until(
+                  () ->
+                      ok(gateway.send("GET", "api/history?limit=100", ADMIN, null))
+                          .getJsonArray("events")
+                          .stream()
+                          .map(JsonValue::asJsonObject)
+                          .filter(e -> e.getString("type").equals("DATA_CENTER_REMOVED"))
+                          .filter(e -> e.getString("dataCenter").equals(reno))
+                          .findFirst(),
+                  Optional::isPresent)
+              .orElseThrow();
+      assertEquals(reno, event.getString("storageSystem"), event.toString());
+      error(
+          404,
+          "UNKNOWN_DATA_CENTER",
+          gateway.send("DELETE", "api/admin/datacenters/" + reno, ADMIN, null));
+      // The volume at the data center that was refused is served as before.
+      JsonObject login = gateway.login(user, volume, "tacoma");
+      assertEquals("seattle", login.getJsonObject("dataCenter").getString("name"));
+    } finally {
+      // A failed run must not leave a data center the site watch marks down for the other tests.
+      gateway.send("DELETE", "api/admin/datacenters/" + reno, ADMIN, null);
+    }
+  }
+
+  private List<String> siteNames() throws Exception {
+    return ok(gateway.send("GET", "api/sites", null, null)).getJsonArray("dataCenters").stream()
+        .map(d -> d.asJsonObject().getString("name"))
+        .toList();
   }
 
   /** A data center Boise with one network interface of its own name and range. */

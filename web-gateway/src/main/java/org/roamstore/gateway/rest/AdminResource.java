@@ -143,6 +143,17 @@ public class AdminResource {
         .build();
   }
 
+  /**
+   * Removes a data center that holds no copy and serves no login (409 {@code DATA_CENTER_IN_USE}
+   * otherwise, naming the volumes).
+   */
+  @DELETE
+  @Path("datacenters/{name}")
+  public Response removeDataCenter(@PathParam("name") String name) {
+    sites.remove(name);
+    return Response.noContent().build();
+  }
+
   /** The volume's placement policy and what it sees now (mode {@code off} when none is set). */
   @GET
   @Path("volumes/{name}/placement")
