@@ -263,12 +263,40 @@ def main():
             and dropped.get("result", {}).get("dropped") is True,
             (seen.get("COPY_IN_SYNC"), dropped),
         )
+
+        # A placement policy set by message: checked as over REST, shown as the GET shows it.
+        not_admin_policy = directory.ask(
+            {"op": "setPlacement", "admin": {"user": user, "password": password}, "volume": volume,
+             "mode": "dry-run", "maxCopies": 2, "addAfterLogins": 3}
+        )
+        check("setting a placement policy needs the role admin",
+              code_of(not_admin_policy) == "FORBIDDEN", not_admin_policy)
+        bad_policy = directory.ask(
+            {"op": "setPlacement", "admin": admin, "volume": volume, "mode": "on",
+             "maxCopies": 4294967298, "addAfterLogins": 3}
+        )
+        check("a placement policy's numbers are range-checked",
+              code_of(bad_policy) == "VALIDATION_FAILED"
+              and "maxCopies" in json.dumps(bad_policy.get("error", {}).get("details", {})),
+              bad_policy)
+        policy = directory.ask(
+            {"op": "setPlacement", "admin": admin, "volume": volume, "mode": "dry-run",
+             "maxCopies": 2, "addAfterLogins": 3}
+        )
+        view = policy.get("result", {})
+        check("an admin sets a dry-run placement policy",
+              policy.get("ok") is True and view.get("mode") == "dry-run" and view.get("maxCopies") == 2
+              and view.get("addAfterLogins") == 3 and view.get("volume") == volume,
+              policy)
+        off = directory.ask({"op": "setPlacement", "admin": admin, "volume": volume, "mode": "off"})
+        check("and turns it off", off.get("ok") is True and off.get("result", {}).get("mode") == "off",
+              off)
         print("VOLUME=" + volume)
         print("NBD_URI=" + result.get("nbd", {}).get("uri", ""))
     finally:
         connection.close()
 
-    print("%d passed, %d failed" % (21 - len(failures), len(failures)))
+    print("%d passed, %d failed" % (25 - len(failures), len(failures)))
     return 1 if failures else 0
 
 

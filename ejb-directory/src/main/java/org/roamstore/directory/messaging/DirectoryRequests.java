@@ -23,6 +23,8 @@ import org.roamstore.directory.json.DirectoryJson;
 import org.roamstore.directory.login.LoginRequest;
 import org.roamstore.directory.login.LoginService;
 import org.roamstore.directory.model.DirectoryUser;
+import org.roamstore.directory.placement.PlacementService;
+import org.roamstore.directory.placement.PlacementSettings;
 import org.roamstore.directory.provisioning.ProvisioningService;
 import org.roamstore.directory.provisioning.VolumeSpec;
 import org.roamstore.directory.security.LoginThrottle;
@@ -54,6 +56,10 @@ import org.roamstore.directory.verify.VerifyService;
  *       POST /api/admin/volumes/{name}/copies}. The result is the volume as that call answers it.
  *   <li>{@code dropCopy}: {@code admin}, {@code volume} and {@code site}, as {@code DELETE
  *       /api/admin/volumes/{name}/copies/{site}}. The result names the volume and the site.
+ *   <li>{@code setPlacement}: {@code admin}, {@code volume} and the body of {@code PUT
+ *       /api/admin/volumes/{name}/placement} ({@code mode}, {@code maxCopies}, {@code
+ *       addAfterLogins}, {@code addAfterStayMinutes}) beside them. The result is the policy as that
+ *       call answers it.
  * </ul>
  */
 @ApplicationScoped
@@ -66,6 +72,7 @@ public class DirectoryRequests {
   @Inject private UserDirectory users;
   @Inject private LoginThrottle throttle;
   @Inject private VerifyService verifies;
+  @Inject private PlacementService placement;
 
   public JsonObject handle(JsonObject request) {
     String op = request.get("op") instanceof jakarta.json.JsonString s ? s.getString() : "";
@@ -86,6 +93,7 @@ public class DirectoryRequests {
             case "verify" -> ok(op, verify(request));
             case "addCopy" -> ok(op, addCopy(request));
             case "dropCopy" -> ok(op, dropCopy(request));
+            case "setPlacement" -> ok(op, setPlacement(request));
             case "" -> error(op, "MALFORMED_REQUEST", "a request needs an 'op'", Map.of());
             default -> error(op, "UNKNOWN_OP", "unknown op '" + op + "'", Map.of());
           };
@@ -175,6 +183,15 @@ public class DirectoryRequests {
         .add("site", site)
         .add("dropped", true)
         .build();
+  }
+
+  private JsonObject setPlacement(JsonObject request) {
+    admin(request, "setting a placement policy");
+    String volume = name(request, "volume", true);
+    PlacementSettings settings =
+        Binding.JSONB.fromJson(
+            without(request, "op", "requestId", "admin", "volume"), PlacementSettings.class);
+    return DirectoryJson.placement(placement.set(volume, settings));
   }
 
   /** A name field: a string of 1 to 64 characters; null when absent and not required. */

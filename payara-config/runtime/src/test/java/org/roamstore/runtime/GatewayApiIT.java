@@ -461,9 +461,10 @@ class GatewayApiIT {
               409,
               "DATA_CENTER_IN_USE",
               gateway.send("DELETE", "api/admin/datacenters/seattle", ADMIN, null));
-      assertTrue(
-          List.of(inUse.getJsonObject("details").getString("volumes").split(",")).contains(volume),
-          inUse.toString());
+      // It names the volumes with a copy there, at most 20 (a database reused by earlier runs
+      // may hold more than that at Seattle).
+      List<String> named = List.of(inUse.getJsonObject("details").getString("volumes").split(","));
+      assertTrue(named.contains(volume) || named.size() == 20, inUse.toString());
       error(
           403,
           "FORBIDDEN",
@@ -736,7 +737,7 @@ class GatewayApiIT {
                 "--broker-password-file",
                 TestBrokerSession.integrationPasswordFile().toString()));
     System.out.println(output);
-    assertTrue(output.contains("21 passed, 0 failed"), output);
+    assertTrue(output.contains("25 passed, 0 failed"), output);
 
     String volume = value(output, "VOLUME=");
     String nbd = value(output, "NBD_URI=");
