@@ -217,18 +217,17 @@ public class ProvisioningService {
 
   /**
    * Asks storage how the volume's copies under way stand and clears the mark of those complete (in
-   * a transaction of its own, so a failure of a move's drop after it does not undo it). Returns
-   * whether the volume still has copy work: a copy under way or a move not finished.
+   * a transaction of its own, so a failure of a move's drop after it does not undo it). Whether
+   * work is left is {@link #finishMoves}'s answer, which comes after it.
    */
-  public boolean followCopies(@NotNull String name) {
+  public void followCopies(@NotNull String name) {
     VirtualVolume volume = findVolume(name);
     if (volume == null) {
-      return false; // deleted meanwhile
+      return; // deleted meanwhile
     }
     volume = LoginService.lockVolume(em, name);
     em.refresh(volume);
     initialCopies.catchUp(volume);
-    return hasCopyWork(volume);
   }
 
   private static boolean hasCopyWork(VirtualVolume volume) {
@@ -269,7 +268,7 @@ public class ProvisioningService {
     return hasCopyWork(volume);
   }
 
-  /** The names of the volumes with copy work left (see {@link #followCopies}). */
+  /** The names of the volumes with copy work left (see {@link #finishMoves}). */
   public List<String> namesWithCopyWork() {
     return em.createNamedQuery(VirtualVolume.NAMES_WITH_COPY_WORK, String.class)
         .setMaxResults(1000)

@@ -53,7 +53,7 @@ public class SiteService {
    * it once it holds a copy; its storage system is reached as every other one is.
    */
   public DataCenter add(@NotNull @Valid NewDataCenter request) {
-    serializeAdditions();
+    serializeSiteChanges();
     DataCenter site = request.dataCenter();
     List<NetworkInterface> interfaces = request.interfaces();
     Optional<DirectoryException> refusal =
@@ -72,7 +72,7 @@ public class SiteService {
    * them go to the nearest data center left). Its own server and broker are the operator's to stop.
    */
   public void remove(@NotNull String name) {
-    serializeAdditions();
+    serializeSiteChanges();
     DataCenter site = find(name);
     List<String> volumes =
         em.createNamedQuery(RealVolumeInfo.VOLUME_NAMES_AT, String.class)
@@ -119,7 +119,7 @@ public class SiteService {
    */
   public void addFromTopology(
       List<DataCenter> fileSites, List<NetworkInterface> fileInterfaces, String from) {
-    serializeAdditions();
+    serializeSiteChanges();
     Map<String, DataCenter> known = new LinkedHashMap<>();
     dataCenters().forEach(d -> known.put(d.name(), d));
     for (DataCenter site : fileSites) {
@@ -195,10 +195,10 @@ public class SiteService {
   }
 
   /**
-   * Additions one at a time across directory instances: two at once could each pass the checks with
-   * names or ranges that conflict with the other's.
+   * Additions and removals one at a time across directory instances: two additions at once could
+   * each pass the checks with names or ranges that conflict with the other's.
    */
-  private void serializeAdditions() {
+  private void serializeSiteChanges() {
     em.find(Installation.class, Installation.THE_ONE, LockModeType.PESSIMISTIC_WRITE);
   }
 
